@@ -1,0 +1,86 @@
+"""Typed view of `raw_exports.yaml`. Pure Python, no Dagster imports."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+CONTRACT_PATH = Path(__file__).with_name("raw_exports.yaml")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # id | text | code | date | flag | decimal
+    nullable: bool = False
+    personal: bool = False
+    codes: str | None = None  # code-list name
+    references: str | None = None  # "<file>.<column>"
+    min_exclusive: float | None = None
+    max: float | None = None
+
+    @property
+    def referenced_file(self) -> str | None:
+        return self.references.split(".")[0] if self.references else None
+
+    @property
+    def referenced_column(self) -> str | None:
+        return self.references.split(".")[1] if self.references else None
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    name: str  # e.g. "children"
+    grain: str
+    primary_key: str
+    columns: tuple[Column, ...]
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def personal_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.personal]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.file_name} has no column {name!r}")
+
+
+@dataclass(frozen=True)
+class Contract:
+    version: int
+    id_pattern: str
+    code_lists: dict[str, tuple[str, ...]]
+    files: dict[str, ExportFile] = field(default_factory=dict)
+
+    @property
+    def file_names(self) -> list[str]:
+        return [f.file_name for f in self.files.values()]
+
+    def codes(self, list_name: str) -> tuple[str, ...]:
+        return self.code_lists[list_name]
+
+
+@functools.cache
+def load_contract(path: Path = CONTRACT_PATH) -> Contract:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    code_lists = {k: tuple(str(v) for v in vs) for k, vs in data["code_lists"].items()}
+    files: dict[str, ExportFile] = {}
+    for name, spec in data["files"].items():
+        columns = tuple(Column(name=col, **(attrs or {})) for col, attrs in spec["columns"].items())
+        for c in columns:
+            if c.codes and c.codes not in code_lists:
+                raise ValueError(f"{name}.{c.name}: unknown code list {c.codes!r}")
+        files[name] = ExportFile(name=name, grain=spec["grain"], primary_key=spec["primary_key"], columns=columns)
+    return Contract(version=data["version"], id_pattern=data["id_pattern"], code_lists=code_lists, files=files)

@@ -1,0 +1,1 @@
+"""Synthetic case-management extracts (synthetic data only: never real personal data)."""

@@ -1,0 +1,60 @@
+"""Where things are. Everything is read from the environment; the defaults work with no configuration.
+
+See README "Configuration". Pure Python: no Dagster imports.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Paths:
+    raw_dir: Path
+    data_dir: Path
+
+    @property
+    def warehouse(self) -> Path:
+        """The working warehouse the pipeline writes. Analysts never open this file."""
+        return self.data_dir / "warehouse" / "warehouse.duckdb"
+
+    @property
+    def published_dir(self) -> Path:
+        return self.data_dir / "published"
+
+    @property
+    def published_database(self) -> Path:
+        return self.published_dir / "analytics.duckdb"
+
+    @property
+    def history_database(self) -> Path:
+        """Run, scorecard and data-quality history: appended on every run, blocked runs too."""
+        return self.data_dir / "history" / "history.duckdb"
+
+    @property
+    def restricted_dir(self) -> Path:
+        """Row-level data-quality failures (keys and line numbers only). Restrict access to this folder."""
+        return self.data_dir / "restricted"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+    @property
+    def dagster_home(self) -> Path:
+        return Path(os.environ["DAGSTER_HOME"]) if os.environ.get("DAGSTER_HOME") else self.data_dir / "dagster_home"
+
+
+def get_paths() -> Paths:
+    raw = Path(os.environ.get("CSC_RAW_DIR") or PROJECT_ROOT / "raw")
+    data = Path(os.environ.get("CSC_DATA_DIR") or PROJECT_ROOT / "data")
+    return Paths(raw_dir=raw.resolve(), data_dir=data.resolve())
+
+
+def requested_extract_date() -> str | None:
+    """`CSC_EXTRACT_DATE`: build from this extract instead of the newest."""
+    return os.environ.get("CSC_EXTRACT_DATE") or None
