@@ -1,0 +1,1 @@
+"""Publishing: the history store (runs, scorecard history) and the atomic analysts' database."""

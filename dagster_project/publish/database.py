@@ -1,0 +1,142 @@
+"""Publish the analysts' database: a finished, checked copy of the marts, swapped in atomically.
+
+Analysts open `published/analytics.duckdb` read-only; the pipeline never writes that file in
+place. A new file is written beside it, checkpointed, closed, verified and renamed over the old
+one (an atomic rename on the same filesystem): a reader that has the old file open keeps reading
+it, and a run that fails before the rename leaves the previous file untouched.
+Pure Python: no Dagster imports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster_project.publish.history import RunRecord, ensure_history, record_run
+from dagster_project.warehouse import connect
+
+HISTORY_TABLES = ("scorecard_history", "runs", "dq_results")
+
+
+class PublishError(RuntimeError):
+    """The marts are not fit to publish; the previous published database stays."""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    path: Path
+    tables: dict[str, int]  # table -> rows
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def mart_tables(warehouse: Path) -> list[str]:
+    with connect(warehouse, read_only=True) as conn:
+        rows = conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by table_name"
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def append_scorecard_history(history: Path, warehouse: Path, run_id: str) -> int:
+    """Copy this run's scorecard into the history (idempotent per run)."""
+    ensure_history(history)
+    with connect(history) as conn:
+        conn.execute(f"attach {_literal(warehouse)} as wh (read_only)")
+        try:
+            conn.execute("delete from scorecard_history where run_id = ?", [run_id])
+            conn.execute(
+                """
+                insert into scorecard_history
+                select period_type, as_at_date, measure, numerator, denominator, value, extract_date, ?
+                from wh.marts.scorecard
+                """,
+                [run_id],
+            )
+            return conn.execute("select count(*) from scorecard_history where run_id = ?", [run_id]).fetchone()[0]
+        finally:
+            conn.execute("detach wh")
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def publish(
+    warehouse: Path,
+    history: Path,
+    published: Path,
+    run_id: str,
+    extract_date: str,
+    run_started_at: dt.datetime | None = None,
+) -> PublishResult:
+    """Build a new analysts' database from the warehouse marts and the history, then swap it in."""
+    tables = mart_tables(warehouse)
+    if "scorecard" not in tables:
+        raise PublishError(f"{warehouse} has no marts.scorecard: nothing to publish")
+    append_scorecard_history(history, warehouse, run_id)
+
+    published.parent.mkdir(parents=True, exist_ok=True)
+    staging_file = published.with_name(f".{published.stem}.{run_id}.tmp.duckdb")
+    staging_file.unlink(missing_ok=True)
+    Path(str(staging_file) + ".wal").unlink(missing_ok=True)
+    now = dt.datetime.now()
+    counts: dict[str, int] = {}
+    try:
+        with connect(staging_file) as conn:
+            conn.execute(f"attach {_literal(warehouse)} as wh (read_only)")
+            conn.execute(f"attach {_literal(history)} as hist (read_only)")
+            conn.execute("create schema marts")
+            for table in tables:
+                conn.execute(f"create table marts.{_quote(table)} as select * from wh.marts.{_quote(table)}")
+            for table in HISTORY_TABLES:
+                conn.execute(f"create table marts.{table} as select * from hist.main.{table}")
+            # The copy records its own run as published (the history is updated after the swap).
+            conn.execute("delete from marts.runs where run_id = ?", [run_id])
+            conn.execute(
+                """
+                insert into marts.runs (run_id, extract_date, started_at, finished_at, status, published)
+                values (?, ?, ?, ?, 'success', true)
+                """,
+                [run_id, extract_date, run_started_at, now],
+            )
+            conn.execute(
+                """
+                update marts.runs r
+                set code_version = h.code_version, settings = h.settings, input_files = h.input_files
+                from hist.main.runs h
+                where h.run_id = r.run_id and r.run_id = ?
+                """,
+                [run_id],
+            )
+            for table in (*tables, *HISTORY_TABLES):
+                counts[table] = conn.execute(f"select count(*) from marts.{_quote(table)}").fetchone()[0]
+            conn.execute("detach wh")
+            conn.execute("detach hist")
+            conn.execute("checkpoint")
+        if counts.get("scorecard", 0) == 0:
+            raise PublishError("marts.scorecard is empty: nothing to publish")
+        # Reopen read-only to prove the file is complete before it replaces the old one.
+        with connect(staging_file, read_only=True) as check:
+            check.execute("select count(*) from marts.scorecard").fetchone()
+        os.replace(staging_file, published)
+    finally:
+        staging_file.unlink(missing_ok=True)
+        Path(str(staging_file) + ".wal").unlink(missing_ok=True)
+
+    record_run(
+        history,
+        RunRecord(
+            run_id=run_id,
+            extract_date=extract_date,
+            started_at=run_started_at,
+            finished_at=now,
+            status="success",
+            published=True,
+        ),
+    )
+    return PublishResult(path=published, tables=counts)
