@@ -48,9 +48,11 @@ def test_publish_copies_marts_and_history(paths):
     result = publish(paths["warehouse"], paths["history"], paths["published"], "run-1", "2020-03-31")
     assert result.tables["scorecard"] == 1
     with duckdb.connect(str(paths["published"]), read_only=True) as conn:
-        tables = {r[0] for r in conn.execute("select table_name from information_schema.tables where table_schema='marts'").fetchall()}
+        listed = conn.execute("select table_name from information_schema.tables where table_schema = 'marts'")
+        tables = {r[0] for r in listed.fetchall()}
         assert {"scorecard", "caseload", "scorecard_history", "runs", "dq_results"} <= tables
-        assert conn.execute("select run_id, published, status from marts.runs").fetchall() == [("run-1", True, "success")]
+        runs = conn.execute("select run_id, published, status from marts.runs").fetchall()
+        assert runs == [("run-1", True, "success")]
         assert conn.execute("select run_id from marts.scorecard_history").fetchall() == [("run-1",)]
     assert last_run(paths["history"])["published"] is True
     # no temporary files left behind
