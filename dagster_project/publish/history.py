@@ -114,3 +114,20 @@ def last_run(path: Path) -> dict | None:
         cursor = conn.execute("select * from runs order by started_at desc nulls last limit 1")
         row = cursor.fetchone()
         return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else None
+
+
+def open_blocking_failures(path: Path, run_id: str) -> list[str]:
+    """Blocking checks that failed in a run, from the data-quality history."""
+    if not Path(path).exists():
+        return []
+    with connect(path, read_only=True) as conn:
+        rows = conn.execute(
+            """
+            select coalesce(source_file || ': ', '') || check_name || ' (' || rows_failed || ' rows)'
+            from dq_results
+            where run_id = ? and not passed and lower(severity) in ('error', 'blocking')
+            order by check_name
+            """,
+            [run_id],
+        ).fetchall()
+    return [r[0] for r in rows]

@@ -1,0 +1,95 @@
+"""What is in the landing zone: extract content hashes and freshness. Pure Python, no Dagster."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster_project.contract import load_contract
+
+EXTRACT_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def extract_folders(raw_dir: Path) -> list[Path]:
+    """Extract folders (YYYY-MM-DD), oldest first. Other entries (defect manifests...) are ignored."""
+    if not Path(raw_dir).is_dir():
+        return []
+    folders = []
+    for p in Path(raw_dir).iterdir():
+        if p.is_dir() and EXTRACT_FOLDER.match(p.name):
+            try:
+                dt.date.fromisoformat(p.name)
+            except ValueError:
+                continue
+            folders.append(p)
+    return sorted(folders, key=lambda p: p.name)
+
+
+def missing_files(folder: Path) -> list[str]:
+    return [name for name in load_contract().file_names if not (folder / name).is_file()]
+
+
+def folder_signature(folder: Path) -> str:
+    """Cheap change detector (names, sizes, mtimes) so the sensor only re-hashes changed folders."""
+    parts = []
+    for name in sorted(load_contract().file_names):
+        p = folder / name
+        if p.is_file():
+            st = p.stat()
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def file_sha256(path: Path, chunk: int = 8 * 1024 * 1024) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def content_hash(folder: Path) -> str:
+    """Hash of the 11 files' contents: the same extract never runs twice, whatever its mtimes."""
+    h = hashlib.sha256()
+    for name in sorted(load_contract().file_names):
+        h.update(name.encode())
+        h.update(file_sha256(folder / name).encode())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Freshness:
+    newest_extract: str | None
+    age_hours: float | None
+    max_age_hours: float
+    fresh: bool
+
+    @property
+    def message(self) -> str:
+        if self.newest_extract is None:
+            return "no extract has arrived in the landing zone"
+        state = "fresh" if self.fresh else "STALE"
+        return (
+            f"newest extract {self.newest_extract} is {self.age_hours:.1f} h old "
+            f"({state}; limit {self.max_age_hours:g} h)"
+        )
+
+
+def freshness(raw_dir: Path, now: dt.datetime, max_age_hours: float = 36.0) -> Freshness:
+    """An extract dated D is "as at" the end of day D; it is stale when older than the limit at `now`.
+
+    Measured from the extract date (the data's "as at"), not the folder's mtime: a re-copied old
+    extract is still old data.
+    """
+    folders = extract_folders(raw_dir)
+    if not folders:
+        return Freshness(None, None, max_age_hours, False)
+    newest = folders[-1].name
+    as_at = dt.datetime.combine(dt.date.fromisoformat(newest), dt.time()) + dt.timedelta(days=1)
+    if now.tzinfo is not None:
+        now = now.astimezone(dt.UTC).replace(tzinfo=None)
+    age = (now - as_at).total_seconds() / 3600
+    return Freshness(newest, age, max_age_hours, age <= max_age_hours)

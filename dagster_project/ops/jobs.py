@@ -1,0 +1,17 @@
+"""The one job: ingest -> checks -> dbt -> publish, the whole asset graph.
+
+Executor: in-process. Measured on this 2-core machine (README, "Operations"): per-step subprocesses
+cost seconds each and the graph is a chain of DuckDB writers that can never run in parallel
+anyway (one writer per file), so the multiprocess executor only adds start-up time.
+"""
+
+import dagster as dg
+
+EXTRACT_DATE_TAG = "csc/extract_date"
+
+nightly_job = dg.define_asset_job(
+    name="nightly",
+    selection=dg.AssetSelection.all(),
+    executor_def=dg.in_process_executor,
+    description="Load the target extract, check it, build the marts and publish analytics.duckdb.",
+)

@@ -1,0 +1,143 @@
+"""Sensors: new extracts start runs; failures raise alerts; every run is recorded; stale data alerts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+
+import dagster as dg
+
+from dagster_project.ops.alerts import Alert, first_line, raise_alert, ui_link
+from dagster_project.ops.extract_state import content_hash, extract_folders, folder_signature, freshness, missing_files
+from dagster_project.ops.jobs import EXTRACT_DATE_TAG, nightly_job
+from dagster_project.ops.run_records import alerts_log, record_dagster_run
+from dagster_project.settings import get_paths
+
+
+def freshness_limit_hours() -> float:
+    return float(os.environ.get("CSC_FRESHNESS_MAX_AGE_HOURS", "36"))
+
+
+def current_time(context_time: dt.datetime | None = None) -> dt.datetime:
+    """"Now", injectable for tests and demos with old extract dates: CSC_NOW (ISO timestamp)."""
+    if os.environ.get("CSC_NOW"):
+        return dt.datetime.fromisoformat(os.environ["CSC_NOW"])
+    return context_time or dt.datetime.now(dt.UTC)
+
+
+@dg.sensor(
+    job=nightly_job,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="A new complete extract folder in CSC_RAW_DIR starts one run (run key = content hash).",
+)
+def new_extract_sensor(context: dg.SensorEvaluationContext):
+    state = json.loads(context.cursor) if context.cursor else {}
+    first_evaluation = not state
+    seen: dict[str, dict] = state.get("folders", {})
+    folders = extract_folders(get_paths().raw_dir)
+    requests, notes = [], []
+    complete = [f for f in folders if not missing_files(f)]
+    for folder in folders:
+        missing = missing_files(folder)
+        if missing:
+            notes.append(f"{folder.name} is incomplete (missing {', '.join(missing)}): not run")
+            context.log.warning(notes[-1])
+            continue
+        signature = folder_signature(folder)
+        if seen.get(folder.name, {}).get("sig") == signature:
+            continue
+        digest = content_hash(folder)
+        changed = seen.get(folder.name, {}).get("hash") != digest
+        seen[folder.name] = {"sig": signature, "hash": digest}
+        # On the very first evaluation only the newest extract runs: the landing zone's history is
+        # not re-run wholesale (use `csc backfill` for that).
+        if changed and (not first_evaluation or folder == complete[-1]):
+            requests.append(
+                dg.RunRequest(
+                    run_key=digest,
+                    tags={EXTRACT_DATE_TAG: folder.name, "csc/trigger": "new_extract_sensor"},
+                )
+            )
+    cursor = json.dumps({"folders": seen}, sort_keys=True)
+    if not requests:
+        return dg.SensorResult(
+            skip_reason=dg.SkipReason("; ".join(notes) or "no new complete extract"), cursor=cursor
+        )
+    return dg.SensorResult(run_requests=requests, cursor=cursor)
+
+
+def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """Names of blocking (ERROR) asset checks that failed in the run."""
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+    failed = []
+    for record in records:
+        evaluation = record.event_log_entry.dagster_event.event_specific_data
+        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+            failed.append(f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}")
+    return failed
+
+
+def alert_for_failed_run(instance: dg.DagsterInstance, run: dg.DagsterRun, step_failures, failure_message) -> bool:
+    step = step_failures[0].step_key if step_failures else None
+    error = step_failures[0].event_specific_data.error if step_failures else None
+    message = first_line(error.message if error else failure_message)
+    blocking = failed_blocking_checks(instance, run.run_id)
+    if blocking:
+        message = f"blocking data-quality check failed: {', '.join(blocking[:5])}. {message}"
+    return raise_alert(
+        alerts_log(),
+        Alert(
+            kind="blocking_check" if blocking else "run_failure",
+            key=run.root_run_id or run.run_id,  # retries share the root run: not a repeat alert
+            run_id=run.run_id,
+            failed_step=step,
+            message=message,
+            link=ui_link(run.run_id),
+        ),
+    )
+
+
+@dg.run_failure_sensor(
+    monitored_jobs=[nightly_job],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Writes one alert per failed run (alerts log, email, webhook) and records the run.",
+)
+def run_failure_alert_sensor(context: dg.RunFailureSensorContext):
+    record_dagster_run(context.instance, context.dagster_run)
+    alert_for_failed_run(
+        context.instance, context.dagster_run, context.get_step_failure_events(), context.failure_event.message
+    )
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[nightly_job],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Records every successful run in the run history (marts.runs).",
+)
+def run_success_recorder(context: dg.RunStatusSensorContext):
+    record_dagster_run(context.instance, context.dagster_run)
+
+
+@dg.sensor(
+    minimum_interval_seconds=3600,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Alerts when the newest extract is older than CSC_FRESHNESS_MAX_AGE_HOURS (default 36).",
+)
+def extract_freshness_sensor(context: dg.SensorEvaluationContext):
+    result = freshness(get_paths().raw_dir, current_time(), freshness_limit_hours())
+    if not result.fresh:
+        raise_alert(
+            alerts_log(),
+            Alert(
+                kind="stale_extract",
+                key=result.newest_extract or "none",
+                run_id=None,
+                failed_step=None,
+                message=result.message,
+                link=None,
+            ),
+        )
+    return dg.SkipReason(result.message)
