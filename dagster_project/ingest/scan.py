@@ -1,0 +1,182 @@
+"""Streaming byte-level passes over an export file: hash, encoding, line counting, transcoding.
+
+Everything here reads the file in large chunks (C-speed work per chunk: hashlib, bytes.count,
+bytes.isascii, numpy) so a multi-GB file costs about one sequential read. Pure Python, no Dagster.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+CHUNK = 8 * 1024 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+class FileFormatError(ValueError):
+    """The file cannot be read as a CSV export; the message names the problem (and line where known)."""
+
+
+@dataclass(frozen=True)
+class FileScan:
+    sha256: str
+    bytes: int
+    encoding: str  # "utf-8", "utf-8-sig" (BOM) or "windows-1252"
+    newlines: int  # count of b"\n"
+    ends_with_newline: bool
+    nul_offset: int | None  # first NUL byte (binary content), if any
+    bad_utf8_offset: int | None  # first byte that is not valid UTF-8, if any
+
+    @property
+    def physical_lines(self) -> int:
+        if self.bytes == 0:
+            return 0
+        return self.newlines + (0 if self.ends_with_newline else 1)
+
+
+def scan_file(path: Path) -> FileScan:
+    """One pass: sha256, size, newline count, binary and UTF-8 validity (decoding only non-ASCII chunks)."""
+    digest = hashlib.sha256()
+    size = newlines = 0
+    last = b""
+    nul_offset = bad_offset = None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    has_bom = False
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            if size == 0:
+                has_bom = chunk.startswith(UTF8_BOM)
+            digest.update(chunk)
+            newlines += chunk.count(b"\n")
+            if nul_offset is None and b"\x00" in chunk:
+                nul_offset = size + chunk.index(b"\x00")
+            if bad_offset is None:
+                if chunk.isascii() and decoder.getstate()[0] == b"":
+                    pass  # pure ASCII, nothing pending: valid UTF-8, no need to decode
+                else:
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError as error:
+                        bad_offset = size + error.start
+            size += len(chunk)
+            last = chunk[-1:]
+    if bad_offset is None and size:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            bad_offset = size - 1
+    encoding = "windows-1252" if bad_offset is not None else ("utf-8-sig" if has_bom else "utf-8")
+    return FileScan(
+        sha256=digest.hexdigest(),
+        bytes=size,
+        encoding=encoding,
+        newlines=newlines,
+        ends_with_newline=last == b"\n",
+        nul_offset=nul_offset,
+        bad_utf8_offset=bad_offset,
+    )
+
+
+def line_of_offsets(path: Path, offsets: list[int]) -> list[int]:
+    """1-based line number of each byte offset (counting b"\\n" before it), in one streaming pass."""
+    if not offsets:
+        return []
+    order = np.argsort(np.asarray(offsets, dtype=np.int64), kind="stable")
+    wanted = np.asarray(offsets, dtype=np.int64)[order]
+    result = np.empty(len(offsets), dtype=np.int64)
+    done = 0
+    base = 0
+    lines_before = 0
+    with open(path, "rb") as fh:
+        while done < len(wanted):
+            chunk = fh.read(CHUNK)
+            end = base + len(chunk)
+            # offsets inside this chunk (or past EOF once the file is exhausted)
+            upto = len(wanted) if not chunk else int(np.searchsorted(wanted, end, side="left"))
+            if upto > done:
+                nl = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10) + base
+                result[order[done:upto]] = lines_before + np.searchsorted(nl, wanted[done:upto], side="left") + 1
+                done = upto
+            lines_before += chunk.count(b"\n")
+            base = end
+            if not chunk:
+                break
+    return result.tolist()
+
+
+def _utf8_pair_offset(chunk: bytes) -> int | None:
+    """Offset of the first UTF-8 lead byte followed by a continuation byte (vectorised), else None.
+
+    In a file that is not valid UTF-8 such a pair means UTF-8 characters mixed with another encoding
+    (in genuine Windows-1252 text it would read as mojibake like 'Ã©', which never appears in names).
+    """
+    b = np.frombuffer(chunk, dtype=np.uint8)
+    hits = np.flatnonzero((b[:-1] >= 0xC2) & (b[:-1] <= 0xF4) & (b[1:] >= 0x80) & (b[1:] <= 0xBF))
+    return int(hits[0]) if hits.size else None
+
+
+def transcode_cp1252(path: Path, target: Path, file_label: str) -> None:
+    """Stream a Windows-1252 file into a UTF-8 copy. Refuses bytes undefined in 1252 and files that
+    also contain UTF-8 characters (mixed encodings would be mangled either way)."""
+    decoder = codecs.getincrementaldecoder("cp1252")()
+    offset = 0
+    lines = 0
+    with open(path, "rb") as src, open(target, "w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(CHUNK):
+            if not chunk.isascii():
+                mixed = _utf8_pair_offset(chunk)
+                if mixed is not None:
+                    line = lines + chunk.count(b"\n", 0, mixed) + 1
+                    raise FileFormatError(
+                        f"{file_label} mixes encodings: it is not valid UTF-8, yet line {line} holds a UTF-8 "
+                        "character. Re-export the file in one encoding (UTF-8 preferred)."
+                    )
+                try:
+                    text = decoder.decode(chunk)
+                except UnicodeDecodeError as error:
+                    line = lines + chunk.count(b"\n", 0, error.start) + 1
+                    raise FileFormatError(
+                        f"{file_label} is neither UTF-8 nor Windows-1252: byte 0x{chunk[error.start]:02X} at "
+                        f"line {line} (byte {offset + error.start}). Re-export the file as UTF-8."
+                    ) from error
+            else:
+                text = chunk.decode("ascii")
+            dst.write(text)
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
+
+
+def read_header(path: Path) -> list[str]:
+    """The header record of a UTF-8 file (BOM stripped), parsed as CSV; [] when there is none."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for row in csv.reader(fh):
+            return row
+    return []
+
+
+def record_start_lines(path: Path) -> np.ndarray:
+    """1-based start line of every non-blank data record (header excluded), honouring quoted newlines.
+
+    The slow path (Python's csv module): only used when records and physical lines do not line up
+    (quoted newlines, blank lines, lone CR line endings).
+    """
+    starts: list[int] = []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        previous = 0
+        seen_header = False
+        for row in reader:
+            start = previous + 1
+            previous = reader.line_num
+            if not row:
+                continue  # blank line: DuckDB skips it too
+            if not seen_header:
+                seen_header = True
+                continue
+            starts.append(start)
+    return np.asarray(starts, dtype=np.int64)

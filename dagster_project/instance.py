@@ -1,0 +1,54 @@
+"""The persistent Dagster instance: run history and event logs under DAGSTER_HOME, one warehouse writer at a time.
+
+DAGSTER_HOME defaults to `<CSC_DATA_DIR>/dagster_home` (never a temp dir), so run history survives restarts.
+Every asset that writes the DuckDB warehouse sets `pool=WAREHOUSE_POOL`; the pool is limited to 1 slot.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+import yaml
+
+from dagster_project.settings import Paths, get_paths
+
+WAREHOUSE_POOL = "duckdb_writer"
+
+
+def dagster_yaml(home: Path) -> dict:
+    return {
+        # SQLite run, event-log and schedule storage under DAGSTER_HOME: history survives restarts.
+        "storage": {"sqlite": {"base_dir": str(home / "storage")}},
+        # Pools: op granularity, so a second run's warehouse step waits for the slot instead of
+        # failing on DuckDB's file lock. default_limit also covers the pool before it is first set.
+        "concurrency": {"pools": {"granularity": "op", "default_limit": 1}},
+        "telemetry": {"enabled": False},
+    }
+
+
+def ensure_dagster_home(paths: Paths | None = None) -> Path:
+    """Create DAGSTER_HOME (default under CSC_DATA_DIR) with its dagster.yaml; export DAGSTER_HOME if unset."""
+    home = (paths or get_paths()).dagster_home.resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    text = "# Written by dagster_project/instance.py; edits are overwritten.\n" + yaml.safe_dump(
+        dagster_yaml(home), sort_keys=False
+    )
+    if not config.is_file() or config.read_text(encoding="utf-8") != text:
+        config.write_text(text, encoding="utf-8")
+    os.environ.setdefault("DAGSTER_HOME", str(home))
+    return home
+
+
+def get_instance(paths: Paths | None = None) -> dg.DagsterInstance:
+    """The persistent instance for DAGSTER_HOME, with the `duckdb_writer` pool limited to 1."""
+    home = ensure_dagster_home(paths)
+    instance = dg.DagsterInstance.from_config(str(home))
+    storage = instance.event_log_storage
+    if storage.supports_global_concurrency_limits:
+        info = storage.get_concurrency_info(WAREHOUSE_POOL)
+        if info.slot_count != 1:
+            storage.set_concurrency_slots(WAREHOUSE_POOL, 1)
+    return instance
