@@ -1,0 +1,23 @@
+"""Run the real nightly job (ingest, checks, dbt, publish) on a landing zone under `root`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dagster_project.ops.runner import RunOutcome, run_once
+from dagster_project.settings import Paths, get_paths
+
+
+def run_pipeline(root: Path, extract_date: str, **env: str) -> tuple[RunOutcome, Paths]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CSC_RAW_DIR", str(root / "raw"))
+        mp.setenv("CSC_DATA_DIR", str(root / "data"))
+        mp.delenv("DAGSTER_HOME", raising=False)  # restored afterwards; run_once points it under root
+        mp.delenv("CSC_EXTRACT_DATE", raising=False)
+        for key, value in env.items():
+            mp.setenv(key, value)
+        outcome = run_once(extract_date, trigger="test")
+        paths = get_paths()
+    return outcome, paths
