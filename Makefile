@@ -4,9 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint ui status setup clean-data benchmark
+MANIFEST := dbt/target/manifest.json
+DBT_SOURCES := $(shell find dbt/models dbt/macros dbt/seeds dbt/tests -type f 2>/dev/null) dbt/dbt_project.yml
 
-setup: $(STAMP)
+.PHONY: run test lint ui status setup benchmark lock
+
+setup: $(STAMP) $(MANIFEST)
 
 # Re-install whenever the lock or the project metadata changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -15,21 +18,34 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
-run: $(STAMP)  ## generate an extract if raw/ has none, then run the whole nightly job once
+# Build step: Dagster reads dbt's manifest at load time and never parses the project at import.
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+	$(BIN)/python -m dagster_project.transform.prepare
+
+run: setup  ## generate an extract if raw/ has none, then run the whole nightly job once
 	$(BIN)/csc run
 
-test: $(STAMP)  ## every test
+test: setup  ## every test
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: setup
 	$(BIN)/ruff check dagster_project tests
 	$(BIN)/sqlfluff lint dbt/models
 
-ui: $(STAMP)  ## Dagster UI + daemon (schedules and sensors) on http://127.0.0.1:3000
+ui: setup  ## Dagster UI + daemon (schedules and sensors) on http://127.0.0.1:3000
 	$(BIN)/csc ui
 
-status: $(STAMP)
+status: setup
 	$(BIN)/csc status
 
-benchmark: $(STAMP)
+benchmark: setup
 	$(BIN)/python -m tests.benchmarks.run_benchmarks
+
+lock:  ## re-resolve the dependency ranges in pyproject.toml into requirements.lock (needs the network)
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet ".[dev]"
+	(echo "# Exact versions of every dependency CI tested (pip freeze of a fresh venv). Ranges and reasons: pyproject.toml."; \
+	 echo "# Regenerate: make lock"; \
+	 .lock-venv/bin/python -m pip freeze --all | grep -v -E "^(pip|csc-warehouse)==" | grep -v "^-e ") > requirements.lock
+	rm -rf .lock-venv

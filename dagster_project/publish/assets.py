@@ -5,7 +5,8 @@ import datetime as dt
 import dagster as dg
 
 from dagster_project.publish.database import publish
-from dagster_project.publish.history import open_blocking_failures
+from dagster_project.publish.history import RunRecord, open_blocking_failures, record_run
+from dagster_project.publish.run_metadata import code_version, input_files, run_settings
 from dagster_project.settings import get_paths
 
 # The marts analysts rely on (published-interface.md); dagster-dbt keys models by name.
@@ -34,12 +35,27 @@ def published_analytics_database(context: dg.AssetExecutionContext) -> dg.Materi
         )
     stats = context.instance.get_run_stats(context.run_id)
     started = dt.datetime.fromtimestamp(stats.start_time) if stats.start_time else None
+    extract_date = target_extract_date(context)
+    # Recorded before the copy is made, so the published marts.runs describes this run in full.
+    record_run(
+        paths.history_database,
+        RunRecord(
+            run_id=context.run_id,
+            extract_date=extract_date,
+            started_at=started,
+            finished_at=None,
+            status="running",
+            code_version=code_version(),
+            settings=run_settings(),
+            input_files=input_files(extract_date),
+        ),
+    )
     result = publish(
         paths.warehouse,
         paths.history_database,
         paths.published_database,
         context.run_id,
-        target_extract_date(context),
+        extract_date,
         run_started_at=started,
     )
     return dg.MaterializeResult(
