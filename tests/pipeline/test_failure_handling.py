@@ -1,0 +1,96 @@
+"""A failed or blocked run alerts once, says why, is recorded, and leaves the published database alone."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import pytest
+
+from dagster_project.cli import main as csc
+from tests.pipeline.hand_made_extract import EXTRACT_DATE, write_extract
+from tests.pipeline.run_pipeline import run_pipeline
+
+GOOD, INCOMPLETE, BLOCKED = EXTRACT_DATE, "2024-01-11", "2024-01-12"
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("failures")
+    raw = root / "raw"
+    write_extract(raw)
+    good, paths = run_pipeline(root, GOOD, CSC_DQ_BLOCK_SHARE="1")
+    assert good.success, good.error
+    published_before = paths.published_database.read_bytes()
+
+    shutil.copytree(raw / GOOD, raw / INCOMPLETE)
+    (raw / INCOMPLETE / "visits.csv").unlink()
+    incomplete, _ = run_pipeline(root, INCOMPLETE, CSC_DQ_BLOCK_SHARE="1")
+    after_incomplete = paths.published_database.read_bytes()
+
+    # The same defective rows under the production threshold (5% of a file's rows) block publishing.
+    shutil.copytree(raw / GOOD, raw / BLOCKED)
+    blocked, _ = run_pipeline(root, BLOCKED)
+    alerts = [json.loads(line) for line in (paths.data_dir / "alerts" / "alerts.jsonl").read_text().splitlines()]
+    return {
+        "root": root,
+        "paths": paths,
+        "good": good,
+        "incomplete": incomplete,
+        "blocked": blocked,
+        "published_before": published_before,
+        "after_incomplete": after_incomplete,
+        "alerts": alerts,
+    }
+
+
+def test_incomplete_extract_fails_naming_the_missing_file(runs):
+    outcome = runs["incomplete"]
+    assert not outcome.success
+    assert "visits.csv" in outcome.error
+
+
+def test_blocked_run_fails_on_blocking_checks(runs):
+    outcome = runs["blocked"]
+    assert not outcome.success
+    assert "blocking" in outcome.error.lower()
+
+
+def test_published_database_untouched_by_failed_and_blocked_runs(runs):
+    assert runs["after_incomplete"] == runs["published_before"]
+    assert runs["paths"].published_database.read_bytes() == runs["published_before"]
+
+
+def test_one_alert_per_failed_run(runs):
+    by_run = {a["run_id"]: a for a in runs["alerts"] if a["kind"] in ("run_failure", "blocking_check")}
+    assert set(by_run) == {runs["incomplete"].run_id, runs["blocked"].run_id}
+    assert len([a for a in runs["alerts"] if a.get("run_id") == runs["incomplete"].run_id]) == 1
+    incomplete = by_run[runs["incomplete"].run_id]
+    assert incomplete["kind"] == "run_failure" and "visits.csv" in incomplete["message"]
+    assert incomplete["failed_step"] and incomplete["link"].endswith(runs["incomplete"].run_id)
+    assert by_run[runs["blocked"].run_id]["kind"] == "blocking_check"
+
+
+def test_every_run_is_recorded_with_its_outcome(runs):
+    with duckdb.connect(str(runs["paths"].history_database), read_only=True) as conn:
+        recorded = dict(conn.execute("select run_id, status || '/' || published from runs").fetchall())
+        blocked_checks = conn.execute(
+            "select count(*) from dq_results where run_id = ? and not passed", [runs["blocked"].run_id]
+        ).fetchone()[0]
+    assert recorded[runs["good"].run_id] == "success/true"
+    assert recorded[runs["incomplete"].run_id] == "failure/false"
+    assert recorded[runs["blocked"].run_id] == "failure/false"
+    assert blocked_checks > 0  # blocked runs keep their data-quality evidence
+
+
+def test_status_command_reports_the_blocked_run(runs, monkeypatch, capsys):
+    monkeypatch.setenv("CSC_RAW_DIR", str(runs["root"] / "raw"))
+    monkeypatch.setenv("CSC_DATA_DIR", str(runs["root"] / "data"))
+    monkeypatch.setenv("CSC_NOW", "2024-01-12T09:00:00")
+    code = csc(["status"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert runs["blocked"].run_id in out and "failure" in out
+    assert "blocking check failed" in out
+    assert "newest extract 2024-01-12" in out and "fresh" in out
