@@ -1,0 +1,57 @@
+"""Run the quality checks of one run and keep the evidence: dq_results (history store), row-level
+failures (restricted store), GX Data Docs and the HTML summary. The Dagster checks call these; the
+lead's publish step calls `results.blocking_failures`. Pure Python: no Dagster imports.
+"""
+
+from __future__ import annotations
+
+from dagster_project.quality import file_checks
+from dagster_project.quality.results import CheckResult, append_dq_results, now, replace_failures
+from dagster_project.quality.rule_checks import RuleEvaluation, evaluate_rules
+from dagster_project.quality.summary import write_summary
+from dagster_project.settings import Paths
+
+
+def docs_dir(paths: Paths):
+    return paths.data_dir / "dq_docs"
+
+
+def run_file_quality(paths: Paths, extract_date: str, run_id: str) -> list[file_checks.FileCheck]:
+    checks = file_checks.run_file_checks(paths.warehouse, extract_date)
+    append_dq_results(paths.history_database, file_checks.as_results(checks, run_id, extract_date))
+    write_summary(paths.history_database, paths.reports_dir, run_id)
+    return checks
+
+
+def run_rule_quality(paths: Paths, extract_date: str, run_id: str) -> RuleEvaluation:
+    evaluation = evaluate_rules(paths.warehouse, extract_date, run_id, docs_dir(paths))
+    consistency = CheckResult(
+        run_id=run_id, checked_at=now(), extract_date=extract_date, source_file="(all files)",
+        check_name="dq.checks_agree_with_exclusions", dimension="consistency", severity="ERROR",
+        passed=not evaluation.mismatches, rows_checked=len(evaluation.results),
+        rows_failed=len(evaluation.mismatches), failure_sample="; ".join(evaluation.mismatches[:5]),
+    )  # fmt: skip
+    append_dq_results(paths.history_database, [*evaluation.results, consistency])
+    replace_failures(paths.restricted_dir, run_id, evaluation.failures)
+    write_summary(paths.history_database, paths.reports_dir, run_id)
+    return evaluation
+
+
+def record_blocking_problem(
+    paths: Paths,
+    run_id: str,
+    extract_date: str,
+    source_file: str,
+    check_name: str,
+    message: str,
+    dimension: str = "completeness",
+) -> None:
+    """Record a problem found outside the checks (e.g. an incomplete extract) so a blocked run still
+    leaves its evidence. `message` must not hold personal values (it goes in failure_sample)."""
+    result = CheckResult(
+        run_id=run_id, checked_at=now(), extract_date=extract_date, source_file=source_file,
+        check_name=check_name, dimension=dimension, severity="ERROR", passed=False, rows_checked=0,
+        rows_failed=0, failure_sample=message,
+    )  # fmt: skip
+    append_dq_results(paths.history_database, [result])
+    write_summary(paths.history_database, paths.reports_dir, run_id)

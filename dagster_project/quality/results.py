@@ -1,0 +1,110 @@
+"""Evidence stores: `dq_results` in the history database and row-level failures in the restricted store.
+
+`dq_results` (published-interface.md): one row per (run, check), appended on every run, blocked runs
+too. `severity` is what a failure of the check means: ERROR blocks the run (the marts are not built
+or published), WARN is reported and the run goes on. `passed` is false as soon as one row fails, so
+a WARN row with passed = false is a counted, reported defect, not a blocked run.
+Row-level failures hold keys and line numbers only, never personal values.
+Pure Python: no Dagster imports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import astuple, dataclass
+from pathlib import Path
+
+from dagster_project.warehouse import connect
+
+DQ_RESULTS_DDL = """
+create table if not exists main.dq_results (
+    run_id varchar, checked_at timestamp, extract_date date, source_file varchar, check_name varchar,
+    dimension varchar, severity varchar, passed boolean, rows_checked bigint, rows_failed bigint,
+    failure_sample varchar
+)
+"""
+FAILURES_DDL = """
+create table if not exists main.dq_failures (
+    run_id varchar, extract_date date, source_file varchar, source_line bigint, record_key varchar,
+    rule_id varchar, dimension varchar, action varchar
+)
+"""
+FAILURES_FILE = "dq_failures.duckdb"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One dq_results row."""
+
+    run_id: str
+    checked_at: dt.datetime
+    extract_date: str
+    source_file: str
+    check_name: str
+    dimension: str
+    severity: str  # ERROR | WARN
+    passed: bool
+    rows_checked: int
+    rows_failed: int | None
+    failure_sample: str  # keys and line numbers only
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == "ERROR" and not self.passed
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def append_dq_results(history_db: Path, results: list[CheckResult]) -> None:
+    """Append results; a retried step replaces its own earlier rows for the same run and checks."""
+    if not results:
+        return
+    with connect(history_db) as conn:
+        conn.execute(DQ_RESULTS_DDL)
+        conn.execute("begin")
+        conn.executemany(
+            "delete from main.dq_results where run_id = ? and check_name = ? and source_file = ?",
+            [(r.run_id, r.check_name, r.source_file) for r in results],
+        )
+        conn.executemany(
+            "insert into main.dq_results values (?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?)", [astuple(r) for r in results]
+        )
+        conn.execute("commit")
+
+
+def read_dq_results(history_db: Path, run_id: str | None = None) -> list[dict]:
+    if not Path(history_db).exists():
+        return []
+    with connect(history_db, read_only=True) as conn:
+        exists = conn.execute(
+            "select count(*) from information_schema.tables where table_schema = 'main' and table_name = 'dq_results'"
+        ).fetchone()[0]
+        if not exists:
+            return []
+        where, params = ("where run_id = ?", [run_id]) if run_id else ("", [])
+        cursor = conn.execute(f"select * from main.dq_results {where} order by checked_at, check_name", params)
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def blocking_failures(history_db: Path, run_id: str) -> list[dict]:
+    """The run's failed checks with severity ERROR: the publish step's second gate (empty = may publish)."""
+    return [r for r in read_dq_results(history_db, run_id) if r["severity"] == "ERROR" and not r["passed"]]
+
+
+def replace_failures(restricted_dir: Path, run_id: str, rows: list[tuple]) -> Path:
+    """Store the run's row-level failures (extract_date, source_file, source_line, record_key, rule_id,
+    dimension, action) in the restricted store; returns its path."""
+    path = Path(restricted_dir) / FAILURES_FILE
+    with connect(path) as conn:
+        conn.execute(FAILURES_DDL)
+        conn.execute("begin")
+        conn.execute("delete from main.dq_failures where run_id = ?", [run_id])
+        if rows:
+            conn.executemany(
+                "insert into main.dq_failures values (?, ?::date, ?, ?, ?, ?, ?, ?)", [(run_id, *r) for r in rows]
+            )
+        conn.execute("commit")
+    return path

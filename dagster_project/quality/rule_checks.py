@@ -1,0 +1,99 @@
+"""Row-level rules of the run's extract: GX counts failing rows per rule, the dbt models hold the rows
+themselves (excluded / flagged). Both come from the same registry; a mismatch is reported.
+Pure Python: no Dagster imports.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dagster_project.contract.model import load_contract
+from dagster_project.quality import gx_runner, thresholds
+from dagster_project.quality.results import CheckResult, now
+from dagster_project.quality.rules import FILE_ORDER, Rule, registry, rule_by_id
+from dagster_project.warehouse import connect
+
+SAMPLE_SIZE = 10
+
+
+@dataclass
+class RuleEvaluation:
+    results: list[CheckResult]
+    failures: list[tuple]  # (extract_date, source_file, source_line, record_key, rule_id, dimension, action)
+    mismatches: list[str] = field(default_factory=list)  # rules where GX and the dbt models disagree
+    errors: list[str] = field(default_factory=list)  # rules GX could not evaluate
+
+    def for_file(self, file: str) -> list[CheckResult]:
+        name = load_contract().files[file].file_name
+        return [r for r in self.results if r.source_file == name]
+
+
+def _relation_name(names: dict[str, str], table: str) -> str:
+    return names[table]
+
+
+def read_counts_and_failures(warehouse: Path) -> tuple[dict[tuple[str, str], int], list[tuple]]:
+    """Rows each rule looks at, per (file, relation), and the failing rows the dbt models recorded."""
+    names = gx_runner.relation_names(warehouse)
+    counts, failures = {}, []
+    with connect(warehouse, read_only=True) as conn:
+        for file in FILE_ORDER:
+            staging = names[f"stg_case_management__{file}"]
+            counts[(file, "staging")] = conn.execute(f"select count(*) from {staging}").fetchone()[0]
+            counts[(file, "raw")] = counts[(file, "staging")]  # staging is the raw extract, row for row
+        for model in ("int_records_excluded", "int_records_flagged"):
+            failures += conn.execute(
+                f"select cast(extract_date as varchar), source_file, source_line, record_key, rule_id "
+                f"from {names[model]} order by source_file, source_line, rule_id"
+            ).fetchall()
+    return counts, failures
+
+
+def _sample(rows: list[tuple]) -> str:
+    return ", ".join(f"{key or '(empty key)'}@line {line}" for _, _, line, key, _ in rows[:SAMPLE_SIZE])
+
+
+def severity_for(rule: Rule, rows_failed: int | None, rows_checked: int) -> str:
+    """ERROR (blocks the run) when the rule cannot be evaluated or fails on more than the block share
+    of the file's rows; formatting rules (severity low) never block."""
+    if rows_failed is None:
+        return "ERROR"
+    share = rows_failed / rows_checked if rows_checked else 0.0
+    return "ERROR" if rule.severity != "low" and share > thresholds.block_share() else "WARN"
+
+
+def evaluate_rules(
+    warehouse: Path, extract_date: str, run_id: str, docs_dir: Path | None = None, rules: list[Rule] | None = None
+) -> RuleEvaluation:
+    rules = list(rules or registry())
+    contract = load_contract()
+    counts, failure_rows = read_counts_and_failures(warehouse)
+    outcomes = gx_runner.run_rules(
+        warehouse, extract_date, rules, {n: f.primary_key for n, f in contract.files.items()}, counts, docs_dir
+    )
+    by_rule = defaultdict(list)
+    for row in failure_rows:
+        by_rule[row[4]].append(row)
+    checked_at, results, mismatches, errors = now(), [], [], []
+    for outcome in outcomes:
+        rule = rule_by_id(outcome.rule_id)
+        recorded = by_rule.get(rule.id, [])
+        if outcome.error:
+            errors.append(f"{rule.id}: {outcome.error.splitlines()[0]}")
+        elif outcome.rows_failed != len(recorded):
+            mismatches.append(f"{rule.id}: GX {outcome.rows_failed} rows, dbt models {len(recorded)} rows")
+        results.append(
+            CheckResult(
+                run_id=run_id, checked_at=checked_at, extract_date=extract_date,
+                source_file=contract.files[rule.file].file_name, check_name=rule.id, dimension=rule.dimension,
+                severity=severity_for(rule, outcome.rows_failed, outcome.rows_checked), passed=outcome.passed,
+                rows_checked=outcome.rows_checked, rows_failed=outcome.rows_failed, failure_sample=_sample(recorded),
+            )
+        )  # fmt: skip
+    failures = []
+    for extract, source_file, line, key, rule_id in failure_rows:
+        rule = rule_by_id(rule_id)
+        failures.append((extract, source_file, line, key, rule_id, rule.dimension, rule.action))
+    return RuleEvaluation(results=results, failures=failures, mismatches=mismatches, errors=errors)

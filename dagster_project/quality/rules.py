@@ -1,0 +1,127 @@
+"""The one rule registry: every data-quality rule, with where it comes from and what it does.
+
+A rule is a SQL predicate over one row of a file: the row fails when the predicate is true. The same
+predicate is rendered into the dbt models that decide which records count (`render.py`) and run by
+Great Expectations in the asset checks (`gx_runner.py`), so exclusions and checks cannot disagree.
+
+Predicates use placeholders that each consumer resolves to a relation:
+  `<<stg:children>>`   the staging model of a file (the run's extract, typed)
+  `<<valid:children>>` the records of a file that count (`int_children_validated`)
+  `<<raw:children>>`   the raw rows of the run's extract (values as delivered)
+  `<<extract_date>>`   the run's extract date as a DATE
+The row itself is alias `s` (a staging row) or `r` (a raw row) depending on `relation`.
+Pure Python: no Dagster imports.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from dagster_project.contract.model import Contract, load_contract
+
+# UK Government Data Quality Framework dimensions.
+DIMENSIONS = ("completeness", "uniqueness", "consistency", "timeliness", "validity", "accuracy")
+
+# Defect kinds shared with the generator's ground-truth manifest (common.md), plus kinds only the
+# quality layer names (no generator defect behind them).
+MANIFEST_KINDS = (
+    "duplicate_row", "duplicate_key", "orphan_reference", "end_before_start", "authorised_before_start",
+    "authorised_before_referral", "date_in_future", "visit_before_birth", "visit_by_departed_worker",
+    "invalid_code", "closure_reason_without_date", "closure_date_without_reason", "overlapping_cp_plans",
+    "allocation_team_mismatch", "blank_required", "us_date_format", "text_in_date", "trailing_spaces",
+)  # fmt: skip
+EXTRA_KINDS = (
+    "parent_not_counted", "invalid_id", "invalid_number", "out_of_range", "formatting", "overlapping_plans",
+    "cin_plan_alongside_cp", "allocation_to_departed_worker", "assessment_before_referral", "child_mismatch",
+    "overlapping_episodes", "dob_out_of_range", "inconsistent_fields",
+)  # fmt: skip
+
+# Severity: `high` rules exclude rows; `medium` are consistency flags; `low` are formatting fixes
+# (staging already repaired them) and never block a run, however many rows they touch.
+SEVERITIES = ("high", "medium", "low")
+ACTIONS = ("exclude", "flag")
+
+# Files in dependency order: a file's orphan rules look at the counted rows of files before it.
+FILE_ORDER = (
+    "teams", "workers", "children", "contacts", "referrals", "assessments", "plans", "cla_episodes",
+    "visits", "allocations", "supervisions",
+)  # fmt: skip
+
+_PLACEHOLDER = re.compile(r"<<(stg|valid|raw):(\w+)>>|<<extract_date>>")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str  # "<file>.<what>", unique
+    file: str
+    description: str
+    dimension: str
+    severity: str
+    action: str  # exclude | flag
+    defect_kind: str
+    predicate: str  # SQL, true when the row fails
+    relation: str = "staging"  # staging (alias s) | raw (alias r)
+    cin_code: str | None = None  # DfE CIN census validation rule, where one matches
+    in_set: tuple[str, tuple[str, ...]] | None = None  # (column, codes): GX checks it as a value set
+
+    @property
+    def row_alias(self) -> str:
+        return "s" if self.relation == "staging" else "r"
+
+    def referenced(self) -> set[tuple[str, str]]:
+        """(kind, file) pairs the predicate reads besides its own row, e.g. ("valid", "children")."""
+        return {(m.group(1), m.group(2)) for m in _PLACEHOLDER.finditer(self.predicate) if m.group(1)}
+
+
+def resolve(predicate: str, relation_for, extract_date_sql: str) -> str:
+    """Replace placeholders: `relation_for(kind, file)` gives the SQL relation for each."""
+
+    def sub(match: re.Match) -> str:
+        if match.group(0) == "<<extract_date>>":
+            return extract_date_sql
+        return relation_for(match.group(1), match.group(2))
+
+    return _PLACEHOLDER.sub(sub, predicate)
+
+
+def _check(rule: Rule, contract: Contract) -> None:
+    assert rule.file in contract.files, rule.id
+    assert rule.dimension in DIMENSIONS, rule.id
+    assert rule.severity in SEVERITIES, rule.id
+    assert rule.action in ACTIONS, rule.id
+    assert rule.defect_kind in MANIFEST_KINDS + EXTRA_KINDS, rule.id
+    assert rule.relation in ("staging", "raw"), rule.id
+    assert "{" not in rule.predicate and "}" not in rule.predicate, f"{rule.id}: braces clash with GX templating"
+    for kind, file in rule.referenced():
+        if kind == "valid":  # orphan checks may only look at files validated before this one
+            assert FILE_ORDER.index(file) < FILE_ORDER.index(rule.file) or rule.action == "flag", rule.id
+
+
+@functools.cache
+def registry() -> tuple[Rule, ...]:
+    """Every rule, contract-generated first, in file dependency order."""
+    from dagster_project.quality.rules_consistency import consistency_rules
+    from dagster_project.quality.rules_contract import contract_rules
+
+    contract = load_contract()
+    rules = [*contract_rules(contract), *consistency_rules(contract)]
+    ids = [r.id for r in rules]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    if duplicates:
+        raise ValueError(f"duplicate rule ids: {sorted(duplicates)}")
+    for rule in rules:
+        _check(rule, contract)
+    return tuple(sorted(rules, key=lambda r: FILE_ORDER.index(r.file)))
+
+
+def rules_for(file: str, action: str | None = None) -> list[Rule]:
+    return [r for r in registry() if r.file == file and (action is None or r.action == action)]
+
+
+def rule_by_id(rule_id: str) -> Rule:
+    for rule in registry():
+        if rule.id == rule_id:
+            return rule
+    raise KeyError(rule_id)

@@ -1,0 +1,73 @@
+"""Test helpers: hand-made extracts (the conformance extract with edits), loaded by the real ingest
+loader and built by a real dbt run of the staging and records-that-count models."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from dagster_project.ingest.load import load_extract
+from dagster_project.settings import PROJECT_ROOT
+
+CONFORMANCE = PROJECT_ROOT / "tests" / "fixtures" / "conformance" / "2020-03-31"
+DBT_DIR = PROJECT_ROOT / "dbt"
+DBT = Path(os.environ.get("VIRTUAL_ENV") or PROJECT_ROOT / ".venv") / "bin" / "dbt"
+SELECT = "path:models/staging path:models/intermediate/validated"
+
+Rows = dict[str, list[dict[str, str]]]
+
+
+def read_extract(folder: Path) -> tuple[Rows, dict[str, list[str]]]:
+    rows, headers = {}, {}
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            headers[path.stem] = list(reader.fieldnames)
+            rows[path.stem] = list(reader)
+    return rows, headers
+
+
+def write_extract(folder: Path, rows: Rows, headers: dict[str, list[str]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, records in rows.items():
+        with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=headers[name], lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(records)
+
+
+def make_extract(raw_dir: Path, extract_date: str, edit: Callable[[Rows], None] | None = None) -> Path:
+    """Copy the conformance extract to raw_dir/<extract_date>, applying `edit` to its rows."""
+    folder = raw_dir / extract_date
+    if edit is None:
+        shutil.copytree(CONFORMANCE, folder)
+        return folder
+    rows, headers = read_extract(CONFORMANCE)
+    edit(rows)
+    write_extract(folder, rows, headers)
+    return folder
+
+
+def run_dbt(warehouse: Path, extract_date: str, work_dir: Path) -> None:
+    env = {**os.environ, "CSC_WAREHOUSE_PATH": str(warehouse)}
+    command = [
+        str(DBT), "run", "--select", SELECT, "--vars", f"{{extract_date: '{extract_date}'}}",
+        "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+        "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs"),
+    ]  # fmt: skip
+    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=DBT_DIR)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+
+
+def build_warehouse(work_dir: Path, extract_date: str, edit: Callable[[Rows], None] | None = None) -> Path:
+    """Raw layer loaded by the real loader, staging + validated models built by dbt; returns the warehouse."""
+    warehouse = work_dir / "warehouse" / "warehouse.duckdb"
+    folder = make_extract(work_dir / "raw", extract_date, edit)
+    outcome = load_extract(warehouse, folder, extract_date, run_id="test-load")
+    assert not outcome.failures, outcome.failure_message()
+    run_dbt(warehouse, extract_date, work_dir)
+    return warehouse

@@ -1,0 +1,48 @@
+"""A clean extract (the conformance extract) passes every check and leaves its evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from dagster_project.quality import evidence
+from dagster_project.quality.results import blocking_failures, read_dq_results
+from dagster_project.quality.rules import registry
+from dagster_project.settings import Paths
+from tests.quality.extracts import build_warehouse
+
+EXTRACT = "2020-03-31"
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory):
+    work = tmp_path_factory.mktemp("clean")
+    build_warehouse(work, EXTRACT)
+    return Paths(raw_dir=work / "raw", data_dir=work)
+
+
+def test_clean_extract_fails_no_check(clean):
+    file_checks = evidence.run_file_quality(clean, EXTRACT, "run-clean")
+    evaluation = evidence.run_rule_quality(clean, EXTRACT, "run-clean")
+    assert [c for c in file_checks if not c.passed] == []
+    assert [(r.check_name, r.rows_failed) for r in evaluation.results if not r.passed] == []
+    assert evaluation.failures == [] and evaluation.mismatches == [] and evaluation.errors == []
+    rows = read_dq_results(clean.history_database, "run-clean")
+    assert len(rows) == 11 * 4 + len(registry()) + 1
+    assert all(r["passed"] for r in rows)
+    assert blocking_failures(clean.history_database, "run-clean") == []
+
+
+def test_results_are_appended_per_run_and_trend_shown(clean):
+    evidence.run_file_quality(clean, EXTRACT, "run-clean-2")
+    evidence.record_blocking_problem(clean, "run-clean-2", EXTRACT, "visits.csv", "raw.extract_complete", "missing")
+    first = read_dq_results(clean.history_database, "run-clean")
+    second = read_dq_results(clean.history_database, "run-clean-2")
+    assert first and len(second) == 11 * 4 + 1  # earlier run untouched, new rows appended
+    [blocking] = blocking_failures(clean.history_database, "run-clean-2")
+    assert (blocking["check_name"], blocking["source_file"], blocking["severity"]) == (
+        "raw.extract_complete",
+        "visits.csv",
+        "ERROR",
+    )
+    page = (clean.reports_dir / "dq_summary_latest.html").read_text()
+    assert "run-clean-2" in page and "BLOCKED" in page and "trend" in page

@@ -1,0 +1,57 @@
+"""Blocking thresholds, the publish gate and the HTML summary, on small hand-made results."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dagster_project.quality.results import CheckResult, append_dq_results, blocking_failures, read_dq_results
+from dagster_project.quality.rule_checks import severity_for
+from dagster_project.quality.rules import rule_by_id
+from dagster_project.quality.summary import render_summary, write_summary
+
+
+def _result(run_id: str, check: str, failed: int, severity: str = "WARN", file: str = "visits.csv") -> CheckResult:
+    return CheckResult(
+        run_id=run_id, checked_at=dt.datetime(2020, 4, int(run_id[1:])), extract_date="2020-03-31", source_file=file,
+        check_name=check, dimension=rule_by_id(check).dimension, severity=severity, passed=failed == 0,
+        rows_checked=1000, rows_failed=failed, failure_sample="V1@line 2" if failed else "",
+    )  # fmt: skip
+
+
+def test_severity_follows_the_block_share(monkeypatch):
+    orphan, uk_date = rule_by_id("visits.child_id.orphan"), rule_by_id("visits.visit_date.uk_date")
+    assert severity_for(orphan, 50, 1000) == "WARN"  # 5% is not more than 5%
+    assert severity_for(orphan, 51, 1000) == "ERROR"
+    assert severity_for(uk_date, 1000, 1000) == "WARN"  # formatting never blocks
+    assert severity_for(orphan, None, 1000) == "ERROR"  # a rule that cannot run blocks
+    monkeypatch.setenv("CSC_DQ_BLOCK_SHARE", "0.2")
+    assert severity_for(orphan, 51, 1000) == "WARN"
+    monkeypatch.setenv("CSC_DQ_BLOCK_SHARE", "2")
+    with pytest.raises(ValueError, match="CSC_DQ_BLOCK_SHARE"):
+        severity_for(orphan, 51, 1000)
+
+
+def test_blocking_failures_and_summary(tmp_path):
+    history = tmp_path / "history.duckdb"
+    append_dq_results(history, [_result("r1", "visits.child_id.orphan", 3), _result("r1", "visits.before_birth", 0)])
+    append_dq_results(
+        history,
+        [
+            _result("r2", "visits.child_id.orphan", 80, "ERROR"),
+            _result("r2", "children.sex.invalid_code", 2, file="children.csv"),
+        ],
+    )
+    append_dq_results(history, [_result("r2", "visits.child_id.orphan", 90, "ERROR")])  # a retried step replaces
+    assert blocking_failures(history, "r1") == []
+    [blocked] = blocking_failures(history, "r2")
+    assert (blocked["check_name"], blocked["rows_failed"]) == ("visits.child_id.orphan", 90)
+    assert len(read_dq_results(history)) == 4
+    page = render_summary(read_dq_results(history), "r2")
+    assert "BLOCKED" in page and "3 → 90" in page  # consistency trend across runs
+    assert page.index("visits.child_id.orphan") < page.index("children.sex.invalid_code")  # worst first
+    assert page.index("<td>visits.csv</td>") < page.index("<td>children.csv</td>")
+    path = write_summary(history, tmp_path / "reports", "r1")
+    assert path.name == "dq_summary_r1.html" and "No blocking problem" in path.read_text()
+    assert (tmp_path / "reports" / "dq_summary_latest.html").read_text() == path.read_text()
