@@ -1,0 +1,1 @@
+"""dbt transformation: staging -> intermediate -> marts, and the working-day calendar it joins on."""

@@ -1,0 +1,9 @@
+{#- on-run-start: refuse to build without the run's extract date (staging reads only that extract). -#}
+{% macro require_extract_date() %}
+    {%- if execute and var('extract_date', none) is none -%}
+        {{ exceptions.raise_compiler_error(
+            "var extract_date is required, e.g. --vars '{extract_date: \"2020-03-31\"}' (the extract folder's date)"
+        ) }}
+    {%- endif -%}
+    select 1
+{% endmacro %}

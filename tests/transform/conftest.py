@@ -1,0 +1,37 @@
+"""Session fixtures: the conformance extract loaded into a fresh warehouse and built once with `dbt build`."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dagster_project.transform.calendar_table import write_working_days
+from tests.transform.dbt_runner import run_dbt
+from tests.transform.raw_fixture import load_raw_extract
+
+CONFORMANCE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "conformance"
+CONFORMANCE_EXTRACT = CONFORMANCE_DIR / "2020-03-31"
+EXPECTED_SCORECARD = CONFORMANCE_DIR / "expected_scorecard.csv"
+
+
+@dataclass(frozen=True)
+class BuiltWarehouse:
+    path: Path
+    work_dir: Path
+    build_seconds: float
+
+
+@pytest.fixture(scope="session")
+def conformance_warehouse(tmp_path_factory) -> BuiltWarehouse:
+    work_dir = tmp_path_factory.mktemp("conformance")
+    warehouse = work_dir / "warehouse.duckdb"
+    write_working_days(warehouse)
+    load_raw_extract(warehouse, CONFORMANCE_EXTRACT)
+    started = time.perf_counter()
+    result = run_dbt(["build"], warehouse, work_dir, {"extract_date": "2020-03-31", "run_id": "conformance"})
+    seconds = time.perf_counter() - started
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    return BuiltWarehouse(path=warehouse, work_dir=work_dir, build_seconds=seconds)

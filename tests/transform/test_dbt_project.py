@@ -1,0 +1,50 @@
+"""The dbt project's configuration: layer tags (they split the two Dagster steps) and vars."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from dagster_project.standards import Standards
+from dagster_project.transform.project import DBT_PROJECT_DIR
+from tests.transform.dbt_runner import run_dbt
+
+
+def test_every_model_is_in_exactly_one_dagster_step(tmp_path):
+    result = run_dbt(["parse"], tmp_path / "unused.duckdb", tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:]
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    for node in manifest["nodes"].values():
+        if node["resource_type"] not in ("model", "seed"):
+            continue
+        layers = {"staging", "marts"} & set(node["tags"])
+        assert len(layers) == 1, (node["name"], node["tags"])
+        expected = "marts" if node["fqn"][1] in ("marts", "intermediate") and "validated" not in node["fqn"] else None
+        if expected:
+            assert layers == {expected}, node["name"]
+
+
+def test_dbt_var_defaults_match_the_standards_settings():
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
+    defaults = Standards().as_dbt_vars()
+    assert {k: project["vars"][k] for k in defaults} == defaults
+    assert project["vars"]["run_id"] == "manual" and "extract_date" in project["vars"]
+
+
+def test_a_build_without_extract_date_stops_with_a_clear_message(conformance_warehouse):
+    result = run_dbt(
+        ["run", "--select", "int_reporting_dates_spined"], conformance_warehouse.path, conformance_warehouse.work_dir
+    )
+    assert result.returncode != 0
+    assert "var extract_date is required" in result.stdout
+
+
+def test_dbt_vars_carry_the_run_and_the_standards():
+    from dagster_project.transform.dbt_vars import dbt_build_args
+
+    args = dbt_build_args("2020-03-31", "run-1", Standards(caseload_max=20))
+    assert args[:2] == ["build", "--vars"]
+    passed = json.loads(args[2])
+    assert passed["extract_date"] == "2020-03-31" and passed["run_id"] == "run-1" and passed["caseload_max"] == 20
+    assert passed["cla_long_term_visit_days"] == 91

@@ -1,0 +1,19 @@
+"""The dbt unit tests (edge cases of every rule, in dbt/models/**/_*.yml) run against the real calendar."""
+
+from __future__ import annotations
+
+import re
+
+from tests.transform.dbt_runner import run_dbt
+
+
+def test_dbt_unit_tests_pass(conformance_warehouse):
+    result = run_dbt(
+        ["test", "--select", "test_type:unit"],
+        conformance_warehouse.path,
+        conformance_warehouse.work_dir,
+        {"extract_date": "2020-03-31"},
+    )
+    assert result.returncode == 0, result.stdout[-6000:]
+    passed = re.search(r"PASS=(\d+)", result.stdout)
+    assert passed and int(passed.group(1)) >= 12, result.stdout[-2000:]
