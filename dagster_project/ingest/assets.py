@@ -3,7 +3,7 @@
 import dagster as dg
 
 from dagster_project.contract.model import load_contract
-from dagster_project.ingest.discovery import IncompleteExtractError, choose_target
+from dagster_project.ingest.discovery import IncompleteExtractError, choose_target, missing_files
 from dagster_project.ingest.load import LoadResult, load_extract
 from dagster_project.ingest.target import target_extract_date
 from dagster_project.instance import WAREHOUSE_POOL
@@ -50,10 +50,16 @@ def _metadata(result: LoadResult, run_extract: str) -> dict:
 )
 def raw_exports(context: dg.AssetExecutionContext):
     paths = get_paths()
+    requested = target_extract_date(context)
     try:
-        extract_date, folder = choose_target(paths.raw_dir, target_extract_date(context))
+        extract_date, folder = choose_target(paths.raw_dir, requested)
         outcome = load_extract(paths.warehouse, folder, extract_date, context.run_id)
-    except (IncompleteExtractError, WarehouseLockedError) as error:
+    except IncompleteExtractError as error:
+        folder = paths.raw_dir / requested
+        for name in missing_files(folder) if folder.is_dir() else ["(extract folder)"]:
+            _record_blocking(context.run_id, requested, name, "file_present", str(error))
+        raise dg.Failure(description=str(error), allow_retries=False) from None
+    except WarehouseLockedError as error:
         raise dg.Failure(description=str(error), allow_retries=False) from None
     for result in outcome.results.values():
         noteworthy = not result.ok or result.rows_rejected or result.drift_columns
@@ -61,9 +67,19 @@ def raw_exports(context: dg.AssetExecutionContext):
     if outcome.expired_extracts:
         context.log.info(f"Retention removed raw rows of extracts {', '.join(outcome.expired_extracts)}.")
     if outcome.failures:
+        for failed in outcome.failures:
+            _record_blocking(context.run_id, extract_date, failed.file, "file_usable", failed.message)
         raise dg.Failure(description=outcome.failure_message(), allow_retries=False)
     for name, result in outcome.results.items():
         yield dg.MaterializeResult(asset_key=raw_asset_key(name), metadata=_metadata(result, extract_date))
+
+
+def _record_blocking(run_id: str, extract_date: str, file: str, check: str, message: str) -> None:
+    """A run stopped at ingest still leaves its data-quality evidence (auditors need blocked runs most)."""
+    from dagster_project.quality.evidence import record_blocking_problem
+
+    dimension = "completeness" if check == "file_present" else "validity"
+    record_blocking_problem(get_paths(), run_id, extract_date, file, check, message, dimension=dimension)
 
 
 raw_assets = [raw_exports]

@@ -81,7 +81,8 @@ def cmd_backfill(args) -> int:
 
 def cmd_status(args) -> int:
     from dagster_project.ops.sensors import current_time, freshness_limit_hours
-    from dagster_project.publish.history import last_run, open_blocking_failures
+    from dagster_project.publish.history import last_run
+    from dagster_project.quality.results import blocking_failures
 
     paths = get_paths()
     run = last_run(paths.history_database)
@@ -91,9 +92,9 @@ def cmd_status(args) -> int:
         published = "published" if run["published"] else "not published"
         print(f"Last run: {run['run_id']} (extract {run['extract_date']}) — {run['status']}, {published}")
         print(f"  started {run['started_at']}, finished {run['finished_at']}")
-        failing = open_blocking_failures(paths.history_database, run["run_id"])
-        for check in failing:
-            print(f"  blocking check failed: {check}")
+        for check in blocking_failures(paths.history_database, run["run_id"]):
+            failed = f"{check['source_file']}: {check['check_name']} ({check['rows_failed']} rows)"
+            print(f"  blocking check failed: {failed}")
     fresh = freshness(paths.raw_dir, current_time(), freshness_limit_hours())
     print(f"Freshness: {fresh.message}")
     print(f"Published database: {paths.published_database}" + ("" if paths.published_database.exists() else " (none)"))

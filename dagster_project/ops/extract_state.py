@@ -4,32 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from dagster_project.contract import load_contract
-
-EXTRACT_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+from dagster_project.ingest.discovery import list_extracts
 
 
 def extract_folders(raw_dir: Path) -> list[Path]:
-    """Extract folders (YYYY-MM-DD), oldest first. Other entries (defect manifests...) are ignored."""
-    if not Path(raw_dir).is_dir():
-        return []
-    folders = []
-    for p in Path(raw_dir).iterdir():
-        if p.is_dir() and EXTRACT_FOLDER.match(p.name):
-            try:
-                dt.date.fromisoformat(p.name)
-            except ValueError:
-                continue
-            folders.append(p)
-    return sorted(folders, key=lambda p: p.name)
-
-
-def missing_files(folder: Path) -> list[str]:
-    return [name for name in load_contract().file_names if not (folder / name).is_file()]
+    """Extract folders (YYYY-MM-DD), oldest first."""
+    return [Path(raw_dir) / name for name in list_extracts(raw_dir)]
 
 
 def folder_signature(folder: Path) -> str:

@@ -8,8 +8,9 @@ import os
 
 import dagster as dg
 
+from dagster_project.ingest.discovery import missing_files
 from dagster_project.ops.alerts import Alert, first_line, raise_alert, ui_link
-from dagster_project.ops.extract_state import content_hash, extract_folders, folder_signature, freshness, missing_files
+from dagster_project.ops.extract_state import content_hash, extract_folders, folder_signature, freshness
 from dagster_project.ops.jobs import EXTRACT_DATE_TAG, nightly_job
 from dagster_project.ops.run_records import alerts_log, record_dagster_run
 from dagster_project.settings import get_paths

@@ -5,8 +5,9 @@ import datetime as dt
 import dagster as dg
 
 from dagster_project.publish.database import publish
-from dagster_project.publish.history import RunRecord, open_blocking_failures, record_run
+from dagster_project.publish.history import RunRecord, record_run
 from dagster_project.publish.run_metadata import code_version, input_files, run_settings
+from dagster_project.quality.results import blocking_failures
 from dagster_project.settings import get_paths
 
 # The marts analysts rely on (published-interface.md); dagster-dbt keys models by name.
@@ -28,11 +29,10 @@ def published_analytics_database(context: dg.AssetExecutionContext) -> dg.Materi
 
     paths = get_paths()
     # Second gate behind Dagster's blocking checks: never publish over a blocking data-quality failure.
-    blocking = open_blocking_failures(paths.history_database, context.run_id)
+    blocking = blocking_failures(paths.history_database, context.run_id)
     if blocking:
-        raise dg.Failure(
-            description="Not published: blocking data-quality checks failed: " + "; ".join(blocking[:10]),
-        )
+        named = [f"{r['source_file']}: {r['check_name']} ({r['rows_failed']} rows)" for r in blocking[:10]]
+        raise dg.Failure(description="Not published: blocking data-quality checks failed: " + "; ".join(named))
     stats = context.instance.get_run_stats(context.run_id)
     started = dt.datetime.fromtimestamp(stats.start_time) if stats.start_time else None
     extract_date = target_extract_date(context)

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dagster_project.quality.results import DQ_RESULTS_DDL
 from dagster_project.warehouse import connect
 
 RUNS_DDL = """
@@ -39,24 +40,6 @@ create table if not exists scorecard_history (
     run_id varchar
 )
 """
-
-# Columns exactly as published-interface.md; the quality layer appends rows.
-DQ_RESULTS_DDL = """
-create table if not exists dq_results (
-    run_id varchar,
-    checked_at timestamp,
-    extract_date date,
-    source_file varchar,
-    check_name varchar,
-    dimension varchar,
-    severity varchar,
-    passed boolean,
-    rows_checked bigint,
-    rows_failed bigint,
-    failure_sample varchar
-)
-"""
-
 
 def ensure_history(path: Path) -> None:
     with connect(path) as conn:
@@ -115,19 +98,3 @@ def last_run(path: Path) -> dict | None:
         row = cursor.fetchone()
         return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else None
 
-
-def open_blocking_failures(path: Path, run_id: str) -> list[str]:
-    """Blocking checks that failed in a run, from the data-quality history."""
-    if not Path(path).exists():
-        return []
-    with connect(path, read_only=True) as conn:
-        rows = conn.execute(
-            """
-            select coalesce(source_file || ': ', '') || check_name || ' (' || rows_failed || ' rows)'
-            from dq_results
-            where run_id = ? and not passed and lower(severity) in ('error', 'blocking')
-            order by check_name
-            """,
-            [run_id],
-        ).fetchall()
-    return [r[0] for r in rows]

@@ -26,11 +26,11 @@ from pathlib import Path
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # offline: no usage statistics
 
 import duckdb  # noqa: E402
+import great_expectations as gx  # noqa: E402
 import great_expectations.execution_engine.sqlalchemy_execution_engine as gx_sql_engine  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from great_expectations.checkpoint import UpdateDataDocsAction  # noqa: E402
 
-import great_expectations as gx  # noqa: E402
 from dagster_project.quality.rules import Rule, resolve  # noqa: E402
 
 DATASOURCE = "warehouse"

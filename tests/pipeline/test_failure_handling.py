@@ -78,10 +78,14 @@ def test_every_run_is_recorded_with_its_outcome(runs):
         blocked_checks = conn.execute(
             "select count(*) from dq_results where run_id = ? and not passed", [runs["blocked"].run_id]
         ).fetchone()[0]
+        incomplete_checks = conn.execute(
+            "select source_file, check_name, passed from dq_results where run_id = ?", [runs["incomplete"].run_id]
+        ).fetchall()
     assert recorded[runs["good"].run_id] == "success/true"
     assert recorded[runs["incomplete"].run_id] == "failure/false"
     assert recorded[runs["blocked"].run_id] == "failure/false"
     assert blocked_checks > 0  # blocked runs keep their data-quality evidence
+    assert ("visits.csv", "file_present", False) in incomplete_checks  # so does a run stopped at ingest
 
 
 def test_status_command_reports_the_blocked_run(runs, monkeypatch, capsys):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from dagster_project.ingest.load import load_extract
 from dagster_project.transform.calendar_table import write_working_days
 from tests.transform.dbt_runner import run_dbt
-from tests.transform.raw_fixture import load_raw_extract
 
 CONFORMANCE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "conformance"
 CONFORMANCE_EXTRACT = CONFORMANCE_DIR / "2020-03-31"
@@ -29,7 +29,7 @@ def conformance_warehouse(tmp_path_factory) -> BuiltWarehouse:
     work_dir = tmp_path_factory.mktemp("conformance")
     warehouse = work_dir / "warehouse.duckdb"
     write_working_days(warehouse)
-    load_raw_extract(warehouse, CONFORMANCE_EXTRACT)
+    load_extract(warehouse, CONFORMANCE_EXTRACT, CONFORMANCE_EXTRACT.name, "fixture")
     started = time.perf_counter()
     result = run_dbt(["build"], warehouse, work_dir, {"extract_date": "2020-03-31", "run_id": "conformance"})
     seconds = time.perf_counter() - started

@@ -6,10 +6,10 @@ import dagster as dg
 import duckdb
 import pytest
 
+from dagster_project.ingest.load import load_extract
 from dagster_project.settings import get_paths
 from dagster_project.transform.prepare import prepare_manifest
 from tests.transform.conftest import CONFORMANCE_EXTRACT
-from tests.transform.raw_fixture import load_raw_extract
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_calendar_staging_and_marts_materialise(data_dir):
     )
 
     warehouse = get_paths().warehouse
-    load_raw_extract(warehouse, CONFORMANCE_EXTRACT)  # stands in for the ingest assets
+    load_extract(warehouse, CONFORMANCE_EXTRACT, CONFORMANCE_EXTRACT.name, "fixture")  # the real loader
 
     result = dg.materialize(
         [working_days, staging_dbt_assets, mart_dbt_assets],

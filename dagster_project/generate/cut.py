@@ -1,0 +1,48 @@
+"""Cutting the one timeline at an extract date: records that start after it do not exist yet; end dates,
+decisions, authorisations and closures after it are not known yet (NULL), and so are the codes that
+depend on them (closure_reason, reason_ceased, outcome, ...)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+# file -> (date that makes the record exist, {later date column: columns NULLed with it (itself included)})
+RULES: dict[str, tuple[str | None, dict[str, tuple[str, ...]]]] = {
+    "children": ("_first", {"date_of_death": ("date_of_death",)}),
+    "teams": (None, {}),
+    "workers": ("start_date", {"end_date": ("end_date",)}),
+    "allocations": ("start_date", {"end_date": ("end_date",)}),
+    "contacts": ("contact_date", {"decision_date": ("decision_date", "outcome")}),
+    "referrals": (
+        "referral_date",
+        {"closure_date": ("closure_date", "closure_reason"), "_assessed_on": ("_assessed_on", "primary_need_code")},
+    ),  # fmt: skip
+    "assessments": ("start_date", {"authorised_date": ("authorised_date", "outcome", "factors")}),
+    "plans": ("start_date", {"end_date": ("end_date",)}),
+    "cla_episodes": ("start_date", {"end_date": ("end_date", "reason_ceased")}),
+    "visits": ("recorded_date", {}),  # a visit exists once written up (recorded_date >= visit_date)
+    "supervisions": ("supervision_date", {}),
+}
+
+
+def _days(s: pd.Series) -> np.ndarray:
+    return s.to_numpy().astype("datetime64[D]")
+
+
+def cut(name: str, df: pd.DataFrame, extract_date: np.datetime64) -> pd.DataFrame:
+    exists, later = RULES[name]
+    if exists is not None:
+        df = df[_days(df[exists]) <= extract_date]
+    df = df.copy()
+    for date_col, cols in later.items():
+        unknown = _days(df[date_col]) > extract_date  # NaT compares False: stays NaT
+        for c in cols:
+            df[c] = df[c].where(~unknown, None) if df[c].dtype == object else df[c].mask(unknown)
+    if name == "children":
+        # Not born yet: no date of birth or forename, an expected date instead.
+        unborn = _days(df.date_of_birth) > extract_date
+        df["expected_date_of_birth"] = df.expected_date_of_birth.where(unborn)
+        df["date_of_birth"] = df.date_of_birth.mask(unborn)
+        df["forename"] = df.forename.where(~unborn, None)
+    return df.reset_index(drop=True)
