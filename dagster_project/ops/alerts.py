@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import smtplib
 import urllib.request
 from dataclasses import asdict, dataclass
@@ -34,11 +35,18 @@ def ui_link(run_id: str | None) -> str | None:
     return f"{base}/runs/{run_id}" if run_id else None
 
 
+_EXCEPTION_PREFIX = re.compile(r"^[\w.]*(?:Error|Exception|Failure): ")
+
+
 def first_line(text: str | None) -> str:
-    for line in (text or "").splitlines():
-        if line.strip():
-            return line.strip()[:500]
-    return "(no error message)"
+    """The error's first line without the exception class; a line that ends in ':' takes the next one too."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if not lines:
+        return "(no error message)"
+    first = _EXCEPTION_PREFIX.sub("", lines[0])
+    if first.endswith(":") and len(lines) > 1:
+        first = f"{first} {lines[1].lstrip('- ')}"
+    return first[:500]
 
 
 def already_alerted(log: Path, kind: str, key: str) -> bool:

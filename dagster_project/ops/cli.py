@@ -105,6 +105,7 @@ def cmd_ui(args) -> int:
     from dagster_project.ops.runner import prepare_instance
 
     prepare_instance()
+    os.environ.setdefault("CSC_UI_URL", f"http://127.0.0.1:{args.port}")  # alert links point at this UI
     print(f"Dagster UI on http://127.0.0.1:{args.port} (DAGSTER_HOME={os.environ['DAGSTER_HOME']})")
     command = [sys.executable, "-m", "dagster", "dev", "-m", "dagster_project.definitions", "-h", "127.0.0.1",
                "-p", args.port]

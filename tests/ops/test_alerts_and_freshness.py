@@ -5,7 +5,7 @@ import http.server
 import json
 import threading
 
-from dagster_project.ops.alerts import Alert, raise_alert
+from dagster_project.ops.alerts import Alert, first_line, raise_alert
 from dagster_project.ops.extract_state import freshness
 from tests.ops.conftest import drop_extract
 
@@ -65,3 +65,15 @@ def test_freshness_against_fixed_now(landing):
 def test_freshness_with_no_extract_is_stale(landing):
     result = freshness(landing, dt.datetime(2020, 4, 2), 36)
     assert not result.fresh and "no extract" in result.message
+
+
+def test_first_error_line_drops_the_exception_class_and_keeps_the_reason():
+    message = (
+        "dagster._core.definitions.events.Failure: Extract 2020-04-01: 1 file(s) unusable, nothing published:\n"
+        "  - teams.csv is not a CSV text file: binary content at line 5\n"
+    )
+    assert first_line(message) == (
+        "Extract 2020-04-01: 1 file(s) unusable, nothing published: "
+        "teams.csv is not a CSV text file: binary content at line 5"
+    )
+    assert first_line("") == "(no error message)"
