@@ -32,6 +32,9 @@ ONLY_IN = {
     "closure_date_without_reason": "referrals", "overlapping_cp_plans": "plans",
     "allocation_team_mismatch": "allocations",
 }  # fmt: skip
+# Values other files' defects are judged against: a defect that compares with one of these is only
+# injected where that value reached the file intact, so that it stays detectable in principle.
+DEPENDED_ON = {"children": ["date_of_birth"], "workers": ["end_date"], "referrals": ["referral_date"]}
 TEXT_IN_DATE = np.array(["unknown", "N/K", "TBC", "not recorded"], dtype=object)
 MANIFEST_COLUMNS = ["file", "primary_key", "line", "defect_kind", "detectable"]
 
@@ -48,6 +51,10 @@ class Context:
     team_ids: np.ndarray
     worker_team: pd.Series  # by worker_id
     next_id: dict = field(default_factory=dict)
+    altered: dict = field(default_factory=dict)  # "file.column" -> keys whose value a defect changed
+
+    def intact(self, file: str, column: str, keys: pd.Series) -> np.ndarray:
+        return ~keys.isin(self.altered.get(f"{file}.{column}", set())).to_numpy()
 
 
 def applicable(kind: str, export: ExportFile) -> bool:
@@ -105,14 +112,18 @@ class _Injector:
             return self.nonnull(END_OF[self.e.name][1])
         if kind in ("authorised_before_start", "authorised_before_referral"):
             ok = self.nonnull("authorised_date")
+            if kind == "authorised_before_referral":
+                ok &= self.ctx.intact("referrals", "referral_date", self.t.referral_id)
             if kind == "authorised_before_start":
                 ref = self.ctx.referral_dates.reindex(self.t.referral_id).to_numpy().astype("datetime64[D]")
                 ok &= self.t.start_date.to_numpy().astype("datetime64[D]") > ref + 1
             return ok
         if kind == "visit_before_birth":
-            return self.ctx.dob.reindex(self.t.child_id).notna().to_numpy()
+            known = self.ctx.dob.reindex(self.t.child_id).notna().to_numpy()
+            return known & self.ctx.intact("children", "date_of_birth", self.t.child_id)
         if kind == "visit_by_departed_worker":
-            first_left = self.ctx.departed.end_date.min() if len(self.ctx.departed) else None
+            departed = self.departed_intact()
+            first_left = departed.end_date.min() if len(departed) else None
             if first_left is None:
                 return ~yes
             return self.t.visit_date.to_numpy().astype("datetime64[D]") > np.datetime64(first_left, "D")
@@ -205,8 +216,12 @@ class _Injector:
         self.set(i, "recorded_date", self.fmt(d + np.timedelta64(1, "D")))
         self.hits.append((i, ["visit_before_birth"]))
 
-    def visit_by_departed_worker(self, i):
+    def departed_intact(self) -> pd.DataFrame:
         dep = self.ctx.departed
+        return dep[self.ctx.intact("workers", "end_date", dep.worker_id)]
+
+    def visit_by_departed_worker(self, i):
+        dep = self.departed_intact()
         n_left = np.searchsorted(
             dep.end_date.to_numpy().astype("datetime64[D]"), self.day("visit_date", i), side="left"
         )
@@ -312,6 +327,10 @@ def inject(
         for i in rng.choice(cand, size=min(k, len(cand)), replace=False):
             used[i] = True
             inj.apply(kind, int(i))
+    for column in DEPENDED_ON.get(export.name, []):
+        before, after = strings[column].reset_index(drop=True), s[column]
+        changed = ~((before == after) | (before.isna() & after.isna())).to_numpy()
+        ctx.altered.setdefault(f"{export.name}.{column}", set()).update(s[export.primary_key][changed])
     # Assemble: inserted rows go right after the row they copy.
     key = np.arange(n, dtype=float) * 2
     extra_rows, extra_keys, extra_kinds = [], [], []

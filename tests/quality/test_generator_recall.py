@@ -1,5 +1,5 @@
 """Against the generator's ground truth: per-kind recall >= 99% at the default defect rate, and a clean
-generated extract (`--defect-rate 0`) failing no check. Skipped until `csc generate` exists."""
+generated extract (`--defect-rate 0`) failing no check."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from dagster_project.generate.defects import WEIGHTS
 from dagster_project.ingest.load import load_extract
 from dagster_project.quality import evidence
 from dagster_project.quality.recall import format_table, recall_by_kind
@@ -19,15 +20,7 @@ EXTRACT = "2019-03-01"
 CSC = [sys.executable, "-m", "dagster_project.cli"]
 
 
-def _generator_ready() -> bool:
-    done = subprocess.run([*CSC, "generate", "--help"], capture_output=True, text=True)
-    return done.returncode == 0 and "--defect-rate" in done.stdout
-
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not _generator_ready(), reason="csc generate is not available yet"),
-]
+pytestmark = pytest.mark.slow
 
 
 def _generate_and_build(work, *options: str) -> Paths:
@@ -41,13 +34,17 @@ def _generate_and_build(work, *options: str) -> Paths:
     return paths
 
 
-def test_recall_per_defect_kind(tmp_path):
-    paths = _generate_and_build(tmp_path)
+@pytest.mark.parametrize("rate", [None, "0.04"], ids=["default-rate", "every-kind-at-4pct"])
+def test_recall_per_defect_kind(tmp_path, rate):
+    paths = _generate_and_build(tmp_path, *(["--defect-rate", rate] if rate else []))
     table = recall_by_kind(paths.warehouse, paths.raw_dir / f"{EXTRACT}.defects.csv")
     print(format_table(table))
     low = {kind: c["recall"] for kind, c in table.items() if c["injected"] and c["recall"] < 0.99}
     assert low == {}
-    assert sum(c["injected"] for c in table.values()) > 0
+    if rate:  # at a higher rate every kind the generator knows is injected, so every kind is scored
+        assert {kind for kind, c in table.items() if c["injected"]} == set(WEIGHTS)
+    else:
+        assert sum(c["injected"] for c in table.values()) > 0
 
 
 def test_clean_generated_extract_fails_no_check(tmp_path):
