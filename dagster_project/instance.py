@@ -21,9 +21,14 @@ def dagster_yaml(home: Path) -> dict:
     return {
         # SQLite run, event-log and schedule storage under DAGSTER_HOME: history survives restarts.
         "storage": {"sqlite": {"base_dir": str(home / "storage")}},
-        # Pools: op granularity, so a second run's warehouse step waits for the slot instead of
-        # failing on DuckDB's file lock. default_limit also covers the pool before it is first set.
-        "concurrency": {"pools": {"granularity": "op", "default_limit": 1}},
+        # One run at a time: runs share the warehouse's marts, so two interleaved runs could publish
+        # each other's figures. Pools: op granularity, so a warehouse step of a run started outside the
+        # queue (`csc run` beside the daemon) waits for the slot instead of failing on DuckDB's file
+        # lock. default_limit also covers the pool before it is first set.
+        "concurrency": {
+            "runs": {"max_concurrent_runs": 1},
+            "pools": {"granularity": "op", "default_limit": 1},
+        },
         "telemetry": {"enabled": False},
     }
 

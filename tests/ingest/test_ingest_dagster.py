@@ -52,6 +52,10 @@ def test_the_warehouse_pool_allows_one_writer(env: Path):
     assert "granularity: op" in (env / "dagster_home" / "dagster.yaml").read_text()
 
 
+def test_the_instance_runs_one_run_at_a_time(env: Path):
+    assert get_instance().get_concurrency_config().run_queue_config.max_concurrent_runs == 1
+
+
 def test_an_incomplete_newest_extract_stops_the_run(env: Path, raw_dir: Path):
     newest = raw_dir / "2020-04-30"
     newest.mkdir()
