@@ -8,7 +8,9 @@ only add start-up time.
 
 import dagster as dg
 
-EXTRACT_DATE_TAG = "csc/extract_date"
+from dagster_project.ingest.target import EXTRACT_DATE_TAG
+
+__all__ = ["EXTRACT_DATE_TAG", "nightly_job"]
 
 nightly_job = dg.define_asset_job(
     name="nightly",
