@@ -289,19 +289,25 @@ measures as (
 valued as (
 
     select
-        period_type,
-        cast(as_at_date as date) as as_at_date,
-        measure,
-        cast(case when denominator = 0 then 0 else numerator end as double) as numerator,
-        cast(denominator as double) as denominator,
+        measures.period_type,
+        cast(measures.as_at_date as date) as as_at_date,
+        measures.measure,
+        cast(case when measures.denominator = 0 then 0 else measures.numerator end as double) as numerator,
+        cast(measures.denominator as double) as denominator,
         case
-            when denominator = 0 then null
-            when measure like '%\_pct' escape '\' then cast(numerator as double) * 100 / denominator
-            else cast(numerator as double) / denominator
+            when measures.denominator = 0 then null
+            when measures.measure like '%\_pct' escape '\'
+                then cast(measures.numerator as double) * 100 / measures.denominator
+            else cast(measures.numerator as double) / measures.denominator
         end as value,  -- noqa: RF04
         cast('{{ var("extract_date") }}' as date) as extract_date,
-        cast('{{ var("run_id") }}' as varchar) as run_id
+        cast('{{ var("run_id") }}' as varchar) as run_id,
+        reporting_dates.is_complete_period
     from measures
+    inner join reporting_dates
+        on
+            measures.period_type = reporting_dates.period_type
+            and measures.as_at_date = reporting_dates.as_at_date
 
 )
 

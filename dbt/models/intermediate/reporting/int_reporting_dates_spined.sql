@@ -102,6 +102,11 @@ dated as (
             else cast(date_trunc('month', spine.as_at_date) as date)
         end as period_start_date,
         spine.as_at_date = bounds.extract_date as is_extract_date,
+        -- false only for the extract's own partial week / month ("week / month to date")
+        case spine.period_type
+            when 'week' then isodow(spine.as_at_date) = 7
+            else spine.as_at_date = last_day(spine.as_at_date)
+        end as is_complete_period,
         -- child-level mart rows: every month-end, the 13 most recent Sundays and the extract date
         spine.period_type = 'month'
         or spine.as_at_date = bounds.extract_date
