@@ -1,18 +1,21 @@
-"""Benchmarks that print figures (never timed assertions): generate, then the whole nightly job per preset.
+"""Benchmarks that print figures (never timed assertions): each stage of the nightly job beside DuckDB alone.
 
     make benchmark                                   # council and large
     .venv/bin/python -m tests.benchmarks.run_benchmarks --presets council large national
 
-For each preset: generator wall time and peak memory (its own process), then one run of the nightly job
-in this process with per-step durations read from the Dagster instance (ingest, checks, dbt staging,
-dbt marts, publish) and the peak memory of the run (this process and its dbt subprocesses).
+For each preset: generate an extract (its own process), run the nightly job once in this process, then time the
+same stages' essential work in plain DuckDB (`duckdb_alone.py`) on copies of the run's files. Prints, per stage,
+the pipeline's time, DuckDB alone's time, their ratio and the stage's peak memory of the whole process tree
+(this process plus dbt subprocesses), and appends every figure to `<CSC_BENCHMARK_DIR or data/benchmarks>/
+benchmarks.csv` so that runs can be compared.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import datetime as dt
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -20,20 +23,35 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.benchmarks import duckdb_alone
+from tests.benchmarks.process_memory import TreeMemorySampler
+
 EXTRACT_DATE = "2019-03-01"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+# Dagster step key -> stage, in the order the job runs them. Steps not listed are reported as themselves.
+STAGES = {
+    "raw_exports": "load",
+    "raw_file_quality": "raw checks",
+    "reference__working_days": "staging",
+    "staging_dbt_assets": "staging",
+    "records_that_count_quality": "rule checks",
+    "mart_dbt_assets": "marts",
+    "published__analytics_database": "publish",
+}
+CSV_COLUMNS = ("measured_at", "git_rev", "preset", "rows", "stage", "pipeline_s", "duckdb_alone_s", "ratio", "peak_mb")
 
 
-def _generate(preset: str, raw: Path) -> tuple[float, float]:
-    start = time.perf_counter()
+def _generate(preset: str, raw: Path, sampler: TreeMemorySampler) -> tuple[float, int]:
     command = [sys.executable, "-m", "dagster_project.cli", "generate", "--preset", preset,
                "--extract-date", EXTRACT_DATE, "--seed", "7", "--out", str(raw), "--quiet"]  # fmt: skip
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start_wall, start = time.time(), time.perf_counter()
     subprocess.run(command, check=True)
-    peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    return time.perf_counter() - start, peak_mb
+    return time.perf_counter() - start, sampler.peak_between(start_wall, time.time())
 
 
-def _run_job(root: Path) -> tuple[float, dict[str, float], bool]:
+def _run_job(root: Path, sampler: TreeMemorySampler) -> tuple[float, dict[str, tuple[float, int]], bool]:
+    """Whole-job seconds, {stage: (seconds, peak bytes)}, success."""
     import dagster as dg
 
     os.environ["CSC_RAW_DIR"] = str(root / "raw")
@@ -44,17 +62,76 @@ def _run_job(root: Path) -> tuple[float, dict[str, float], bool]:
     start = time.perf_counter()
     outcome = run_once(EXTRACT_DATE, trigger="benchmark")
     total = time.perf_counter() - start
+    stages: dict[str, tuple[float, int]] = {}
     with dg.DagsterInstance.get() as instance:
-        stats = instance.get_run_step_stats(outcome.run_id)
-        steps = {s.step_key: (s.end_time or 0) - (s.start_time or 0) for s in stats}
+        for step in instance.get_run_step_stats(outcome.run_id):
+            if not (step.start_time and step.end_time):
+                continue
+            stage = STAGES.get(step.step_key, step.step_key)
+            seconds, peak = stages.get(stage, (0.0, 0))
+            stages[stage] = (
+                seconds + step.end_time - step.start_time,
+                max(peak, sampler.peak_between(step.start_time, step.end_time)),
+            )
     if not outcome.success:
         print(f"  run failed at {outcome.failed_step}: {outcome.error}", file=sys.stderr)
-    return total, steps, outcome.success
+    return total, stages, outcome.success
 
 
-def _data_lines(path: Path) -> int:
-    with open(path, "rb") as f:
-        return sum(1 for _ in f) - 1
+def _duckdb_alone(root: Path) -> dict[str, float]:
+    """Seconds DuckDB alone needs per stage, on copies of the run's extract and warehouse."""
+    extract = root / "raw" / EXTRACT_DATE
+    warehouse = root / "data" / "warehouse" / "warehouse.duckdb"
+    with tempfile.TemporaryDirectory(prefix="csc-bench-alone-") as scratch:
+        alone = {"load": duckdb_alone.load_alone(extract, Path(scratch) / "load.duckdb")}
+        alone["rule checks"] = duckdb_alone.checks_alone(warehouse, EXTRACT_DATE)
+        for stage, tag in (("staging", "staging"), ("marts", "marts")):
+            models = duckdb_alone.compiled_models(warehouse, EXTRACT_DATE, tag)
+            alone[stage] = duckdb_alone.models_alone(warehouse, models)
+        alone["publish"] = duckdb_alone.publish_alone(warehouse)
+    return alone
+
+
+def _data_rows(extract: Path) -> int:
+    total = 0
+    for path in extract.glob("*.csv"):
+        with open(path, "rb") as f:
+            total += sum(1 for _ in f) - 1
+    return total
+
+
+def _git_rev() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    return done.stdout.strip() or "unknown"
+
+
+def _print_and_collect(
+    preset: str,
+    rows: int,
+    generate: tuple[float, int],
+    total: float,
+    ok: bool,
+    stages: dict[str, tuple[float, int]],
+    alone: dict[str, float],
+    peak: int,
+) -> list[dict]:
+    print(f"\n== {preset}: {rows:,} rows in {len(duckdb_alone.contract_files())} files")
+    print(f"  {'stage':<28} {'pipeline':>10} {'DuckDB alone':>13} {'ratio':>7} {'peak memory':>12}")
+    records = [{"stage": "generate", "pipeline_s": generate[0], "peak_mb": generate[1] / 2**20}]
+    for stage, (seconds, stage_peak) in stages.items():
+        records.append({"stage": stage, "pipeline_s": seconds, "peak_mb": stage_peak / 2**20,
+                        "duckdb_alone_s": alone.get(stage)})  # fmt: skip
+    records.append({"stage": "whole job", "pipeline_s": total, "peak_mb": peak / 2**20,
+                    "duckdb_alone_s": sum(alone.values())})  # fmt: skip
+    for record in records:
+        base = record.get("duckdb_alone_s")
+        record["ratio"] = record["pipeline_s"] / base if base else None
+        alone_text = f"{base:12.2f}s" if base is not None else f"{'':>13}"
+        ratio_text = f"{record['ratio']:6.1f}x" if record["ratio"] else f"{'':>7}"
+        print(f"  {record['stage']:<28} {record['pipeline_s']:9.2f}s {alone_text} {ratio_text} "
+              f"{record['peak_mb']:9.0f} MB")  # fmt: skip
+    print(f"  outcome: {'success' if ok else 'FAILED'}")
+    return records
 
 
 def main() -> int:
@@ -62,26 +139,39 @@ def main() -> int:
     parser.add_argument("--presets", nargs="+", default=["council", "large"])
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
     args = parser.parse_args()
+    out_dir = Path(os.environ.get("CSC_BENCHMARK_DIR") or PROJECT_ROOT / "data" / "benchmarks")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = out_dir / "benchmarks.csv"
+    measured_at, rev = dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), _git_rev()
+    failed = False
     for preset in args.presets:
         root = Path(tempfile.mkdtemp(prefix=f"csc-bench-{preset}-"))
         try:
-            gen_s, gen_mb = _generate(preset, root / "raw")
-            rows = sum(_data_lines(f) for f in (root / "raw" / EXTRACT_DATE).glob("*.csv"))
-            total, steps, ok = _run_job(root)
-            peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            print(f"\n== {preset}: {rows:,} rows in 11 files")
-            print(f"  generate          {gen_s:8.1f} s   peak {gen_mb:8.0f} MB")
-            for step, seconds in sorted(steps.items(), key=lambda kv: -kv[1]):
-                print(f"  {step:<40} {seconds:8.1f} s")
-            print(f"  whole job         {total:8.1f} s   {'success' if ok else 'FAILED'}")
-            print(f"  peak memory: job process {peak_mb:,.0f} MB, largest subprocess {child_mb:,.0f} MB")
+            with TreeMemorySampler() as sampler:
+                generate = _generate(preset, root / "raw", sampler)
+                run_started = time.time()
+                total, stages, ok = _run_job(root, sampler)
+                peak = sampler.peak_between(run_started, time.time())
+            alone = _duckdb_alone(root) if ok else {}
+            rows = _data_rows(root / "raw" / EXTRACT_DATE)
+            records = _print_and_collect(preset, rows, generate, total, ok, stages, alone, peak)
+            failed |= not ok
+            new_file = not results.exists()
+            with results.open("a", newline="") as f:
+                writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
+                if new_file:
+                    writer.writeheader()
+                for record in records:
+                    rounded = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in record.items()}
+                    writer.writerow({"measured_at": measured_at, "git_rev": rev, "preset": preset, "rows": rows,
+                                     **rounded})  # fmt: skip
         finally:
             if not args.keep:
                 shutil.rmtree(root, ignore_errors=True)
             else:
                 print(f"  kept {root}")
-    return 0
+    print(f"\nfigures appended to {results}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
