@@ -10,7 +10,7 @@ from dagster_project.publish.run_metadata import code_version, input_files, run_
 from dagster_project.quality.results import blocking_failures
 from dagster_project.settings import get_paths
 
-# The marts analysts rely on (docs/published-interface.md); dagster-dbt keys models and seeds by name.
+# The marts analysts rely on (docs/published-database.md); dagster-dbt keys models and seeds by name.
 PUBLISHED_MARTS = ("scorecard", "assessment_timeliness", "visit_timeliness", "caseload", "measures")
 
 

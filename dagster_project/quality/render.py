@@ -93,7 +93,7 @@ def render_validated(file: ExportFile) -> str:
     return (
         HEADER
         + f"-- Records that count: {file.file_name} rows after the exclusion rules "
-        + '(kpi-definitions.md "Which records count").\n'
+        + '(docs/measures.md "Which records count").\n'
         + f"-- grain: one row per {file.primary_key}\n\n"
         + "with staged as (\n\n    select * from {{ ref('"
         + staging_model(file.name)

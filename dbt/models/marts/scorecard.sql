@@ -1,4 +1,4 @@
--- The complete, unsuppressed scorecard series (docs/published-interface.md, definitions in docs/measures.md).
+-- The complete, unsuppressed scorecard series (docs/published-database.md, definitions in docs/measures.md).
 -- grain: one row per (period_type, as_at_date, measure)
 -- The union of one model per measure family (models/marts/scorecard_families/), the families listed by the measure
 -- catalogue (macro measure_families, generated), valued once here: a ratio with a zero denominator has
