@@ -1,5 +1,6 @@
 """Renders what the measure catalogue drives: the dbt seed `measures` (published as marts.measures), the dbt macro
-listing the measure families `marts.scorecard` unions, and the measure table in README.md and docs/measures.md.
+listing the measure families `marts.scorecard` unions, the measure table in README.md and docs/measures.md, and the
+dbt docs blocks that carry docs/measures.md's definitions into the dbt documentation site.
 
 Run through `make generate` (every renderer). Pure Python: no Dagster imports.
 """
@@ -65,7 +66,34 @@ def replace_between_markers(text: str, block: str, where: str) -> str:
     return f"{head}{TABLE_START}\n{block}\n{TABLE_END}{tail}"
 
 
-MARKDOWN_WITH_TABLE = (PROJECT_ROOT / "README.md", PROJECT_ROOT / "docs" / "measures.md")
+MEASURES_DOC = PROJECT_ROOT / "docs" / "measures.md"
+MARKDOWN_WITH_TABLE = (PROJECT_ROOT / "README.md", MEASURES_DOC)
+DBT_DOCS_BLOCKS = PROJECT_ROOT / "dbt" / "models" / "marts" / "scorecard_families" / "_measure_docs.md"
+
+
+def family_heading(family: str) -> str:
+    """The docs/measures.md heading of a family: `front_door` -> `Front door`."""
+    return family.replace("_", " ").capitalize()
+
+
+def markdown_section(text: str, heading: str, where: str) -> str:
+    """The body of the level-2 section `## heading` of a markdown text, up to the next level-2 heading."""
+    marker = f"\n## {heading}\n"
+    if marker not in text:
+        raise ValueError(f"{where}: no section '## {heading}' (every measure family needs one)")
+    body = text.split(marker, 1)[1].split("\n## ", 1)[0]
+    return body.strip()
+
+
+def render_dbt_docs_blocks(measures: tuple[Measure, ...], measures_doc: str) -> str:
+    """dbt docs blocks: the measure table, the shared rules and one block per family, from docs/measures.md."""
+    blocks = [("measure_catalogue", render_measure_table(measures))]
+    blocks.append(("measure_shared_rules", markdown_section(measures_doc, "Shared rules", MEASURES_DOC.name)))
+    for family in measure_families(measures):
+        section = markdown_section(measures_doc, family_heading(family), MEASURES_DOC.name)
+        blocks.append((f"measure_family_{family}", section))
+    body = "\n\n".join(f"{{% docs {name} %}}\n{text}\n{{% enddocs %}}" for name, text in blocks)
+    return f"{{# {GENERATED_NOTE} (definitions from docs/measures.md) #}}\n\n{body}\n"
 
 
 def rendered_files() -> dict:
@@ -74,4 +102,5 @@ def rendered_files() -> dict:
     table = render_measure_table(measures)
     for path in MARKDOWN_WITH_TABLE:
         files[path] = replace_between_markers(path.read_text(encoding="utf-8"), table, path.name)
+    files[DBT_DOCS_BLOCKS] = render_dbt_docs_blocks(measures, files[MEASURES_DOC])
     return files
