@@ -10,7 +10,7 @@ DBT_SOURCES := $(shell find dbt/models dbt/macros dbt/seeds dbt/tests -type f 2>
 GENERATOR_SOURCES := dagster_project/contract/raw_exports.yaml dagster_project/catalogue/measures.yaml \
 	$(wildcard dagster_project/quality/rules*.py) docs/measures.md README.md
 
-.PHONY: run test lint ui status setup benchmark lock generate docs
+.PHONY: run test lint ui status setup benchmark lock generate docs snapshot
 
 setup: $(STAMP) $(MANIFEST)
 
@@ -49,6 +49,9 @@ ui: setup  ## Dagster UI + daemon (schedules and sensors) on http://127.0.0.1:30
 
 status: setup
 	$(BIN)/csc status
+
+snapshot: setup  ## rewrite tests/definitions_snapshot.txt after an intended asset/check/job/schedule/sensor change
+	$(BIN)/python -m tests.definitions_snapshot --update
 
 benchmark: setup
 	$(BIN)/python -m tests.benchmarks.run_benchmarks
