@@ -53,9 +53,12 @@ February 2023 (month): C9's first CP plan P6 starts on 1 Feb: repeat CP plans 0 
 
 from __future__ import annotations
 
+import dataclasses
+
 import duckdb
 import pytest
 
+from dagster_project.catalogue import load_measures
 from tests.pipeline.hand_made_extract import EXTRACT_DATE, write_extract
 
 EXPECTED = {
@@ -129,6 +132,17 @@ def test_month_figures_match_hand_working(published, key, expected):
     numerator, denominator, value = row
     assert (numerator, denominator) == (expected[0], expected[1])
     assert value == pytest.approx(expected[2], abs=1e-9)
+
+
+def test_the_measure_catalogue_is_published_with_every_field(published):
+    with duckdb.connect(str(published.published_database), read_only=True) as conn:
+        published_rows = conn.execute("select * from marts.measures").fetchall()
+        columns = [r[0] for r in conn.execute("describe marts.measures").fetchall()]
+        in_scorecard = {r[0] for r in conn.execute("select distinct measure from marts.scorecard").fetchall()}
+    catalogue = [dataclasses.astuple(m) for m in load_measures()]
+    assert columns == [f.name for f in dataclasses.fields(load_measures()[0])]
+    assert sorted(published_rows, key=str) == sorted(catalogue, key=str)
+    assert in_scorecard == {row[0] for row in catalogue}
 
 
 def test_every_exclusion_kind_is_kept_with_its_reason(published):
