@@ -21,11 +21,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
-# Build step: every generated file is rendered from its source of truth, then dbt parses the project (Dagster
-# reads dbt's manifest at load time and never parses the project at import). So the dbt models a run executes
-# always match the rule registry GX checks with.
+# Build step: stop if a generated file differs from its source of truth (run `make generate`), then dbt parses
+# the project (Dagster reads dbt's manifest at load time and never parses the project at import). Checking rather
+# than rewriting here keeps a forgotten `make generate` visible in CI instead of silently repaired.
 $(MANIFEST): $(STAMP) $(DBT_SOURCES) $(GENERATOR_SOURCES)
-	$(BIN)/python -m dagster_project.generated_files
+	$(BIN)/python -m dagster_project.generated_files --check
 	$(BIN)/python -m dagster_project.transform.prepare
 
 generate: $(STAMP)  ## re-render every generated file (dbt staging/validated SQL, seeds, docs/, README measure table)

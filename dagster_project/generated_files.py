@@ -9,8 +9,8 @@
 - `quality/rule_docs.py` (rule registry): `docs/data-quality-rules.md`.
 
 The generated files are committed (reviewable in diffs, dbt runs from a plain clone). `make generate` rewrites
-them; the build step (`make setup`, run by `make run` and `make test`) regenerates them before dbt parses, and
-`tests/unit/test_generated_files.py` fails when a committed one is stale.
+them; the build step (`make setup`, run by `make run`, `make test` and `make ui`) stops with the list of stale
+files before dbt parses, and `tests/unit/test_generated_files.py` fails when a committed one is stale.
 
 Run: `python -m dagster_project.generated_files` (or `--check`: list stale files, exit 1 if any).
 Pure Python: no Dagster imports.
@@ -60,6 +60,8 @@ def main(argv: list[str]) -> int:
         stale = stale_files()
         for path in stale:
             print(f"stale: {path.relative_to(PROJECT_ROOT)}")
+        if stale:
+            print("generated files differ from their source of truth: run `make generate` and commit the result")
         return 1 if stale else 0
     for path in write_all():
         print(f"wrote {path.relative_to(PROJECT_ROOT)}")

@@ -3,7 +3,7 @@
 Writes `dbt/models/intermediate/validated/`: per file `int_<file>_excluded` (one row per excluded row
 and rule) and `int_<file>_validated` (staging rows minus excluded ones), plus `int_records_excluded`
 and `int_records_flagged` across files and the folder's YAML. The output is committed; a test checks
-it is up to date, the build step regenerates it, and the staging step refuses to run stale SQL (so GX and dbt
+it is up to date, the build step stops when it is stale, and the staging step refuses to run stale SQL (so GX and dbt
 apply the same rules). Run: `make generate` (every renderer). Pure Python: no Dagster imports.
 """
 

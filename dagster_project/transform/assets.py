@@ -57,7 +57,7 @@ def staging_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     if stale:
         raise dg.Failure(
             description="the dbt models rendered from the rule registry are out of date "
-            f"({', '.join(stale[:5])}): run `make generate` (or `make run`, which regenerates them)"
+            f"({', '.join(stale[:5])}): run `make generate`"
         )
     yield from _dbt_build(context, dbt)
 
