@@ -6,8 +6,11 @@ STAMP  := $(VENV)/.installed-stamp
 
 MANIFEST := dbt/target/manifest.json
 DBT_SOURCES := $(shell find dbt/models dbt/macros dbt/seeds dbt/tests -type f 2>/dev/null) dbt/dbt_project.yml
+# The sources of truth every generated file is rendered from (see dagster_project/generated_files.py).
+GENERATOR_SOURCES := dagster_project/contract/raw_exports.yaml dagster_project/catalogue/measures.yaml \
+	$(wildcard dagster_project/quality/rules*.py) docs/measures.md README.md
 
-.PHONY: run test lint ui status setup benchmark lock
+.PHONY: run test lint ui status setup benchmark lock generate docs snapshot
 
 setup: $(STAMP) $(MANIFEST)
 
@@ -18,9 +21,18 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
-# Build step: Dagster reads dbt's manifest at load time and never parses the project at import.
-$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+# Build step: stop if a generated file differs from its source of truth (run `make generate`), then dbt parses
+# the project (Dagster reads dbt's manifest at load time and never parses the project at import). Checking rather
+# than rewriting here keeps a forgotten `make generate` visible in CI instead of silently repaired.
+$(MANIFEST): $(STAMP) $(DBT_SOURCES) $(GENERATOR_SOURCES)
+	$(BIN)/python -m dagster_project.generated_files --check
 	$(BIN)/python -m dagster_project.transform.prepare
+
+generate: $(STAMP)  ## re-render every generated file (dbt staging/validated SQL, seeds, docs/, README measure table)
+	$(BIN)/python -m dagster_project.generated_files
+
+docs: setup  ## the dbt documentation site, offline, into $$CSC_DATA_DIR/dbt_docs (default data/dbt_docs)
+	$(BIN)/python -m dagster_project.transform.docs_site
 
 run: setup  ## generate an extract if raw/ has none, then run the whole nightly job once
 	$(BIN)/csc run
@@ -37,6 +49,9 @@ ui: setup  ## Dagster UI + daemon (schedules and sensors) on http://127.0.0.1:30
 
 status: setup
 	$(BIN)/csc status
+
+snapshot: setup  ## rewrite tests/definitions_snapshot.txt after an intended asset/check/job/schedule/sensor change
+	$(BIN)/python -m tests.definitions_snapshot --update
 
 benchmark: setup
 	$(BIN)/python -m tests.benchmarks.run_benchmarks

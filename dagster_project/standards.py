@@ -1,4 +1,4 @@
-"""Local standards (kpi-definitions.md): settings with defaults, overridable from the environment.
+"""Local standards (docs/measures.md): settings with defaults, overridable from the environment.
 
 Councils set their own CP, CIN and supervision standards; the statutory ones have defaults too.
 Each is passed to dbt as a var of the same name (dbt_project.yml carries the same defaults for

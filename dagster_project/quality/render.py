@@ -3,7 +3,8 @@
 Writes `dbt/models/intermediate/validated/`: per file `int_<file>_excluded` (one row per excluded row
 and rule) and `int_<file>_validated` (staging rows minus excluded ones), plus `int_records_excluded`
 and `int_records_flagged` across files and the folder's YAML. The output is committed; a test checks
-it is up to date. Run: `python -m dagster_project.quality.render`. Pure Python: no Dagster imports.
+it is up to date, the build step stops when it is stale, and the staging step refuses to run stale SQL (so GX and dbt
+apply the same rules). Run: `make generate` (every renderer). Pure Python: no Dagster imports.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def render_validated(file: ExportFile) -> str:
     return (
         HEADER
         + f"-- Records that count: {file.file_name} rows after the exclusion rules "
-        + '(kpi-definitions.md "Which records count").\n'
+        + '(docs/measures.md "Which records count").\n'
         + f"-- grain: one row per {file.primary_key}\n\n"
         + "with staged as (\n\n    select * from {{ ref('"
         + staging_model(file.name)
@@ -199,6 +200,15 @@ def rendered_files() -> dict[str, str]:
     files["int_records_excluded.sql"] = render_records_excluded()
     files["int_records_flagged.sql"] = render_records_flagged()
     return files
+
+
+def stale_models(directory: Path = VALIDATED_DIR) -> list[str]:
+    """Files of `directory` that differ from what the rule registry renders now (missing ones included)."""
+    return [
+        name
+        for name, text in rendered_files().items()
+        if not (directory / name).exists() or (directory / name).read_text(encoding="utf-8") != text
+    ]
 
 
 def write(directory: Path = VALIDATED_DIR) -> list[Path]:

@@ -1,6 +1,6 @@
 """Evidence stores: `dq_results` in the history database and row-level failures in the restricted store.
 
-`dq_results` (published-interface.md): one row per (run, check), appended on every run, blocked runs
+`dq_results` (docs/published-database.md): one row per (run, check), appended on every run, blocked runs
 too. `severity` is what a failure of the check means: ERROR blocks the run (the marts are not built
 or published), WARN is reported and the run goes on. `passed` is false as soon as one row fails, so
 a WARN row with passed = false is a counted, reported defect, not a blocked run.

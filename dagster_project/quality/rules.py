@@ -24,8 +24,8 @@ from dagster_project.contract.model import Contract, load_contract
 # UK Government Data Quality Framework dimensions.
 DIMENSIONS = ("completeness", "uniqueness", "consistency", "timeliness", "validity", "accuracy")
 
-# Defect kinds shared with the generator's ground-truth manifest (common.md), plus kinds only the
-# quality layer names (no generator defect behind them).
+# Defect kinds shared with the generator's ground-truth manifest (dagster_project/generate/README.md), plus
+# kinds only the quality layer names (no generator defect behind them).
 MANIFEST_KINDS = (
     "duplicate_row", "duplicate_key", "orphan_reference", "end_before_start", "authorised_before_start",
     "authorised_before_referral", "date_in_future", "visit_before_birth", "visit_by_departed_worker",

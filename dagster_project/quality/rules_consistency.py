@@ -1,10 +1,10 @@
-"""Cross-field and cross-file rules (kpi-definitions.md "Which records count", raw-exports.md
-"What real extracts get wrong"). Exclusions first, then flags: consistency problems the measure
-rules already handle are kept and reported. Pure Python: no Dagster imports.
+"""Cross-field and cross-file rules (docs/measures.md "Which records count"; catalogue of every rule:
+docs/data-quality-rules.md). Exclusions first, then flags: consistency problems the measure rules already
+handle are kept and reported. Pure Python: no Dagster imports.
 
 Closure reason xor closure date: the contract says closure_reason is "set exactly when closure_date is
 set", i.e. each is a required value whenever the other is present. A missing required value excludes
-the row (kpi-definitions.md), and with only one of the two we cannot tell whether the CIN episode is
+the row (docs/measures.md), and with only one of the two we cannot tell whether the CIN episode is
 open, so both directions exclude (CIN census 8805 / 8810). The same holds for cla_episodes
 reason_ceased / end_date.
 """

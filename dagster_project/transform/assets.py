@@ -11,6 +11,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from dagster_project.ingest.target import target_extract_date
+from dagster_project.quality.render import stale_models
 from dagster_project.settings import get_paths
 from dagster_project.transform.calendar_table import write_working_days
 from dagster_project.transform.dbt_vars import dbt_build_args
@@ -51,6 +52,13 @@ def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     pool=DUCKDB_WRITER_POOL,
 )
 def staging_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    # GX checks with the rule registry as it is now; dbt must exclude with the same rules, not older SQL.
+    stale = stale_models()
+    if stale:
+        raise dg.Failure(
+            description="the dbt models rendered from the rule registry are out of date "
+            f"({', '.join(stale[:5])}): run `make generate`"
+        )
     yield from _dbt_build(context, dbt)
 
 

@@ -1,4 +1,4 @@
-"""Working days per kpi-definitions.md, "Shared rules".
+"""Working days per docs/measures.md, "Shared rules".
 
 * Working days are Monday-Friday excluding England and Wales bank holidays, from the maintained
   `holidays` package (subdivision ENG, which carries the one-off days such as 2022-09-19 and

@@ -30,6 +30,8 @@ C5,Eve,Ward,F,2019-06-05,,BAFR,Y,,
 C6,Fin,Vale,M,2008-07-06,,WIRI,N,ZZ99 4DD,
 C7,Gus,Ure,M,2013-08-07,,AIND,N,ZZ99 5EE,
 C8,Hal,Tor,M,2011-09-08,,OOTH,N,ZZ99 6FF,
+C9,Ivy,Sol,F,2014-10-09,,WBRI,N,ZZ99 7GG,
+C10,Jon,Rue,M,2017-11-10,,WBRI,N,ZZ99 8HH,
 """,
     # K7 is dated after the extract date (excluded). K8: Fri 22 Dec -> Wed 27 Dec is 1 working day.
     "contacts.csv": """contact_id,child_id,contact_date,contact_source,decision_date,outcome
@@ -47,6 +49,8 @@ K8,C8,2023-12-22,1A,2023-12-27,INFO_ADVICE
     # R12 only has formatting problems (UK date, lower case, spaces, 'n'): it counts.
     "referrals.csv": """referral_id,child_id,contact_id,referral_date,referral_source,primary_need_code,nfa,closure_date,closure_reason,team_id,worker_id
 R14,C6,,2022-12-01,3A,N1,N,,,T1,W1
+R15,C9,,2023-01-20,3A,N1,N,,,T1,W1
+R16,C10,,2023-11-20,3A,N1,N,,,T1,W1
 R00,C5,,2023-01-08,3A,N1,N,,,T1,W1
 R0,C4,,2023-01-09,3A,N1,N,,,T1,W1
 R13,C7,,2023-06-01,3A,N1,N,,,T1,W1
@@ -79,6 +83,8 @@ A8,R7,C2,2024-01-05,2024-01-08,Y,NFA,,T1,W1
 A9,R5,C4,2024-01-10,2024-01-09,Y,SUPPORT,,T1,W1
 """,
     # P4 ends exactly on 31 Dec (not open then). P9 ends before it starts (excluded).
+    # C9: a CP plan in Feb-Jun 2023, then a repeat CP plan P7 from 5 Jan 2024. C10: two CP plans starting the
+    # same day, 4 Jan 2024 (overlapping: flagged, kept; the second is not a repeat). P7, P8, P10 end on 8 Jan.
     "plans.csv": """plan_id,child_id,referral_id,plan_type,start_date,end_date,category_of_abuse
 P1,C1,R1,CP,2023-12-06,,NEG
 P2,C2,R2,CP,2023-12-20,,EMO
@@ -86,6 +92,10 @@ P3,C3,R3,CIN,2023-12-19,,
 P4,C6,R14,CIN,2023-12-01,2023-12-31,
 P5,C4,R5,CIN,2024-01-09,,
 P9,C3,R3,CP,2023-12-10,2023-12-01,PHY
+P6,C9,R15,CP,2023-02-01,2023-06-30,NEG
+P7,C9,R15,CP,2024-01-05,2024-01-08,NEG
+P8,C10,R16,CP,2024-01-04,2024-01-08,EMO
+P10,C10,R16,CP,2024-01-04,2024-01-08,EMO
 """,
     # C8: a legal-status-only change (L) on 20 Dec does not reset the placement start (1 Dec).
     "cla_episodes.csv": """episode_id,child_id,start_date,end_date,reason_new_episode,legal_status,placement_type,reason_ceased,placement_intended_until_18

@@ -18,6 +18,12 @@ December 2023 (month, as at Sun 31 Dec)
 - referrals: R1, R2 (NFA), R3 (its exact duplicate counts once): NFA 1 of 3; none is a re-referral.
 - supervision: W1's last individual supervision 1 Dec (+28 = 29 Dec, late; the 20 Dec one was a
   group); W2 15 Dec; W4 started 20 Dec: 2 of 3.
+- children on plans, as at 31 Dec: CP C1 (P1), C2 (P2): 2; CIN C3 (P3; P4 ends that day): 1; looked after
+  C8 (E2), C7 (E3): 2.
+- repeat CP plans: children whose CP plan started in December: C1 (6 Dec), C2 (20 Dec); neither had an earlier CP
+  plan (P9 of C3 is excluded): 0 of 2.
+- agency workers: case-holding workers employed W1 (permanent), W2 (agency), W4 (permanent); W3 is a team
+  manager: 1 of 3.
 
 January 2024 (month, partial, as at Wed 10 Jan)
 - assessments: A6 9->10 Jan (1 wd): 1 of 1 (A8 hangs off the excluded R7; A9 authorised before start).
@@ -33,15 +39,26 @@ January 2024 (month, partial, as at Wed 10 Jan)
   day) and R12 (R14 Dec 2022) no: 2 of 4. Excluded: R7 x2 (same key, different content), R8 (orphan),
   R9 (blank source), R10 (text date), R11 (code ZZ).
 - supervision: W1 supervised on 10 Jan itself, W4 within 28 days of starting: 2 of 2.
+- children on plans, as at 10 Jan: CP C1, C2 (P7 of C9 and P8/P10 of C10 ended on 8 Jan): 2; CIN C3, C4: 2;
+  looked after C8, C7: 2.
+- repeat CP plans: children whose CP plan started 1-10 Jan: C9 (P7, 5 Jan; C9 had P6 from 1 Feb 2023, ended
+  30 Jun: a repeat, counted "ever", not only in the period) and C10 (P8 and P10 both on 4 Jan: the second plan
+  starts on the same day, not earlier, so not a repeat; C10 counts once): 1 of 2.
+- agency workers: W2 (the agency worker) left on 5 Jan; W1, W4 permanent: 0 of 2.
 
 March 2023 (month): A0 authorised exactly 45 wd after its referral (in time), A00 46 wd (late): 1 of 2.
+
+February 2023 (month): C9's first CP plan P6 starts on 1 Feb: repeat CP plans 0 of 1; children on a CP plan 1.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import duckdb
 import pytest
 
+from dagster_project.catalogue import load_measures
 from tests.pipeline.hand_made_extract import EXTRACT_DATE, write_extract
 
 EXPECTED = {
@@ -71,7 +88,19 @@ EXPECTED = {
     ("2024-01-10", "referrals_nfa_pct"): (1, 4, 25.0),
     ("2024-01-10", "re_referrals_pct"): (2, 4, 50.0),
     ("2024-01-10", "supervision_in_time_pct"): (2, 2, 100.0),
+    ("2023-12-31", "children_cp_count"): (2, 1, 2.0),
+    ("2023-12-31", "children_cin_plan_count"): (1, 1, 1.0),
+    ("2023-12-31", "children_looked_after_count"): (2, 1, 2.0),
+    ("2023-12-31", "cp_plans_repeat_pct"): (0, 2, 0.0),
+    ("2023-12-31", "agency_workers_pct"): (1, 3, 100 / 3),
+    ("2024-01-10", "children_cp_count"): (2, 1, 2.0),
+    ("2024-01-10", "children_cin_plan_count"): (2, 1, 2.0),
+    ("2024-01-10", "children_looked_after_count"): (2, 1, 2.0),
+    ("2024-01-10", "cp_plans_repeat_pct"): (1, 2, 50.0),
+    ("2024-01-10", "agency_workers_pct"): (0, 2, 0.0),
     ("2023-03-31", "assessments_in_time_pct"): (1, 2, 50.0),
+    ("2023-02-28", "cp_plans_repeat_pct"): (0, 1, 0.0),
+    ("2023-02-28", "children_cp_count"): (1, 1, 1.0),
 }
 
 
@@ -103,6 +132,17 @@ def test_month_figures_match_hand_working(published, key, expected):
     numerator, denominator, value = row
     assert (numerator, denominator) == (expected[0], expected[1])
     assert value == pytest.approx(expected[2], abs=1e-9)
+
+
+def test_the_measure_catalogue_is_published_with_every_field(published):
+    with duckdb.connect(str(published.published_database), read_only=True) as conn:
+        published_rows = conn.execute("select * from marts.measures").fetchall()
+        columns = [r[0] for r in conn.execute("describe marts.measures").fetchall()]
+        in_scorecard = {r[0] for r in conn.execute("select distinct measure from marts.scorecard").fetchall()}
+    catalogue = [dataclasses.astuple(m) for m in load_measures()]
+    assert columns == [f.name for f in dataclasses.fields(load_measures()[0])]
+    assert sorted(published_rows, key=str) == sorted(catalogue, key=str)
+    assert in_scorecard == {row[0] for row in catalogue}
 
 
 def test_every_exclusion_kind_is_kept_with_its_reason(published):

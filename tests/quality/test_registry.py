@@ -18,6 +18,14 @@ def test_rendered_dbt_models_are_up_to_date():
     assert expected == set(render.rendered_files()), "stray files in the validated folder"
 
 
+def test_stale_models_names_an_edited_or_missing_model(tmp_path):
+    render.write(tmp_path)
+    assert render.stale_models(tmp_path) == []
+    (tmp_path / "int_children_validated.sql").write_text("-- edited by hand\n", encoding="utf-8")
+    (tmp_path / "int_records_flagged.sql").unlink()
+    assert sorted(render.stale_models(tmp_path)) == ["int_children_validated.sql", "int_records_flagged.sql"]
+
+
 def test_every_manifest_defect_kind_has_a_rule():
     kinds = {r.defect_kind for r in registry()}
     assert set(MANIFEST_KINDS) - kinds == set()

@@ -14,7 +14,8 @@ from tests.transform.dbt_runner import run_dbt
 
 CONFORMANCE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "conformance"
 CONFORMANCE_EXTRACT = CONFORMANCE_DIR / "2020-03-31"
-EXPECTED_SCORECARD = CONFORMANCE_DIR / "expected_scorecard.csv"
+# v1: the 13 original measures; v2: the five volume, repeat-plan and agency measures (same extract and dates).
+EXPECTED_SCORECARDS = (CONFORMANCE_DIR / "expected_scorecard.csv", CONFORMANCE_DIR / "expected_scorecard_v2.csv")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The working-day calendar: wd and add_wd exactly as kpi-definitions.md defines them."""
+"""The working-day calendar: wd and add_wd exactly as docs/measures.md defines them."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
--- Authorised assessments and their timeliness against the statutory standard (kpi-definitions.md section 1).
+-- Authorised assessments and their timeliness against the statutory standard (docs/measures.md, "Assessments").
 -- grain: one row per assessment_id (authorised assessments only)
 
 with assessments as (

@@ -1,4 +1,4 @@
--- Caseload per case-holding worker (kpi-definitions.md section 3), for the same dates as visit_timeliness.
+-- Caseload per case-holding worker (docs/measures.md, "Workforce"), for the same dates as visit_timeliness.
 -- grain: one row per (period_type, as_at_date, worker_id); team = the worker's own team in workers.csv
 
 with reporting_dates as (

@@ -1,4 +1,4 @@
--- Statutory visit timeliness per child (kpi-definitions.md section 2), for every month-end, the 13 most recent
+-- Statutory visit timeliness per child (docs/measures.md, "Visits"), for every month-end, the 13 most recent
 -- Sundays and the extract date (the scorecard covers every week).
 -- grain: one row per (period_type, as_at_date, visit_type, child_id)
 

@@ -1,4 +1,4 @@
--- The overdue assessment backlog as at each reporting date (kpi-definitions.md section 1): assessments open
+-- The overdue assessment backlog as at each reporting date (docs/measures.md, "Assessments"): assessments open
 -- at D (started on or before D, not authorised by D) already past the standard from their own referral.
 -- grain: one row per as_at_date
 

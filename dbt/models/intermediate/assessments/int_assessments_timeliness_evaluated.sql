@@ -1,4 +1,4 @@
--- Assessment timeliness (kpi-definitions.md section 1): working days from the referral to authorisation.
+-- Assessment timeliness (docs/measures.md, "Assessments"): working days from the referral to authorisation.
 -- grain: one row per assessment_id (open assessments too: working_days and in_time are NULL until authorised)
 
 with assessments as (

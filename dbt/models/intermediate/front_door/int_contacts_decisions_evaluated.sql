@@ -1,4 +1,4 @@
--- Contacts with their decision timeliness and conversion (kpi-definitions.md section 4).
+-- Contacts with their decision timeliness and conversion (docs/measures.md, "Front door").
 -- grain: one row per contact_id
 
 with contacts as (

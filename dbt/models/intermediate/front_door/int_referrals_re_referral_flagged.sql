@@ -1,4 +1,4 @@
--- Referrals flagged as re-referrals (kpi-definitions.md section 4): the child has another referral (NFA
+-- Referrals flagged as re-referrals (docs/measures.md, "Front door"): the child has another referral (NFA
 -- included) dated in [referral_date - 12 months, referral_date). Month arithmetic: 29 Feb - 12 months = 28 Feb;
 -- two referrals on the same day are not re-referrals of each other.
 -- grain: one row per referral_id

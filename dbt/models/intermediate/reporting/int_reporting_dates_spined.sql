@@ -1,4 +1,4 @@
--- The reporting-date spine (kpi-definitions.md "Reporting dates").
+-- The reporting-date spine (docs/measures.md "Reporting dates").
 -- grain: one row per (period_type, as_at_date)
 -- Weeks end on Sundays, months on month-ends, from the first month in the data up to the extract date; the
 -- extract date is added as a final partial period of each type unless it already ends one.

@@ -1,4 +1,4 @@
--- Looked-after episodes with their period of care and current placement start (kpi-definitions.md section 2).
+-- Looked-after episodes with their period of care and current placement start (docs/measures.md, "Visits").
 -- grain: one row per episode_id
 -- A period of care is a chain of episodes, each starting the day the previous one ended, back to an
 -- episode with reason S (or the chain's first episode). placement_start_date (P) = the latest start,

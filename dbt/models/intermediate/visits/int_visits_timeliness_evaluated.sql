@@ -1,4 +1,4 @@
--- Visit timeliness per child as at each reporting date (kpi-definitions.md section 2).
+-- Visit timeliness per child as at each reporting date (docs/measures.md, "Visits").
 -- grain: one row per (as_at_date, visit_type, child_id)
 -- Qualifying visits: same visit_type, child seen, on or after the plan start / placement start P and on or
 -- before D. The latest one comes from an ASOF join (latest visit on or before D); if it predates the

@@ -1,5 +1,5 @@
 -- Children open to a plan (CP, CIN) or looked after at D with no open allocation to any worker, whatever
--- the worker's role (kpi-definitions.md section 3).
+-- the worker's role (docs/measures.md, "Workforce").
 -- grain: one row per as_at_date
 
 with open_cases as (

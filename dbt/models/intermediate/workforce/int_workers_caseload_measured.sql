@@ -1,6 +1,6 @@
 {{ config(materialized="table") }}
 
--- Caseload per case-holding worker as at each reporting date (kpi-definitions.md section 3): distinct children
+-- Caseload per case-holding worker as at each reporting date (docs/measures.md, "Workforce"): distinct children
 -- with an allocation to the worker open at D.
 -- grain: one row per (as_at_date, worker_id)
 -- A table: read by the scorecard (every date) and marts.caseload (child-level dates).

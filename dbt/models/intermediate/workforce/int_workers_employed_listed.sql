@@ -1,6 +1,7 @@
 {{ config(materialized="table") }}
 
--- Case-holding workers (role SW, ASYE, SP) employed at each reporting date (kpi-definitions.md sections 3, 5).
+-- Case-holding workers (role SW, ASYE, SP) employed at each reporting date (docs/measures.md, "Workforce",
+-- "Supervision").
 -- grain: one row per (as_at_date, worker_id)
 -- A table, not a view: DuckDB plans the supervision ASOF join badly over the range-join view (50x slower).
 

@@ -1,4 +1,4 @@
--- Supervision in time per case-holding worker as at each reporting date (kpi-definitions.md section 5):
+-- Supervision in time per case-holding worker as at each reporting date (docs/measures.md, "Supervision"):
 -- base = the latest INDIVIDUAL supervision on or before D, else the worker's start date.
 -- grain: one row per (as_at_date, worker_id)
 

@@ -1,0 +1,142 @@
+-- Scorecard rows of the volumes family (docs/measures.md): children on plans and looked after, and repeat
+-- child protection plans. One CTE per measure.
+-- grain: one row per (period_type, as_at_date, measure)
+
+with reporting_dates as (
+
+    select * from {{ ref('int_reporting_dates_spined') }}
+
+),
+
+open_cases as (
+
+    select * from {{ ref('int_children_open_cases_listed') }}
+
+),
+
+plans as (
+
+    select * from {{ ref('int_plans_validated') }}
+
+),
+
+-- one row per (as_at_date, visit_type, child_id) already: a child with two open plans of a type counts once
+open_children_by_date as (
+
+    select
+        as_at_date,
+        count(*) filter (where visit_type = 'CP') as cp_children,
+        count(*) filter (where visit_type = 'CIN') as cin_children,
+        count(*) filter (where visit_type = 'CLA') as looked_after_children
+    from open_cases
+    group by as_at_date
+
+),
+
+children_cp_count as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        'children_cp_count' as measure,
+        coalesce(open_children_by_date.cp_children, 0) as numerator,
+        1 as denominator
+    from reporting_dates
+    left join open_children_by_date on reporting_dates.as_at_date = open_children_by_date.as_at_date
+
+),
+
+children_cin_plan_count as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        'children_cin_plan_count' as measure,
+        coalesce(open_children_by_date.cin_children, 0) as numerator,
+        1 as denominator
+    from reporting_dates
+    left join open_children_by_date on reporting_dates.as_at_date = open_children_by_date.as_at_date
+
+),
+
+children_looked_after_count as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        'children_looked_after_count' as measure,
+        coalesce(open_children_by_date.looked_after_children, 0) as numerator,
+        1 as denominator
+    from reporting_dates
+    left join open_children_by_date on reporting_dates.as_at_date = open_children_by_date.as_at_date
+
+),
+
+-- a CP plan is a repeat when the child has a CP plan that started earlier, at any time in the data
+-- (a second plan starting on the same day as the first is not earlier)
+cp_plans_sequenced as (
+
+    select
+        child_id,
+        start_date,
+        start_date > min(start_date) over (partition by child_id) as is_repeat
+    from plans
+    where plan_type = 'CP'
+
+),
+
+children_starting_cp_plans as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        cp_plans_sequenced.child_id,
+        bool_or(cp_plans_sequenced.is_repeat) as is_repeat
+    from reporting_dates
+    inner join cp_plans_sequenced
+        on cp_plans_sequenced.start_date between reporting_dates.period_start_date and reporting_dates.as_at_date
+    group by all
+
+),
+
+cp_plan_starts_by_period as (
+
+    select
+        period_type,
+        as_at_date,
+        count(*) filter (where is_repeat) as repeat_children,
+        count(*) as starting_children
+    from children_starting_cp_plans
+    group by all
+
+),
+
+cp_plans_repeat_pct as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        'cp_plans_repeat_pct' as measure,
+        coalesce(cp_plan_starts_by_period.repeat_children, 0) as numerator,
+        coalesce(cp_plan_starts_by_period.starting_children, 0) as denominator
+    from reporting_dates
+    left join cp_plan_starts_by_period
+        on
+            reporting_dates.period_type = cp_plan_starts_by_period.period_type
+            and reporting_dates.as_at_date = cp_plan_starts_by_period.as_at_date
+
+),
+
+family_measures as (
+
+    select * from children_cp_count
+    union all by name
+    select * from children_cin_plan_count
+    union all by name
+    select * from children_looked_after_count
+    union all by name
+    select * from cp_plans_repeat_pct
+
+)
+
+select * from family_measures
