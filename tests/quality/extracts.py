@@ -12,6 +12,7 @@ from pathlib import Path
 
 from dagster_project.ingest.load import load_extract
 from dagster_project.settings import PROJECT_ROOT
+from dagster_project.transform.calendar_table import write_working_days
 
 CONFORMANCE = PROJECT_ROOT / "tests" / "fixtures" / "conformance" / "2020-03-31"
 DBT_DIR = PROJECT_ROOT / "dbt"
@@ -53,6 +54,7 @@ def make_extract(raw_dir: Path, extract_date: str, edit: Callable[[Rows], None] 
 
 
 def run_dbt(warehouse: Path, extract_date: str, work_dir: Path) -> None:
+    write_working_days(warehouse)  # the working-day calendar some rules read (the pipeline writes it first too)
     env = {**os.environ, "CSC_WAREHOUSE_PATH": str(warehouse)}
     command = [
         str(DBT), "run", "--select", SELECT, "--vars", f"{{extract_date: '{extract_date}'}}",

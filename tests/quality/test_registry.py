@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dagster_project.contract.model import load_contract
 from dagster_project.quality import render
-from dagster_project.quality.rules import ACTIONS, DIMENSIONS, FILE_ORDER, MANIFEST_KINDS, registry, rules_for
+from dagster_project.quality.dfe import catalogue
+from dagster_project.quality.rules import (
+    ACTIONS,
+    DIMENSIONS,
+    FILE_ORDER,
+    MANIFEST_KINDS,
+    registry,
+    rule_by_id,
+    rules_for,
+)
 
 
 def test_rendered_dbt_models_are_up_to_date():
@@ -44,19 +53,34 @@ def test_rules_are_well_formed():
     assert [r.file for r in registry()] == sorted((r.file for r in registry()), key=FILE_ORDER.index)
 
 
-def test_cin_census_codes_are_attached():
-    codes = {r.id: r.cin_code for r in registry() if r.cin_code}
-    assert codes["assessments.authorised_before_start"] == "8608"
-    assert codes["assessments.started_before_referral"] == "1103"
-    assert codes["plans.overlapping_cp_plans"] == "8935/8940"
-    assert codes["plans.cin_alongside_cp"] == "4001"
-    assert {
-        codes["referrals.closure_date_without_closure_reason"],
-        codes["referrals.closure_reason_without_closure_date"],
-    } == {
-        "8805",
-        "8810",
-    }
+def test_dfe_codes_are_attached_with_their_metadata():
+    codes = {r.id: r.dfe_codes for r in registry() if r.dfe}
+    assert codes["assessments.authorised_before_start"] == ("CIN 8608",)
+    assert codes["assessments.started_before_referral"] == ("CIN 1103",)
+    assert codes["plans.overlapping_cp_plans"] == ("CIN 8935", "CIN 8940")
+    assert codes["referrals.closure_date_without_closure_reason"] == ("CIN 8805",)
+    assert codes["referrals.closure_reason_without_closure_date"] == ("CIN 8810",)
+    assert codes["children.sex.invalid_code"] == ("CIN 4180", "903 101")
+    assert codes["cla_episodes.continuation_not_contiguous"] == ("903 433",)
+    [query] = rule_by_id("assessments.open_over_45_working_days").dfe
+    assert (query.dfe_return, query.dfe_code, query.dfe_type, query.dfe_ruleset) == ("CIN", "8670Q", "query", "cin2024_25")
+    assert query.dfe_message.startswith("Please check and either amend data or provide a reason: Assessment started")
+    scopes = {d.dfe_code: d.scope for d in rule_by_id("plans.end_date_before_start_date").dfe}
+    assert scopes == {"4011": "s.plan_type = 'CIN'", "8925": "s.plan_type = 'CP'"}
+
+
+def test_ported_dfe_rules_flag_and_queries_never_block():
+    for rule in registry():
+        if rule.dfe and all(d.dfe_type == "query" for d in rule.dfe) and rule.action == "flag":
+            assert rule.never_blocks, rule.id
+    assert not rule_by_id("referrals.closed_with_open_assessment").never_blocks  # a DfE error may block
+    assert rule_by_id("referrals.closed_with_open_assessment").action == "flag"
+
+
+def test_every_tag_names_a_rule_and_a_catalogued_code():
+    for rule in registry():
+        for dfe in rule.dfe:
+            assert catalogue()[(dfe.dfe_return, dfe.dfe_code)].rule.dfe_message == dfe.dfe_message
 
 
 def test_validated_models_drop_only_texts_and_date_of_birth():
