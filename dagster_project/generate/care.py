@@ -52,7 +52,8 @@ def episodes(periods: pd.DataFrame, horizon: np.datetime64, seed: int) -> pd.Dat
     for step in range(1, int(k.max(initial=0)) + 1):  # a few passes over positions, each vectorised
         i = np.flatnonzero(k == step)
         prev = i - 1
-        legal_change = np.isin(rne[i], ["L", "T", "U", "B"])
+        # DfE 903 RNE: L legal status only; P and T placement only (T: same carers); B and U both.
+        legal_change = np.isin(rne[i], ["L", "U", "B"])
         legal[i] = np.where(legal_change, np.vectorize(NEXT_LEGAL.get, otypes=[object])(legal[prev]), legal[prev])
         place_change = rne[i] != "L"
         new_place = np.where(legal[i] == "E1", adoption[i], place[i])

@@ -32,9 +32,12 @@ ETHNICITY_WEIGHTS = {
 }  # fmt: skip
 FACTOR_CODES = [
     "1A", "1B", "1C", "2A", "2B", "3A", "3B", "3C", "4A", "4B", "5A", "5B", "5C", "6A", "6B", "6C", "7A", "8B",
-    "8C", "8D", "8E", "8F", "9A", "10A", "11A", "12A", "13A", "14A", "15A", "16A", "17A", "18B", "18C", "19A",
+    "8C", "8D", "8E", "8F", "9A", "10A", "11A", "12A", "13A", "14A", "15A", "16A", "17A", "18B", "18C",
     "19B", "20", "21", "22A", "23A", "24A",
 ]  # fmt: skip
+# Current CIN census factor codes: 18A and 19A are retired (DfE 8945Q / 8950Q), and 21 ("no factors
+# identified") stands alone (DfE 8869).
+NO_FACTORS = "21"
 
 NFA_AT_REFERRAL = 0.07  # "referred inappropriately": closed with no further action, no assessment
 VIA_CONTACT = 0.95  # referrals that came through a front-door contact
@@ -158,8 +161,9 @@ def _episode(rng, frame: Frame, probs: dict, r: np.ndarray, dob: np.ndarray, dis
     auth = np.where(has_asmt, plus_wd(r, days), NAT)
     out["a_auth"] = auth
     out["a_seen"] = np.where(rng.random(n) < 0.95, "Y", "N").astype(object)
-    pool = np.array(["|".join(rng.choice(FACTOR_CODES, size=rng.integers(1, 5), replace=False)) for _ in range(997)]
-                    + [""] * 60, dtype=object)  # fmt: skip
+    drawn = [rng.choice(FACTOR_CODES, size=rng.integers(1, 5), replace=False) for _ in range(997)]
+    pool = np.array([NO_FACTORS if NO_FACTORS in codes else "|".join(codes) for codes in drawn] + [""] * 60,
+                    dtype=object)  # fmt: skip
     out["factors"] = pool[rng.integers(0, len(pool), n)]
     out["need"] = choice_by_weight(rng, NEED_WEIGHTS, n)
 
@@ -210,7 +214,10 @@ def _episode(rng, frame: Frame, probs: dict, r: np.ndarray, dob: np.ndarray, dis
     # Closure of the referral (CIN episode) after the last service ends.
     service_end = np.select(
         [nfa, route == "NFA", route == "EARLY_HELP", cin, step_down & ~np.isnat(out["cin2_end"]), care, cp],
-        [plus_wd(r, rng.integers(0, 4, n)), auth, auth, out["cin_end"], out["cin2_end"], out["cla_end"], cp_end],
+        # A short stay in care can end before the assessment is authorised: the case stays open until both
+        # are done (DfE 8565: no activity after closure). NaT (still in care) stays NaT.
+        [plus_wd(r, rng.integers(0, 4, n)), auth, auth, out["cin_end"], out["cin2_end"],
+         np.maximum(out["cla_end"], auth), cp_end],
         NAT,
     )
     lag = np.where(nfa, 0, rng.integers(0, 21, n))
@@ -218,7 +225,8 @@ def _episode(rng, frame: Frame, probs: dict, r: np.ndarray, dob: np.ndarray, dis
     closure = np.where(closure < service_end, service_end, closure)
     reason = np.select(
         [nfa, route == "NFA", route == "EARLY_HELP", care & out["cla_to_18"], care],
-        ["RC8", "RC8", "RC9", "RC6", "RC1"],
+        # NFA at referral: no assessment, so not RC8/RC9 "closed after assessment" (DfE 8825Q).
+        ["RC7", "RC8", "RC9", "RC6", "RC1"],
         "RC7",
     ).astype(object)
     care_exit = rng.choice(
