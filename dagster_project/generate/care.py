@@ -14,6 +14,9 @@ NEXT_LEGAL = {"V2": "C2", "C2": "C1", "C1": "E1", "E1": "C1", "L1": "V2", "L2": 
               "J2": "V2", "J3": "V2", "D1": "E1", "V3": "V2", "V4": "V2"}  # fmt: skip
 PLACEMENTS = {"U1": 8, "U2": 4, "U3": 40, "U4": 8, "U5": 5, "U6": 15, "K2": 8, "R1": 3, "P1": 4, "H5": 2, "S1": 2,
               "Z1": 1}  # fmt: skip
+# Retired 903 placement codes and their successors (K3 supported accommodation, Z11 other placement).
+RECODED_PLACEMENTS = {"H5": "K3", "Z1": "Z11"}
+PLACEMENT_CODES_RETIRED = np.datetime64("2025-04-01")
 CHANGES = {"P": 55, "L": 20, "T": 10, "U": 10, "B": 5}
 EXIT_AT_18 = {"E17": 30, "E5": 50, "E8": 20}
 EXIT_OTHER = {"E4A": 35, "E13": 10, "E45": 15, "E11": 8, "E12": 4, "E41": 4, "E47": 3, "E8": 10, "E3": 3, "E7": 3,
@@ -60,6 +63,10 @@ def episodes(periods: pd.DataFrame, horizon: np.datetime64, seed: int) -> pd.Dat
         place[i] = np.where(place_change, new_place, place[prev])
         until18[i] = np.where(place_change, np.where(np.isin(place[i], LONG_TERM_PLACEMENTS), until18[i], "N"),
                               until18[prev])  # fmt: skip
+    # SSDA903 PLACE codes retired from 2025-26 are recoded on episodes still running by then (DfE 146).
+    for retired, current in RECODED_PLACEMENTS.items():
+        running = np.isnat(end) | (end >= PLACEMENT_CODES_RETIRED)
+        place = np.where((place == retired) & running, current, place)
     exit_code = np.where(periods.to_18.to_numpy()[period], choice_by_weight(rng, EXIT_AT_18, n),
                          choice_by_weight(rng, EXIT_OTHER, n))  # fmt: skip
     reason = np.where(is_last, np.where(np.isnat(end), None, exit_code), "X1").astype(object)

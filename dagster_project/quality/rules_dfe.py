@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from dagster_project.contract.model import load_contract
 from dagster_project.quality.dfe import cin, ssda903
 from dagster_project.quality.rules import Rule
 
@@ -277,6 +278,20 @@ def ssda903_rules() -> list[Rule]:
     ]  # fmt: skip
 
 
+def retired_code_rules() -> list[Rule]:
+    """A code the DfE retired, on an episode still running after the retirement date (contract `retired`)."""
+    source = load_contract().code_list_sources["placement_type"]
+    parts = [
+        f"(s.placement_type = '{code}' and coalesce(s.end_date, <<extract_date>>) >= date '{day}')"
+        for code, day in sorted(source.retired.items())
+    ]
+    return [
+        _rule("cla_episodes.placement_type_retired",
+              f"placement type retired by the DfE ({', '.join(sorted(source.retired))}) on an episode running after "
+              "its retirement", " or ".join(parts), ssda903("146"), "invalid_code"),
+    ]  # fmt: skip
+
+
 def social_worker_rules() -> list[Rule]:
     # The 903's social worker episodes are the allocations of looked-after children.
     looked_after = "exists (select 1 from <<stg:cla_episodes>> e where e.child_id = s.child_id)"
@@ -303,7 +318,7 @@ def social_worker_rules() -> list[Rule]:
 
 
 def dfe_rules() -> list[Rule]:
-    rules = [*cin_census_rules(), *ssda903_rules(), *social_worker_rules()]
+    rules = [*cin_census_rules(), *ssda903_rules(), *retired_code_rules(), *social_worker_rules()]
     for rule in rules:  # a ported DfE rule is kept and flagged, never excluded (module docstring)
         assert rule.action == "flag" and rule.dfe, rule.id
     return rules

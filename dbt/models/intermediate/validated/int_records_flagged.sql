@@ -459,6 +459,11 @@ with flagged as (
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where s.end_date = s.start_date
     union all
+    -- cla_episodes.placement_type_retired: placement type retired by the DfE (H5, P2, Z1) on an episode running after its retirement
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_type_retired' as rule_id, 'placement type retired by the DfE (H5, P2, Z1) on an episode running after its retirement' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.placement_type = 'H5' and coalesce(s.end_date, cast('{{ var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'P2' and coalesce(s.end_date, cast('{{ var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'Z1' and coalesce(s.end_date, cast('{{ var("extract_date") }}' as date)) >= date '2025-04-01')
+    union all
     -- visits.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.visit_id), '') as record_key, 'visits.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
