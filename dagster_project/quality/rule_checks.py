@@ -57,7 +57,7 @@ def _sample(rows: list[tuple]) -> str:
 
 def severity_for(rule: Rule, rows_failed: int | None, rows_checked: int) -> str:
     """ERROR (blocks the run) when the rule cannot be evaluated or fails on more than the block share
-    of the file's rows; formatting rules and DfE-query flags never block (`Rule.never_blocks`)."""
+    of the file's rows; formatting rules and DfE return-validation flags never block (`Rule.never_blocks`)."""
     if rows_failed is None:
         return "ERROR"
     share = rows_failed / rows_checked if rows_checked else 0.0

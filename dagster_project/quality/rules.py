@@ -70,13 +70,14 @@ class Rule:
     # The DfE CIN census / SSDA903 validation rules this predicate evaluates (fully or in part), with
     # their code, message, type and ruleset: tagged in rules_dfe.py, empty when none matches.
     dfe: tuple[DfeRule, ...] = ()
+    # False for the DfE rules ported as flags (rules_dfe.py): they change no figure, so however many rows
+    # they flag they are reported, never a reason to withhold the published figures.
+    may_block: bool = True
 
     @property
     def never_blocks(self) -> bool:
-        """Formatting fixes, and flags that only stand for DfE queries ("please check"), never block a run."""
-        return self.severity == "low" or (
-            self.action == "flag" and bool(self.dfe) and all(d.dfe_type == "query" for d in self.dfe)
-        )
+        """Formatting fixes and DfE return-validation flags never block a run nor raise the WARN share."""
+        return self.severity == "low" or not self.may_block
 
     @property
     def dfe_codes(self) -> tuple[str, ...]:

@@ -12,8 +12,9 @@ How the DfE's returns map onto the export contract:
 Which records count: a ported DfE rule never excludes a record. The exclusions are the closed list of
 the KPI definitions (duplicates, orphans, required/unparseable values, codes outside their list, end
 before start, dates after the extract date), all of which are contract rules already tagged here; every
-other DfE rule, Error or Query, is a consistency problem that is kept and flagged. DfE queries never
-block a run however many rows they flag (`Rule.never_blocks`).
+other DfE rule, Error or Query, is a consistency problem that is kept and flagged. These flags change
+no figure, so they never block a run nor count toward the WARN share (`Rule.may_block` False): they are
+reported in dq_results, the summary and the failures store.
 
 Rules comparing with last year's return (903 202-204, 502, 503*, 562, NoE) are not ported yet.
 Pure Python: no Dagster imports.
@@ -132,7 +133,7 @@ def _rule(id_: str, description: str, predicate: str, dfe, kind: str = "inconsis
     file = id_.split(".")[0]
     return Rule(
         id=id_, file=file, description=description, dimension="consistency", severity="medium", action="flag",
-        defect_kind=kind, predicate=predicate, dfe=dfe,
+        defect_kind=kind, predicate=predicate, dfe=dfe, may_block=False,
     )  # fmt: skip
 
 

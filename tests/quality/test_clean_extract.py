@@ -6,11 +6,23 @@ import pytest
 
 from dagster_project.quality import evidence
 from dagster_project.quality.results import blocking_failures, read_dq_results
-from dagster_project.quality.rules import registry
+from dagster_project.quality.rules import registry, rule_by_id
 from dagster_project.settings import Paths
 from tests.quality.extracts import build_warehouse
 
 EXTRACT = "2020-03-31"
+# DfE rules the conformance extract breaks: it is valid per the export contract, and the DfE's return
+# validation is stricter. The data is fixed (shared with other implementations), so these findings are
+# pinned exactly; every other check must pass. Reasons: great_expectations/README.md, "DfE findings on
+# the conformance extract".
+DFE_FINDINGS_ON_CONFORMANCE = {
+    "referrals.closed_after_assessment_without_assessment": 91,  # CIN 8825Q: NFA referrals closed RC8
+    "referrals.closed_died_without_death_date": 23,  # CIN 8585Q: RC2 (died) without a date of death
+    "assessments.open_over_45_working_days": 3,  # CIN 8670Q: open assessments past 45 working days
+    "assessments.factors_on_open_assessment": 28,  # CIN 8614: factors before authorisation
+    "assessments.factor_21_with_others": 77,  # CIN 8869: 21 "no factors" combined with others
+    "cla_episodes.placement_change_not_reflected": 3,  # 903 435: RNE T with a legal status change
+}
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +36,13 @@ def test_clean_extract_fails_no_check(clean):
     file_checks = evidence.run_file_quality(clean, EXTRACT, "run-clean")
     evaluation = evidence.run_rule_quality(clean, EXTRACT, "run-clean")
     assert [c for c in file_checks if not c.passed] == []
-    assert [(r.check_name, r.rows_failed) for r in evaluation.results if not r.passed] == []
-    assert evaluation.failures == [] and evaluation.mismatches == [] and evaluation.errors == []
+    assert {r.check_name: r.rows_failed for r in evaluation.results if not r.passed} == DFE_FINDINGS_ON_CONFORMANCE
+    assert {f[4] for f in evaluation.failures} == set(DFE_FINDINGS_ON_CONFORMANCE)
+    assert all(rule_by_id(f[4]).action == "flag" and rule_by_id(f[4]).never_blocks for f in evaluation.failures)
+    assert evaluation.mismatches == [] and evaluation.errors == []
     rows = read_dq_results(clean.history_database, "run-clean")
     assert len(rows) == 11 * 4 + len(registry()) + 1
-    assert all(r["passed"] for r in rows)
+    assert [r["check_name"] for r in rows if not r["passed"]] == sorted(DFE_FINDINGS_ON_CONFORMANCE)
     assert blocking_failures(clean.history_database, "run-clean") == []
 
 
