@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from dagster_project.contract.model import load_contract
 from dagster_project.generate.calendar import Frame
@@ -174,7 +175,8 @@ def _episode(rng, frame: Frame, probs: dict, r: np.ndarray, dob: np.ndarray, dis
     supported = np.isin(route, ["CP", "CLA", "CIN"])
     out["a_outcome"] = np.select([supported, route == "EARLY_HELP"], ["SUPPORT", "EARLY_HELP"], "NFA").astype(object)
 
-    age18 = plus_days(dob, np.full(n, 18 * 365 + 4))
+    # The 18th birthday itself (a care-leaver exit E17 before it is a DfE 903 error, 460).
+    age18 = (pd.to_datetime(dob) + pd.DateOffset(years=18)).to_numpy().astype("datetime64[D]")
     eighteen_minus = plus_days(age18, -1)
     # CIN plan straight after assessment.
     cin = route == "CIN"
@@ -209,7 +211,7 @@ def _episode(rng, frame: Frame, probs: dict, r: np.ndarray, dob: np.ndarray, dis
     care = care & (care_start < age18)
     out["cla_start"] = np.where(care, care_start, NAT)
     out["cla_end"] = np.where(care, earlier(care_end, age18), NAT)
-    out["cla_to_18"] = care & (out["cla_end"] >= plus_days(age18, -1))
+    out["cla_to_18"] = care & (out["cla_end"] >= age18)  # ceased at 18, not the day before (DfE 903 460)
 
     # Closure of the referral (CIN episode) after the last service ends.
     service_end = np.select(

@@ -5,8 +5,8 @@ rules already handle are kept and reported. Pure Python: no Dagster imports.
 Closure reason xor closure date: the contract says closure_reason is "set exactly when closure_date is
 set", i.e. each is a required value whenever the other is present. A missing required value excludes
 the row (kpi-definitions.md), and with only one of the two we cannot tell whether the CIN episode is
-open, so both directions exclude (CIN census 8805 / 8810). DfE codes are tagged in rules_dfe.py. The same holds for cla_episodes
-reason_ceased / end_date.
+open, so both directions exclude (CIN census 8805 / 8810). The same holds for cla_episodes
+reason_ceased / end_date. DfE codes are tagged in rules_dfe.py.
 """
 
 from __future__ import annotations

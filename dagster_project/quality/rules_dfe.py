@@ -161,9 +161,10 @@ def cin_census_rules() -> list[Rule]:
         _rule("referrals.overlapping_episodes",
               "referral starts on or after another referral of the child and before that one closed "
               "(or, open and not NFA, before the extract date)",
-              "exists (select 1 from <<stg:referrals>> o where o.child_id = s.child_id and o.referral_id <> s.referral_id "
-              "and s.referral_date >= o.referral_date and ((o.closure_date is not null and s.referral_date < "
-              "o.closure_date) or (o.closure_date_text is null and o.nfa = false and s.referral_date < <<extract_date>>)))",
+              "exists (select 1 from <<stg:referrals>> o where o.child_id = s.child_id "
+              "and o.referral_id <> s.referral_id and s.referral_date >= o.referral_date "
+              "and ((o.closure_date is not null and s.referral_date < o.closure_date) or "
+              "(o.closure_date_text is null and o.nfa = false and s.referral_date < <<extract_date>>)))",
               cin("8820"), "overlapping_episodes"),
         _rule("referrals.open_episode_not_latest",
               "open referral that is not NFA is not the child's latest referral",
@@ -186,7 +187,8 @@ def cin_census_rules() -> list[Rule]:
               "closure reason RC8/RC9 (closed after assessment) but the referral has no assessment",
               "s.closure_reason in ('RC8', 'RC9') and not exists (select 1 from <<stg:assessments>> a "
               "where a.referral_id = s.referral_id)", cin("8825Q")),
-        _rule("referrals.closed_died_without_death_date", "closure reason RC2 (died) but the child has no date of death",
+        _rule("referrals.closed_died_without_death_date",
+              "closure reason RC2 (died) but the child has no date of death",
               f"s.closure_reason = 'RC2' and exists (select 1 from {CHILD} and c.date_of_death_text is null)",
               cin("8585Q")),
         _rule("referrals.after_death", "referral dated after the child's date of death",
@@ -254,8 +256,9 @@ def ssda903_rules() -> list[Rule]:
               ssda903("432"), "episode_sequence"),
         _rule("cla_episodes.x1_without_continuation",
               "reason ceased X1 (new episode) with no episode starting that day, or another reason with one",
-              _episodes_where("q.end_date is not null and ((q.reason_ceased = 'X1' and (q.next_start is null "
-                              "or q.next_start <> q.end_date)) or (q.reason_ceased <> 'X1' and q.next_start = q.end_date))"),
+              _episodes_where("q.end_date is not null and ((q.reason_ceased = 'X1' and "
+                              "(q.next_start is null or q.next_start <> q.end_date)) "
+                              "or (q.reason_ceased <> 'X1' and q.next_start = q.end_date))"),
               ssda903("388"), "episode_sequence"),
         _rule("cla_episodes.legal_status_change_not_reflected",
               "reason L (legal status change only) but the legal status is unchanged or the placement type changed "
@@ -276,6 +279,81 @@ def ssda903_rules() -> list[Rule]:
               ssda903("436"), "episode_sequence"),
         _rule("cla_episodes.less_than_a_day", "episode starts and ends on the same day (under 24 hours)",
               "s.end_date = s.start_date", ssda903("355")),
+    ]  # fmt: skip
+
+
+def _episode_age_rules() -> list[Rule]:
+    """903 rules on an episode and the child's age (date of birth stays in staging for validation only)."""
+    dob = "(select c.date_of_birth from <<stg:children>> c where c.child_id = s.child_id)"
+    temporary = "('T0', 'T1', 'T2', 'T3', 'T4')"
+
+    def placement_min_age(code: str, years: int, dfe: str) -> Rule:
+        # As the DfE's check: ended episodes only.
+        return _rule(f"cla_episodes.{code.lower()}_under_{years}", f"placement {code} for a child under {years} "
+                     "at the episode's start", f"s.placement_type = '{code}' and s.end_date is not null and "
+                     f"s.start_date < {dob} + interval {years} year", ssda903(dfe), "dob_out_of_range")
+
+    def temporary_max_days(code: str, days: int, dfe: str) -> Rule:
+        return _rule(f"cla_episodes.{code.lower()}_over_{days}_days", f"temporary placement {code} lasting more "
+                     f"than {days} days", f"s.placement_type = '{code}' and s.end_date > s.start_date + interval "
+                     f"{days} day", ssda903(dfe), "episode_sequence")
+
+    return [
+        _rule("cla_episodes.started_at_18_or_over", "child started to be looked after (RNE S) at 18 or over",
+              f"s.reason_new_episode = 'S' and s.start_date >= {dob} + interval 18 year", ssda903("352"),
+              "dob_out_of_range"),
+        _rule("cla_episodes.before_14_october_1991", "episode starts before 14 October 1991 (Children Act 1989)",
+              "s.start_date < date '1991-10-14'", ssda903("353")),
+        _rule("cla_episodes.first_episode_not_s", "the child's first episode has a reason for new episode other "
+              "than S", _episodes_where("q.episode_number = 1 and q.reason_new_episode <> 'S'"), ssda903("357"),
+              "episode_sequence"),
+        _rule("cla_episodes.youth_justice_under_10", "legal status J1, J2 or J3 for a child under 10",
+              f"s.legal_status in ('J1', 'J2', 'J3') and {dob} + interval 10 year >= s.start_date", ssda903("358"),
+              "dob_out_of_range"),
+        placement_min_age("K3", 16, "371"),
+        placement_min_age("R5", 10, "372"),
+        placement_min_age("S1", 4, "373"),
+        placement_min_age("P3", 14, "374"),
+        temporary_max_days("T1", 42, "375"),
+        temporary_max_days("T3", 21, "376"),
+        temporary_max_days("T4", 7, "379"),
+        _rule("cla_episodes.temporary_placement_starts_period",
+              "temporary placement (T0-T4) on an episode whose reason is not P or B",
+              f"s.placement_type in {temporary} and s.reason_new_episode not in ('P', 'B')", ssda903("380"),
+              "episode_sequence"),
+        _rule("cla_episodes.temporary_placement_ends_period", "period of care ends with a temporary placement",
+              f"s.placement_type in {temporary} and s.reason_ceased <> 'X1'", ssda903("381"), "episode_sequence"),
+        _rule("cla_episodes.respite_in_temporary_placement", "respite (V3/V4) in a temporary placement",
+              f"s.legal_status in ('V3', 'V4') and s.placement_type in {temporary}", ssda903("382")),
+        _rule("cla_episodes.adopted_at_18", "ceased adopted (E11/E12) at 18 or over",
+              f"s.reason_ceased in ('E11', 'E12') and s.end_date >= {dob} + interval 18 year", ssda903("386"),
+              "dob_out_of_range"),
+        _rule("cla_episodes.independent_living_under_14", "ceased to independent living (E5/E6) under 14",
+              f"s.reason_ceased in ('E5', 'E6') and s.end_date < {dob} + interval 14 year", ssda903("387"),
+              "dob_out_of_range"),
+        _rule("cla_episodes.adult_services_under_16", "ceased to adult social care (E7) under 16",
+              f"s.reason_ceased = 'E7' and s.end_date < {dob} + interval 16 year", ssda903("389"),
+              "dob_out_of_range"),
+        _rule("cla_episodes.sgo_after_18", "ceased to a special guardianship order (E45-E48) after turning 18",
+              f"s.reason_ceased in ('E45', 'E46', 'E47', 'E48') and s.end_date > {dob} + interval 18 year",
+              ssda903("407"), "dob_out_of_range"),
+        _rule("cla_episodes.adoption_placement_without_placement_order",
+              "placed for adoption (A5/A6) without legal status E1 (placement order)",
+              "s.placement_type in ('A5', 'A6') and s.legal_status <> 'E1'", ssda903("408")),
+        _rule("cla_episodes.new_period_same_day", "reason S (started to be looked after) but the previous episode "
+              "ended on or after this start", _episodes_where("q.reason_new_episode = 'S' and q.start_date <= "
+              "q.previous_end"), ssda903("431"), "episode_sequence"),
+        _rule("cla_episodes.episode_after_death_or_18", "ceased as died (E2) or 18+ (E15) but a later episode "
+              "exists", _episodes_where("q.reason_ceased in ('E2', 'E15') and q.next_start is not null"),
+              ssda903("437"), "episode_sequence"),
+        _rule("cla_episodes.e1_before_december_2005", "legal status E1 on an episode starting before 1 December 2005",
+              "s.legal_status = 'E1' and s.start_date < date '2005-12-01'", ssda903("446")),
+        _rule("cla_episodes.stayed_with_carers_under_18", "ceased E17 (stayed with carers at 18) under 18",
+              f"s.reason_ceased = 'E17' and s.end_date < {dob} + interval 18 year", ssda903("460"),
+              "dob_out_of_range"),
+        _rule("cla_episodes.first_episode_before_birth", "the child's first episode starts before the date of birth",
+              f"{_episodes_where('q.episode_number = 1')} and s.start_date < {dob}", ssda903("302"),
+              "dob_out_of_range"),
     ]  # fmt: skip
 
 
@@ -306,8 +384,9 @@ def social_worker_rules() -> list[Rule]:
         _rule("allocations.none_open_for_looked_after",
               "child looked after at the extract date whose latest allocation has ended",
               f"s.end_date is not null and {LOOKED_AFTER_AT_EXTRACT} and not exists "
-              "(select 1 from <<stg:allocations>> o where o.child_id = s.child_id and o.allocation_id <> s.allocation_id "
-              "and (o.start_date > s.start_date or (o.start_date = s.start_date and o.allocation_id > s.allocation_id)))",
+              "(select 1 from <<stg:allocations>> o where o.child_id = s.child_id "
+              "and o.allocation_id <> s.allocation_id and (o.start_date > s.start_date "
+              "or (o.start_date = s.start_date and o.allocation_id > s.allocation_id)))",
               ssda903("SW17STG2"), "allocation_sequence"),
         _rule("allocations.same_start_day", "looked-after child has another allocation starting the same day",
               f"{looked_after} and exists (select 1 from <<stg:allocations>> o where o.child_id = s.child_id "
@@ -319,7 +398,8 @@ def social_worker_rules() -> list[Rule]:
 
 
 def dfe_rules() -> list[Rule]:
-    rules = [*cin_census_rules(), *ssda903_rules(), *retired_code_rules(), *social_worker_rules()]
+    rules = [*cin_census_rules(), *ssda903_rules(), *_episode_age_rules(), *retired_code_rules(),
+             *social_worker_rules()]  # fmt: skip
     for rule in rules:  # a ported DfE rule is kept and flagged, never excluded (module docstring)
         assert rule.action == "flag" and rule.dfe, rule.id
     return rules

@@ -21,6 +21,21 @@ SELECT = "path:models/staging path:models/intermediate/validated"
 
 Rows = dict[str, list[dict[str, str]]]
 
+# DfE rules the conformance extract breaks: it is valid per the export contract, and the DfE's return
+# validation is stricter. The data is fixed (shared with other implementations), so these findings are
+# pinned exactly; every other check must pass. Reasons: great_expectations/README.md, "DfE findings on
+# the conformance extract".
+DFE_FINDINGS_ON_CONFORMANCE = {
+    "referrals.closed_after_assessment_without_assessment": 91,  # CIN 8825Q: NFA referrals closed RC8
+    "referrals.closed_died_without_death_date": 23,  # CIN 8585Q: RC2 (died) without a date of death
+    "assessments.open_over_45_working_days": 3,  # CIN 8670Q: open assessments past 45 working days
+    "assessments.factors_on_open_assessment": 28,  # CIN 8614: factors before authorisation
+    "assessments.factor_21_with_others": 77,  # CIN 8869: 21 "no factors" combined with others
+    "cla_episodes.placement_change_not_reflected": 3,  # 903 435: RNE T with a legal status change
+    "cla_episodes.youth_justice_under_10": 6,  # 903 358: legal status J1-J3 under 10
+    "cla_episodes.s1_under_4": 1,  # 903 373: residential school placement under 4
+}
+
 
 def read_extract(folder: Path) -> tuple[Rows, dict[str, list[str]]]:
     rows, headers = {}, {}

@@ -63,7 +63,8 @@ def test_dfe_codes_are_attached_with_their_metadata():
     assert codes["children.sex.invalid_code"] == ("CIN 4180", "903 101")
     assert codes["cla_episodes.continuation_not_contiguous"] == ("903 433",)
     [query] = rule_by_id("assessments.open_over_45_working_days").dfe
-    assert (query.dfe_return, query.dfe_code, query.dfe_type, query.dfe_ruleset) == ("CIN", "8670Q", "query", "cin2024_25")
+    metadata = (query.dfe_return, query.dfe_code, query.dfe_type, query.dfe_ruleset)
+    assert metadata == ("CIN", "8670Q", "query", "cin2024_25")
     assert query.dfe_message.startswith("Please check and either amend data or provide a reason: Assessment started")
     scopes = {d.dfe_code: d.scope for d in rule_by_id("plans.end_date_before_start_date").dfe}
     assert scopes == {"4011": "s.plan_type = 'CIN'", "8925": "s.plan_type = 'CP'"}
@@ -92,3 +93,14 @@ def test_validated_models_drop_only_texts_and_date_of_birth():
     dropped = render.dropped_from_validated(children)
     assert "date_of_birth" in dropped and "sex_text" in dropped and "child_id" not in dropped
     assert rules_for("teams", "flag")  # trailing spaces, lower-case codes
+
+
+def test_dfe_coverage_page_is_up_to_date():
+    from dagster_project.quality import dfe_coverage
+
+    assert dfe_coverage.COVERAGE_PATH.read_text(encoding="utf-8") == dfe_coverage.render(), (
+        "run `python -m dagster_project.quality.dfe_coverage` and commit the result"
+    )
+    figures = dfe_coverage.coverage()
+    assert figures["CIN"]["rules"] == 109 and figures["903"]["rules"] == 327
+    assert all(f["implemented"] <= f["evaluable"] for f in figures.values())
