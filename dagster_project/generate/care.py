@@ -75,6 +75,12 @@ def episodes(periods: pd.DataFrame, horizon: np.datetime64, seed: int) -> pd.Dat
         place = np.where((place == retired) & running, current, place)
     exit_code = np.where(periods.to_18.to_numpy()[period], choice_by_weight(rng, EXIT_AT_18, n),
                          choice_by_weight(rng, EXIT_OTHER, n))  # fmt: skip
+    # Exits consistent with the last placement: adopted (E11/E12) only from an adoption placement (DfE 903
+    # 390), a special guardianship order by former foster carers (E45/E46) only from foster care (516).
+    adopted = np.isin(exit_code, ["E11", "E12"]) & ~np.isin(place, ["A3", "A4", "A5", "A6"])
+    exit_code = np.where(adopted, "E4A", exit_code)
+    by_former_carers = np.isin(exit_code, ["E45", "E46"]) & ~np.isin(place, ["U1", "U2", "U3", "U4", "U5", "U6"])
+    exit_code = np.where(by_former_carers, "E47", exit_code)
     reason = np.where(is_last, np.where(np.isnat(end), None, exit_code), "X1").astype(object)
     df = pd.DataFrame({
         "ref": periods.ref.to_numpy()[period], "child": periods.child.to_numpy()[period], "start_date": start,

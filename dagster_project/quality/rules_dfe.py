@@ -175,6 +175,15 @@ def cin_census_rules() -> list[Rule]:
               "s.authorised_date_text is null and exists (select 1 from <<stg:assessments>> o "
               "where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id "
               "and o.authorised_date_text is null)", cin("8896"), "overlapping_plans"),
+        _rule("assessments.starts_during_another",
+              "assessment starts on or after another assessment of the same referral started and before it was "
+              "authorised (or while it is still open); exact duplicates (same start and authorisation) excepted",
+              "exists (select 1 from <<stg:assessments>> o where o.referral_id = s.referral_id "
+              "and o.assessment_id <> s.assessment_id and s.start_date >= o.start_date "
+              "and not (o.start_date = s.start_date and o.authorised_date is not distinct from s.authorised_date) "
+              "and ((o.authorised_date is not null and s.start_date <= o.authorised_date) "
+              "or (o.authorised_date is null and s.start_date <= <<extract_date>>)))", cin("8863Q"),
+              "overlapping_plans"),
         _rule("plans.cp_started_before_referral", "CP plan starts before its referral date",
               f"{CP} and exists (select 1 from {REFERRAL} and s.start_date < p.referral_date)", cin("1105")),
         _rule("plans.cin_started_before_referral", "CIN plan starts before its referral date",
@@ -351,6 +360,32 @@ def _episode_age_rules() -> list[Rule]:
         _rule("cla_episodes.stayed_with_carers_under_18", "ceased E17 (stayed with carers at 18) under 18",
               f"s.reason_ceased = 'E17' and s.end_date < {dob} + interval 18 year", ssda903("460"),
               "dob_out_of_range"),
+        _rule("cla_episodes.after_adoption", "episode of a child who ceased to be looked after adopted (E11/E12) "
+              "before, other than that first adoption episode", "exists (select 1 from <<stg:cla_episodes>> a "
+              "where a.child_id = s.child_id and a.reason_ceased in ('E11', 'E12') and (a.start_date < s.start_date "
+              "or (a.start_date = s.start_date and a.episode_id < s.episode_id)))", ssda903("199"), "episode_sequence"),
+        _rule("cla_episodes.adoption_not_after_foster", "placed for adoption (A3/A4) straight after a placement "
+              "that was neither foster (U1-U6) nor adoption (A3-A6)", _episodes_where(
+                  "q.placement_type in ('A3', 'A4') and q.episode_number > 1 and q.previous_placement not in "
+                  "('A3', 'A4', 'A5', 'A6', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6')"), ssda903("336"),
+              "episode_sequence"),
+        _rule("cla_episodes.respite_in_long_term_foster", "respite (V3/V4) in a long-term foster placement (U1/U4)",
+              "s.legal_status in ('V3', 'V4') and s.placement_type in ('U1', 'U4')", ssda903("384")),
+        _rule("cla_episodes.adopted_without_adoption_placement", "ceased adopted (E11/E12) from a placement other "
+              "than an adoption placement (A3-A6)", "s.reason_ceased in ('E11', 'E12') and s.placement_type not in "
+              "('A3', 'A4', 'A5', 'A6')", ssda903("390")),
+        _rule("cla_episodes.sgo_former_carers_not_foster", "ceased to a special guardianship order by former foster "
+              "carers (E45/E46) from a placement other than foster care (U1-U6)", "s.reason_ceased in ('E45', 'E46') "
+              "and s.placement_type not in ('U1', 'U2', 'U3', 'U4', 'U5', 'U6')", ssda903("516")),
+        _rule("cla_episodes.respite_over_17_days", "short-term respite (V3) episode over 17 days (open: to the "
+              "extract date)", "s.legal_status = 'V3' and coalesce(s.end_date, <<extract_date>>) > s.start_date "
+              "+ interval 17 day", ssda903("365"), "episode_sequence"),
+        _rule("cla_episodes.respite_not_new_period", "short-term respite (V3) on an episode whose reason is not S",
+              "s.legal_status = 'V3' and s.reason_new_episode <> 'S'", ssda903("366"), "episode_sequence"),
+        _rule("cla_episodes.open_over_18_not_v2_k2", "episode open at the extract date of a young person over 18 "
+              "who is not accommodated under V2 in a K2 home", f"s.end_date_text is null and {dob} + interval 18 year "
+              "< <<extract_date>> and not (s.legal_status = 'V2' and s.placement_type = 'K2')", ssda903("359"),
+              "dob_out_of_range"),
         _rule("cla_episodes.first_episode_before_birth", "the child's first episode starts before the date of birth",
               f"{_episodes_where('q.episode_number = 1')} and s.start_date < {dob}", ssda903("302"),
               "dob_out_of_range"),
@@ -398,8 +433,8 @@ def social_worker_rules() -> list[Rule]:
 
 
 def dfe_rules() -> list[Rule]:
-    rules = [*cin_census_rules(), *ssda903_rules(), *_episode_age_rules(), *retired_code_rules(),
-             *social_worker_rules()]  # fmt: skip
+    rules = [*cin_census_rules(), *ssda903_rules(), *_episode_age_rules(),
+             *retired_code_rules(), *social_worker_rules()]  # fmt: skip
     for rule in rules:  # a ported DfE rule is kept and flagged, never excluded (module docstring)
         assert rule.action == "flag" and rule.dfe, rule.id
     return rules

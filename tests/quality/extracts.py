@@ -34,6 +34,8 @@ DFE_FINDINGS_ON_CONFORMANCE = {
     "cla_episodes.placement_change_not_reflected": 3,  # 903 435: RNE T with a legal status change
     "cla_episodes.youth_justice_under_10": 6,  # 903 358: legal status J1-J3 under 10
     "cla_episodes.s1_under_4": 1,  # 903 373: residential school placement under 4
+    "cla_episodes.adopted_without_adoption_placement": 4,  # 903 390: adopted (E11/E12) not from A3-A6
+    "cla_episodes.open_over_18_not_v2_k2": 1,  # 903 359: looked after past 18, not V2 in K2
 }
 
 

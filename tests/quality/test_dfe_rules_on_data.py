@@ -59,6 +59,7 @@ EXPECTED = [  # (rule_id, record_key, DfE code)
     ("assessments.open_over_45_working_days", "A00001", "8670Q"),
     ("assessments.more_than_one_open", "A99990", "8896"),
     ("assessments.more_than_one_open", "A00001", "8896"),
+    ("assessments.starts_during_another", "A99990", "8863Q"),
     ("referrals.closed_with_open_assessment", "R00002", "8867"),
     ("referrals.activity_after_closure", "R00003", "8565"),
     ("referrals.primary_need_missing_after_assessment", "R00003", "8610"),

@@ -259,6 +259,11 @@ with flagged as (
     from {{ ref('stg_case_management__assessments') }} as s
     where s.authorised_date_text is null and exists (select 1 from {{ ref('stg_case_management__assessments') }} o where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id and o.authorised_date_text is null)
     union all
+    -- assessments.starts_during_another: assessment starts on or after another assessment of the same referral started and before it was authorised (or while it is still open); exact duplicates (same start and authorisation) excepted
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.starts_during_another' as rule_id, 'assessment starts on or after another assessment of the same referral started and before it was authorised (or while it is still open); exact duplicates (same start and authorisation) excepted' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where exists (select 1 from {{ ref('stg_case_management__assessments') }} o where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id and s.start_date >= o.start_date and not (o.start_date = s.start_date and o.authorised_date is not distinct from s.authorised_date) and ((o.authorised_date is not null and s.start_date <= o.authorised_date) or (o.authorised_date is null and s.start_date <= cast('{{ var("extract_date") }}' as date))))
+    union all
     -- assessments.on_nfa_referral: assessment on a referral marked no further action (S47/ICPC part absent)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.on_nfa_referral' as rule_id, 'assessment on a referral marked no further action (S47/ICPC part absent)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
@@ -573,6 +578,46 @@ with flagged as (
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.stayed_with_carers_under_18' as rule_id, 'ceased E17 (stayed with carers at 18) under 18' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where s.reason_ceased = 'E17' and s.end_date < (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year
+    union all
+    -- cla_episodes.after_adoption: episode of a child who ceased to be looked after adopted (E11/E12) before, other than that first adoption episode
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.after_adoption' as rule_id, 'episode of a child who ceased to be looked after adopted (E11/E12) before, other than that first adoption episode' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} a where a.child_id = s.child_id and a.reason_ceased in ('E11', 'E12') and (a.start_date < s.start_date or (a.start_date = s.start_date and a.episode_id < s.episode_id)))
+    union all
+    -- cla_episodes.adoption_not_after_foster: placed for adoption (A3/A4) straight after a placement that was neither foster (U1-U6) nor adoption (A3-A6)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adoption_not_after_foster' as rule_id, 'placed for adoption (A3/A4) straight after a placement that was neither foster (U1-U6) nor adoption (A3-A6)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.placement_type in ('A3', 'A4') and q.episode_number > 1 and q.previous_placement not in ('A3', 'A4', 'A5', 'A6', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6'))
+    union all
+    -- cla_episodes.respite_in_long_term_foster: respite (V3/V4) in a long-term foster placement (U1/U4)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_in_long_term_foster' as rule_id, 'respite (V3/V4) in a long-term foster placement (U1/U4)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where s.legal_status in ('V3', 'V4') and s.placement_type in ('U1', 'U4')
+    union all
+    -- cla_episodes.adopted_without_adoption_placement: ceased adopted (E11/E12) from a placement other than an adoption placement (A3-A6)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adopted_without_adoption_placement' as rule_id, 'ceased adopted (E11/E12) from a placement other than an adoption placement (A3-A6)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where s.reason_ceased in ('E11', 'E12') and s.placement_type not in ('A3', 'A4', 'A5', 'A6')
+    union all
+    -- cla_episodes.sgo_former_carers_not_foster: ceased to a special guardianship order by former foster carers (E45/E46) from a placement other than foster care (U1-U6)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.sgo_former_carers_not_foster' as rule_id, 'ceased to a special guardianship order by former foster carers (E45/E46) from a placement other than foster care (U1-U6)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where s.reason_ceased in ('E45', 'E46') and s.placement_type not in ('U1', 'U2', 'U3', 'U4', 'U5', 'U6')
+    union all
+    -- cla_episodes.respite_over_17_days: short-term respite (V3) episode over 17 days (open: to the extract date)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_over_17_days' as rule_id, 'short-term respite (V3) episode over 17 days (open: to the extract date)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where s.legal_status = 'V3' and coalesce(s.end_date, cast('{{ var("extract_date") }}' as date)) > s.start_date + interval 17 day
+    union all
+    -- cla_episodes.respite_not_new_period: short-term respite (V3) on an episode whose reason is not S
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_not_new_period' as rule_id, 'short-term respite (V3) on an episode whose reason is not S' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where s.legal_status = 'V3' and s.reason_new_episode <> 'S'
+    union all
+    -- cla_episodes.open_over_18_not_v2_k2: episode open at the extract date of a young person over 18 who is not accommodated under V2 in a K2 home
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.open_over_18_not_v2_k2' as rule_id, 'episode open at the extract date of a young person over 18 who is not accommodated under V2 in a K2 home' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where s.end_date_text is null and (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year < cast('{{ var("extract_date") }}' as date) and not (s.legal_status = 'V2' and s.placement_type = 'K2')
     union all
     -- cla_episodes.first_episode_before_birth: the child's first episode starts before the date of birth
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.first_episode_before_birth' as rule_id, 'the child''s first episode starts before the date of birth' as reason
