@@ -293,7 +293,8 @@ def ssda903_rules() -> list[Rule]:
 
 def _episode_age_rules() -> list[Rule]:
     """903 rules on an episode and the child's age (date of birth stays in staging for validation only)."""
-    dob = "(select c.date_of_birth from <<stg:children>> c where c.child_id = s.child_id)"
+    # max(): a duplicated child_id (a defect excluded elsewhere) must not break the scalar subquery.
+    dob = "(select max(c.date_of_birth) from <<stg:children>> c where c.child_id = s.child_id)"
     temporary = "('T0', 'T1', 'T2', 'T3', 'T4')"
 
     def placement_min_age(code: str, years: int, dfe: str) -> Rule:

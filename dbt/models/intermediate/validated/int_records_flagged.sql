@@ -467,7 +467,7 @@ with flagged as (
     -- cla_episodes.started_at_18_or_over: child started to be looked after (RNE S) at 18 or over
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.started_at_18_or_over' as rule_id, 'child started to be looked after (RNE S) at 18 or over' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_new_episode = 'S' and s.start_date >= (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year
+    where s.reason_new_episode = 'S' and s.start_date >= (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year
     union all
     -- cla_episodes.before_14_october_1991: episode starts before 14 October 1991 (Children Act 1989)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.before_14_october_1991' as rule_id, 'episode starts before 14 October 1991 (Children Act 1989)' as reason
@@ -482,27 +482,27 @@ with flagged as (
     -- cla_episodes.youth_justice_under_10: legal status J1, J2 or J3 for a child under 10
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.youth_justice_under_10' as rule_id, 'legal status J1, J2 or J3 for a child under 10' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.legal_status in ('J1', 'J2', 'J3') and (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 10 year >= s.start_date
+    where s.legal_status in ('J1', 'J2', 'J3') and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 10 year >= s.start_date
     union all
     -- cla_episodes.k3_under_16: placement K3 for a child under 16 at the episode's start
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.k3_under_16' as rule_id, 'placement K3 for a child under 16 at the episode''s start' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type = 'K3' and s.end_date is not null and s.start_date < (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 16 year
+    where s.placement_type = 'K3' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 16 year
     union all
     -- cla_episodes.r5_under_10: placement R5 for a child under 10 at the episode's start
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.r5_under_10' as rule_id, 'placement R5 for a child under 10 at the episode''s start' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type = 'R5' and s.end_date is not null and s.start_date < (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 10 year
+    where s.placement_type = 'R5' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 10 year
     union all
     -- cla_episodes.s1_under_4: placement S1 for a child under 4 at the episode's start
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.s1_under_4' as rule_id, 'placement S1 for a child under 4 at the episode''s start' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type = 'S1' and s.end_date is not null and s.start_date < (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 4 year
+    where s.placement_type = 'S1' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 4 year
     union all
     -- cla_episodes.p3_under_14: placement P3 for a child under 14 at the episode's start
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.p3_under_14' as rule_id, 'placement P3 for a child under 14 at the episode''s start' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type = 'P3' and s.end_date is not null and s.start_date < (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 14 year
+    where s.placement_type = 'P3' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 14 year
     union all
     -- cla_episodes.t1_over_42_days: temporary placement T1 lasting more than 42 days
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.t1_over_42_days' as rule_id, 'temporary placement T1 lasting more than 42 days' as reason
@@ -537,22 +537,22 @@ with flagged as (
     -- cla_episodes.adopted_at_18: ceased adopted (E11/E12) at 18 or over
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adopted_at_18' as rule_id, 'ceased adopted (E11/E12) at 18 or over' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_ceased in ('E11', 'E12') and s.end_date >= (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year
+    where s.reason_ceased in ('E11', 'E12') and s.end_date >= (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year
     union all
     -- cla_episodes.independent_living_under_14: ceased to independent living (E5/E6) under 14
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.independent_living_under_14' as rule_id, 'ceased to independent living (E5/E6) under 14' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_ceased in ('E5', 'E6') and s.end_date < (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 14 year
+    where s.reason_ceased in ('E5', 'E6') and s.end_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 14 year
     union all
     -- cla_episodes.adult_services_under_16: ceased to adult social care (E7) under 16
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adult_services_under_16' as rule_id, 'ceased to adult social care (E7) under 16' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_ceased = 'E7' and s.end_date < (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 16 year
+    where s.reason_ceased = 'E7' and s.end_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 16 year
     union all
     -- cla_episodes.sgo_after_18: ceased to a special guardianship order (E45-E48) after turning 18
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.sgo_after_18' as rule_id, 'ceased to a special guardianship order (E45-E48) after turning 18' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_ceased in ('E45', 'E46', 'E47', 'E48') and s.end_date > (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year
+    where s.reason_ceased in ('E45', 'E46', 'E47', 'E48') and s.end_date > (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year
     union all
     -- cla_episodes.adoption_placement_without_placement_order: placed for adoption (A5/A6) without legal status E1 (placement order)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adoption_placement_without_placement_order' as rule_id, 'placed for adoption (A5/A6) without legal status E1 (placement order)' as reason
@@ -577,7 +577,7 @@ with flagged as (
     -- cla_episodes.stayed_with_carers_under_18: ceased E17 (stayed with carers at 18) under 18
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.stayed_with_carers_under_18' as rule_id, 'ceased E17 (stayed with carers at 18) under 18' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_ceased = 'E17' and s.end_date < (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year
+    where s.reason_ceased = 'E17' and s.end_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year
     union all
     -- cla_episodes.after_adoption: episode of a child who ceased to be looked after adopted (E11/E12) before, other than that first adoption episode
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.after_adoption' as rule_id, 'episode of a child who ceased to be looked after adopted (E11/E12) before, other than that first adoption episode' as reason
@@ -617,12 +617,12 @@ with flagged as (
     -- cla_episodes.open_over_18_not_v2_k2: episode open at the extract date of a young person over 18 who is not accommodated under V2 in a K2 home
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.open_over_18_not_v2_k2' as rule_id, 'episode open at the extract date of a young person over 18 who is not accommodated under V2 in a K2 home' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.end_date_text is null and (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year < cast('{{ var("extract_date") }}' as date) and not (s.legal_status = 'V2' and s.placement_type = 'K2')
+    where s.end_date_text is null and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year < cast('{{ var("extract_date") }}' as date) and not (s.legal_status = 'V2' and s.placement_type = 'K2')
     union all
     -- cla_episodes.first_episode_before_birth: the child's first episode starts before the date of birth
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.first_episode_before_birth' as rule_id, 'the child''s first episode starts before the date of birth' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.episode_number = 1) and s.start_date < (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id)
+    where s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.episode_number = 1) and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id)
     union all
     -- cla_episodes.placement_type_retired: placement type retired by the DfE (H5, P2, Z1) on an episode running after its retirement
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_type_retired' as rule_id, 'placement type retired by the DfE (H5, P2, Z1) on an episode running after its retirement' as reason
