@@ -6,7 +6,8 @@
 - `catalogue/render.py` (measure catalogue): dbt seed `measures.csv`, macro `measure_families`, the measure
   table in README.md and docs/measures.md;
 - `contract/docs.py` (export contract): `docs/export-contract.md`;
-- `quality/rule_docs.py` (rule registry): `docs/data-quality-rules.md`.
+- `quality/rule_docs.py` (rule registry): `docs/data-quality-rules.md`;
+- `quality/dfe_coverage.py` (rule registry + DfE catalogue): `great_expectations/dfe_coverage.md`.
 
 The generated files are committed (reviewable in diffs, dbt runs from a plain clone). `make generate` rewrites
 them; the build step (`make setup`, run by `make run`, `make test` and `make ui`) stops with the list of stale
@@ -23,8 +24,8 @@ from pathlib import Path
 
 from dagster_project.catalogue import render as catalogue_render
 from dagster_project.contract import docs as contract_docs
+from dagster_project.quality import dfe_coverage, rule_docs
 from dagster_project.quality import render as quality_render
-from dagster_project.quality import rule_docs
 from dagster_project.settings import PROJECT_ROOT
 from dagster_project.transform import contract_render
 
@@ -37,6 +38,7 @@ def rendered_files() -> dict[Path, str]:
     files.update(catalogue_render.rendered_files())
     files.update(contract_docs.rendered_files())
     files.update(rule_docs.rendered_files())
+    files[dfe_coverage.COVERAGE_PATH] = dfe_coverage.render()
     return files
 
 

@@ -58,11 +58,19 @@ class ExportFile:
 
 
 @dataclass(frozen=True)
+class CodeListSource:
+    source: str  # "project", or the DfE return and data item
+    collection_year: str | None = None  # DfE lists: the collection year of the specification checked
+    retired: dict[str, str] = field(default_factory=dict)  # code -> first day it is no longer valid
+
+
+@dataclass(frozen=True)
 class Contract:
     version: int
     id_pattern: str
     code_lists: dict[str, tuple[str, ...]]
     files: dict[str, ExportFile] = field(default_factory=dict)
+    code_list_sources: dict[str, CodeListSource] = field(default_factory=dict)
 
     @property
     def file_names(self) -> list[str]:
@@ -83,4 +91,15 @@ def load_contract(path: Path = CONTRACT_PATH) -> Contract:
             if c.codes and c.codes not in code_lists:
                 raise ValueError(f"{name}.{c.name}: unknown code list {c.codes!r}")
         files[name] = ExportFile(name=name, grain=spec["grain"], primary_key=spec["primary_key"], columns=columns)
-    return Contract(version=data["version"], id_pattern=data["id_pattern"], code_lists=code_lists, files=files)
+    sources = {name: CodeListSource(**spec) for name, spec in (data.get("code_list_sources") or {}).items()}
+    if set(sources) != set(code_lists):
+        raise ValueError(f"code_list_sources must name every code list: {sorted(set(sources) ^ set(code_lists))}")
+    for name, source in sources.items():
+        if source.source != "project" and not source.collection_year:
+            raise ValueError(f"code list {name}: a DfE list needs its collection_year")
+        if set(source.retired) - set(code_lists[name]):
+            raise ValueError(f"code list {name}: retired codes must stay in the list")
+    return Contract(
+        version=data["version"], id_pattern=data["id_pattern"], code_lists=code_lists, files=files,
+        code_list_sources=sources,
+    )  # fmt: skip

@@ -31,8 +31,11 @@ def segments(ref: dict, dob: np.ndarray, horizon: np.datetime64) -> pd.DataFrame
     has_plan = np.isin(route, ["CP", "CIN"])
     parts.append((idx[has_plan], plan_area[has_plan], auth[has_plan],
                   np.where(care, care_start, closure)[has_plan]))  # fmt: skip
-    parts.append((idx[care], np.full(care.sum(), "LAC"), np.where(care_start < r, r, care_start)[care], closure[care]))
     leaver = ref["cla_to_18"] & ~np.isnat(ref["cla_end"])
+    # A care leaver's social worker hands over to the personal adviser on leaving care: one open allocation
+    # at a time (DfE 903 SW08).
+    lac_end = np.where(leaver, ref["cla_end"], closure)
+    parts.append((idx[care], np.full(care.sum(), "LAC"), np.where(care_start < r, r, care_start)[care], lac_end[care]))
     pa_end = dob[ref["child"]] + np.timedelta64(21 * 365 + 5, "D")
     parts.append((idx[leaver], np.full(leaver.sum(), "LEAVING_CARE"), ref["cla_end"][leaver], pa_end[leaver]))
     df = pd.concat(

@@ -9,14 +9,20 @@ import pandas as pd
 from dagster_project.generate.dates import NAT, group_positions, plus_days
 from dagster_project.generate.rng import choice_by_weight, stream
 
-FIRST_LEGAL = {"V2": 45, "C2": 35, "C1": 8, "L1": 5, "L2": 5, "J2": 2}
+# No age is drawn here, so no age-bound codes: J1-J3 (youth justice, 10 and over: DfE 903 358) and S1
+# (residential school, 4 and over: 373) are left out.
+FIRST_LEGAL = {"V2": 46, "C2": 36, "C1": 8, "L1": 5, "L2": 5}
 NEXT_LEGAL = {"V2": "C2", "C2": "C1", "C1": "E1", "E1": "C1", "L1": "V2", "L2": "C2", "L3": "C2", "J1": "V2",
               "J2": "V2", "J3": "V2", "D1": "E1", "V3": "V2", "V4": "V2"}  # fmt: skip
-PLACEMENTS = {"U1": 8, "U2": 4, "U3": 40, "U4": 8, "U5": 5, "U6": 15, "K2": 8, "R1": 3, "P1": 4, "H5": 2, "S1": 2,
+PLACEMENTS = {"U1": 8, "U2": 4, "U3": 42, "U4": 8, "U5": 5, "U6": 15, "K2": 8, "R1": 3, "P1": 4, "H5": 2,
               "Z1": 1}  # fmt: skip
+# Retired 903 placement codes and their successors (K3 supported accommodation, Z11 other placement).
+RECODED_PLACEMENTS = {"H5": "K3", "Z1": "Z11"}
+PLACEMENT_CODES_RETIRED = np.datetime64("2025-04-01")
 CHANGES = {"P": 55, "L": 20, "T": 10, "U": 10, "B": 5}
-EXIT_AT_18 = {"E17": 30, "E5": 50, "E8": 20}
-EXIT_OTHER = {"E4A": 35, "E13": 10, "E45": 15, "E11": 8, "E12": 4, "E41": 4, "E47": 3, "E8": 10, "E3": 3, "E7": 3,
+# E7 (to adult social care) only at 18: under 16 it is a DfE 903 error (389).
+EXIT_AT_18 = {"E17": 30, "E5": 47, "E8": 20, "E7": 3}
+EXIT_OTHER = {"E4A": 35, "E13": 10, "E45": 15, "E11": 8, "E12": 4, "E41": 4, "E47": 3, "E8": 10, "E3": 3,
               "E16": 2, "E2": 3}  # fmt: skip
 LONG_TERM_PLACEMENTS = ("U1", "U3", "U4")
 
@@ -52,15 +58,29 @@ def episodes(periods: pd.DataFrame, horizon: np.datetime64, seed: int) -> pd.Dat
     for step in range(1, int(k.max(initial=0)) + 1):  # a few passes over positions, each vectorised
         i = np.flatnonzero(k == step)
         prev = i - 1
-        legal_change = np.isin(rne[i], ["L", "T", "U", "B"])
+        # Placed for adoption under a placement order (E1): the legal status only changes with the placement
+        # (an A5/A6 placement needs E1, DfE 903 408).
+        rne[i] = np.where((legal[prev] == "E1") & (rne[i] == "L"), "P", rne[i])
+        # DfE 903 RNE: L legal status only; P and T placement only (T: same carers); B and U both.
+        legal_change = np.isin(rne[i], ["L", "U", "B"])
         legal[i] = np.where(legal_change, np.vectorize(NEXT_LEGAL.get, otypes=[object])(legal[prev]), legal[prev])
         place_change = rne[i] != "L"
         new_place = np.where(legal[i] == "E1", adoption[i], place[i])
         place[i] = np.where(place_change, new_place, place[prev])
         until18[i] = np.where(place_change, np.where(np.isin(place[i], LONG_TERM_PLACEMENTS), until18[i], "N"),
                               until18[prev])  # fmt: skip
+    # SSDA903 PLACE codes retired from 2025-26 are recoded on episodes still running by then (DfE 146).
+    for retired, current in RECODED_PLACEMENTS.items():
+        running = np.isnat(end) | (end >= PLACEMENT_CODES_RETIRED)
+        place = np.where((place == retired) & running, current, place)
     exit_code = np.where(periods.to_18.to_numpy()[period], choice_by_weight(rng, EXIT_AT_18, n),
                          choice_by_weight(rng, EXIT_OTHER, n))  # fmt: skip
+    # Exits consistent with the last placement: adopted (E11/E12) only from an adoption placement (DfE 903
+    # 390), a special guardianship order by former foster carers (E45/E46) only from foster care (516).
+    adopted = np.isin(exit_code, ["E11", "E12"]) & ~np.isin(place, ["A3", "A4", "A5", "A6"])
+    exit_code = np.where(adopted, "E4A", exit_code)
+    by_former_carers = np.isin(exit_code, ["E45", "E46"]) & ~np.isin(place, ["U1", "U2", "U3", "U4", "U5", "U6"])
+    exit_code = np.where(by_former_carers, "E47", exit_code)
     reason = np.where(is_last, np.where(np.isnat(end), None, exit_code), "X1").astype(object)
     df = pd.DataFrame({
         "ref": periods.ref.to_numpy()[period], "child": periods.child.to_numpy()[period], "start_date": start,

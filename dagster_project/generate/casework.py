@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from dagster_project.contract.model import load_contract
 from dagster_project.generate.calendar import Frame
@@ -32,9 +33,12 @@ ETHNICITY_WEIGHTS = {
 }  # fmt: skip
 FACTOR_CODES = [
     "1A", "1B", "1C", "2A", "2B", "3A", "3B", "3C", "4A", "4B", "5A", "5B", "5C", "6A", "6B", "6C", "7A", "8B",
-    "8C", "8D", "8E", "8F", "9A", "10A", "11A", "12A", "13A", "14A", "15A", "16A", "17A", "18B", "18C", "19A",
+    "8C", "8D", "8E", "8F", "9A", "10A", "11A", "12A", "13A", "14A", "15A", "16A", "17A", "18B", "18C",
     "19B", "20", "21", "22A", "23A", "24A",
 ]  # fmt: skip
+# Current CIN census factor codes: 18A and 19A are retired (DfE 8945Q / 8950Q), and 21 ("no factors
+# identified") stands alone (DfE 8869).
+NO_FACTORS = "21"
 
 NFA_AT_REFERRAL = 0.07  # "referred inappropriately": closed with no further action, no assessment
 VIA_CONTACT = 0.95  # referrals that came through a front-door contact
@@ -158,8 +162,9 @@ def _episode(rng, frame: Frame, probs: dict, r: np.ndarray, dob: np.ndarray, dis
     auth = np.where(has_asmt, plus_wd(r, days), NAT)
     out["a_auth"] = auth
     out["a_seen"] = np.where(rng.random(n) < 0.95, "Y", "N").astype(object)
-    pool = np.array(["|".join(rng.choice(FACTOR_CODES, size=rng.integers(1, 5), replace=False)) for _ in range(997)]
-                    + [""] * 60, dtype=object)  # fmt: skip
+    drawn = [rng.choice(FACTOR_CODES, size=rng.integers(1, 5), replace=False) for _ in range(997)]
+    pool = np.array([NO_FACTORS if NO_FACTORS in codes else "|".join(codes) for codes in drawn] + [""] * 60,
+                    dtype=object)  # fmt: skip
     out["factors"] = pool[rng.integers(0, len(pool), n)]
     out["need"] = choice_by_weight(rng, NEED_WEIGHTS, n)
 
@@ -170,7 +175,8 @@ def _episode(rng, frame: Frame, probs: dict, r: np.ndarray, dob: np.ndarray, dis
     supported = np.isin(route, ["CP", "CLA", "CIN"])
     out["a_outcome"] = np.select([supported, route == "EARLY_HELP"], ["SUPPORT", "EARLY_HELP"], "NFA").astype(object)
 
-    age18 = plus_days(dob, np.full(n, 18 * 365 + 4))
+    # The 18th birthday itself (a care-leaver exit E17 before it is a DfE 903 error, 460).
+    age18 = (pd.to_datetime(dob) + pd.DateOffset(years=18)).to_numpy().astype("datetime64[D]")
     eighteen_minus = plus_days(age18, -1)
     # CIN plan straight after assessment.
     cin = route == "CIN"
@@ -205,12 +211,15 @@ def _episode(rng, frame: Frame, probs: dict, r: np.ndarray, dob: np.ndarray, dis
     care = care & (care_start < age18)
     out["cla_start"] = np.where(care, care_start, NAT)
     out["cla_end"] = np.where(care, earlier(care_end, age18), NAT)
-    out["cla_to_18"] = care & (out["cla_end"] >= plus_days(age18, -1))
+    out["cla_to_18"] = care & (out["cla_end"] >= age18)  # ceased at 18, not the day before (DfE 903 460)
 
     # Closure of the referral (CIN episode) after the last service ends.
     service_end = np.select(
         [nfa, route == "NFA", route == "EARLY_HELP", cin, step_down & ~np.isnat(out["cin2_end"]), care, cp],
-        [plus_wd(r, rng.integers(0, 4, n)), auth, auth, out["cin_end"], out["cin2_end"], out["cla_end"], cp_end],
+        # A short stay in care can end before the assessment is authorised: the case stays open until both
+        # are done (DfE 8565: no activity after closure). NaT (still in care) stays NaT.
+        [plus_wd(r, rng.integers(0, 4, n)), auth, auth, out["cin_end"], out["cin2_end"],
+         np.maximum(out["cla_end"], auth), cp_end],
         NAT,
     )
     lag = np.where(nfa, 0, rng.integers(0, 21, n))
@@ -218,7 +227,8 @@ def _episode(rng, frame: Frame, probs: dict, r: np.ndarray, dob: np.ndarray, dis
     closure = np.where(closure < service_end, service_end, closure)
     reason = np.select(
         [nfa, route == "NFA", route == "EARLY_HELP", care & out["cla_to_18"], care],
-        ["RC8", "RC8", "RC9", "RC6", "RC1"],
+        # NFA at referral: no assessment, so not RC8/RC9 "closed after assessment" (DfE 8825Q).
+        ["RC7", "RC8", "RC9", "RC6", "RC1"],
         "RC7",
     ).astype(object)
     care_exit = rng.choice(

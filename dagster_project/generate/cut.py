@@ -42,7 +42,11 @@ def cut(name: str, df: pd.DataFrame, extract_date: np.datetime64) -> pd.DataFram
     if name == "children":
         # Not born yet: no date of birth or forename, an expected date instead.
         unborn = _days(df.date_of_birth) > extract_date
-        df["expected_date_of_birth"] = df.expected_date_of_birth.where(unborn)
+        # DfE CIN census: an unborn child's sex is U (8750) and the expected date lies within 9 months of
+        # the census date (8530Q); a pre-birth referral can come up to 40 weeks ahead, so clip.
+        latest_expected = extract_date + np.timedelta64(270, "D")
+        df["expected_date_of_birth"] = df.expected_date_of_birth.where(unborn).clip(upper=pd.Timestamp(latest_expected))
+        df["sex"] = df.sex.where(~unborn, "U")
         df["date_of_birth"] = df.date_of_birth.mask(unborn)
         df["forename"] = df.forename.where(~unborn, None)
     return df.reset_index(drop=True)

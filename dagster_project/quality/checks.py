@@ -3,7 +3,8 @@
 Two kinds of outcome:
 * row-level defects: rows are excluded or flagged by the dbt models, counted in dq_results, and the
   run goes on. `row_level_rules` (non-blocking) fails with severity WARN only when a rule touches
-  more than CSC_DQ_WARN_SHARE of a file's rows.
+  more than CSC_DQ_WARN_SHARE of a file's rows (formatting rules and DfE return-validation flags,
+  `Rule.never_blocks`, are reported but never counted here).
 * blocking problems: an unusable file, too many quarantined rows, an implausible jump against the
   previous extract, a rule failing on more than CSC_DQ_BLOCK_SHARE of a file's rows, or a rule that
   cannot be evaluated. These checks are `blocking=True` and fail with severity ERROR, so the
@@ -107,7 +108,7 @@ def records_that_count_quality(context: dg.AssetCheckExecutionContext):
         over_warn = [
             r.check_name
             for r in results
-            if rule_by_id(r.check_name).severity != "low" and rows and (r.rows_failed or 0) / rows > warn_share
+            if not rule_by_id(r.check_name).never_blocks and rows and (r.rows_failed or 0) / rows > warn_share
         ]
         blocking = [r.check_name for r in results if r.blocking]
         excluded = sum(n for rule, n in counts.items() if rule_by_id(rule).action == "exclude")

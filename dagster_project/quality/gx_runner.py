@@ -101,6 +101,8 @@ def _relation_resolver(names: dict[str, str], extract_date: str):
             return names[f"stg_case_management__{file}"]
         if kind == "valid":
             return names[f"int_{file}_validated"]
+        if kind == "ref":
+            return names.get(file, f"reference.{file}")
         return f"(select * from raw.{file} where _extract_date = date '{extract_date}')"
 
     return relation

@@ -49,6 +49,8 @@ def dbt_relation(kind: str, file: str) -> str:
         return "{{ ref('" + staging_model(file) + "') }}"
     if kind == "valid":
         return "{{ ref('" + validated_model(file) + "') }}"
+    if kind == "ref":
+        return "{{ source('reference', '" + file + "') }}"
     return "(select * from {{ source('raw', '" + file + "') }} where _extract_date = " + EXTRACT_DATE_SQL + ")"
 
 

@@ -52,11 +52,11 @@ def render_rules_doc(rules: tuple[Rule, ...] | None = None) -> str:
         lines = [
             f"## {file}.csv",
             "",
-            "| rule | what fails | action | dimension | severity | CIN code |",
+            "| rule | what fails | action | dimension | severity | DfE codes |",
             "|---|---|---|---|---|---|",
         ]
         for r in file_rules:
-            cells = (f"`{r.id}`", _cell(r.description), r.action, r.dimension, r.severity, r.cin_code or "")
+            cells = (f"`{r.id}`", _cell(r.description), r.action, r.dimension, r.severity, ", ".join(r.dfe_codes))
             lines.append("| " + " | ".join(cells) + " |")
         parts.append("\n".join(lines) + "\n")
     return "\n".join(parts)

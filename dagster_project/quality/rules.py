@@ -8,6 +8,7 @@ Predicates use placeholders that each consumer resolves to a relation:
   `<<stg:children>>`   the staging model of a file (the run's extract, typed)
   `<<valid:children>>` the records of a file that count (`int_children_validated`)
   `<<raw:children>>`   the raw rows of the run's extract (values as delivered)
+  `<<ref:working_days>>` a reference table (the working-day calendar)
   `<<extract_date>>`   the run's extract date as a DATE
 The row itself is alias `s` (a staging row) or `r` (a raw row) depending on `relation`.
 Pure Python: no Dagster imports.
@@ -20,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from dagster_project.contract.model import Contract, load_contract
+from dagster_project.quality.dfe import DfeRule
 
 # UK Government Data Quality Framework dimensions.
 DIMENSIONS = ("completeness", "uniqueness", "consistency", "timeliness", "validity", "accuracy")
@@ -35,7 +37,8 @@ MANIFEST_KINDS = (
 EXTRA_KINDS = (
     "parent_not_counted", "invalid_id", "invalid_number", "out_of_range", "formatting", "overlapping_plans",
     "cin_plan_alongside_cp", "allocation_to_departed_worker", "assessment_before_referral", "child_mismatch",
-    "overlapping_episodes", "dob_out_of_range", "inconsistent_fields",
+    "overlapping_episodes", "dob_out_of_range", "inconsistent_fields", "episode_sequence", "allocation_sequence",
+    "case_activity",
 )  # fmt: skip
 
 # Severity: `high` rules exclude rows; `medium` are consistency flags; `low` are formatting fixes
@@ -49,7 +52,7 @@ FILE_ORDER = (
     "visits", "allocations", "supervisions",
 )  # fmt: skip
 
-_PLACEHOLDER = re.compile(r"<<(stg|valid|raw):(\w+)>>|<<extract_date>>")
+_PLACEHOLDER = re.compile(r"<<(stg|valid|raw|ref):(\w+)>>|<<extract_date>>")
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,23 @@ class Rule:
     defect_kind: str
     predicate: str  # SQL, true when the row fails
     relation: str = "staging"  # staging (alias s) | raw (alias r)
-    cin_code: str | None = None  # DfE CIN census validation rule, where one matches
     in_set: tuple[str, tuple[str, ...]] | None = None  # (column, codes): GX checks it as a value set
+    # The DfE CIN census / SSDA903 validation rules this predicate evaluates (fully or in part), with
+    # their code, message, type and ruleset: tagged in rules_dfe.py, empty when none matches.
+    dfe: tuple[DfeRule, ...] = ()
+    # False for the DfE rules ported as flags (rules_dfe.py): they change no figure, so however many rows
+    # they flag they are reported, never a reason to withhold the published figures.
+    may_block: bool = True
+
+    @property
+    def never_blocks(self) -> bool:
+        """Formatting fixes and DfE return-validation flags never block a run nor raise the WARN share."""
+        return self.severity == "low" or not self.may_block
+
+    @property
+    def dfe_codes(self) -> tuple[str, ...]:
+        """e.g. ("CIN 8925", "CIN 4011")."""
+        return tuple(d.label for d in self.dfe)
 
     @property
     def row_alias(self) -> str:
@@ -95,6 +113,8 @@ def _check(rule: Rule, contract: Contract) -> None:
     assert rule.relation in ("staging", "raw"), rule.id
     assert "{" not in rule.predicate and "}" not in rule.predicate, f"{rule.id}: braces clash with GX templating"
     for kind, file in rule.referenced():
+        if kind == "ref":
+            continue
         if kind == "valid":  # orphan checks may only look at files validated before this one
             assert FILE_ORDER.index(file) < FILE_ORDER.index(rule.file) or rule.action == "flag", rule.id
 
@@ -104,9 +124,10 @@ def registry() -> tuple[Rule, ...]:
     """Every rule, contract-generated first, in file dependency order."""
     from dagster_project.quality.rules_consistency import consistency_rules
     from dagster_project.quality.rules_contract import contract_rules
+    from dagster_project.quality.rules_dfe import dfe_rules, tag
 
     contract = load_contract()
-    rules = [*contract_rules(contract), *consistency_rules(contract)]
+    rules = tag([*contract_rules(contract), *consistency_rules(contract), *dfe_rules()])
     ids = [r.id for r in rules]
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:

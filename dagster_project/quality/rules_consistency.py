@@ -6,7 +6,7 @@ Closure reason xor closure date: the contract says closure_reason is "set exactl
 set", i.e. each is a required value whenever the other is present. A missing required value excludes
 the row (docs/measures.md), and with only one of the two we cannot tell whether the CIN episode is
 open, so both directions exclude (CIN census 8805 / 8810). The same holds for cla_episodes
-reason_ceased / end_date.
+reason_ceased / end_date. DfE codes are tagged in rules_dfe.py.
 """
 
 from __future__ import annotations
@@ -17,26 +17,26 @@ from dagster_project.quality.rules import Rule
 OPEN_END = "date '9999-12-31'"
 
 
-def _end_before_start(file: str, start: str, end: str, cin_code: str | None = None) -> Rule:
+def _end_before_start(file: str, start: str, end: str) -> Rule:
     return Rule(
         id=f"{file}.{end}_before_{start}", file=file, description=f"{end} is before {start}",
         dimension="consistency", severity="high", action="exclude", defect_kind="end_before_start",
-        predicate=f"s.{end} < s.{start}", cin_code=cin_code,
+        predicate=f"s.{end} < s.{start}",
     )  # fmt: skip
 
 
-def _pair_rules(file: str, date: str, reason: str, cin_codes: tuple[str | None, str | None]) -> list[Rule]:
+def _pair_rules(file: str, date: str, reason: str) -> list[Rule]:
     return [
         Rule(
             id=f"{file}.{date}_without_{reason}", file=file, description=f"{date} is set but {reason} is empty",
             dimension="completeness", severity="high", action="exclude",
-            defect_kind="closure_date_without_reason", cin_code=cin_codes[0],
+            defect_kind="closure_date_without_reason",
             predicate=f"s.{date}_text is not null and s.{reason}_text is null",
         ),
         Rule(
             id=f"{file}.{reason}_without_{date}", file=file, description=f"{reason} is set but {date} is empty",
             dimension="consistency", severity="high", action="exclude",
-            defect_kind="closure_reason_without_date", cin_code=cin_codes[1],
+            defect_kind="closure_reason_without_date",
             predicate=f"s.{reason}_text is not null and s.{date}_text is null",
         ),
     ]  # fmt: skip
@@ -55,7 +55,7 @@ def exclusion_rules() -> list[Rule]:
         _end_before_start("children", "date_of_birth", "date_of_death"),
         _end_before_start("contacts", "contact_date", "decision_date"),
         _end_before_start("referrals", "referral_date", "closure_date"),
-        _end_before_start("plans", "start_date", "end_date", cin_code="8925/4011"),
+        _end_before_start("plans", "start_date", "end_date"),
         _end_before_start("cla_episodes", "start_date", "end_date"),
         _end_before_start("visits", "visit_date", "recorded_date"),
         _end_before_start("allocations", "start_date", "end_date"),
@@ -63,7 +63,7 @@ def exclusion_rules() -> list[Rule]:
             id="assessments.authorised_before_start", file="assessments",
             description="assessment authorised before it started",
             dimension="consistency", severity="high", action="exclude", defect_kind="authorised_before_start",
-            cin_code="8608", predicate="s.authorised_date < s.start_date",
+            predicate="s.authorised_date < s.start_date",
         ),
         Rule(
             id="assessments.authorised_before_referral", file="assessments",
@@ -72,16 +72,16 @@ def exclusion_rules() -> list[Rule]:
             predicate="exists (select 1 from <<stg:referrals>> p "
             "where p.referral_id = s.referral_id and s.authorised_date < p.referral_date)",
         ),
-        *_pair_rules("referrals", "closure_date", "closure_reason", ("8805", "8810")),
-        *_pair_rules("cla_episodes", "end_date", "reason_ceased", (None, None)),
+        *_pair_rules("referrals", "closure_date", "closure_reason"),
+        *_pair_rules("cla_episodes", "end_date", "reason_ceased"),
     ]  # fmt: skip
 
 
 def flag_rules() -> list[Rule]:
-    def flag(id_, file, description, kind, predicate, dimension="consistency", cin_code=None) -> Rule:
+    def flag(id_, file, description, kind, predicate, dimension="consistency") -> Rule:
         return Rule(
             id=id_, file=file, description=description, dimension=dimension, severity="medium",
-            action="flag", defect_kind=kind, predicate=predicate, cin_code=cin_code,
+            action="flag", defect_kind=kind, predicate=predicate,
         )  # fmt: skip
 
     def plan_overlap(own_type: str, other_type: str) -> str:
@@ -92,11 +92,11 @@ def flag_rules() -> list[Rule]:
 
     return [
         flag("plans.overlapping_cp_plans", "plans", "child has another CP plan open over the same days",
-             "overlapping_cp_plans", plan_overlap("CP", "CP"), cin_code="8935/8940"),
+             "overlapping_cp_plans", plan_overlap("CP", "CP")),
         flag("plans.overlapping_cin_plans", "plans", "child has another CIN plan open over the same days",
              "overlapping_plans", plan_overlap("CIN", "CIN")),
         flag("plans.cin_alongside_cp", "plans", "CIN plan open while the child is on a CP plan",
-             "cin_plan_alongside_cp", plan_overlap("CIN", "CP"), cin_code="4001"),
+             "cin_plan_alongside_cp", plan_overlap("CIN", "CP")),
         flag("plans.category_of_abuse_mismatch", "plans", "category_of_abuse missing on a CP plan or set on a CIN plan",
              "inconsistent_fields",
              "(s.plan_type = 'CP' and s.category_of_abuse_text is null) "
@@ -115,7 +115,7 @@ def flag_rules() -> list[Rule]:
         flag("assessments.started_before_referral", "assessments", "assessment started before its referral date",
              "assessment_before_referral",
              "exists (select 1 from <<stg:referrals>> p where p.referral_id = s.referral_id "
-             "and s.start_date < p.referral_date)", cin_code="1103"),
+             "and s.start_date < p.referral_date)"),
         flag("assessments.child_differs_from_referral", "assessments", "child_id differs from its referral's child",
              "child_mismatch",
              "exists (select 1 from <<stg:referrals>> p where p.referral_id = s.referral_id "

@@ -10,7 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from dagster_project.quality.results import read_dq_results
-from dagster_project.quality.rules import DIMENSIONS
+from dagster_project.quality.rules import DIMENSIONS, registry
 
 TREND_RUNS = 6
 TOP = 15
@@ -24,6 +24,12 @@ def _table(headers: list[str], rows: list[list]) -> str:
 
 def _failed(rows: list[dict]) -> int:
     return sum(r["rows_failed"] or 0 for r in rows)
+
+
+def _dfe_codes(check_name: str) -> str:
+    """The DfE CIN census / SSDA903 codes a registry rule evaluates ("" for other checks)."""
+    codes = {r.id: ", ".join(r.dfe_codes) for r in registry()}
+    return codes.get(check_name, "")
 
 
 def render_summary(all_results: list[dict], run_id: str) -> str:
@@ -64,7 +70,8 @@ def render_summary(all_results: list[dict], run_id: str) -> str:
         key=lambda r: (r["severity"] != "ERROR", -(r["rows_failed"] or 0), r["check_name"]),
     )[:TOP]
     worst_rows = [
-        [r["check_name"], r["source_file"], r["dimension"], r["severity"], r["rows_failed"], r["rows_checked"],
+        [r["check_name"], _dfe_codes(r["check_name"]), r["source_file"], r["dimension"], r["severity"],
+         r["rows_failed"], r["rows_checked"],
          f"{(r['rows_failed'] or 0) / r['rows_checked']:.2%}" if r["rows_checked"] else ""]
         for r in worst
     ]  # fmt: skip
@@ -85,7 +92,8 @@ def render_summary(all_results: list[dict], run_id: str) -> str:
         + "<h2>Files, worst first</h2>"
         + _table(["file", "rows", "failing rows", "failed checks"], file_rows)
         + f"<h2>Failed checks, worst first (top {TOP})</h2>"
-        + _table(["check", "file", "dimension", "severity", "rows failed", "rows checked", "share"], worst_rows)
+        + _table(["check", "DfE codes", "file", "dimension", "severity", "rows failed", "rows checked", "share"],
+                 worst_rows)
         + "<p>Row-level detail (keys and line numbers) is in the restricted store; GX Data Docs in dq_docs/.</p>"
         "</body></html>"
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from dagster_project.ingest.load import load_extract
 from dagster_project.settings import PROJECT_ROOT
+from dagster_project.transform.calendar_table import write_working_days
 
 CONFORMANCE = PROJECT_ROOT / "tests" / "fixtures" / "conformance" / "2020-03-31"
 DBT_DIR = PROJECT_ROOT / "dbt"
@@ -19,6 +20,23 @@ DBT = Path(os.environ.get("VIRTUAL_ENV") or PROJECT_ROOT / ".venv") / "bin" / "d
 SELECT = "path:models/staging path:models/intermediate/validated"
 
 Rows = dict[str, list[dict[str, str]]]
+
+# DfE rules the conformance extract breaks: it is valid per the export contract, and the DfE's return
+# validation is stricter. The data is fixed (shared with other implementations), so these findings are
+# pinned exactly; every other check must pass. Reasons: great_expectations/README.md, "DfE findings on
+# the conformance extract".
+DFE_FINDINGS_ON_CONFORMANCE = {
+    "referrals.closed_after_assessment_without_assessment": 91,  # CIN 8825Q: NFA referrals closed RC8
+    "referrals.closed_died_without_death_date": 23,  # CIN 8585Q: RC2 (died) without a date of death
+    "assessments.open_over_45_working_days": 3,  # CIN 8670Q: open assessments past 45 working days
+    "assessments.factors_on_open_assessment": 28,  # CIN 8614: factors before authorisation
+    "assessments.factor_21_with_others": 77,  # CIN 8869: 21 "no factors" combined with others
+    "cla_episodes.placement_change_not_reflected": 3,  # 903 435: RNE T with a legal status change
+    "cla_episodes.youth_justice_under_10": 6,  # 903 358: legal status J1-J3 under 10
+    "cla_episodes.s1_under_4": 1,  # 903 373: residential school placement under 4
+    "cla_episodes.adopted_without_adoption_placement": 4,  # 903 390: adopted (E11/E12) not from A3-A6
+    "cla_episodes.open_over_18_not_v2_k2": 1,  # 903 359: looked after past 18, not V2 in K2
+}
 
 
 def read_extract(folder: Path) -> tuple[Rows, dict[str, list[str]]]:
@@ -53,6 +71,7 @@ def make_extract(raw_dir: Path, extract_date: str, edit: Callable[[Rows], None] 
 
 
 def run_dbt(warehouse: Path, extract_date: str, work_dir: Path) -> None:
+    write_working_days(warehouse)  # the working-day calendar some rules read (the pipeline writes it first too)
     env = {**os.environ, "CSC_WAREHOUSE_PATH": str(warehouse)}
     command = [
         str(DBT), "run", "--select", SELECT, "--vars", f"{{extract_date: '{extract_date}'}}",

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dagster_project.contract.model import load_contract
 from dagster_project.quality import render
-from dagster_project.quality.rules import ACTIONS, DIMENSIONS, FILE_ORDER, MANIFEST_KINDS, registry, rules_for
+from dagster_project.quality.dfe import catalogue
+from dagster_project.quality.rules import (
+    ACTIONS,
+    DIMENSIONS,
+    FILE_ORDER,
+    MANIFEST_KINDS,
+    registry,
+    rule_by_id,
+    rules_for,
+)
 
 
 def test_rendered_dbt_models_are_up_to_date():
@@ -52,19 +61,39 @@ def test_rules_are_well_formed():
     assert [r.file for r in registry()] == sorted((r.file for r in registry()), key=FILE_ORDER.index)
 
 
-def test_cin_census_codes_are_attached():
-    codes = {r.id: r.cin_code for r in registry() if r.cin_code}
-    assert codes["assessments.authorised_before_start"] == "8608"
-    assert codes["assessments.started_before_referral"] == "1103"
-    assert codes["plans.overlapping_cp_plans"] == "8935/8940"
-    assert codes["plans.cin_alongside_cp"] == "4001"
-    assert {
-        codes["referrals.closure_date_without_closure_reason"],
-        codes["referrals.closure_reason_without_closure_date"],
-    } == {
-        "8805",
-        "8810",
-    }
+def test_dfe_codes_are_attached_with_their_metadata():
+    codes = {r.id: r.dfe_codes for r in registry() if r.dfe}
+    assert codes["assessments.authorised_before_start"] == ("CIN 8608",)
+    assert codes["assessments.started_before_referral"] == ("CIN 1103",)
+    assert codes["plans.overlapping_cp_plans"] == ("CIN 8935", "CIN 8940")
+    assert codes["referrals.closure_date_without_closure_reason"] == ("CIN 8805",)
+    assert codes["referrals.closure_reason_without_closure_date"] == ("CIN 8810",)
+    assert codes["children.sex.invalid_code"] == ("CIN 4180", "903 101")
+    assert codes["cla_episodes.continuation_not_contiguous"] == ("903 433",)
+    [query] = rule_by_id("assessments.open_over_45_working_days").dfe
+    metadata = (query.dfe_return, query.dfe_code, query.dfe_type, query.dfe_ruleset)
+    assert metadata == ("CIN", "8670Q", "query", "cin2024_25")
+    assert query.dfe_message.startswith("Please check and either amend data or provide a reason: Assessment started")
+    scopes = {d.dfe_code: d.scope for d in rule_by_id("plans.end_date_before_start_date").dfe}
+    assert scopes == {"4011": "s.plan_type = 'CIN'", "8925": "s.plan_type = 'CP'"}
+
+
+def test_ported_dfe_rules_flag_and_never_block():
+    from dagster_project.quality.rules_dfe import dfe_rules
+
+    ported = {r.id for r in dfe_rules()}
+    assert len(ported) >= 40
+    for rule in registry():
+        assert (rule.id in ported) == (not rule.may_block), rule.id
+        if rule.id in ported:
+            assert rule.action == "flag" and rule.never_blocks and rule.dfe
+    assert not rule_by_id("plans.overlapping_cp_plans").never_blocks  # the project's own flags are unchanged
+
+
+def test_every_tag_names_a_rule_and_a_catalogued_code():
+    for rule in registry():
+        for dfe in rule.dfe:
+            assert catalogue()[(dfe.dfe_return, dfe.dfe_code)].rule.dfe_message == dfe.dfe_message
 
 
 def test_validated_models_drop_only_texts_and_date_of_birth():
@@ -72,3 +101,14 @@ def test_validated_models_drop_only_texts_and_date_of_birth():
     dropped = render.dropped_from_validated(children)
     assert "date_of_birth" in dropped and "sex_text" in dropped and "child_id" not in dropped
     assert rules_for("teams", "flag")  # trailing spaces, lower-case codes
+
+
+def test_dfe_coverage_page_is_up_to_date():
+    from dagster_project.quality import dfe_coverage
+
+    assert dfe_coverage.COVERAGE_PATH.read_text(encoding="utf-8") == dfe_coverage.render(), (
+        "run `make generate` and commit the result"
+    )
+    figures = dfe_coverage.coverage()
+    assert figures["CIN"]["rules"] == 109 and figures["903"]["rules"] == 327
+    assert all(f["implemented"] <= f["evaluable"] for f in figures.values())

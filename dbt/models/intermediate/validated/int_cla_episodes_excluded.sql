@@ -107,7 +107,7 @@ with failures as (
     -- cla_episodes.placement_type.invalid_code: placement_type is not in the code list placement_type
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_type.invalid_code' as rule_id, 'placement_type is not in the code list placement_type' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type is not null and s.placement_type not in ('A3', 'A4', 'A5', 'A6', 'H5', 'K1', 'K2', 'P1', 'P2', 'P3', 'R1', 'R2', 'R3', 'R5', 'S1', 'T0', 'T1', 'T2', 'T3', 'T4', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'Z1')
+    where s.placement_type is not null and s.placement_type not in ('A3', 'A4', 'A5', 'A6', 'K1', 'K2', 'K3', 'P1', 'P3', 'R1', 'R2', 'R3', 'R5', 'S1', 'T0', 'T1', 'T2', 'T3', 'T4', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'Z11', 'Z12', 'Z13', 'Z14', 'H5', 'P2', 'Z1')
     union all
     -- cla_episodes.reason_ceased.invalid_code: reason_ceased is not in the code list reason_ceased
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.reason_ceased.invalid_code' as rule_id, 'reason_ceased is not in the code list reason_ceased' as reason

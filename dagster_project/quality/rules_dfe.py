@@ -1,0 +1,450 @@
+"""DfE statutory-return validation in the registry: which project rules evaluate which DfE CIN census /
+SSDA903 rule (`TAGS`), and the DfE rules ported as rules of their own (`dfe_rules`).
+
+How the DfE's returns map onto the export contract:
+  CIN census  ChildIdentifiers -> children; CINdetails -> referrals (one CIN episode per referral,
+              `ReferralNFA` -> nfa, `CINclosureDate`/`ReasonForClosure` -> closure_date/closure_reason);
+              Assessments -> assessments (by referral_id); CINplanDates -> plans with plan_type CIN;
+              ChildProtectionPlans -> plans with plan_type CP. The census `ReferenceDate` is the extract date.
+  SSDA903     Header -> children; Episodes -> cla_episodes (DECOM/DEC start/end, RNE, LS, PLACE, REC);
+              SWEpisodes -> allocations of looked-after children. The collection year's end is the extract date.
+
+Which records count: a ported DfE rule never excludes a record. The exclusions are the closed list of
+the KPI definitions (duplicates, orphans, required/unparseable values, codes outside their list, end
+before start, dates after the extract date), all of which are contract rules already tagged here; every
+other DfE rule, Error or Query, is a consistency problem that is kept and flagged. These flags change
+no figure, so they never block a run nor count toward the WARN share (`Rule.may_block` False): they are
+reported in dq_results, the summary and the failures store.
+
+Rules comparing with last year's return (903 202-204, 502, 503*, 562, NoE) are not ported yet.
+Pure Python: no Dagster imports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from dagster_project.contract.model import load_contract
+from dagster_project.quality.dfe import cin, ssda903
+from dagster_project.quality.rules import Rule
+
+CP = "s.plan_type = 'CP'"
+CIN_PLAN = "s.plan_type = 'CIN'"
+
+# Project rules (mostly generated from the contract) that evaluate a DfE rule: rule id -> DfE rules.
+TAGS = {
+    "children.duplicate_row": cin("8510") + ssda903("INT32"),
+    "children.duplicate_key": cin("8510") + ssda903("INT32"),
+    "children.child_id.required": cin("8500"),
+    "children.child_id.id_format": cin("1570", "1580"),
+    "children.sex.required": cin("4180") + ssda903("101"),
+    "children.sex.invalid_code": cin("4180") + ssda903("101"),
+    "children.ethnicity.required": cin("4220") + ssda903("103"),
+    "children.ethnicity.invalid_code": cin("4220") + ssda903("103"),
+    "children.disabled.invalid_code": cin("8540"),
+    "children.date_of_birth.in_future": cin("8520") + ssda903("301"),
+    "children.date_of_birth.not_a_date": ssda903("102"),
+    "children.date_of_birth.us_date": ssda903("102"),
+    "children.date_of_death.in_future": cin("8545Q"),
+    "children.date_of_death_before_date_of_birth": cin("8535Q"),
+    "children.birth_dates_inconsistent": cin("8525Q"),
+    "children.dob_out_of_range": ssda903("351"),
+    "referrals.referral_date.required": cin("8600"),
+    "referrals.referral_date.in_future": cin("8600"),
+    "referrals.referral_source.required": cin("8866"),
+    "referrals.referral_source.invalid_code": cin("8866"),
+    "referrals.primary_need_code.invalid_code": cin("8650"),
+    "referrals.nfa.required": cin("8568"),
+    "referrals.nfa.invalid_flag": cin("8568"),
+    "referrals.closure_date.in_future": cin("8620"),
+    "referrals.closure_reason.invalid_code": cin("8640"),
+    "referrals.closure_date_before_referral_date": cin("8630"),
+    "referrals.closure_date_without_closure_reason": cin("8805"),
+    "referrals.closure_reason_without_closure_date": cin("8810"),
+    "assessments.start_date.in_future": cin("8736"),
+    "assessments.authorised_date.in_future": cin("8696"),
+    "assessments.authorised_before_start": cin("8608"),
+    "assessments.started_before_referral": cin("1103"),
+    "plans.start_date.required": cin("4010", scope=CIN_PLAN) + cin("8720", scope=CP),
+    "plans.start_date.in_future": cin("4010", scope=CIN_PLAN) + cin("8720", scope=CP),
+    "plans.end_date.in_future": cin("4013", scope=CIN_PLAN) + cin("8930", scope=CP),
+    "plans.end_date_before_start_date": cin("4011", scope=CIN_PLAN) + cin("8925", scope=CP),
+    "plans.category_of_abuse.invalid_code": cin("8905"),
+    "plans.category_of_abuse_mismatch": cin("8905", scope=CP),
+    "plans.overlapping_cp_plans": cin("8935", "8940"),
+    "plans.overlapping_cin_plans": cin("4004", "4014"),
+    "plans.cin_alongside_cp": cin("4001", "4016", "4017"),
+    "cla_episodes.child_id.orphan": ssda903("INT03"),
+    "cla_episodes.start_date.required": ssda903("141"),
+    "cla_episodes.start_date.not_a_date": ssda903("141"),
+    "cla_episodes.start_date.in_future": ssda903("354"),
+    "cla_episodes.end_date.not_a_date": ssda903("147"),
+    "cla_episodes.end_date.in_future": ssda903("385"),
+    "cla_episodes.end_date_before_start_date": ssda903("356"),
+    "cla_episodes.end_date_without_reason_ceased": ssda903("148"),
+    "cla_episodes.reason_ceased_without_end_date": ssda903("148"),
+    "cla_episodes.reason_new_episode.required": ssda903("143"),
+    "cla_episodes.reason_new_episode.invalid_code": ssda903("143"),
+    "cla_episodes.legal_status.required": ssda903("144"),
+    "cla_episodes.legal_status.invalid_code": ssda903("144"),
+    "cla_episodes.placement_type.required": ssda903("146"),
+    "cla_episodes.placement_type.invalid_code": ssda903("146"),
+    "cla_episodes.reason_ceased.invalid_code": ssda903("149"),
+    "cla_episodes.overlapping_episodes": ssda903("142", "501"),
+    "allocations.start_date.required": ssda903("SW04STG1"),
+    "allocations.start_date.not_a_date": ssda903("SW04STG1"),
+    "allocations.start_date.in_future": ssda903("SW06STG2"),
+    "allocations.end_date.not_a_date": ssda903("SW05STG1"),
+    "allocations.end_date.in_future": ssda903("SW07STG2"),
+    "allocations.end_date_before_start_date": ssda903("SW18STG2"),
+}
+
+# SQL fragments reused by the ported rules.
+REFERRAL = "<<stg:referrals>> p where p.referral_id = s.referral_id"
+CHILD = "<<stg:children>> c where c.child_id = s.child_id"
+# The census rule "started more than 45 working days before the reference date": the working day 45
+# working days before the extract date (44 before the last working day when the extract date is not one).
+FORTY_FIVE_WD_BEFORE_EXTRACT = (
+    "(select max(w.calendar_date) from <<ref:working_days>> w where w.is_working_day and w.working_day_number <= "
+    "(select e.working_day_number - 45 + case when e.is_working_day then 0 else 1 end "
+    "from <<ref:working_days>> e where e.calendar_date = <<extract_date>>))"
+)
+# Episodes of one child in the 903's order (start date), each with its neighbours' values: computed once
+# per rule (an uncorrelated subquery), not once per row.
+EPISODES_IN_ORDER = (
+    "(select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, "
+    "lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, "
+    "lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start "
+    "from <<stg:cla_episodes>> o window w as (partition by o.child_id order by o.start_date, o.episode_id))"
+)
+
+
+def _episodes_where(condition: str) -> str:
+    return f"s.episode_id in (select q.episode_id from {EPISODES_IN_ORDER} q where {condition})"
+
+
+LOOKED_AFTER_AT_EXTRACT = (
+    "exists (select 1 from <<stg:cla_episodes>> e where e.child_id = s.child_id "
+    "and e.start_date <= <<extract_date>> and (e.end_date is null or e.end_date > <<extract_date>>))"
+)
+
+
+def _rule(id_: str, description: str, predicate: str, dfe, kind: str = "inconsistent_fields") -> Rule:
+    file = id_.split(".")[0]
+    return Rule(
+        id=id_, file=file, description=description, dimension="consistency", severity="medium", action="flag",
+        defect_kind=kind, predicate=predicate, dfe=dfe, may_block=False,
+    )  # fmt: skip
+
+
+def cin_census_rules() -> list[Rule]:
+    return [
+        _rule("assessments.open_over_45_working_days",
+              "assessment not authorised and started more than 45 working days before the extract date",
+              f"s.authorised_date is null and s.start_date < {FORTY_FIVE_WD_BEFORE_EXTRACT}", cin("8670Q")),
+        _rule("referrals.closed_with_open_assessment", "referral closed while one of its assessments is not authorised",
+              "s.closure_date is not null and exists (select 1 from <<stg:assessments>> a "
+              "where a.referral_id = s.referral_id and a.authorised_date is null and a.authorised_date_text is null)",
+              cin("8867"), "case_activity"),
+        _rule("referrals.activity_after_closure",
+              "referral closed before an assessment started or was authorised, or a CIN plan started or ended, "
+              "or a CP plan ended, on the same referral",
+              "s.closure_date is not null and (exists (select 1 from <<stg:assessments>> a "
+              "where a.referral_id = s.referral_id and (a.start_date > s.closure_date "
+              "or a.authorised_date > s.closure_date)) or exists (select 1 from <<stg:plans>> pl "
+              "where pl.referral_id = s.referral_id and (pl.end_date > s.closure_date "
+              "or (pl.plan_type = 'CIN' and pl.start_date > s.closure_date))))", cin("8565"), "case_activity"),
+        _rule("referrals.more_than_one_open_episode",
+              "child has more than one open referral (no closure date) that is not NFA: flags the open ones",
+              "s.closure_date_text is null and (select count(*) from <<stg:referrals>> o where o.child_id = s.child_id "
+              "and o.closure_date_text is null and o.nfa = false) > 1", cin("8815"), "overlapping_episodes"),
+        _rule("referrals.overlapping_episodes",
+              "referral starts on or after another referral of the child and before that one closed "
+              "(or, open and not NFA, before the extract date)",
+              "exists (select 1 from <<stg:referrals>> o where o.child_id = s.child_id "
+              "and o.referral_id <> s.referral_id and s.referral_date >= o.referral_date "
+              "and ((o.closure_date is not null and s.referral_date < o.closure_date) or "
+              "(o.closure_date_text is null and o.nfa = false and s.referral_date < <<extract_date>>)))",
+              cin("8820"), "overlapping_episodes"),
+        _rule("referrals.open_episode_not_latest",
+              "open referral that is not NFA is not the child's latest referral",
+              "s.closure_date_text is null and s.nfa = false and exists (select 1 from <<stg:referrals>> o "
+              "where o.child_id = s.child_id and o.referral_date > s.referral_date)", cin("8816"),
+              "overlapping_episodes"),
+        _rule("assessments.more_than_one_open", "another assessment of the same referral is also not authorised",
+              "s.authorised_date_text is null and exists (select 1 from <<stg:assessments>> o "
+              "where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id "
+              "and o.authorised_date_text is null)", cin("8896"), "overlapping_plans"),
+        _rule("assessments.starts_during_another",
+              "assessment starts on or after another assessment of the same referral started and before it was "
+              "authorised (or while it is still open); exact duplicates (same start and authorisation) excepted",
+              "exists (select 1 from <<stg:assessments>> o where o.referral_id = s.referral_id "
+              "and o.assessment_id <> s.assessment_id and s.start_date >= o.start_date "
+              "and not (o.start_date = s.start_date and o.authorised_date is not distinct from s.authorised_date) "
+              "and ((o.authorised_date is not null and s.start_date <= o.authorised_date) "
+              "or (o.authorised_date is null and s.start_date <= <<extract_date>>)))", cin("8863Q"),
+              "overlapping_plans"),
+        _rule("plans.cp_started_before_referral", "CP plan starts before its referral date",
+              f"{CP} and exists (select 1 from {REFERRAL} and s.start_date < p.referral_date)", cin("1105")),
+        _rule("plans.cin_started_before_referral", "CIN plan starts before its referral date",
+              f"{CIN_PLAN} and exists (select 1 from {REFERRAL} and s.start_date < p.referral_date)", cin("4015")),
+        _rule("referrals.primary_need_missing_after_assessment",
+              "referral not NFA has an authorised assessment but no primary need code",
+              "s.nfa = false and s.primary_need_code_text is null and exists (select 1 from <<stg:assessments>> a "
+              "where a.referral_id = s.referral_id and a.authorised_date is not null)", cin("8610")),
+        _rule("referrals.closed_after_assessment_without_assessment",
+              "closure reason RC8/RC9 (closed after assessment) but the referral has no assessment",
+              "s.closure_reason in ('RC8', 'RC9') and not exists (select 1 from <<stg:assessments>> a "
+              "where a.referral_id = s.referral_id)", cin("8825Q")),
+        _rule("referrals.closed_died_without_death_date",
+              "closure reason RC2 (died) but the child has no date of death",
+              f"s.closure_reason = 'RC2' and exists (select 1 from {CHILD} and c.date_of_death_text is null)",
+              cin("8585Q")),
+        _rule("referrals.after_death", "referral dated after the child's date of death",
+              f"exists (select 1 from {CHILD} and s.referral_date > c.date_of_death)", cin("8555Q")),
+        _rule("referrals.more_than_40_weeks_before_birth",
+              "referral more than 280 days before the child's date of birth or expected date of birth",
+              f"exists (select 1 from {CHILD} and (s.referral_date < c.date_of_birth - interval 280 day "
+              "or s.referral_date < c.expected_date_of_birth - interval 280 day))", cin("8606"), "inconsistent_fields"),
+        _rule("plans.cin_on_nfa_referral", "CIN plan on a referral marked no further action",
+              f"{CIN_PLAN} and exists (select 1 from {REFERRAL} and p.nfa)", cin("4000"), "case_activity"),
+        _rule("plans.cp_on_nfa_referral", "CP plan on a referral marked no further action",
+              f"{CP} and exists (select 1 from {REFERRAL} and p.nfa)", cin("8832"), "case_activity"),
+        _rule("assessments.on_nfa_referral", "assessment on a referral marked no further action (S47/ICPC part absent)",
+              f"exists (select 1 from {REFERRAL} and p.nfa)", cin("8831"), "case_activity"),
+        _rule("plans.on_referral_closed_after_assessment",
+              "CIN or CP plan on a referral closed as RC8/RC9 (closed after assessment; S47/ICPC part absent)",
+              f"exists (select 1 from {REFERRAL} and p.closure_reason in ('RC8', 'RC9'))", cin("2990"),
+              "case_activity"),
+        _rule("plans.cp_same_day", "CP plan starts and ends on the same day",
+              f"{CP} and s.end_date = s.start_date", cin("8840")),
+        _rule("plans.cin_same_day", "CIN plan starts and ends on the same day",
+              f"{CIN_PLAN} and s.end_date = s.start_date", cin("4012Q")),
+        _rule("plans.starts_after_death", "plan starts after the child's date of death",
+              f"exists (select 1 from {CHILD} and s.start_date > c.date_of_death)",
+              cin("4008", scope=CIN_PLAN) + cin("8915", scope=CP)),
+        _rule("plans.ends_after_death", "plan ends after the child's date of death",
+              f"exists (select 1 from {CHILD} and s.end_date > c.date_of_death)",
+              cin("4009Q", scope=CIN_PLAN) + cin("8920", scope=CP)),
+        _rule("children.unborn_sex_not_u", "unborn child (expected date of birth only) with sex other than U",
+              "s.date_of_birth_text is null and s.expected_date_of_birth is not null and s.sex <> 'U'", cin("8750")),
+        _rule("children.expected_birth_out_of_range",
+              "expected date of birth not between 30 days before and 9 months after the extract date",
+              "s.expected_date_of_birth <= <<extract_date>> - interval 30 day "
+              "or s.expected_date_of_birth >= <<extract_date>> + interval 9 month", cin("8530Q")),
+        _rule("children.over_25_open_case", "child over 25 at the extract date with a referral open then or closed "
+              "after their 25th birthday",
+              "s.date_of_birth < <<extract_date>> - interval 25 year and exists (select 1 from <<stg:referrals>> r "
+              "where r.child_id = s.child_id and (r.closure_date_text is null "
+              "or r.closure_date > s.date_of_birth + interval 25 year))", cin("8775Q"), "dob_out_of_range"),
+        _rule("assessments.factors_on_open_assessment", "assessment factors recorded on an assessment not authorised",
+              "s.authorised_date_text is null and s.factors is not null", cin("8614")),
+        _rule("assessments.factor_21_with_others", "factor 21 (no factors identified) combined with other factors",
+              "list_contains(string_split(s.factors, '|'), '21') and len(string_split(s.factors, '|')) > 1",
+              cin("8869")),
+        _rule("assessments.factor_repeated", "the same assessment factor code appears twice",
+              "len(string_split(s.factors, '|')) > len(list_distinct(string_split(s.factors, '|')))", cin("8898")),
+        _rule("assessments.factor_18a", "assessment factor 18A is no longer used (use 18B or 18C)",
+              "list_contains(string_split(s.factors, '|'), '18A')", cin("8945Q")),
+        _rule("assessments.factor_19a", "assessment factor 19A is no longer used (use 19B or 19C)",
+              "list_contains(string_split(s.factors, '|'), '19A')", cin("8950Q")),
+    ]  # fmt: skip
+
+
+def ssda903_rules() -> list[Rule]:
+    return [
+        _rule("cla_episodes.continuation_not_contiguous",
+              "episode continues a period of care (reason P, L, T, U or B) but does not start the day the child's "
+              "previous episode ended", _episodes_where(
+                  "q.reason_new_episode in ('P', 'L', 'T', 'U', 'B') and q.episode_number > 1 "
+                  "and (q.previous_end is null or q.previous_end <> q.start_date)"),
+              ssda903("433"), "episode_sequence"),
+        _rule("cla_episodes.new_period_not_s",
+              "previous episode ceased the period of care (reason other than X1) but this episode's reason is not S",
+              _episodes_where("q.reason_new_episode <> 'S' and q.previous_reason <> 'X1'"),
+              ssda903("432"), "episode_sequence"),
+        _rule("cla_episodes.x1_without_continuation",
+              "reason ceased X1 (new episode) with no episode starting that day, or another reason with one",
+              _episodes_where("q.end_date is not null and ((q.reason_ceased = 'X1' and "
+                              "(q.next_start is null or q.next_start <> q.end_date)) "
+                              "or (q.reason_ceased <> 'X1' and q.next_start = q.end_date))"),
+              ssda903("388"), "episode_sequence"),
+        _rule("cla_episodes.legal_status_change_not_reflected",
+              "reason L (legal status change only) but the legal status is unchanged or the placement type changed "
+              "(placement provider, postcode and URN are not in the extract)",
+              _episodes_where("q.reason_new_episode = 'L' and q.episode_number > 1 and "
+                              "(q.previous_legal_status = q.legal_status or q.previous_placement <> q.placement_type)"),
+              ssda903("434"), "episode_sequence"),
+        _rule("cla_episodes.placement_change_not_reflected",
+              "reason P or T (placement change) but the legal status changed (an unchanged placement cannot be shown: "
+              "provider, postcode and URN are not in the extract)",
+              _episodes_where("q.reason_new_episode in ('P', 'T') and q.episode_number > 1 "
+                              "and q.previous_legal_status <> q.legal_status"),
+              ssda903("435"), "episode_sequence"),
+        _rule("cla_episodes.both_changes_not_reflected",
+              "reason B or U (placement and legal status change) but the legal status is unchanged",
+              _episodes_where("q.reason_new_episode in ('B', 'U') and q.episode_number > 1 "
+                              "and q.previous_legal_status = q.legal_status"),
+              ssda903("436"), "episode_sequence"),
+        _rule("cla_episodes.less_than_a_day", "episode starts and ends on the same day (under 24 hours)",
+              "s.end_date = s.start_date", ssda903("355")),
+    ]  # fmt: skip
+
+
+def _episode_age_rules() -> list[Rule]:
+    """903 rules on an episode and the child's age (date of birth stays in staging for validation only)."""
+    # max(): a duplicated child_id (a defect excluded elsewhere) must not break the scalar subquery.
+    dob = "(select max(c.date_of_birth) from <<stg:children>> c where c.child_id = s.child_id)"
+    temporary = "('T0', 'T1', 'T2', 'T3', 'T4')"
+
+    def placement_min_age(code: str, years: int, dfe: str) -> Rule:
+        # As the DfE's check: ended episodes only.
+        return _rule(f"cla_episodes.{code.lower()}_under_{years}", f"placement {code} for a child under {years} "
+                     "at the episode's start", f"s.placement_type = '{code}' and s.end_date is not null and "
+                     f"s.start_date < {dob} + interval {years} year", ssda903(dfe), "dob_out_of_range")
+
+    def temporary_max_days(code: str, days: int, dfe: str) -> Rule:
+        return _rule(f"cla_episodes.{code.lower()}_over_{days}_days", f"temporary placement {code} lasting more "
+                     f"than {days} days", f"s.placement_type = '{code}' and s.end_date > s.start_date + interval "
+                     f"{days} day", ssda903(dfe), "episode_sequence")
+
+    return [
+        _rule("cla_episodes.started_at_18_or_over", "child started to be looked after (RNE S) at 18 or over",
+              f"s.reason_new_episode = 'S' and s.start_date >= {dob} + interval 18 year", ssda903("352"),
+              "dob_out_of_range"),
+        _rule("cla_episodes.before_14_october_1991", "episode starts before 14 October 1991 (Children Act 1989)",
+              "s.start_date < date '1991-10-14'", ssda903("353")),
+        _rule("cla_episodes.first_episode_not_s", "the child's first episode has a reason for new episode other "
+              "than S", _episodes_where("q.episode_number = 1 and q.reason_new_episode <> 'S'"), ssda903("357"),
+              "episode_sequence"),
+        _rule("cla_episodes.youth_justice_under_10", "legal status J1, J2 or J3 for a child under 10",
+              f"s.legal_status in ('J1', 'J2', 'J3') and {dob} + interval 10 year >= s.start_date", ssda903("358"),
+              "dob_out_of_range"),
+        placement_min_age("K3", 16, "371"),
+        placement_min_age("R5", 10, "372"),
+        placement_min_age("S1", 4, "373"),
+        placement_min_age("P3", 14, "374"),
+        temporary_max_days("T1", 42, "375"),
+        temporary_max_days("T3", 21, "376"),
+        temporary_max_days("T4", 7, "379"),
+        _rule("cla_episodes.temporary_placement_starts_period",
+              "temporary placement (T0-T4) on an episode whose reason is not P or B",
+              f"s.placement_type in {temporary} and s.reason_new_episode not in ('P', 'B')", ssda903("380"),
+              "episode_sequence"),
+        _rule("cla_episodes.temporary_placement_ends_period", "period of care ends with a temporary placement",
+              f"s.placement_type in {temporary} and s.reason_ceased <> 'X1'", ssda903("381"), "episode_sequence"),
+        _rule("cla_episodes.respite_in_temporary_placement", "respite (V3/V4) in a temporary placement",
+              f"s.legal_status in ('V3', 'V4') and s.placement_type in {temporary}", ssda903("382")),
+        _rule("cla_episodes.adopted_at_18", "ceased adopted (E11/E12) at 18 or over",
+              f"s.reason_ceased in ('E11', 'E12') and s.end_date >= {dob} + interval 18 year", ssda903("386"),
+              "dob_out_of_range"),
+        _rule("cla_episodes.independent_living_under_14", "ceased to independent living (E5/E6) under 14",
+              f"s.reason_ceased in ('E5', 'E6') and s.end_date < {dob} + interval 14 year", ssda903("387"),
+              "dob_out_of_range"),
+        _rule("cla_episodes.adult_services_under_16", "ceased to adult social care (E7) under 16",
+              f"s.reason_ceased = 'E7' and s.end_date < {dob} + interval 16 year", ssda903("389"),
+              "dob_out_of_range"),
+        _rule("cla_episodes.sgo_after_18", "ceased to a special guardianship order (E45-E48) after turning 18",
+              f"s.reason_ceased in ('E45', 'E46', 'E47', 'E48') and s.end_date > {dob} + interval 18 year",
+              ssda903("407"), "dob_out_of_range"),
+        _rule("cla_episodes.adoption_placement_without_placement_order",
+              "placed for adoption (A5/A6) without legal status E1 (placement order)",
+              "s.placement_type in ('A5', 'A6') and s.legal_status <> 'E1'", ssda903("408")),
+        _rule("cla_episodes.new_period_same_day", "reason S (started to be looked after) but the previous episode "
+              "ended on or after this start", _episodes_where("q.reason_new_episode = 'S' and q.start_date <= "
+              "q.previous_end"), ssda903("431"), "episode_sequence"),
+        _rule("cla_episodes.episode_after_death_or_18", "ceased as died (E2) or 18+ (E15) but a later episode "
+              "exists", _episodes_where("q.reason_ceased in ('E2', 'E15') and q.next_start is not null"),
+              ssda903("437"), "episode_sequence"),
+        _rule("cla_episodes.e1_before_december_2005", "legal status E1 on an episode starting before 1 December 2005",
+              "s.legal_status = 'E1' and s.start_date < date '2005-12-01'", ssda903("446")),
+        _rule("cla_episodes.stayed_with_carers_under_18", "ceased E17 (stayed with carers at 18) under 18",
+              f"s.reason_ceased = 'E17' and s.end_date < {dob} + interval 18 year", ssda903("460"),
+              "dob_out_of_range"),
+        _rule("cla_episodes.after_adoption", "episode of a child who ceased to be looked after adopted (E11/E12) "
+              "before, other than that first adoption episode", "exists (select 1 from <<stg:cla_episodes>> a "
+              "where a.child_id = s.child_id and a.reason_ceased in ('E11', 'E12') and (a.start_date < s.start_date "
+              "or (a.start_date = s.start_date and a.episode_id < s.episode_id)))", ssda903("199"), "episode_sequence"),
+        _rule("cla_episodes.adoption_not_after_foster", "placed for adoption (A3/A4) straight after a placement "
+              "that was neither foster (U1-U6) nor adoption (A3-A6)", _episodes_where(
+                  "q.placement_type in ('A3', 'A4') and q.episode_number > 1 and q.previous_placement not in "
+                  "('A3', 'A4', 'A5', 'A6', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6')"), ssda903("336"),
+              "episode_sequence"),
+        _rule("cla_episodes.respite_in_long_term_foster", "respite (V3/V4) in a long-term foster placement (U1/U4)",
+              "s.legal_status in ('V3', 'V4') and s.placement_type in ('U1', 'U4')", ssda903("384")),
+        _rule("cla_episodes.adopted_without_adoption_placement", "ceased adopted (E11/E12) from a placement other "
+              "than an adoption placement (A3-A6)", "s.reason_ceased in ('E11', 'E12') and s.placement_type not in "
+              "('A3', 'A4', 'A5', 'A6')", ssda903("390")),
+        _rule("cla_episodes.sgo_former_carers_not_foster", "ceased to a special guardianship order by former foster "
+              "carers (E45/E46) from a placement other than foster care (U1-U6)", "s.reason_ceased in ('E45', 'E46') "
+              "and s.placement_type not in ('U1', 'U2', 'U3', 'U4', 'U5', 'U6')", ssda903("516")),
+        _rule("cla_episodes.respite_over_17_days", "short-term respite (V3) episode over 17 days (open: to the "
+              "extract date)", "s.legal_status = 'V3' and coalesce(s.end_date, <<extract_date>>) > s.start_date "
+              "+ interval 17 day", ssda903("365"), "episode_sequence"),
+        _rule("cla_episodes.respite_not_new_period", "short-term respite (V3) on an episode whose reason is not S",
+              "s.legal_status = 'V3' and s.reason_new_episode <> 'S'", ssda903("366"), "episode_sequence"),
+        _rule("cla_episodes.open_over_18_not_v2_k2", "episode open at the extract date of a young person over 18 "
+              "who is not accommodated under V2 in a K2 home", f"s.end_date_text is null and {dob} + interval 18 year "
+              "< <<extract_date>> and not (s.legal_status = 'V2' and s.placement_type = 'K2')", ssda903("359"),
+              "dob_out_of_range"),
+        _rule("cla_episodes.first_episode_before_birth", "the child's first episode starts before the date of birth",
+              f"{_episodes_where('q.episode_number = 1')} and s.start_date < {dob}", ssda903("302"),
+              "dob_out_of_range"),
+    ]  # fmt: skip
+
+
+def retired_code_rules() -> list[Rule]:
+    """A code the DfE retired, on an episode still running after the retirement date (contract `retired`)."""
+    source = load_contract().code_list_sources["placement_type"]
+    parts = [
+        f"(s.placement_type = '{code}' and coalesce(s.end_date, <<extract_date>>) >= date '{day}')"
+        for code, day in sorted(source.retired.items())
+    ]
+    return [
+        _rule("cla_episodes.placement_type_retired",
+              f"placement type retired by the DfE ({', '.join(sorted(source.retired))}) on an episode running after "
+              "its retirement", " or ".join(parts), ssda903("146"), "invalid_code"),
+    ]  # fmt: skip
+
+
+def social_worker_rules() -> list[Rule]:
+    # The 903's social worker episodes are the allocations of looked-after children.
+    looked_after = "exists (select 1 from <<stg:cla_episodes>> e where e.child_id = s.child_id)"
+    return [
+        _rule("allocations.earlier_still_open",
+              "looked-after child's allocation is still open although a later allocation has started",
+              f"s.end_date_text is null and {looked_after} and exists (select 1 from <<stg:allocations>> o "
+              "where o.child_id = s.child_id and o.allocation_id <> s.allocation_id and (o.start_date > s.start_date "
+              "or (o.start_date = s.start_date and o.allocation_id > s.allocation_id)))",
+              ssda903("SW08STG2"), "allocation_sequence"),
+        _rule("allocations.none_open_for_looked_after",
+              "child looked after at the extract date whose latest allocation has ended",
+              f"s.end_date is not null and {LOOKED_AFTER_AT_EXTRACT} and not exists "
+              "(select 1 from <<stg:allocations>> o where o.child_id = s.child_id "
+              "and o.allocation_id <> s.allocation_id and (o.start_date > s.start_date "
+              "or (o.start_date = s.start_date and o.allocation_id > s.allocation_id)))",
+              ssda903("SW17STG2"), "allocation_sequence"),
+        _rule("allocations.same_start_day", "looked-after child has another allocation starting the same day",
+              f"{looked_after} and exists (select 1 from <<stg:allocations>> o where o.child_id = s.child_id "
+              "and o.allocation_id < s.allocation_id and o.start_date = s.start_date)",
+              ssda903("SW19STG2"), "allocation_sequence"),
+        _rule("allocations.less_than_a_day", "looked-after child's allocation starts and ends on the same day",
+              f"s.end_date = s.start_date and {looked_after}", ssda903("SW09STG2"), "allocation_sequence"),
+    ]  # fmt: skip
+
+
+def dfe_rules() -> list[Rule]:
+    rules = [*cin_census_rules(), *ssda903_rules(), *_episode_age_rules(),
+             *retired_code_rules(), *social_worker_rules()]  # fmt: skip
+    for rule in rules:  # a ported DfE rule is kept and flagged, never excluded (module docstring)
+        assert rule.action == "flag" and rule.dfe, rule.id
+    return rules
+
+
+def tag(rules: list[Rule]) -> list[Rule]:
+    """Attach TAGS to the rules they name; every tag must name an existing rule."""
+    ids = {r.id for r in rules}
+    unknown = sorted(set(TAGS) - ids)
+    if unknown:
+        raise ValueError(f"DfE tags name no rule: {unknown}")
+    return [dataclasses.replace(r, dfe=r.dfe + TAGS[r.id]) if r.id in TAGS else r for r in rules]
