@@ -309,6 +309,19 @@ valued as (
             measures.period_type = reporting_dates.period_type
             and measures.as_at_date = reporting_dates.as_at_date
 
+),
+
+available as (
+
+    -- a measure the extract's source cannot support (e.g. caseloads from a CIN census) is left out,
+    -- never shown as 0: marts.measure_availability says why
+    select valued.*
+    from valued
+    where valued.measure not in (
+        select measure_availability.measure from {{ ref('measure_availability') }} as measure_availability
+        where not measure_availability.available
+    )
+
 )
 
-select * from valued
+select * from available

@@ -7,352 +7,422 @@ with flagged as (
     -- teams.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.team_id), '') as record_key, 'teams.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.team_id <> trim(r.team_id) or r.team_name <> trim(r.team_name) or r.service_area <> trim(r.service_area)
+    where (r.team_id <> trim(r.team_id) or r.team_name <> trim(r.team_name) or r.service_area <> trim(r.service_area))
+        and {{ csc_rule_applies('teams.trailing_spaces') }}
     union all
     -- teams.service_area.lower_case: service_area delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.team_id as record_key, 'teams.service_area.lower_case' as rule_id, 'service_area delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__teams') }} as s
-    where s.service_area_text <> upper(s.service_area_text)
+    where (s.service_area_text <> upper(s.service_area_text))
+        and {{ csc_rule_applies('teams.service_area.lower_case') }}
     union all
     -- workers.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.worker_id), '') as record_key, 'workers.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.worker_id <> trim(r.worker_id) or r.worker_name <> trim(r.worker_name) or r.role <> trim(r.role) or r.team_id <> trim(r.team_id) or r.fte <> trim(r.fte) or r.employment_type <> trim(r.employment_type) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date)
+    where (r.worker_id <> trim(r.worker_id) or r.worker_name <> trim(r.worker_name) or r.role <> trim(r.role) or r.team_id <> trim(r.team_id) or r.fte <> trim(r.fte) or r.employment_type <> trim(r.employment_type) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date))
+        and {{ csc_rule_applies('workers.trailing_spaces') }}
     union all
     -- workers.role.lower_case: role delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.role.lower_case' as rule_id, 'role delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__workers') }} as s
-    where s.role_text <> upper(s.role_text)
+    where (s.role_text <> upper(s.role_text))
+        and {{ csc_rule_applies('workers.role.lower_case') }}
     union all
     -- workers.employment_type.lower_case: employment_type delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.employment_type.lower_case' as rule_id, 'employment_type delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__workers') }} as s
-    where s.employment_type_text <> upper(s.employment_type_text)
+    where (s.employment_type_text <> upper(s.employment_type_text))
+        and {{ csc_rule_applies('workers.employment_type.lower_case') }}
     union all
     -- workers.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__workers') }} as s
-    where s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('workers.start_date.uk_date') }}
     union all
     -- workers.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__workers') }} as s
-    where s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('workers.end_date.uk_date') }}
     union all
     -- children.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'children.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.child_id <> trim(r.child_id) or r.forename <> trim(r.forename) or r.surname <> trim(r.surname) or r.sex <> trim(r.sex) or r.date_of_birth <> trim(r.date_of_birth) or r.expected_date_of_birth <> trim(r.expected_date_of_birth) or r.ethnicity <> trim(r.ethnicity) or r.disabled <> trim(r.disabled) or r.postcode <> trim(r.postcode) or r.date_of_death <> trim(r.date_of_death)
+    where (r.child_id <> trim(r.child_id) or r.forename <> trim(r.forename) or r.surname <> trim(r.surname) or r.sex <> trim(r.sex) or r.date_of_birth <> trim(r.date_of_birth) or r.expected_date_of_birth <> trim(r.expected_date_of_birth) or r.ethnicity <> trim(r.ethnicity) or r.disabled <> trim(r.disabled) or r.postcode <> trim(r.postcode) or r.date_of_death <> trim(r.date_of_death))
+        and {{ csc_rule_applies('children.trailing_spaces') }}
     union all
     -- children.sex.lower_case: sex delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.sex.lower_case' as rule_id, 'sex delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.sex_text <> upper(s.sex_text)
+    where (s.sex_text <> upper(s.sex_text))
+        and {{ csc_rule_applies('children.sex.lower_case') }}
     union all
     -- children.date_of_birth.uk_date: date_of_birth delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_birth.uk_date' as rule_id, 'date_of_birth delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.date_of_birth is not null and regexp_full_match(s.date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.date_of_birth is not null and regexp_full_match(s.date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('children.date_of_birth.uk_date') }}
     union all
     -- children.expected_date_of_birth.uk_date: expected_date_of_birth delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.expected_date_of_birth.uk_date' as rule_id, 'expected_date_of_birth delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.expected_date_of_birth is not null and regexp_full_match(s.expected_date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.expected_date_of_birth is not null and regexp_full_match(s.expected_date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('children.expected_date_of_birth.uk_date') }}
     union all
     -- children.ethnicity.lower_case: ethnicity delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.ethnicity.lower_case' as rule_id, 'ethnicity delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.ethnicity_text <> upper(s.ethnicity_text)
+    where (s.ethnicity_text <> upper(s.ethnicity_text))
+        and {{ csc_rule_applies('children.ethnicity.lower_case') }}
     union all
     -- children.disabled.lower_case: disabled delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.disabled.lower_case' as rule_id, 'disabled delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.disabled_text <> upper(s.disabled_text)
+    where (s.disabled_text <> upper(s.disabled_text))
+        and {{ csc_rule_applies('children.disabled.lower_case') }}
     union all
     -- children.date_of_death.uk_date: date_of_death delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_death.uk_date' as rule_id, 'date_of_death delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.date_of_death is not null and regexp_full_match(s.date_of_death_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.date_of_death is not null and regexp_full_match(s.date_of_death_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('children.date_of_death.uk_date') }}
     union all
     -- children.dob_out_of_range: date of birth more than 26 years before the extract date
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.dob_out_of_range' as rule_id, 'date of birth more than 26 years before the extract date' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.date_of_birth < cast('{{ var("extract_date") }}' as date) - interval 26 year
+    where (s.date_of_birth < cast('{{ var("extract_date") }}' as date) - interval 26 year)
+        and {{ csc_rule_applies('children.dob_out_of_range') }}
     union all
     -- children.birth_dates_inconsistent: exactly one of date_of_birth and expected_date_of_birth must be set
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.birth_dates_inconsistent' as rule_id, 'exactly one of date_of_birth and expected_date_of_birth must be set' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (s.date_of_birth_text is null) = (s.expected_date_of_birth_text is null)
+    where ((s.date_of_birth_text is null) = (s.expected_date_of_birth_text is null))
+        and {{ csc_rule_applies('children.birth_dates_inconsistent') }}
     union all
     -- contacts.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.contact_id), '') as record_key, 'contacts.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.contact_id <> trim(r.contact_id) or r.child_id <> trim(r.child_id) or r.contact_date <> trim(r.contact_date) or r.contact_source <> trim(r.contact_source) or r.decision_date <> trim(r.decision_date) or r.outcome <> trim(r.outcome)
+    where (r.contact_id <> trim(r.contact_id) or r.child_id <> trim(r.child_id) or r.contact_date <> trim(r.contact_date) or r.contact_source <> trim(r.contact_source) or r.decision_date <> trim(r.decision_date) or r.outcome <> trim(r.outcome))
+        and {{ csc_rule_applies('contacts.trailing_spaces') }}
     union all
     -- contacts.contact_date.uk_date: contact_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_date.uk_date' as rule_id, 'contact_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
-    where s.contact_date is not null and regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.contact_date is not null and regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('contacts.contact_date.uk_date') }}
     union all
     -- contacts.contact_source.lower_case: contact_source delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_source.lower_case' as rule_id, 'contact_source delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
-    where s.contact_source_text <> upper(s.contact_source_text)
+    where (s.contact_source_text <> upper(s.contact_source_text))
+        and {{ csc_rule_applies('contacts.contact_source.lower_case') }}
     union all
     -- contacts.decision_date.uk_date: decision_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_date.uk_date' as rule_id, 'decision_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
-    where s.decision_date is not null and regexp_full_match(s.decision_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.decision_date is not null and regexp_full_match(s.decision_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('contacts.decision_date.uk_date') }}
     union all
     -- contacts.outcome.lower_case: outcome delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.outcome.lower_case' as rule_id, 'outcome delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
-    where s.outcome_text <> upper(s.outcome_text)
+    where (s.outcome_text <> upper(s.outcome_text))
+        and {{ csc_rule_applies('contacts.outcome.lower_case') }}
     union all
     -- contacts.decision_without_outcome: decision_date and outcome must be set together
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_without_outcome' as rule_id, 'decision_date and outcome must be set together' as reason
     from {{ ref('stg_case_management__contacts') }} as s
-    where (s.decision_date_text is null) <> (s.outcome_text is null)
+    where ((s.decision_date_text is null) <> (s.outcome_text is null))
+        and {{ csc_rule_applies('contacts.decision_without_outcome') }}
     union all
     -- referrals.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.referral_id), '') as record_key, 'referrals.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.referral_id <> trim(r.referral_id) or r.child_id <> trim(r.child_id) or r.contact_id <> trim(r.contact_id) or r.referral_date <> trim(r.referral_date) or r.referral_source <> trim(r.referral_source) or r.primary_need_code <> trim(r.primary_need_code) or r.nfa <> trim(r.nfa) or r.closure_date <> trim(r.closure_date) or r.closure_reason <> trim(r.closure_reason) or r.team_id <> trim(r.team_id) or r.worker_id <> trim(r.worker_id)
+    where (r.referral_id <> trim(r.referral_id) or r.child_id <> trim(r.child_id) or r.contact_id <> trim(r.contact_id) or r.referral_date <> trim(r.referral_date) or r.referral_source <> trim(r.referral_source) or r.primary_need_code <> trim(r.primary_need_code) or r.nfa <> trim(r.nfa) or r.closure_date <> trim(r.closure_date) or r.closure_reason <> trim(r.closure_reason) or r.team_id <> trim(r.team_id) or r.worker_id <> trim(r.worker_id))
+        and {{ csc_rule_applies('referrals.trailing_spaces') }}
     union all
     -- referrals.referral_date.uk_date: referral_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_date.uk_date' as rule_id, 'referral_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.referral_date is not null and regexp_full_match(s.referral_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.referral_date is not null and regexp_full_match(s.referral_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('referrals.referral_date.uk_date') }}
     union all
     -- referrals.referral_source.lower_case: referral_source delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_source.lower_case' as rule_id, 'referral_source delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.referral_source_text <> upper(s.referral_source_text)
+    where (s.referral_source_text <> upper(s.referral_source_text))
+        and {{ csc_rule_applies('referrals.referral_source.lower_case') }}
     union all
     -- referrals.primary_need_code.lower_case: primary_need_code delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.primary_need_code.lower_case' as rule_id, 'primary_need_code delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.primary_need_code_text <> upper(s.primary_need_code_text)
+    where (s.primary_need_code_text <> upper(s.primary_need_code_text))
+        and {{ csc_rule_applies('referrals.primary_need_code.lower_case') }}
     union all
     -- referrals.nfa.lower_case: nfa delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.nfa.lower_case' as rule_id, 'nfa delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.nfa_text <> upper(s.nfa_text)
+    where (s.nfa_text <> upper(s.nfa_text))
+        and {{ csc_rule_applies('referrals.nfa.lower_case') }}
     union all
     -- referrals.closure_date.uk_date: closure_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date.uk_date' as rule_id, 'closure_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.closure_date is not null and regexp_full_match(s.closure_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.closure_date is not null and regexp_full_match(s.closure_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('referrals.closure_date.uk_date') }}
     union all
     -- referrals.closure_reason.lower_case: closure_reason delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_reason.lower_case' as rule_id, 'closure_reason delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.closure_reason_text <> upper(s.closure_reason_text)
+    where (s.closure_reason_text <> upper(s.closure_reason_text))
+        and {{ csc_rule_applies('referrals.closure_reason.lower_case') }}
     union all
     -- assessments.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.assessment_id), '') as record_key, 'assessments.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.assessment_id <> trim(r.assessment_id) or r.referral_id <> trim(r.referral_id) or r.child_id <> trim(r.child_id) or r.start_date <> trim(r.start_date) or r.authorised_date <> trim(r.authorised_date) or r.child_seen <> trim(r.child_seen) or r.outcome <> trim(r.outcome) or r.factors <> trim(r.factors) or r.team_id <> trim(r.team_id) or r.worker_id <> trim(r.worker_id)
+    where (r.assessment_id <> trim(r.assessment_id) or r.referral_id <> trim(r.referral_id) or r.child_id <> trim(r.child_id) or r.start_date <> trim(r.start_date) or r.authorised_date <> trim(r.authorised_date) or r.child_seen <> trim(r.child_seen) or r.outcome <> trim(r.outcome) or r.factors <> trim(r.factors) or r.team_id <> trim(r.team_id) or r.worker_id <> trim(r.worker_id))
+        and {{ csc_rule_applies('assessments.trailing_spaces') }}
     union all
     -- assessments.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('assessments.start_date.uk_date') }}
     union all
     -- assessments.authorised_date.uk_date: authorised_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_date.uk_date' as rule_id, 'authorised_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where s.authorised_date is not null and regexp_full_match(s.authorised_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.authorised_date is not null and regexp_full_match(s.authorised_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('assessments.authorised_date.uk_date') }}
     union all
     -- assessments.child_seen.lower_case: child_seen delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_seen.lower_case' as rule_id, 'child_seen delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where s.child_seen_text <> upper(s.child_seen_text)
+    where (s.child_seen_text <> upper(s.child_seen_text))
+        and {{ csc_rule_applies('assessments.child_seen.lower_case') }}
     union all
     -- assessments.outcome.lower_case: outcome delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.outcome.lower_case' as rule_id, 'outcome delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where s.outcome_text <> upper(s.outcome_text)
+    where (s.outcome_text <> upper(s.outcome_text))
+        and {{ csc_rule_applies('assessments.outcome.lower_case') }}
     union all
     -- assessments.started_before_referral: assessment started before its referral date
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.started_before_referral' as rule_id, 'assessment started before its referral date' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.start_date < p.referral_date)
+    where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.start_date < p.referral_date))
+        and {{ csc_rule_applies('assessments.started_before_referral') }}
     union all
     -- assessments.child_differs_from_referral: child_id differs from its referral's child
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_differs_from_referral' as rule_id, 'child_id differs from its referral''s child' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.child_id <> s.child_id)
+    where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.child_id <> s.child_id))
+        and {{ csc_rule_applies('assessments.child_differs_from_referral') }}
     union all
     -- plans.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.plan_id), '') as record_key, 'plans.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.plan_id <> trim(r.plan_id) or r.child_id <> trim(r.child_id) or r.referral_id <> trim(r.referral_id) or r.plan_type <> trim(r.plan_type) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.category_of_abuse <> trim(r.category_of_abuse)
+    where (r.plan_id <> trim(r.plan_id) or r.child_id <> trim(r.child_id) or r.referral_id <> trim(r.referral_id) or r.plan_type <> trim(r.plan_type) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.category_of_abuse <> trim(r.category_of_abuse))
+        and {{ csc_rule_applies('plans.trailing_spaces') }}
     union all
     -- plans.plan_type.lower_case: plan_type delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.plan_type.lower_case' as rule_id, 'plan_type delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.plan_type_text <> upper(s.plan_type_text)
+    where (s.plan_type_text <> upper(s.plan_type_text))
+        and {{ csc_rule_applies('plans.plan_type.lower_case') }}
     union all
     -- plans.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('plans.start_date.uk_date') }}
     union all
     -- plans.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('plans.end_date.uk_date') }}
     union all
     -- plans.category_of_abuse.lower_case: category_of_abuse delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.category_of_abuse.lower_case' as rule_id, 'category_of_abuse delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.category_of_abuse_text <> upper(s.category_of_abuse_text)
+    where (s.category_of_abuse_text <> upper(s.category_of_abuse_text))
+        and {{ csc_rule_applies('plans.category_of_abuse.lower_case') }}
     union all
     -- plans.overlapping_cp_plans: child has another CP plan open over the same days
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.overlapping_cp_plans' as rule_id, 'child has another CP plan open over the same days' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.plan_type = 'CP' and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CP' and o.plan_id <> s.plan_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31'))
+    where (s.plan_type = 'CP' and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CP' and o.plan_id <> s.plan_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31')))
+        and {{ csc_rule_applies('plans.overlapping_cp_plans') }}
     union all
     -- plans.overlapping_cin_plans: child has another CIN plan open over the same days
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.overlapping_cin_plans' as rule_id, 'child has another CIN plan open over the same days' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CIN' and o.plan_id <> s.plan_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31'))
+    where (s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CIN' and o.plan_id <> s.plan_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31')))
+        and {{ csc_rule_applies('plans.overlapping_cin_plans') }}
     union all
     -- plans.cin_alongside_cp: CIN plan open while the child is on a CP plan
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cin_alongside_cp' as rule_id, 'CIN plan open while the child is on a CP plan' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CP' and o.plan_id <> s.plan_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31'))
+    where (s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CP' and o.plan_id <> s.plan_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31')))
+        and {{ csc_rule_applies('plans.cin_alongside_cp') }}
     union all
     -- plans.category_of_abuse_mismatch: category_of_abuse missing on a CP plan or set on a CIN plan
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.category_of_abuse_mismatch' as rule_id, 'category_of_abuse missing on a CP plan or set on a CIN plan' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where (s.plan_type = 'CP' and s.category_of_abuse_text is null) or (s.plan_type = 'CIN' and s.category_of_abuse_text is not null)
+    where ((s.plan_type = 'CP' and s.category_of_abuse_text is null) or (s.plan_type = 'CIN' and s.category_of_abuse_text is not null))
+        and {{ csc_rule_applies('plans.category_of_abuse_mismatch') }}
     union all
     -- cla_episodes.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.episode_id), '') as record_key, 'cla_episodes.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.episode_id <> trim(r.episode_id) or r.child_id <> trim(r.child_id) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.reason_new_episode <> trim(r.reason_new_episode) or r.legal_status <> trim(r.legal_status) or r.placement_type <> trim(r.placement_type) or r.reason_ceased <> trim(r.reason_ceased) or r.placement_intended_until_18 <> trim(r.placement_intended_until_18)
+    where (r.episode_id <> trim(r.episode_id) or r.child_id <> trim(r.child_id) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.reason_new_episode <> trim(r.reason_new_episode) or r.legal_status <> trim(r.legal_status) or r.placement_type <> trim(r.placement_type) or r.reason_ceased <> trim(r.reason_ceased) or r.placement_intended_until_18 <> trim(r.placement_intended_until_18))
+        and {{ csc_rule_applies('cla_episodes.trailing_spaces') }}
     union all
     -- cla_episodes.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('cla_episodes.start_date.uk_date') }}
     union all
     -- cla_episodes.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('cla_episodes.end_date.uk_date') }}
     union all
     -- cla_episodes.reason_new_episode.lower_case: reason_new_episode delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.reason_new_episode.lower_case' as rule_id, 'reason_new_episode delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_new_episode_text <> upper(s.reason_new_episode_text)
+    where (s.reason_new_episode_text <> upper(s.reason_new_episode_text))
+        and {{ csc_rule_applies('cla_episodes.reason_new_episode.lower_case') }}
     union all
     -- cla_episodes.legal_status.lower_case: legal_status delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.legal_status.lower_case' as rule_id, 'legal_status delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.legal_status_text <> upper(s.legal_status_text)
+    where (s.legal_status_text <> upper(s.legal_status_text))
+        and {{ csc_rule_applies('cla_episodes.legal_status.lower_case') }}
     union all
     -- cla_episodes.placement_type.lower_case: placement_type delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_type.lower_case' as rule_id, 'placement_type delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type_text <> upper(s.placement_type_text)
+    where (s.placement_type_text <> upper(s.placement_type_text))
+        and {{ csc_rule_applies('cla_episodes.placement_type.lower_case') }}
     union all
     -- cla_episodes.reason_ceased.lower_case: reason_ceased delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.reason_ceased.lower_case' as rule_id, 'reason_ceased delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_ceased_text <> upper(s.reason_ceased_text)
+    where (s.reason_ceased_text <> upper(s.reason_ceased_text))
+        and {{ csc_rule_applies('cla_episodes.reason_ceased.lower_case') }}
     union all
     -- cla_episodes.placement_intended_until_18.lower_case: placement_intended_until_18 delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_intended_until_18.lower_case' as rule_id, 'placement_intended_until_18 delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_intended_until_18_text <> upper(s.placement_intended_until_18_text)
+    where (s.placement_intended_until_18_text <> upper(s.placement_intended_until_18_text))
+        and {{ csc_rule_applies('cla_episodes.placement_intended_until_18.lower_case') }}
     union all
     -- cla_episodes.overlapping_episodes: child has another looked-after episode open over the same days
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.overlapping_episodes' as rule_id, 'child has another looked-after episode open over the same days' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} o where o.child_id = s.child_id and o.episode_id <> s.episode_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31'))
+    where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} o where o.child_id = s.child_id and o.episode_id <> s.episode_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31')))
+        and {{ csc_rule_applies('cla_episodes.overlapping_episodes') }}
     union all
     -- visits.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.visit_id), '') as record_key, 'visits.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.visit_id <> trim(r.visit_id) or r.child_id <> trim(r.child_id) or r.visit_date <> trim(r.visit_date) or r.visit_type <> trim(r.visit_type) or r.child_seen <> trim(r.child_seen) or r.seen_alone <> trim(r.seen_alone) or r.worker_id <> trim(r.worker_id) or r.recorded_date <> trim(r.recorded_date)
+    where (r.visit_id <> trim(r.visit_id) or r.child_id <> trim(r.child_id) or r.visit_date <> trim(r.visit_date) or r.visit_type <> trim(r.visit_type) or r.child_seen <> trim(r.child_seen) or r.seen_alone <> trim(r.seen_alone) or r.worker_id <> trim(r.worker_id) or r.recorded_date <> trim(r.recorded_date))
+        and {{ csc_rule_applies('visits.trailing_spaces') }}
     union all
     -- visits.visit_date.uk_date: visit_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_date.uk_date' as rule_id, 'visit_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where s.visit_date is not null and regexp_full_match(s.visit_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.visit_date is not null and regexp_full_match(s.visit_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('visits.visit_date.uk_date') }}
     union all
     -- visits.visit_type.lower_case: visit_type delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_type.lower_case' as rule_id, 'visit_type delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where s.visit_type_text <> upper(s.visit_type_text)
+    where (s.visit_type_text <> upper(s.visit_type_text))
+        and {{ csc_rule_applies('visits.visit_type.lower_case') }}
     union all
     -- visits.child_seen.lower_case: child_seen delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.child_seen.lower_case' as rule_id, 'child_seen delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where s.child_seen_text <> upper(s.child_seen_text)
+    where (s.child_seen_text <> upper(s.child_seen_text))
+        and {{ csc_rule_applies('visits.child_seen.lower_case') }}
     union all
     -- visits.seen_alone.lower_case: seen_alone delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.seen_alone.lower_case' as rule_id, 'seen_alone delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where s.seen_alone_text <> upper(s.seen_alone_text)
+    where (s.seen_alone_text <> upper(s.seen_alone_text))
+        and {{ csc_rule_applies('visits.seen_alone.lower_case') }}
     union all
     -- visits.recorded_date.uk_date: recorded_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.recorded_date.uk_date' as rule_id, 'recorded_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where s.recorded_date is not null and regexp_full_match(s.recorded_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.recorded_date is not null and regexp_full_match(s.recorded_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('visits.recorded_date.uk_date') }}
     union all
     -- visits.worker_not_employed: visit by a worker not employed on the visit date
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.worker_not_employed' as rule_id, 'visit by a worker not employed on the visit date' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and (s.visit_date < w.start_date or s.visit_date >= w.end_date))
+    where (exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and (s.visit_date < w.start_date or s.visit_date >= w.end_date)))
+        and {{ csc_rule_applies('visits.worker_not_employed') }}
     union all
     -- visits.before_birth: visit dated before the child's birth (pre-birth work is real)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.before_birth' as rule_id, 'visit dated before the child''s birth (pre-birth work is real)' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.visit_date < c.date_of_birth)
+    where (exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.visit_date < c.date_of_birth))
+        and {{ csc_rule_applies('visits.before_birth') }}
     union all
     -- allocations.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.allocation_id), '') as record_key, 'allocations.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.allocation_id <> trim(r.allocation_id) or r.child_id <> trim(r.child_id) or r.worker_id <> trim(r.worker_id) or r.team_id <> trim(r.team_id) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date)
+    where (r.allocation_id <> trim(r.allocation_id) or r.child_id <> trim(r.child_id) or r.worker_id <> trim(r.worker_id) or r.team_id <> trim(r.team_id) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date))
+        and {{ csc_rule_applies('allocations.trailing_spaces') }}
     union all
     -- allocations.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('allocations.start_date.uk_date') }}
     union all
     -- allocations.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('allocations.end_date.uk_date') }}
     union all
     -- allocations.open_to_departed_worker: allocation open at the extract date to a worker who has left
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.open_to_departed_worker' as rule_id, 'allocation open at the extract date to a worker who has left' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where (s.end_date is null or s.end_date > cast('{{ var("extract_date") }}' as date)) and exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and w.end_date <= cast('{{ var("extract_date") }}' as date))
+    where ((s.end_date is null or s.end_date > cast('{{ var("extract_date") }}' as date)) and exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and w.end_date <= cast('{{ var("extract_date") }}' as date)))
+        and {{ csc_rule_applies('allocations.open_to_departed_worker') }}
     union all
     -- allocations.team_mismatch: allocation team differs from the worker's team
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.team_mismatch' as rule_id, 'allocation team differs from the worker''s team' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and w.team_id <> s.team_id)
+    where (exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and w.team_id <> s.team_id))
+        and {{ csc_rule_applies('allocations.team_mismatch') }}
     union all
     -- supervisions.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.supervision_id), '') as record_key, 'supervisions.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.supervision_id <> trim(r.supervision_id) or r.worker_id <> trim(r.worker_id) or r.supervisor_id <> trim(r.supervisor_id) or r.supervision_date <> trim(r.supervision_date) or r.supervision_type <> trim(r.supervision_type)
+    where (r.supervision_id <> trim(r.supervision_id) or r.worker_id <> trim(r.worker_id) or r.supervisor_id <> trim(r.supervisor_id) or r.supervision_date <> trim(r.supervision_date) or r.supervision_type <> trim(r.supervision_type))
+        and {{ csc_rule_applies('supervisions.trailing_spaces') }}
     union all
     -- supervisions.supervision_date.uk_date: supervision_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_date.uk_date' as rule_id, 'supervision_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
-    where s.supervision_date is not null and regexp_full_match(s.supervision_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.supervision_date is not null and regexp_full_match(s.supervision_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('supervisions.supervision_date.uk_date') }}
     union all
     -- supervisions.supervision_type.lower_case: supervision_type delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_type.lower_case' as rule_id, 'supervision_type delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
-    where s.supervision_type_text <> upper(s.supervision_type_text)
+    where (s.supervision_type_text <> upper(s.supervision_type_text))
+        and {{ csc_rule_applies('supervisions.supervision_type.lower_case') }}
 
 )
 
