@@ -47,6 +47,7 @@ def load_requires(path: Path = REQUIRES_FILE) -> dict[str, tuple[tuple[str, str]
 def measure_availability(descriptor: SourceDescriptor) -> list[Availability]:
     """One entry per catalogue measure, in catalogue order."""
     requires = load_requires()
+    contract = load_contract()
     unprovided = descriptor.unprovided_columns()
     out = []
     for measure in catalogue.load_measures():
@@ -54,9 +55,10 @@ def measure_availability(descriptor: SourceDescriptor) -> list[Availability]:
             raise ValueError(f"{REQUIRES_FILE.name}: no entry for catalogue measure {measure.measure!r}")
         lacking = [f"{f}.{c}" for f, c in requires[measure.measure] if (f, c) in unprovided]
         if lacking:
-            missing_files = sorted({e.split(".")[0] for e in lacking if e.split(".")[0] in descriptor.missing_files})
-            detail = (f"no {', '.join(missing_files)} file" if missing_files else "") or f"no {', '.join(lacking)}"
-            reason = f"not available from this source: {SOURCE_NAMES[descriptor.source]} has {detail}"
+            files = sorted({e.split(".")[0] for e in lacking if e.split(".")[0] in descriptor.missing_files})
+            columns = [e for e in lacking if e.split(".")[0] not in files]
+            detail = " or ".join([f"{contract.files[f].file_name}" for f in files] + columns)
+            reason = f"not available from this source: {SOURCE_NAMES[descriptor.source]} has no {detail}"
             out.append(Availability(measure.measure, False, reason))
         else:
             out.append(Availability(measure.measure, True, None))

@@ -61,8 +61,11 @@ def cmd_import(args) -> int:
 def cmd_dfe_errors(args) -> int:
     from dagster_project.sources.dfe_errors import dfe_error_rows, write_dfe_errors
 
+    from dagster_project.publish.history import last_run
+
     paths = get_paths()
-    run_id, rows = dfe_error_rows(paths.restricted_dir, paths.raw_dir, args.run_id)
+    last = last_run(paths.history_database) if not args.run_id else None
+    run_id, rows = dfe_error_rows(paths.restricted_dir, paths.raw_dir, args.run_id or (last or {}).get("run_id"))
     if run_id is None:
         print(f"No row-level failures recorded in {paths.restricted_dir}: run the pipeline first.", file=sys.stderr)
         return 1
