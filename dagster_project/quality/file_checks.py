@@ -77,7 +77,10 @@ def check_file(
     name, label = file.name, file.file_name
     if not provided:
         message = f"{label}: not applicable: the extract's source does not provide this file"
-        return [FileCheck(name, c, "completeness", True, "WARN", 0, 0, message, not_applicable=True) for c in FILE_CHECKS]
+        return [
+            FileCheck(name, check, "completeness", True, "WARN", 0, 0, message, not_applicable=True)
+            for check in FILE_CHECKS
+        ]
     if not _table_exists(conn, "raw", name):
         message = f"{label}: no raw table raw.{name}: the file was never loaded"
         return [FileCheck(name, "file_usable", "completeness", False, "ERROR", 0, 0, message)]

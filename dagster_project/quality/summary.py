@@ -68,6 +68,10 @@ def render_summary(all_results: list[dict], run_id: str) -> str:
          f"{(r['rows_failed'] or 0) / r['rows_checked']:.2%}" if r["rows_checked"] else ""]
         for r in worst
     ]  # fmt: skip
+    failed_total = sum(r["passed"] is False for r in this)
+    not_applicable = sum(r["passed"] is None for r in this)
+    if not_applicable:  # checks the extract's source cannot support (a statutory return's gaps)
+        status += f"<p>{not_applicable} checks not applicable to this extract's source (neither passed nor failed).</p>"
     style = (
         "body{font-family:sans-serif;max-width:60em;margin:1em auto}table{border-collapse:collapse;margin:.5em 0}"
         "td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left}.bad{color:#a00;font-weight:bold}"
@@ -77,7 +81,7 @@ def render_summary(all_results: list[dict], run_id: str) -> str:
         f"<!doctype html><html><head><meta charset='utf-8'><title>Data quality {html.escape(run_id)}</title>"
         f"<style>{style}</style></head><body>"
         f"<h1>Data-quality summary</h1><p>Run {html.escape(run_id)}, extract {html.escape(str(extract))}. "
-        f"{len(this)} checks, {sum(r['passed'] is False for r in this)} failed, {_failed(this)} failing rows.</p>{status}"
+        f"{len(this)} checks, {failed_total} failed, {_failed(this)} failing rows.</p>{status}"
         "<h2>By dimension (UK Government Data Quality Framework)</h2>"
         + _table(
             ["dimension", "checks", "failed checks", "failing rows", f"trend (last {TREND_RUNS} runs)"], dimension_rows

@@ -48,7 +48,9 @@ def _latest_run(conn) -> str | None:
     return row[0] if row else None
 
 
-def dfe_error_rows(restricted_dir: Path, raw_dir: Path, run_id: str | None = None) -> tuple[str | None, list[DfeErrorRow]]:
+def dfe_error_rows(
+    restricted_dir: Path, raw_dir: Path, run_id: str | None = None
+) -> tuple[str | None, list[DfeErrorRow]]:
     """(run id, rows) for `run_id` (default: the run of the newest extract in the store). Rules without
     a DfE equivalent are listed under the project's rule id, so the list is complete."""
     store = Path(restricted_dir) / FAILURES_FILE

@@ -128,7 +128,9 @@ class _Row:
             return None
         if value in mapping:
             return mapping[value]
-        self.issue(field, f"unknown code {value!r} (expected one of {', '.join(sorted(mapping))}); written as delivered")
+        self.issue(
+            field, f"unknown code {value!r} (expected one of {', '.join(sorted(mapping))}); written as delivered"
+        )
         return value
 
 
@@ -155,7 +157,9 @@ def parse_ssda903(directory: Path, extract_date: str | None = None) -> ImportedE
     files = find_return_files(directory)
     for required in READ_COLUMNS:
         if required not in files:
-            raise ReturnImportError(f"{directory}: {required}.csv missing: the SSDA903 header and episodes files are needed")
+            raise ReturnImportError(
+                f"{directory}: {required}.csv missing: the SSDA903 header and episodes files are needed"
+            )
     issues: list[ImportIssue] = []
     tables = {}
     for name, path in files.items():
@@ -164,8 +168,9 @@ def parse_ssda903(directory: Path, extract_date: str | None = None) -> ImportedE
         tables[name] = (path.name, rows)
     date = extract_date or default_extract_date(tables["episodes"][1])
     if date is None:
-        raise ReturnImportError(f"{tables['episodes'][0]}: DECOM/DEC: no valid date to take the collection year from; "
-                                "give --extract-date")
+        raise ReturnImportError(
+            f"{tables['episodes'][0]}: DECOM/DEC: no valid date to take the collection year from; give --extract-date"
+        )
     origin = ", ".join(sorted(p.name for p in files.values()))
     extract = ImportedExtract(date, SourceDescriptor(SOURCE, MISSING_FILES, MISSING_COLUMNS, origin=origin))
     extract.issues = issues
@@ -206,5 +211,7 @@ def parse_ssda903(directory: Path, extract_date: str | None = None) -> ImportedE
             f"{file_name} line {line}",
         )
     for name in sorted(set(files) - set(READ_COLUMNS)):
-        issues.append(ImportIssue(files[name].name, "(file)", "no contract file holds this part of the return: not imported"))
+        issues.append(
+            ImportIssue(files[name].name, "(file)", "no contract file holds this part of the return: not imported")
+        )
     return extract

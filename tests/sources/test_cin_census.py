@@ -111,7 +111,9 @@ def test_extract_date_override(tmp_path):
 
 def test_malformed_xml_names_the_line(tmp_path):
     broken = tmp_path / "broken.xml"
-    broken.write_text(SMALL.read_text().replace("</LAchildID>\n        <PersonBirthDate>2012", "\n <PersonBirthDate>2012", 1))
+    broken.write_text(
+        SMALL.read_text().replace("</LAchildID>\n        <PersonBirthDate>2012", "\n <PersonBirthDate>2012", 1)
+    )
     with pytest.raises(ReturnImportError, match=r"broken\.xml: line \d+, column \d+: malformed XML"):
         parse_cin_census(broken)
 
@@ -138,9 +140,10 @@ def test_unknown_code_is_kept_and_reported_with_its_element(tmp_path, capsys):
     odd.write_text(text.replace("<GenderCurrent>1</GenderCurrent>", "<GenderCurrent>7</GenderCurrent>"))
     assert csc(["import", "cin-census", str(odd), "--out", str(tmp_path / "raw")]) == 0
     out = capsys.readouterr().out
-    assert ("warning: odd.xml: /Message/Children/Child[2]/CINdetails[1]/ReferralSource: ReferralSource: "
-            "unknown code 'ZZ' (not in the referral_source code list); written as delivered") in out
+    assert (
+        "warning: odd.xml: /Message/Children/Child[2]/CINdetails[1]/ReferralSource: ReferralSource: "
+        "unknown code 'ZZ' (not in the referral_source code list); written as delivered"
+    ) in out
     assert "/Message/Children/Child[2]/ChildIdentifiers/GenderCurrent: GenderCurrent: unknown code '7'" in out
     referrals = _csv(tmp_path / "raw" / "2024-03-31", "referrals.csv")
     assert referrals[1]["referral_source"] == "ZZ"  # the invalid_code rule excludes and counts it
-

@@ -79,8 +79,10 @@ def test_unknown_code_and_bad_date_are_kept_and_reported_with_their_line(tmp_pat
     (folder / "episodes.csv").write_text(text.replace(",P,C2,", ",Q,C2,").replace("20/01/2023", "2023/20/01"))
     extract = parse_ssda903(folder, "2023-03-31")
     messages = [str(i) for i in extract.issues]
-    assert "episodes.csv: line 3: RNE: unknown code 'Q' (not in the reason_new_episode code list); " \
-           "written as delivered" in messages
+    assert (
+        "episodes.csv: line 3: RNE: unknown code 'Q' (not in the reason_new_episode code list); "
+        "written as delivered" in messages
+    )
     assert "episodes.csv: line 4: DECOM: '2023/20/01' is not a DD/MM/YYYY date (written as delivered)" in messages
     assert "reviews.csv: (file): no contract file holds this part of the return: not imported" in messages
     folder_out = write_extract(extract, tmp_path / "raw")

@@ -64,7 +64,9 @@ def test_cin_census_records_not_applicable_rules_and_excludes_nothing_for_its_ga
     assert {r[2] for r in rows} == {"passed", "failed", "not_applicable"}
     with duckdb.connect(str(paths.warehouse), read_only=True) as conn:
         names = relation_names(paths.warehouse)
-        reasons = {r for (r,) in conn.execute(f"select distinct rule_id from {names['int_records_excluded']}").fetchall()}
+        reasons = {
+            r for (r,) in conn.execute(f"select distinct rule_id from {names['int_records_excluded']}").fetchall()
+        }
         counted = conn.execute(f"select count(*) from {names['int_referrals_validated']}").fetchone()[0]
     assert not any(rule_by_id(r).defect_kind == "blank_required" for r in reasons)
     with open(root / "raw" / "2022-07-21" / "referrals.csv", encoding="utf-8") as f:
@@ -78,7 +80,8 @@ def _excluded_rows(paths, file_name: str) -> int:
     with duckdb.connect(str(paths.warehouse), read_only=True) as conn:
         names = relation_names(paths.warehouse)
         return conn.execute(
-            f"select count(distinct source_line) from {names['int_records_excluded']} where source_file = ?", [file_name]
+            f"select count(distinct source_line) from {names['int_records_excluded']} where source_file = ?",
+            [file_name],
         ).fetchone()[0]
 
 
@@ -147,7 +150,8 @@ def test_ssda903_publishes_availability_and_no_visit_rows(council_and_903):
     reasons = dict(_published(paths, "select measure, reason from marts.measure_availability where not available"))
     assert reasons["cla_visits_in_time_pct"] == (
         "not available from this source: an SSDA903 return has no visits.csv or "
-        "cla_episodes.placement_intended_until_18")
+        "cla_episodes.placement_intended_until_18"
+    )
     assert _published(paths, "select count(*) from marts.visit_timeliness")[0][0] == 0
     published = {m for (m,) in _published(paths, "select distinct measure from marts.scorecard")}
     assert published == {m for m in published if m not in reasons}
