@@ -75,7 +75,8 @@ class _Reader:
             try:
                 return dt.date.fromisoformat(value).isoformat()
             except ValueError:
-                self.issue(f"{path}/{name}", name, f"{value!r} is not a YYYY-MM-DD date (written as delivered)")
+                # the value is not repeated: it may be a date of birth (messages carry no personal values)
+                self.issue(f"{path}/{name}", name, "not a YYYY-MM-DD date (written as delivered)")
         return value
 
     def mapped(self, element: ET.Element, name: str, path: str, mapping: dict[str, str]) -> str | None:

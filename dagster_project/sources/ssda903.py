@@ -113,7 +113,8 @@ class _Row:
                 return dt.datetime.strptime(value, fmt).date().isoformat()
             except ValueError:
                 continue
-        self.issue(field, f"{value!r} is not a DD/MM/YYYY date (written as delivered)")
+        # the value is not repeated: it may be a date of birth (messages carry no personal values)
+        self.issue(field, "not a DD/MM/YYYY date (written as delivered)")
         return value
 
     def code(self, field: str, code_list: str) -> str | None:

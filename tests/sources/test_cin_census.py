@@ -147,3 +147,17 @@ def test_unknown_code_is_kept_and_reported_with_its_element(tmp_path, capsys):
     assert "/Message/Children/Child[2]/ChildIdentifiers/GenderCurrent: GenderCurrent: unknown code '7'" in out
     referrals = _csv(tmp_path / "raw" / "2024-03-31", "referrals.csv")
     assert referrals[1]["referral_source"] == "ZZ"  # the invalid_code rule excludes and counts it
+
+
+def test_an_imported_return_is_picked_up_by_the_sensor_once(landing):
+    import dagster as dg
+
+    from dagster_project.ops.jobs import EXTRACT_DATE_TAG
+    from dagster_project.ops.sensors import new_extract_sensor
+
+    assert csc(["import", "cin-census", str(PEER), "--out", str(landing)]) == 0
+    first = new_extract_sensor(dg.build_sensor_context())
+    assert [r.tags[EXTRACT_DATE_TAG] for r in first.run_requests] == ["2022-07-21"]
+    assert csc(["import", "cin-census", str(PEER), "--out", str(landing)]) == 0  # the same return again
+    again = new_extract_sensor(dg.build_sensor_context(cursor=first.cursor))
+    assert not again.run_requests
