@@ -71,7 +71,9 @@ def validate(descriptor: SourceDescriptor, where: str = DESCRIPTOR_FILE) -> Sour
 
 def write_descriptor(folder: Path, descriptor: SourceDescriptor) -> Path:
     path = Path(folder) / DESCRIPTOR_FILE
-    path.write_text(validate(descriptor).to_yaml(), encoding="utf-8", newline="\n")
+    text = validate(descriptor).to_yaml()
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:  # unchanged: leave the mtime alone
+        path.write_text(text, encoding="utf-8", newline="\n")
     return path
 
 
