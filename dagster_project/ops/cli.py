@@ -98,7 +98,10 @@ def cmd_status(args) -> int:
     fresh = freshness(paths.raw_dir, current_time(), freshness_limit_hours())
     print(f"Freshness: {fresh.message}")
     print(f"Published database: {paths.published_database}" + ("" if paths.published_database.exists() else " (none)"))
-    for measure, reason in unavailable_published_measures(paths.published_database):
+    unavailable = unavailable_published_measures(paths.published_database)
+    if unavailable:
+        print("Measures the extract's source cannot support (not published, never shown as 0):")
+    for measure, reason in unavailable:
         print(f"  {measure}: {reason}")
     return 0 if (run is None or run["status"] == "success") and fresh.fresh else 1
 
