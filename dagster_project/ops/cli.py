@@ -98,7 +98,27 @@ def cmd_status(args) -> int:
     fresh = freshness(paths.raw_dir, current_time(), freshness_limit_hours())
     print(f"Freshness: {fresh.message}")
     print(f"Published database: {paths.published_database}" + ("" if paths.published_database.exists() else " (none)"))
+    unavailable = unavailable_published_measures(paths.published_database)
+    if unavailable:
+        print("Measures the extract's source cannot support (not published, never shown as 0):")
+    for measure, reason in unavailable:
+        print(f"  {measure}: {reason}")
     return 0 if (run is None or run["status"] == "success") and fresh.fresh else 1
+
+
+def unavailable_published_measures(published) -> list[tuple[str, str]]:
+    """(measure, reason) for the published measures the extract's source cannot support."""
+    import duckdb
+
+    if not published.exists():
+        return []
+    with duckdb.connect(str(published), read_only=True) as conn:
+        tables = {r[0] for r in conn.execute("select table_name from information_schema.tables").fetchall()}
+        if "measure_availability" not in tables:
+            return []
+        return conn.execute(
+            "select measure, reason from marts.measure_availability where not available order by measure"
+        ).fetchall()
 
 
 def cmd_ui(args) -> int:

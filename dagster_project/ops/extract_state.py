@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dagster_project.contract import load_contract
 from dagster_project.ingest.discovery import list_extracts
+from dagster_project.sources.descriptor import DESCRIPTOR_FILE
 
 
 def extract_folders(raw_dir: Path) -> list[Path]:
@@ -24,6 +25,9 @@ def folder_signature(folder: Path) -> str:
         if p.is_file():
             st = p.stat()
             parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    if (folder / DESCRIPTOR_FILE).is_file():
+        st = (folder / DESCRIPTOR_FILE).stat()
+        parts.append(f"{DESCRIPTOR_FILE}:{st.st_size}:{st.st_mtime_ns}")
     return "|".join(parts)
 
 
@@ -41,6 +45,11 @@ def content_hash(folder: Path) -> str:
     for name in sorted(load_contract().file_names):
         h.update(name.encode())
         h.update(file_sha256(folder / name).encode())
+    # An imported return's descriptor changes what the run does; a folder without one hashes as before.
+    descriptor = folder / DESCRIPTOR_FILE
+    if descriptor.is_file():
+        h.update(DESCRIPTOR_FILE.encode())
+        h.update(file_sha256(descriptor).encode())
     return h.hexdigest()
 
 

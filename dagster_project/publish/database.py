@@ -115,10 +115,17 @@ def publish(
             )
             for table in (*tables, *HISTORY_TABLES):
                 counts[table] = conn.execute(f"select count(*) from marts.{_quote(table)}").fetchone()[0]
+            available = (
+                conn.execute("select count(*) from marts.measure_availability where available").fetchone()[0]
+                if "measure_availability" in tables and counts["measure_availability"]
+                else None
+            )
             conn.execute("detach wh")
             conn.execute("detach hist")
             conn.execute("checkpoint")
-        if counts.get("scorecard", 0) == 0:
+        # An empty scorecard is fine only when the source supports no scorecard measure at all (an
+        # SSDA903 return before looked-after counts are measures): measure_availability says so.
+        if counts.get("scorecard", 0) == 0 and available != 0:
             raise PublishError("marts.scorecard is empty: nothing to publish")
         # Reopen read-only to prove the file is complete before it replaces the old one.
         with connect(staging_file, read_only=True) as check:

@@ -5,26 +5,44 @@ lead's publish step calls `results.blocking_failures`. Pure Python: no Dagster i
 
 from __future__ import annotations
 
+from dagster_project.ingest.discovery import list_extracts
 from dagster_project.quality import file_checks
+from dagster_project.quality.applicability import not_applicable_rules
 from dagster_project.quality.results import CheckResult, append_dq_results, now, replace_failures
 from dagster_project.quality.rule_checks import RuleEvaluation, evaluate_rules
 from dagster_project.quality.summary import write_summary
 from dagster_project.settings import Paths
+from dagster_project.sources.descriptor import SourceDescriptor, read_descriptor
 
 
 def docs_dir(paths: Paths):
     return paths.data_dir / "dq_docs"
 
 
+def _descriptor(paths: Paths, extract_date: str) -> SourceDescriptor:
+    return read_descriptor(paths.raw_dir / extract_date)
+
+
+def _previous_source(paths: Paths, extract_date: str) -> str | None:
+    """The source of the newest earlier extract folder still in the landing zone (None: there is none)."""
+    earlier = [d for d in list_extracts(paths.raw_dir) if d < extract_date]
+    return read_descriptor(paths.raw_dir / earlier[-1]).source if earlier else None
+
+
 def run_file_quality(paths: Paths, extract_date: str, run_id: str) -> list[file_checks.FileCheck]:
-    checks = file_checks.run_file_checks(paths.warehouse, extract_date)
+    descriptor = _descriptor(paths, extract_date)
+    previous = _previous_source(paths, extract_date)
+    checks = file_checks.run_file_checks(
+        paths.warehouse, extract_date, frozenset(descriptor.missing_files), previous in (None, descriptor.source)
+    )
     append_dq_results(paths.history_database, file_checks.as_results(checks, run_id, extract_date))
     write_summary(paths.history_database, paths.reports_dir, run_id)
     return checks
 
 
 def run_rule_quality(paths: Paths, extract_date: str, run_id: str) -> RuleEvaluation:
-    evaluation = evaluate_rules(paths.warehouse, extract_date, run_id, docs_dir(paths))
+    not_applicable = not_applicable_rules(_descriptor(paths, extract_date))
+    evaluation = evaluate_rules(paths.warehouse, extract_date, run_id, docs_dir(paths), not_applicable=not_applicable)
     consistency = CheckResult(
         run_id=run_id, checked_at=now(), extract_date=extract_date, source_file="(all files)",
         check_name="dq.checks_agree_with_exclusions", dimension="consistency", severity="ERROR",

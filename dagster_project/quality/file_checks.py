@@ -48,6 +48,7 @@ class FileCheck:
     rows_failed: int
     message: str
     sample: str = ""
+    not_applicable: bool = False  # the extract's source does not provide this file / has no comparable previous
 
 
 def _table_exists(conn, schema: str, table: str) -> bool:
@@ -67,8 +68,19 @@ def _previous_extract(conn, file: str, extract_date: str) -> str | None:
     return str(row[0]) if row and row[0] else None
 
 
-def check_file(conn: duckdb.DuckDBPyConnection, file: ExportFile, extract_date: str) -> list[FileCheck]:
+def check_file(
+    conn: duckdb.DuckDBPyConnection, file: ExportFile, extract_date: str, provided: bool = True, compare: bool = True
+) -> list[FileCheck]:
+    """`provided`: false when the extract's source descriptor says the source has no such file (its
+    header-only file is then expected, and every file check is not applicable). `compare`: false when the
+    previous extract came from another source (row counts of different returns are not comparable)."""
     name, label = file.name, file.file_name
+    if not provided:
+        message = f"{label}: not applicable: the extract's source does not provide this file"
+        return [
+            FileCheck(name, check, "completeness", True, "WARN", 0, 0, message, not_applicable=True)
+            for check in FILE_CHECKS
+        ]
     if not _table_exists(conn, "raw", name):
         message = f"{label}: no raw table raw.{name}: the file was never loaded"
         return [FileCheck(name, "file_usable", "completeness", False, "ERROR", 0, 0, message)]
@@ -92,7 +104,11 @@ def check_file(conn: duckdb.DuckDBPyConnection, file: ExportFile, extract_date: 
         checks.append(FileCheck(name, "file_usable", "completeness", True, "ERROR", rows, 0, f"{label}: {rows} rows"))
     checks.append(_quarantine(conn, name, label, extract_date, rows))
     checks.append(_drift(conn, name, label, extract_date, rows))
-    checks.append(_plausibility(conn, file, extract_date, rows))
+    if compare:
+        checks.append(_plausibility(conn, file, extract_date, rows))
+    else:
+        message = f"{label}: not applicable: the previous extract came from another source"
+        checks.append(FileCheck(name, "plausibility", "accuracy", True, "WARN", rows, 0, message, not_applicable=True))
     return checks
 
 
@@ -163,9 +179,15 @@ def _plausibility(conn, file: ExportFile, extract_date: str, rows: int) -> FileC
     return FileCheck(name, "plausibility", "accuracy", True, "ERROR", rows, 0, f"{label}: consistent with {previous}")
 
 
-def run_file_checks(warehouse: Path, extract_date: str) -> list[FileCheck]:
+def run_file_checks(
+    warehouse: Path, extract_date: str, not_provided: frozenset[str] = frozenset(), compare: bool = True
+) -> list[FileCheck]:
     with connect(warehouse, read_only=True) as conn:
-        return [c for f in load_contract().files.values() for c in check_file(conn, f, extract_date)]
+        return [
+            c
+            for f in load_contract().files.values()
+            for c in check_file(conn, f, extract_date, f.name not in not_provided, compare)
+        ]
 
 
 def as_results(checks: list[FileCheck], run_id: str, extract_date: str) -> list[CheckResult]:
@@ -174,8 +196,10 @@ def as_results(checks: list[FileCheck], run_id: str, extract_date: str) -> list[
     return [
         CheckResult(
             run_id=run_id, checked_at=checked_at, extract_date=extract_date, source_file=files[c.file].file_name,
-            check_name=f"raw.{c.check}", dimension=c.dimension, severity=c.severity, passed=c.passed,
-            rows_checked=c.rows_checked, rows_failed=c.rows_failed, failure_sample=c.sample,
+            check_name=f"raw.{c.check}", dimension=c.dimension, severity=c.severity,
+            passed=None if c.not_applicable else c.passed, rows_checked=c.rows_checked,
+            rows_failed=None if c.not_applicable else c.rows_failed,
+            failure_sample=c.message if c.not_applicable else c.sample,
         )
         for c in checks
     ]  # fmt: skip

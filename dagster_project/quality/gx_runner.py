@@ -138,7 +138,9 @@ def _failed_count(result) -> int | None:
         if isinstance(info, dict) and info.get("raised_exception"):
             return None
     if "unexpected_count" in result.result:
-        return int(result.result["unexpected_count"])
+        # GX reports no count (None) for a value-set expectation on a table with no rows.
+        count = result.result["unexpected_count"]
+        return 0 if count is None and result.success else None if count is None else int(count)
     observed = result.result.get("observed_value")
     return None if observed is None else int(observed)
 

@@ -75,7 +75,8 @@ def failure_select(rule: Rule, primary_key: str, relation=dbt_relation) -> str:
         f"    -- {rule.id}: {rule.description}\n"
         f"    select {lineage}, {_quote(rule.id)} as rule_id, {_quote(rule.description)} as reason\n"
         f"    from {source}\n"
-        f"    where {predicate}"
+        f"    where ({predicate})\n"
+        f"        and {{{{ csc_rule_applies('{rule.id}') }}}}"
     )
 
 

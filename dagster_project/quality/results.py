@@ -3,7 +3,10 @@
 `dq_results` (docs/published-database.md): one row per (run, check), appended on every run, blocked runs
 too. `severity` is what a failure of the check means: ERROR blocks the run (the marts are not built
 or published), WARN is reported and the run goes on. `passed` is false as soon as one row fails, so
-a WARN row with passed = false is a counted, reported defect, not a blocked run.
+a WARN row with passed = false is a counted, reported defect, not a blocked run. A check the extract's
+source cannot support (a rule reading a column a statutory return does not carry, a file it lacks) is
+recorded with passed = NULL, rows_failed = NULL and status 'not_applicable' (`status` is 'passed',
+'failed' or 'not_applicable'; see quality/applicability.py).
 Row-level failures hold keys and line numbers only, never personal values.
 Pure Python: no Dagster imports.
 """
@@ -20,9 +23,15 @@ DQ_RESULTS_DDL = """
 create table if not exists main.dq_results (
     run_id varchar, checked_at timestamp, extract_date date, source_file varchar, check_name varchar,
     dimension varchar, severity varchar, passed boolean, rows_checked bigint, rows_failed bigint,
-    failure_sample varchar
+    failure_sample varchar, status varchar
 )
 """
+# History stores created before the status column existed get it on their next write.
+DQ_RESULTS_MIGRATE = "alter table main.dq_results add column if not exists status varchar"
+DQ_RESULTS_COLUMNS = (
+    "run_id, checked_at, extract_date, source_file, check_name, dimension, severity, passed, rows_checked, "
+    "rows_failed, failure_sample, status"
+)
 FAILURES_DDL = """
 create table if not exists main.dq_failures (
     run_id varchar, extract_date date, source_file varchar, source_line bigint, record_key varchar,
@@ -43,14 +52,18 @@ class CheckResult:
     check_name: str
     dimension: str
     severity: str  # ERROR | WARN
-    passed: bool
+    passed: bool | None  # None: not applicable to this extract's source
     rows_checked: int
     rows_failed: int | None
     failure_sample: str  # keys and line numbers only
 
     @property
     def blocking(self) -> bool:
-        return self.severity == "ERROR" and not self.passed
+        return self.severity == "ERROR" and self.passed is False
+
+    @property
+    def status(self) -> str:
+        return "not_applicable" if self.passed is None else "passed" if self.passed else "failed"
 
 
 def now() -> dt.datetime:
@@ -63,13 +76,15 @@ def append_dq_results(history_db: Path, results: list[CheckResult]) -> None:
         return
     with connect(history_db) as conn:
         conn.execute(DQ_RESULTS_DDL)
+        conn.execute(DQ_RESULTS_MIGRATE)
         conn.execute("begin")
         conn.executemany(
             "delete from main.dq_results where run_id = ? and check_name = ? and source_file = ?",
             [(r.run_id, r.check_name, r.source_file) for r in results],
         )
         conn.executemany(
-            "insert into main.dq_results values (?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?)", [astuple(r) for r in results]
+            f"insert into main.dq_results ({DQ_RESULTS_COLUMNS}) values (?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*astuple(r), r.status) for r in results],
         )
         conn.execute("commit")
 
@@ -91,7 +106,7 @@ def read_dq_results(history_db: Path, run_id: str | None = None) -> list[dict]:
 
 def blocking_failures(history_db: Path, run_id: str) -> list[dict]:
     """The run's failed checks with severity ERROR: the publish step's second gate (empty = may publish)."""
-    return [r for r in read_dq_results(history_db, run_id) if r["severity"] == "ERROR" and not r["passed"]]
+    return [r for r in read_dq_results(history_db, run_id) if r["severity"] == "ERROR" and r["passed"] is False]
 
 
 def replace_failures(restricted_dir: Path, run_id: str, rows: list[tuple]) -> Path:

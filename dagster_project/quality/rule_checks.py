@@ -65,9 +65,18 @@ def severity_for(rule: Rule, rows_failed: int | None, rows_checked: int) -> str:
 
 
 def evaluate_rules(
-    warehouse: Path, extract_date: str, run_id: str, docs_dir: Path | None = None, rules: list[Rule] | None = None
+    warehouse: Path,
+    extract_date: str,
+    run_id: str,
+    docs_dir: Path | None = None,
+    rules: list[Rule] | None = None,
+    not_applicable: dict[str, str] | None = None,
 ) -> RuleEvaluation:
-    rules = list(rules or registry())
+    """`not_applicable`: rule id -> reason for rules the extract's source cannot be checked against
+    (quality/applicability.py): not run, recorded with passed = NULL."""
+    not_applicable = not_applicable or {}
+    all_rules = list(rules or registry())
+    rules = [r for r in all_rules if r.id not in not_applicable]
     contract = load_contract()
     counts, failure_rows = read_counts_and_failures(warehouse)
     outcomes = gx_runner.run_rules(
@@ -92,6 +101,16 @@ def evaluate_rules(
                 rows_checked=outcome.rows_checked, rows_failed=outcome.rows_failed, failure_sample=_sample(recorded),
             )
         )  # fmt: skip
+    for rule in all_rules:
+        if rule.id in not_applicable:
+            results.append(
+                CheckResult(
+                    run_id=run_id, checked_at=checked_at, extract_date=extract_date,
+                    source_file=contract.files[rule.file].file_name, check_name=rule.id, dimension=rule.dimension,
+                    severity="WARN", passed=None, rows_checked=counts[(rule.file, rule.relation)], rows_failed=None,
+                    failure_sample=not_applicable[rule.id],
+                )
+            )  # fmt: skip
     failures = []
     for extract, source_file, line, key, rule_id in failure_rows:
         rule = rule_by_id(rule_id)

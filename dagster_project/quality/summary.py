@@ -42,7 +42,7 @@ def render_summary(all_results: list[dict], run_id: str) -> str:
     by_run_dim = defaultdict(int)
     for r in all_results:
         by_run_dim[(r["run_id"], r["dimension"])] += r["rows_failed"] or 0
-    blocking = [r for r in this if r["severity"] == "ERROR" and not r["passed"]]
+    blocking = [r for r in this if r["severity"] == "ERROR" and r["passed"] is False]
     extract = this[0]["extract_date"] if this else ""
     status = (
         f"<p class='bad'>BLOCKED: {len(blocking)} blocking check(s) failed; marts not published.</p>"
@@ -53,20 +53,20 @@ def render_summary(all_results: list[dict], run_id: str) -> str:
     for dim in DIMENSIONS:
         rows = [r for r in this if r["dimension"] == dim]
         trend = " → ".join(str(by_run_dim[(run, dim)]) for run in [*earlier, run_id])
-        failed_checks = sum(not r["passed"] for r in rows)
+        failed_checks = sum(r["passed"] is False for r in rows)
         dimension_rows.append([dim, len(rows), failed_checks, _failed(rows), trend])
     files = defaultdict(list)
     for r in this:
         files[r["source_file"]].append(r)
     file_rows = sorted(
         (
-            [f, max(r["rows_checked"] or 0 for r in rs), _failed(rs), sum(not r["passed"] for r in rs)]
+            [f, max(r["rows_checked"] or 0 for r in rs), _failed(rs), sum(r["passed"] is False for r in rs)]
             for f, rs in files.items()
         ),
         key=lambda row: (-row[2], row[0]),
     )
     worst = sorted(
-        (r for r in this if not r["passed"]),
+        (r for r in this if r["passed"] is False),
         key=lambda r: (r["severity"] != "ERROR", -(r["rows_failed"] or 0), r["check_name"]),
     )[:TOP]
     worst_rows = [
@@ -75,6 +75,10 @@ def render_summary(all_results: list[dict], run_id: str) -> str:
          f"{(r['rows_failed'] or 0) / r['rows_checked']:.2%}" if r["rows_checked"] else ""]
         for r in worst
     ]  # fmt: skip
+    failed_total = sum(r["passed"] is False for r in this)
+    not_applicable = sum(r["passed"] is None for r in this)
+    if not_applicable:  # checks the extract's source cannot support (a statutory return's gaps)
+        status += f"<p>{not_applicable} checks not applicable to this extract's source (neither passed nor failed).</p>"
     style = (
         "body{font-family:sans-serif;max-width:60em;margin:1em auto}table{border-collapse:collapse;margin:.5em 0}"
         "td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left}.bad{color:#a00;font-weight:bold}"
@@ -84,7 +88,7 @@ def render_summary(all_results: list[dict], run_id: str) -> str:
         f"<!doctype html><html><head><meta charset='utf-8'><title>Data quality {html.escape(run_id)}</title>"
         f"<style>{style}</style></head><body>"
         f"<h1>Data-quality summary</h1><p>Run {html.escape(run_id)}, extract {html.escape(str(extract))}. "
-        f"{len(this)} checks, {sum(not r['passed'] for r in this)} failed, {_failed(this)} failing rows.</p>{status}"
+        f"{len(this)} checks, {failed_total} failed, {_failed(this)} failing rows.</p>{status}"
         "<h2>By dimension (UK Government Data Quality Framework)</h2>"
         + _table(
             ["dimension", "checks", "failed checks", "failing rows", f"trend (last {TREND_RUNS} runs)"], dimension_rows

@@ -39,7 +39,9 @@ def working_days() -> dg.MaterializeResult:
 def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # dbt reads the warehouse path from its profile (env var); the run worker owns its process environment.
     os.environ["CSC_WAREHOUSE_PATH"] = str(get_paths().warehouse)
-    args = dbt_build_args(extract_date=target_extract_date(context), run_id=context.run_id)
+    args = dbt_build_args(
+        extract_date=target_extract_date(context), run_id=context.run_id, raw_dir=get_paths().raw_dir
+    )
     yield from dbt.cli(args, context=context).stream()
 
 

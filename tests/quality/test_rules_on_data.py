@@ -174,7 +174,7 @@ def test_dq_results_rows_written(run):
     assert len(rows) == len(registry()) + 1  # every rule + the agreement check
     assert list(rows[0]) == [
         "run_id", "checked_at", "extract_date", "source_file", "check_name", "dimension", "severity", "passed",
-        "rows_checked", "rows_failed", "failure_sample",
+        "rows_checked", "rows_failed", "failure_sample", "status",
     ]  # fmt: skip
     by_name = {(r["check_name"]): r for r in rows}
     orphan = by_name["visits.child_id.orphan"]

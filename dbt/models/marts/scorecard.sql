@@ -51,6 +51,19 @@ valued as (
     -- left: a measure missing from the catalogue still shows (value NULL) and fails the relationships test
     left join catalogue on family_measures.measure = catalogue.measure
 
+),
+
+available as (
+
+    -- a measure the extract's source cannot support (e.g. caseloads from a CIN census) is left out,
+    -- never shown as 0: marts.measure_availability says why
+    select valued.*
+    from valued
+    where valued.measure not in (
+        select measure_availability.measure from {{ ref('measure_availability') }} as measure_availability
+        where not measure_availability.available
+    )
+
 )
 
-select * from valued
+select * from available

@@ -46,6 +46,19 @@ child_rows as (
             visits.as_at_date = current_allocations.as_at_date
             and visits.child_id = current_allocations.child_id
 
+),
+
+available as (
+
+    -- no visit rows from a source without visits (a CIN census, an SSDA903): every child would look
+    -- overdue; marts.measure_availability says why the visit measures are missing
+    select child_rows.*
+    from child_rows
+    where lower(child_rows.visit_type) || '_visits_in_time_pct' not in (
+        select measure_availability.measure from {{ ref('measure_availability') }} as measure_availability
+        where not measure_availability.available
+    )
+
 )
 
-select * from child_rows
+select * from available

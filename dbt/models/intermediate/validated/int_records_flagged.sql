@@ -7,727 +7,872 @@ with flagged as (
     -- teams.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.team_id), '') as record_key, 'teams.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.team_id <> trim(r.team_id) or r.team_name <> trim(r.team_name) or r.service_area <> trim(r.service_area)
+    where (r.team_id <> trim(r.team_id) or r.team_name <> trim(r.team_name) or r.service_area <> trim(r.service_area))
+        and {{ csc_rule_applies('teams.trailing_spaces') }}
     union all
     -- teams.service_area.lower_case: service_area delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.team_id as record_key, 'teams.service_area.lower_case' as rule_id, 'service_area delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__teams') }} as s
-    where s.service_area_text <> upper(s.service_area_text)
+    where (s.service_area_text <> upper(s.service_area_text))
+        and {{ csc_rule_applies('teams.service_area.lower_case') }}
     union all
     -- workers.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.worker_id), '') as record_key, 'workers.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.worker_id <> trim(r.worker_id) or r.worker_name <> trim(r.worker_name) or r.role <> trim(r.role) or r.team_id <> trim(r.team_id) or r.fte <> trim(r.fte) or r.employment_type <> trim(r.employment_type) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date)
+    where (r.worker_id <> trim(r.worker_id) or r.worker_name <> trim(r.worker_name) or r.role <> trim(r.role) or r.team_id <> trim(r.team_id) or r.fte <> trim(r.fte) or r.employment_type <> trim(r.employment_type) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date))
+        and {{ csc_rule_applies('workers.trailing_spaces') }}
     union all
     -- workers.role.lower_case: role delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.role.lower_case' as rule_id, 'role delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__workers') }} as s
-    where s.role_text <> upper(s.role_text)
+    where (s.role_text <> upper(s.role_text))
+        and {{ csc_rule_applies('workers.role.lower_case') }}
     union all
     -- workers.employment_type.lower_case: employment_type delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.employment_type.lower_case' as rule_id, 'employment_type delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__workers') }} as s
-    where s.employment_type_text <> upper(s.employment_type_text)
+    where (s.employment_type_text <> upper(s.employment_type_text))
+        and {{ csc_rule_applies('workers.employment_type.lower_case') }}
     union all
     -- workers.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__workers') }} as s
-    where s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('workers.start_date.uk_date') }}
     union all
     -- workers.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__workers') }} as s
-    where s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('workers.end_date.uk_date') }}
     union all
     -- children.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'children.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.child_id <> trim(r.child_id) or r.forename <> trim(r.forename) or r.surname <> trim(r.surname) or r.sex <> trim(r.sex) or r.date_of_birth <> trim(r.date_of_birth) or r.expected_date_of_birth <> trim(r.expected_date_of_birth) or r.ethnicity <> trim(r.ethnicity) or r.disabled <> trim(r.disabled) or r.postcode <> trim(r.postcode) or r.date_of_death <> trim(r.date_of_death)
+    where (r.child_id <> trim(r.child_id) or r.forename <> trim(r.forename) or r.surname <> trim(r.surname) or r.sex <> trim(r.sex) or r.date_of_birth <> trim(r.date_of_birth) or r.expected_date_of_birth <> trim(r.expected_date_of_birth) or r.ethnicity <> trim(r.ethnicity) or r.disabled <> trim(r.disabled) or r.postcode <> trim(r.postcode) or r.date_of_death <> trim(r.date_of_death))
+        and {{ csc_rule_applies('children.trailing_spaces') }}
     union all
     -- children.sex.lower_case: sex delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.sex.lower_case' as rule_id, 'sex delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.sex_text <> upper(s.sex_text)
+    where (s.sex_text <> upper(s.sex_text))
+        and {{ csc_rule_applies('children.sex.lower_case') }}
     union all
     -- children.date_of_birth.uk_date: date_of_birth delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_birth.uk_date' as rule_id, 'date_of_birth delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.date_of_birth is not null and regexp_full_match(s.date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.date_of_birth is not null and regexp_full_match(s.date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('children.date_of_birth.uk_date') }}
     union all
     -- children.expected_date_of_birth.uk_date: expected_date_of_birth delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.expected_date_of_birth.uk_date' as rule_id, 'expected_date_of_birth delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.expected_date_of_birth is not null and regexp_full_match(s.expected_date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.expected_date_of_birth is not null and regexp_full_match(s.expected_date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('children.expected_date_of_birth.uk_date') }}
     union all
     -- children.ethnicity.lower_case: ethnicity delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.ethnicity.lower_case' as rule_id, 'ethnicity delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.ethnicity_text <> upper(s.ethnicity_text)
+    where (s.ethnicity_text <> upper(s.ethnicity_text))
+        and {{ csc_rule_applies('children.ethnicity.lower_case') }}
     union all
     -- children.disabled.lower_case: disabled delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.disabled.lower_case' as rule_id, 'disabled delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.disabled_text <> upper(s.disabled_text)
+    where (s.disabled_text <> upper(s.disabled_text))
+        and {{ csc_rule_applies('children.disabled.lower_case') }}
     union all
     -- children.date_of_death.uk_date: date_of_death delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_death.uk_date' as rule_id, 'date_of_death delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.date_of_death is not null and regexp_full_match(s.date_of_death_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.date_of_death is not null and regexp_full_match(s.date_of_death_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('children.date_of_death.uk_date') }}
     union all
     -- children.dob_out_of_range: date of birth more than 26 years before the extract date
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.dob_out_of_range' as rule_id, 'date of birth more than 26 years before the extract date' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.date_of_birth < cast('{{ var("extract_date") }}' as date) - interval 26 year
+    where (s.date_of_birth < cast('{{ var("extract_date") }}' as date) - interval 26 year)
+        and {{ csc_rule_applies('children.dob_out_of_range') }}
     union all
     -- children.birth_dates_inconsistent: exactly one of date_of_birth and expected_date_of_birth must be set
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.birth_dates_inconsistent' as rule_id, 'exactly one of date_of_birth and expected_date_of_birth must be set' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (s.date_of_birth_text is null) = (s.expected_date_of_birth_text is null)
+    where ((s.date_of_birth_text is null) = (s.expected_date_of_birth_text is null))
+        and {{ csc_rule_applies('children.birth_dates_inconsistent') }}
     union all
     -- children.unborn_sex_not_u: unborn child (expected date of birth only) with sex other than U
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.unborn_sex_not_u' as rule_id, 'unborn child (expected date of birth only) with sex other than U' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.date_of_birth_text is null and s.expected_date_of_birth is not null and s.sex <> 'U'
+    where (s.date_of_birth_text is null and s.expected_date_of_birth is not null and s.sex <> 'U')
+        and {{ csc_rule_applies('children.unborn_sex_not_u') }}
     union all
     -- children.expected_birth_out_of_range: expected date of birth not between 30 days before and 9 months after the extract date
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.expected_birth_out_of_range' as rule_id, 'expected date of birth not between 30 days before and 9 months after the extract date' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.expected_date_of_birth <= cast('{{ var("extract_date") }}' as date) - interval 30 day or s.expected_date_of_birth >= cast('{{ var("extract_date") }}' as date) + interval 9 month
+    where (s.expected_date_of_birth <= cast('{{ var("extract_date") }}' as date) - interval 30 day or s.expected_date_of_birth >= cast('{{ var("extract_date") }}' as date) + interval 9 month)
+        and {{ csc_rule_applies('children.expected_birth_out_of_range') }}
     union all
     -- children.over_25_open_case: child over 25 at the extract date with a referral open then or closed after their 25th birthday
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.over_25_open_case' as rule_id, 'child over 25 at the extract date with a referral open then or closed after their 25th birthday' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where s.date_of_birth < cast('{{ var("extract_date") }}' as date) - interval 25 year and exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id and (r.closure_date_text is null or r.closure_date > s.date_of_birth + interval 25 year))
+    where (s.date_of_birth < cast('{{ var("extract_date") }}' as date) - interval 25 year and exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id and (r.closure_date_text is null or r.closure_date > s.date_of_birth + interval 25 year)))
+        and {{ csc_rule_applies('children.over_25_open_case') }}
     union all
     -- contacts.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.contact_id), '') as record_key, 'contacts.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.contact_id <> trim(r.contact_id) or r.child_id <> trim(r.child_id) or r.contact_date <> trim(r.contact_date) or r.contact_source <> trim(r.contact_source) or r.decision_date <> trim(r.decision_date) or r.outcome <> trim(r.outcome)
+    where (r.contact_id <> trim(r.contact_id) or r.child_id <> trim(r.child_id) or r.contact_date <> trim(r.contact_date) or r.contact_source <> trim(r.contact_source) or r.decision_date <> trim(r.decision_date) or r.outcome <> trim(r.outcome))
+        and {{ csc_rule_applies('contacts.trailing_spaces') }}
     union all
     -- contacts.contact_date.uk_date: contact_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_date.uk_date' as rule_id, 'contact_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
-    where s.contact_date is not null and regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.contact_date is not null and regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('contacts.contact_date.uk_date') }}
     union all
     -- contacts.contact_source.lower_case: contact_source delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_source.lower_case' as rule_id, 'contact_source delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
-    where s.contact_source_text <> upper(s.contact_source_text)
+    where (s.contact_source_text <> upper(s.contact_source_text))
+        and {{ csc_rule_applies('contacts.contact_source.lower_case') }}
     union all
     -- contacts.decision_date.uk_date: decision_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_date.uk_date' as rule_id, 'decision_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
-    where s.decision_date is not null and regexp_full_match(s.decision_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.decision_date is not null and regexp_full_match(s.decision_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('contacts.decision_date.uk_date') }}
     union all
     -- contacts.outcome.lower_case: outcome delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.outcome.lower_case' as rule_id, 'outcome delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
-    where s.outcome_text <> upper(s.outcome_text)
+    where (s.outcome_text <> upper(s.outcome_text))
+        and {{ csc_rule_applies('contacts.outcome.lower_case') }}
     union all
     -- contacts.decision_without_outcome: decision_date and outcome must be set together
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_without_outcome' as rule_id, 'decision_date and outcome must be set together' as reason
     from {{ ref('stg_case_management__contacts') }} as s
-    where (s.decision_date_text is null) <> (s.outcome_text is null)
+    where ((s.decision_date_text is null) <> (s.outcome_text is null))
+        and {{ csc_rule_applies('contacts.decision_without_outcome') }}
     union all
     -- referrals.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.referral_id), '') as record_key, 'referrals.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.referral_id <> trim(r.referral_id) or r.child_id <> trim(r.child_id) or r.contact_id <> trim(r.contact_id) or r.referral_date <> trim(r.referral_date) or r.referral_source <> trim(r.referral_source) or r.primary_need_code <> trim(r.primary_need_code) or r.nfa <> trim(r.nfa) or r.closure_date <> trim(r.closure_date) or r.closure_reason <> trim(r.closure_reason) or r.team_id <> trim(r.team_id) or r.worker_id <> trim(r.worker_id)
+    where (r.referral_id <> trim(r.referral_id) or r.child_id <> trim(r.child_id) or r.contact_id <> trim(r.contact_id) or r.referral_date <> trim(r.referral_date) or r.referral_source <> trim(r.referral_source) or r.primary_need_code <> trim(r.primary_need_code) or r.nfa <> trim(r.nfa) or r.closure_date <> trim(r.closure_date) or r.closure_reason <> trim(r.closure_reason) or r.team_id <> trim(r.team_id) or r.worker_id <> trim(r.worker_id))
+        and {{ csc_rule_applies('referrals.trailing_spaces') }}
     union all
     -- referrals.referral_date.uk_date: referral_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_date.uk_date' as rule_id, 'referral_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.referral_date is not null and regexp_full_match(s.referral_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.referral_date is not null and regexp_full_match(s.referral_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('referrals.referral_date.uk_date') }}
     union all
     -- referrals.referral_source.lower_case: referral_source delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_source.lower_case' as rule_id, 'referral_source delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.referral_source_text <> upper(s.referral_source_text)
+    where (s.referral_source_text <> upper(s.referral_source_text))
+        and {{ csc_rule_applies('referrals.referral_source.lower_case') }}
     union all
     -- referrals.primary_need_code.lower_case: primary_need_code delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.primary_need_code.lower_case' as rule_id, 'primary_need_code delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.primary_need_code_text <> upper(s.primary_need_code_text)
+    where (s.primary_need_code_text <> upper(s.primary_need_code_text))
+        and {{ csc_rule_applies('referrals.primary_need_code.lower_case') }}
     union all
     -- referrals.nfa.lower_case: nfa delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.nfa.lower_case' as rule_id, 'nfa delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.nfa_text <> upper(s.nfa_text)
+    where (s.nfa_text <> upper(s.nfa_text))
+        and {{ csc_rule_applies('referrals.nfa.lower_case') }}
     union all
     -- referrals.closure_date.uk_date: closure_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date.uk_date' as rule_id, 'closure_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.closure_date is not null and regexp_full_match(s.closure_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.closure_date is not null and regexp_full_match(s.closure_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('referrals.closure_date.uk_date') }}
     union all
     -- referrals.closure_reason.lower_case: closure_reason delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_reason.lower_case' as rule_id, 'closure_reason delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.closure_reason_text <> upper(s.closure_reason_text)
+    where (s.closure_reason_text <> upper(s.closure_reason_text))
+        and {{ csc_rule_applies('referrals.closure_reason.lower_case') }}
     union all
     -- referrals.closed_with_open_assessment: referral closed while one of its assessments is not authorised
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closed_with_open_assessment' as rule_id, 'referral closed while one of its assessments is not authorised' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.closure_date is not null and exists (select 1 from {{ ref('stg_case_management__assessments') }} a where a.referral_id = s.referral_id and a.authorised_date is null and a.authorised_date_text is null)
+    where (s.closure_date is not null and exists (select 1 from {{ ref('stg_case_management__assessments') }} a where a.referral_id = s.referral_id and a.authorised_date is null and a.authorised_date_text is null))
+        and {{ csc_rule_applies('referrals.closed_with_open_assessment') }}
     union all
     -- referrals.activity_after_closure: referral closed before an assessment started or was authorised, or a CIN plan started or ended, or a CP plan ended, on the same referral
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.activity_after_closure' as rule_id, 'referral closed before an assessment started or was authorised, or a CIN plan started or ended, or a CP plan ended, on the same referral' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.closure_date is not null and (exists (select 1 from {{ ref('stg_case_management__assessments') }} a where a.referral_id = s.referral_id and (a.start_date > s.closure_date or a.authorised_date > s.closure_date)) or exists (select 1 from {{ ref('stg_case_management__plans') }} pl where pl.referral_id = s.referral_id and (pl.end_date > s.closure_date or (pl.plan_type = 'CIN' and pl.start_date > s.closure_date))))
+    where (s.closure_date is not null and (exists (select 1 from {{ ref('stg_case_management__assessments') }} a where a.referral_id = s.referral_id and (a.start_date > s.closure_date or a.authorised_date > s.closure_date)) or exists (select 1 from {{ ref('stg_case_management__plans') }} pl where pl.referral_id = s.referral_id and (pl.end_date > s.closure_date or (pl.plan_type = 'CIN' and pl.start_date > s.closure_date)))))
+        and {{ csc_rule_applies('referrals.activity_after_closure') }}
     union all
     -- referrals.more_than_one_open_episode: child has more than one open referral (no closure date) that is not NFA: flags the open ones
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.more_than_one_open_episode' as rule_id, 'child has more than one open referral (no closure date) that is not NFA: flags the open ones' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.closure_date_text is null and (select count(*) from {{ ref('stg_case_management__referrals') }} o where o.child_id = s.child_id and o.closure_date_text is null and o.nfa = false) > 1
+    where (s.closure_date_text is null and (select count(*) from {{ ref('stg_case_management__referrals') }} o where o.child_id = s.child_id and o.closure_date_text is null and o.nfa = false) > 1)
+        and {{ csc_rule_applies('referrals.more_than_one_open_episode') }}
     union all
     -- referrals.overlapping_episodes: referral starts on or after another referral of the child and before that one closed (or, open and not NFA, before the extract date)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.overlapping_episodes' as rule_id, 'referral starts on or after another referral of the child and before that one closed (or, open and not NFA, before the extract date)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__referrals') }} o where o.child_id = s.child_id and o.referral_id <> s.referral_id and s.referral_date >= o.referral_date and ((o.closure_date is not null and s.referral_date < o.closure_date) or (o.closure_date_text is null and o.nfa = false and s.referral_date < cast('{{ var("extract_date") }}' as date))))
+    where (exists (select 1 from {{ ref('stg_case_management__referrals') }} o where o.child_id = s.child_id and o.referral_id <> s.referral_id and s.referral_date >= o.referral_date and ((o.closure_date is not null and s.referral_date < o.closure_date) or (o.closure_date_text is null and o.nfa = false and s.referral_date < cast('{{ var("extract_date") }}' as date)))))
+        and {{ csc_rule_applies('referrals.overlapping_episodes') }}
     union all
     -- referrals.open_episode_not_latest: open referral that is not NFA is not the child's latest referral
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.open_episode_not_latest' as rule_id, 'open referral that is not NFA is not the child''s latest referral' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.closure_date_text is null and s.nfa = false and exists (select 1 from {{ ref('stg_case_management__referrals') }} o where o.child_id = s.child_id and o.referral_date > s.referral_date)
+    where (s.closure_date_text is null and s.nfa = false and exists (select 1 from {{ ref('stg_case_management__referrals') }} o where o.child_id = s.child_id and o.referral_date > s.referral_date))
+        and {{ csc_rule_applies('referrals.open_episode_not_latest') }}
     union all
     -- referrals.primary_need_missing_after_assessment: referral not NFA has an authorised assessment but no primary need code
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.primary_need_missing_after_assessment' as rule_id, 'referral not NFA has an authorised assessment but no primary need code' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.nfa = false and s.primary_need_code_text is null and exists (select 1 from {{ ref('stg_case_management__assessments') }} a where a.referral_id = s.referral_id and a.authorised_date is not null)
+    where (s.nfa = false and s.primary_need_code_text is null and exists (select 1 from {{ ref('stg_case_management__assessments') }} a where a.referral_id = s.referral_id and a.authorised_date is not null))
+        and {{ csc_rule_applies('referrals.primary_need_missing_after_assessment') }}
     union all
     -- referrals.closed_after_assessment_without_assessment: closure reason RC8/RC9 (closed after assessment) but the referral has no assessment
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closed_after_assessment_without_assessment' as rule_id, 'closure reason RC8/RC9 (closed after assessment) but the referral has no assessment' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.closure_reason in ('RC8', 'RC9') and not exists (select 1 from {{ ref('stg_case_management__assessments') }} a where a.referral_id = s.referral_id)
+    where (s.closure_reason in ('RC8', 'RC9') and not exists (select 1 from {{ ref('stg_case_management__assessments') }} a where a.referral_id = s.referral_id))
+        and {{ csc_rule_applies('referrals.closed_after_assessment_without_assessment') }}
     union all
     -- referrals.closed_died_without_death_date: closure reason RC2 (died) but the child has no date of death
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closed_died_without_death_date' as rule_id, 'closure reason RC2 (died) but the child has no date of death' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where s.closure_reason = 'RC2' and exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and c.date_of_death_text is null)
+    where (s.closure_reason = 'RC2' and exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and c.date_of_death_text is null))
+        and {{ csc_rule_applies('referrals.closed_died_without_death_date') }}
     union all
     -- referrals.after_death: referral dated after the child's date of death
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.after_death' as rule_id, 'referral dated after the child''s date of death' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.referral_date > c.date_of_death)
+    where (exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.referral_date > c.date_of_death))
+        and {{ csc_rule_applies('referrals.after_death') }}
     union all
     -- referrals.more_than_40_weeks_before_birth: referral more than 280 days before the child's date of birth or expected date of birth
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.more_than_40_weeks_before_birth' as rule_id, 'referral more than 280 days before the child''s date of birth or expected date of birth' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and (s.referral_date < c.date_of_birth - interval 280 day or s.referral_date < c.expected_date_of_birth - interval 280 day))
+    where (exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and (s.referral_date < c.date_of_birth - interval 280 day or s.referral_date < c.expected_date_of_birth - interval 280 day)))
+        and {{ csc_rule_applies('referrals.more_than_40_weeks_before_birth') }}
     union all
     -- assessments.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.assessment_id), '') as record_key, 'assessments.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.assessment_id <> trim(r.assessment_id) or r.referral_id <> trim(r.referral_id) or r.child_id <> trim(r.child_id) or r.start_date <> trim(r.start_date) or r.authorised_date <> trim(r.authorised_date) or r.child_seen <> trim(r.child_seen) or r.outcome <> trim(r.outcome) or r.factors <> trim(r.factors) or r.team_id <> trim(r.team_id) or r.worker_id <> trim(r.worker_id)
+    where (r.assessment_id <> trim(r.assessment_id) or r.referral_id <> trim(r.referral_id) or r.child_id <> trim(r.child_id) or r.start_date <> trim(r.start_date) or r.authorised_date <> trim(r.authorised_date) or r.child_seen <> trim(r.child_seen) or r.outcome <> trim(r.outcome) or r.factors <> trim(r.factors) or r.team_id <> trim(r.team_id) or r.worker_id <> trim(r.worker_id))
+        and {{ csc_rule_applies('assessments.trailing_spaces') }}
     union all
     -- assessments.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('assessments.start_date.uk_date') }}
     union all
     -- assessments.authorised_date.uk_date: authorised_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_date.uk_date' as rule_id, 'authorised_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where s.authorised_date is not null and regexp_full_match(s.authorised_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.authorised_date is not null and regexp_full_match(s.authorised_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('assessments.authorised_date.uk_date') }}
     union all
     -- assessments.child_seen.lower_case: child_seen delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_seen.lower_case' as rule_id, 'child_seen delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where s.child_seen_text <> upper(s.child_seen_text)
+    where (s.child_seen_text <> upper(s.child_seen_text))
+        and {{ csc_rule_applies('assessments.child_seen.lower_case') }}
     union all
     -- assessments.outcome.lower_case: outcome delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.outcome.lower_case' as rule_id, 'outcome delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where s.outcome_text <> upper(s.outcome_text)
+    where (s.outcome_text <> upper(s.outcome_text))
+        and {{ csc_rule_applies('assessments.outcome.lower_case') }}
     union all
     -- assessments.started_before_referral: assessment started before its referral date
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.started_before_referral' as rule_id, 'assessment started before its referral date' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.start_date < p.referral_date)
+    where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.start_date < p.referral_date))
+        and {{ csc_rule_applies('assessments.started_before_referral') }}
     union all
     -- assessments.child_differs_from_referral: child_id differs from its referral's child
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_differs_from_referral' as rule_id, 'child_id differs from its referral''s child' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.child_id <> s.child_id)
+    where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.child_id <> s.child_id))
+        and {{ csc_rule_applies('assessments.child_differs_from_referral') }}
     union all
     -- assessments.open_over_45_working_days: assessment not authorised and started more than 45 working days before the extract date
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.open_over_45_working_days' as rule_id, 'assessment not authorised and started more than 45 working days before the extract date' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where s.authorised_date is null and s.start_date < (select max(w.calendar_date) from {{ source('reference', 'working_days') }} w where w.is_working_day and w.working_day_number <= (select e.working_day_number - 45 + case when e.is_working_day then 0 else 1 end from {{ source('reference', 'working_days') }} e where e.calendar_date = cast('{{ var("extract_date") }}' as date)))
+    where (s.authorised_date is null and s.start_date < (select max(w.calendar_date) from {{ source('reference', 'working_days') }} w where w.is_working_day and w.working_day_number <= (select e.working_day_number - 45 + case when e.is_working_day then 0 else 1 end from {{ source('reference', 'working_days') }} e where e.calendar_date = cast('{{ var("extract_date") }}' as date))))
+        and {{ csc_rule_applies('assessments.open_over_45_working_days') }}
     union all
     -- assessments.more_than_one_open: another assessment of the same referral is also not authorised
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.more_than_one_open' as rule_id, 'another assessment of the same referral is also not authorised' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where s.authorised_date_text is null and exists (select 1 from {{ ref('stg_case_management__assessments') }} o where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id and o.authorised_date_text is null)
+    where (s.authorised_date_text is null and exists (select 1 from {{ ref('stg_case_management__assessments') }} o where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id and o.authorised_date_text is null))
+        and {{ csc_rule_applies('assessments.more_than_one_open') }}
     union all
     -- assessments.starts_during_another: assessment starts on or after another assessment of the same referral started and before it was authorised (or while it is still open); exact duplicates (same start and authorisation) excepted
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.starts_during_another' as rule_id, 'assessment starts on or after another assessment of the same referral started and before it was authorised (or while it is still open); exact duplicates (same start and authorisation) excepted' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__assessments') }} o where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id and s.start_date >= o.start_date and not (o.start_date = s.start_date and o.authorised_date is not distinct from s.authorised_date) and ((o.authorised_date is not null and s.start_date <= o.authorised_date) or (o.authorised_date is null and s.start_date <= cast('{{ var("extract_date") }}' as date))))
+    where (exists (select 1 from {{ ref('stg_case_management__assessments') }} o where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id and s.start_date >= o.start_date and not (o.start_date = s.start_date and o.authorised_date is not distinct from s.authorised_date) and ((o.authorised_date is not null and s.start_date <= o.authorised_date) or (o.authorised_date is null and s.start_date <= cast('{{ var("extract_date") }}' as date)))))
+        and {{ csc_rule_applies('assessments.starts_during_another') }}
     union all
     -- assessments.on_nfa_referral: assessment on a referral marked no further action (S47/ICPC part absent)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.on_nfa_referral' as rule_id, 'assessment on a referral marked no further action (S47/ICPC part absent)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.nfa)
+    where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.nfa))
+        and {{ csc_rule_applies('assessments.on_nfa_referral') }}
     union all
     -- assessments.factors_on_open_assessment: assessment factors recorded on an assessment not authorised
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.factors_on_open_assessment' as rule_id, 'assessment factors recorded on an assessment not authorised' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where s.authorised_date_text is null and s.factors is not null
+    where (s.authorised_date_text is null and s.factors is not null)
+        and {{ csc_rule_applies('assessments.factors_on_open_assessment') }}
     union all
     -- assessments.factor_21_with_others: factor 21 (no factors identified) combined with other factors
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.factor_21_with_others' as rule_id, 'factor 21 (no factors identified) combined with other factors' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where list_contains(string_split(s.factors, '|'), '21') and len(string_split(s.factors, '|')) > 1
+    where (list_contains(string_split(s.factors, '|'), '21') and len(string_split(s.factors, '|')) > 1)
+        and {{ csc_rule_applies('assessments.factor_21_with_others') }}
     union all
     -- assessments.factor_repeated: the same assessment factor code appears twice
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.factor_repeated' as rule_id, 'the same assessment factor code appears twice' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where len(string_split(s.factors, '|')) > len(list_distinct(string_split(s.factors, '|')))
+    where (len(string_split(s.factors, '|')) > len(list_distinct(string_split(s.factors, '|'))))
+        and {{ csc_rule_applies('assessments.factor_repeated') }}
     union all
     -- assessments.factor_18a: assessment factor 18A is no longer used (use 18B or 18C)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.factor_18a' as rule_id, 'assessment factor 18A is no longer used (use 18B or 18C)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where list_contains(string_split(s.factors, '|'), '18A')
+    where (list_contains(string_split(s.factors, '|'), '18A'))
+        and {{ csc_rule_applies('assessments.factor_18a') }}
     union all
     -- assessments.factor_19a: assessment factor 19A is no longer used (use 19B or 19C)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.factor_19a' as rule_id, 'assessment factor 19A is no longer used (use 19B or 19C)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where list_contains(string_split(s.factors, '|'), '19A')
+    where (list_contains(string_split(s.factors, '|'), '19A'))
+        and {{ csc_rule_applies('assessments.factor_19a') }}
     union all
     -- plans.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.plan_id), '') as record_key, 'plans.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.plan_id <> trim(r.plan_id) or r.child_id <> trim(r.child_id) or r.referral_id <> trim(r.referral_id) or r.plan_type <> trim(r.plan_type) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.category_of_abuse <> trim(r.category_of_abuse)
+    where (r.plan_id <> trim(r.plan_id) or r.child_id <> trim(r.child_id) or r.referral_id <> trim(r.referral_id) or r.plan_type <> trim(r.plan_type) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.category_of_abuse <> trim(r.category_of_abuse))
+        and {{ csc_rule_applies('plans.trailing_spaces') }}
     union all
     -- plans.plan_type.lower_case: plan_type delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.plan_type.lower_case' as rule_id, 'plan_type delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.plan_type_text <> upper(s.plan_type_text)
+    where (s.plan_type_text <> upper(s.plan_type_text))
+        and {{ csc_rule_applies('plans.plan_type.lower_case') }}
     union all
     -- plans.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('plans.start_date.uk_date') }}
     union all
     -- plans.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('plans.end_date.uk_date') }}
     union all
     -- plans.category_of_abuse.lower_case: category_of_abuse delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.category_of_abuse.lower_case' as rule_id, 'category_of_abuse delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.category_of_abuse_text <> upper(s.category_of_abuse_text)
+    where (s.category_of_abuse_text <> upper(s.category_of_abuse_text))
+        and {{ csc_rule_applies('plans.category_of_abuse.lower_case') }}
     union all
     -- plans.overlapping_cp_plans: child has another CP plan open over the same days
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.overlapping_cp_plans' as rule_id, 'child has another CP plan open over the same days' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.plan_type = 'CP' and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CP' and o.plan_id <> s.plan_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31'))
+    where (s.plan_type = 'CP' and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CP' and o.plan_id <> s.plan_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31')))
+        and {{ csc_rule_applies('plans.overlapping_cp_plans') }}
     union all
     -- plans.overlapping_cin_plans: child has another CIN plan open over the same days
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.overlapping_cin_plans' as rule_id, 'child has another CIN plan open over the same days' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CIN' and o.plan_id <> s.plan_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31'))
+    where (s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CIN' and o.plan_id <> s.plan_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31')))
+        and {{ csc_rule_applies('plans.overlapping_cin_plans') }}
     union all
     -- plans.cin_alongside_cp: CIN plan open while the child is on a CP plan
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cin_alongside_cp' as rule_id, 'CIN plan open while the child is on a CP plan' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CP' and o.plan_id <> s.plan_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31'))
+    where (s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CP' and o.plan_id <> s.plan_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31')))
+        and {{ csc_rule_applies('plans.cin_alongside_cp') }}
     union all
     -- plans.category_of_abuse_mismatch: category_of_abuse missing on a CP plan or set on a CIN plan
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.category_of_abuse_mismatch' as rule_id, 'category_of_abuse missing on a CP plan or set on a CIN plan' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where (s.plan_type = 'CP' and s.category_of_abuse_text is null) or (s.plan_type = 'CIN' and s.category_of_abuse_text is not null)
+    where ((s.plan_type = 'CP' and s.category_of_abuse_text is null) or (s.plan_type = 'CIN' and s.category_of_abuse_text is not null))
+        and {{ csc_rule_applies('plans.category_of_abuse_mismatch') }}
     union all
     -- plans.cp_started_before_referral: CP plan starts before its referral date
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cp_started_before_referral' as rule_id, 'CP plan starts before its referral date' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.plan_type = 'CP' and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.start_date < p.referral_date)
+    where (s.plan_type = 'CP' and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.start_date < p.referral_date))
+        and {{ csc_rule_applies('plans.cp_started_before_referral') }}
     union all
     -- plans.cin_started_before_referral: CIN plan starts before its referral date
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cin_started_before_referral' as rule_id, 'CIN plan starts before its referral date' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.start_date < p.referral_date)
+    where (s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.start_date < p.referral_date))
+        and {{ csc_rule_applies('plans.cin_started_before_referral') }}
     union all
     -- plans.cin_on_nfa_referral: CIN plan on a referral marked no further action
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cin_on_nfa_referral' as rule_id, 'CIN plan on a referral marked no further action' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.nfa)
+    where (s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.nfa))
+        and {{ csc_rule_applies('plans.cin_on_nfa_referral') }}
     union all
     -- plans.cp_on_nfa_referral: CP plan on a referral marked no further action
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cp_on_nfa_referral' as rule_id, 'CP plan on a referral marked no further action' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.plan_type = 'CP' and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.nfa)
+    where (s.plan_type = 'CP' and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.nfa))
+        and {{ csc_rule_applies('plans.cp_on_nfa_referral') }}
     union all
     -- plans.on_referral_closed_after_assessment: CIN or CP plan on a referral closed as RC8/RC9 (closed after assessment; S47/ICPC part absent)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.on_referral_closed_after_assessment' as rule_id, 'CIN or CP plan on a referral closed as RC8/RC9 (closed after assessment; S47/ICPC part absent)' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.closure_reason in ('RC8', 'RC9'))
+    where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.closure_reason in ('RC8', 'RC9')))
+        and {{ csc_rule_applies('plans.on_referral_closed_after_assessment') }}
     union all
     -- plans.cp_same_day: CP plan starts and ends on the same day
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cp_same_day' as rule_id, 'CP plan starts and ends on the same day' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.plan_type = 'CP' and s.end_date = s.start_date
+    where (s.plan_type = 'CP' and s.end_date = s.start_date)
+        and {{ csc_rule_applies('plans.cp_same_day') }}
     union all
     -- plans.cin_same_day: CIN plan starts and ends on the same day
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cin_same_day' as rule_id, 'CIN plan starts and ends on the same day' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where s.plan_type = 'CIN' and s.end_date = s.start_date
+    where (s.plan_type = 'CIN' and s.end_date = s.start_date)
+        and {{ csc_rule_applies('plans.cin_same_day') }}
     union all
     -- plans.starts_after_death: plan starts after the child's date of death
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.starts_after_death' as rule_id, 'plan starts after the child''s date of death' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.start_date > c.date_of_death)
+    where (exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.start_date > c.date_of_death))
+        and {{ csc_rule_applies('plans.starts_after_death') }}
     union all
     -- plans.ends_after_death: plan ends after the child's date of death
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.ends_after_death' as rule_id, 'plan ends after the child''s date of death' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.end_date > c.date_of_death)
+    where (exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.end_date > c.date_of_death))
+        and {{ csc_rule_applies('plans.ends_after_death') }}
     union all
     -- cla_episodes.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.episode_id), '') as record_key, 'cla_episodes.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.episode_id <> trim(r.episode_id) or r.child_id <> trim(r.child_id) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.reason_new_episode <> trim(r.reason_new_episode) or r.legal_status <> trim(r.legal_status) or r.placement_type <> trim(r.placement_type) or r.reason_ceased <> trim(r.reason_ceased) or r.placement_intended_until_18 <> trim(r.placement_intended_until_18)
+    where (r.episode_id <> trim(r.episode_id) or r.child_id <> trim(r.child_id) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.reason_new_episode <> trim(r.reason_new_episode) or r.legal_status <> trim(r.legal_status) or r.placement_type <> trim(r.placement_type) or r.reason_ceased <> trim(r.reason_ceased) or r.placement_intended_until_18 <> trim(r.placement_intended_until_18))
+        and {{ csc_rule_applies('cla_episodes.trailing_spaces') }}
     union all
     -- cla_episodes.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('cla_episodes.start_date.uk_date') }}
     union all
     -- cla_episodes.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('cla_episodes.end_date.uk_date') }}
     union all
     -- cla_episodes.reason_new_episode.lower_case: reason_new_episode delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.reason_new_episode.lower_case' as rule_id, 'reason_new_episode delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_new_episode_text <> upper(s.reason_new_episode_text)
+    where (s.reason_new_episode_text <> upper(s.reason_new_episode_text))
+        and {{ csc_rule_applies('cla_episodes.reason_new_episode.lower_case') }}
     union all
     -- cla_episodes.legal_status.lower_case: legal_status delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.legal_status.lower_case' as rule_id, 'legal_status delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.legal_status_text <> upper(s.legal_status_text)
+    where (s.legal_status_text <> upper(s.legal_status_text))
+        and {{ csc_rule_applies('cla_episodes.legal_status.lower_case') }}
     union all
     -- cla_episodes.placement_type.lower_case: placement_type delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_type.lower_case' as rule_id, 'placement_type delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type_text <> upper(s.placement_type_text)
+    where (s.placement_type_text <> upper(s.placement_type_text))
+        and {{ csc_rule_applies('cla_episodes.placement_type.lower_case') }}
     union all
     -- cla_episodes.reason_ceased.lower_case: reason_ceased delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.reason_ceased.lower_case' as rule_id, 'reason_ceased delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_ceased_text <> upper(s.reason_ceased_text)
+    where (s.reason_ceased_text <> upper(s.reason_ceased_text))
+        and {{ csc_rule_applies('cla_episodes.reason_ceased.lower_case') }}
     union all
     -- cla_episodes.placement_intended_until_18.lower_case: placement_intended_until_18 delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_intended_until_18.lower_case' as rule_id, 'placement_intended_until_18 delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_intended_until_18_text <> upper(s.placement_intended_until_18_text)
+    where (s.placement_intended_until_18_text <> upper(s.placement_intended_until_18_text))
+        and {{ csc_rule_applies('cla_episodes.placement_intended_until_18.lower_case') }}
     union all
     -- cla_episodes.overlapping_episodes: child has another looked-after episode open over the same days
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.overlapping_episodes' as rule_id, 'child has another looked-after episode open over the same days' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} o where o.child_id = s.child_id and o.episode_id <> s.episode_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31'))
+    where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} o where o.child_id = s.child_id and o.episode_id <> s.episode_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31')))
+        and {{ csc_rule_applies('cla_episodes.overlapping_episodes') }}
     union all
     -- cla_episodes.continuation_not_contiguous: episode continues a period of care (reason P, L, T, U or B) but does not start the day the child's previous episode ended
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.continuation_not_contiguous' as rule_id, 'episode continues a period of care (reason P, L, T, U or B) but does not start the day the child''s previous episode ended' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.reason_new_episode in ('P', 'L', 'T', 'U', 'B') and q.episode_number > 1 and (q.previous_end is null or q.previous_end <> q.start_date))
+    where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.reason_new_episode in ('P', 'L', 'T', 'U', 'B') and q.episode_number > 1 and (q.previous_end is null or q.previous_end <> q.start_date)))
+        and {{ csc_rule_applies('cla_episodes.continuation_not_contiguous') }}
     union all
     -- cla_episodes.new_period_not_s: previous episode ceased the period of care (reason other than X1) but this episode's reason is not S
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.new_period_not_s' as rule_id, 'previous episode ceased the period of care (reason other than X1) but this episode''s reason is not S' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.reason_new_episode <> 'S' and q.previous_reason <> 'X1')
+    where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.reason_new_episode <> 'S' and q.previous_reason <> 'X1'))
+        and {{ csc_rule_applies('cla_episodes.new_period_not_s') }}
     union all
     -- cla_episodes.x1_without_continuation: reason ceased X1 (new episode) with no episode starting that day, or another reason with one
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.x1_without_continuation' as rule_id, 'reason ceased X1 (new episode) with no episode starting that day, or another reason with one' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.end_date is not null and ((q.reason_ceased = 'X1' and (q.next_start is null or q.next_start <> q.end_date)) or (q.reason_ceased <> 'X1' and q.next_start = q.end_date)))
+    where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.end_date is not null and ((q.reason_ceased = 'X1' and (q.next_start is null or q.next_start <> q.end_date)) or (q.reason_ceased <> 'X1' and q.next_start = q.end_date))))
+        and {{ csc_rule_applies('cla_episodes.x1_without_continuation') }}
     union all
     -- cla_episodes.legal_status_change_not_reflected: reason L (legal status change only) but the legal status is unchanged or the placement type changed (placement provider, postcode and URN are not in the extract)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.legal_status_change_not_reflected' as rule_id, 'reason L (legal status change only) but the legal status is unchanged or the placement type changed (placement provider, postcode and URN are not in the extract)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.reason_new_episode = 'L' and q.episode_number > 1 and (q.previous_legal_status = q.legal_status or q.previous_placement <> q.placement_type))
+    where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.reason_new_episode = 'L' and q.episode_number > 1 and (q.previous_legal_status = q.legal_status or q.previous_placement <> q.placement_type)))
+        and {{ csc_rule_applies('cla_episodes.legal_status_change_not_reflected') }}
     union all
     -- cla_episodes.placement_change_not_reflected: reason P or T (placement change) but the legal status changed (an unchanged placement cannot be shown: provider, postcode and URN are not in the extract)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_change_not_reflected' as rule_id, 'reason P or T (placement change) but the legal status changed (an unchanged placement cannot be shown: provider, postcode and URN are not in the extract)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.reason_new_episode in ('P', 'T') and q.episode_number > 1 and q.previous_legal_status <> q.legal_status)
+    where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.reason_new_episode in ('P', 'T') and q.episode_number > 1 and q.previous_legal_status <> q.legal_status))
+        and {{ csc_rule_applies('cla_episodes.placement_change_not_reflected') }}
     union all
     -- cla_episodes.both_changes_not_reflected: reason B or U (placement and legal status change) but the legal status is unchanged
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.both_changes_not_reflected' as rule_id, 'reason B or U (placement and legal status change) but the legal status is unchanged' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.reason_new_episode in ('B', 'U') and q.episode_number > 1 and q.previous_legal_status = q.legal_status)
+    where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.reason_new_episode in ('B', 'U') and q.episode_number > 1 and q.previous_legal_status = q.legal_status))
+        and {{ csc_rule_applies('cla_episodes.both_changes_not_reflected') }}
     union all
     -- cla_episodes.less_than_a_day: episode starts and ends on the same day (under 24 hours)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.less_than_a_day' as rule_id, 'episode starts and ends on the same day (under 24 hours)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.end_date = s.start_date
+    where (s.end_date = s.start_date)
+        and {{ csc_rule_applies('cla_episodes.less_than_a_day') }}
     union all
     -- cla_episodes.started_at_18_or_over: child started to be looked after (RNE S) at 18 or over
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.started_at_18_or_over' as rule_id, 'child started to be looked after (RNE S) at 18 or over' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_new_episode = 'S' and s.start_date >= (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year
+    where (s.reason_new_episode = 'S' and s.start_date >= (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year)
+        and {{ csc_rule_applies('cla_episodes.started_at_18_or_over') }}
     union all
     -- cla_episodes.before_14_october_1991: episode starts before 14 October 1991 (Children Act 1989)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.before_14_october_1991' as rule_id, 'episode starts before 14 October 1991 (Children Act 1989)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.start_date < date '1991-10-14'
+    where (s.start_date < date '1991-10-14')
+        and {{ csc_rule_applies('cla_episodes.before_14_october_1991') }}
     union all
     -- cla_episodes.first_episode_not_s: the child's first episode has a reason for new episode other than S
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.first_episode_not_s' as rule_id, 'the child''s first episode has a reason for new episode other than S' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.episode_number = 1 and q.reason_new_episode <> 'S')
+    where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.episode_number = 1 and q.reason_new_episode <> 'S'))
+        and {{ csc_rule_applies('cla_episodes.first_episode_not_s') }}
     union all
     -- cla_episodes.youth_justice_under_10: legal status J1, J2 or J3 for a child under 10
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.youth_justice_under_10' as rule_id, 'legal status J1, J2 or J3 for a child under 10' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.legal_status in ('J1', 'J2', 'J3') and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 10 year >= s.start_date
+    where (s.legal_status in ('J1', 'J2', 'J3') and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 10 year >= s.start_date)
+        and {{ csc_rule_applies('cla_episodes.youth_justice_under_10') }}
     union all
     -- cla_episodes.k3_under_16: placement K3 for a child under 16 at the episode's start
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.k3_under_16' as rule_id, 'placement K3 for a child under 16 at the episode''s start' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type = 'K3' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 16 year
+    where (s.placement_type = 'K3' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 16 year)
+        and {{ csc_rule_applies('cla_episodes.k3_under_16') }}
     union all
     -- cla_episodes.r5_under_10: placement R5 for a child under 10 at the episode's start
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.r5_under_10' as rule_id, 'placement R5 for a child under 10 at the episode''s start' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type = 'R5' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 10 year
+    where (s.placement_type = 'R5' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 10 year)
+        and {{ csc_rule_applies('cla_episodes.r5_under_10') }}
     union all
     -- cla_episodes.s1_under_4: placement S1 for a child under 4 at the episode's start
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.s1_under_4' as rule_id, 'placement S1 for a child under 4 at the episode''s start' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type = 'S1' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 4 year
+    where (s.placement_type = 'S1' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 4 year)
+        and {{ csc_rule_applies('cla_episodes.s1_under_4') }}
     union all
     -- cla_episodes.p3_under_14: placement P3 for a child under 14 at the episode's start
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.p3_under_14' as rule_id, 'placement P3 for a child under 14 at the episode''s start' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type = 'P3' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 14 year
+    where (s.placement_type = 'P3' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 14 year)
+        and {{ csc_rule_applies('cla_episodes.p3_under_14') }}
     union all
     -- cla_episodes.t1_over_42_days: temporary placement T1 lasting more than 42 days
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.t1_over_42_days' as rule_id, 'temporary placement T1 lasting more than 42 days' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type = 'T1' and s.end_date > s.start_date + interval 42 day
+    where (s.placement_type = 'T1' and s.end_date > s.start_date + interval 42 day)
+        and {{ csc_rule_applies('cla_episodes.t1_over_42_days') }}
     union all
     -- cla_episodes.t3_over_21_days: temporary placement T3 lasting more than 21 days
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.t3_over_21_days' as rule_id, 'temporary placement T3 lasting more than 21 days' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type = 'T3' and s.end_date > s.start_date + interval 21 day
+    where (s.placement_type = 'T3' and s.end_date > s.start_date + interval 21 day)
+        and {{ csc_rule_applies('cla_episodes.t3_over_21_days') }}
     union all
     -- cla_episodes.t4_over_7_days: temporary placement T4 lasting more than 7 days
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.t4_over_7_days' as rule_id, 'temporary placement T4 lasting more than 7 days' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type = 'T4' and s.end_date > s.start_date + interval 7 day
+    where (s.placement_type = 'T4' and s.end_date > s.start_date + interval 7 day)
+        and {{ csc_rule_applies('cla_episodes.t4_over_7_days') }}
     union all
     -- cla_episodes.temporary_placement_starts_period: temporary placement (T0-T4) on an episode whose reason is not P or B
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.temporary_placement_starts_period' as rule_id, 'temporary placement (T0-T4) on an episode whose reason is not P or B' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4') and s.reason_new_episode not in ('P', 'B')
+    where (s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4') and s.reason_new_episode not in ('P', 'B'))
+        and {{ csc_rule_applies('cla_episodes.temporary_placement_starts_period') }}
     union all
     -- cla_episodes.temporary_placement_ends_period: period of care ends with a temporary placement
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.temporary_placement_ends_period' as rule_id, 'period of care ends with a temporary placement' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4') and s.reason_ceased <> 'X1'
+    where (s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4') and s.reason_ceased <> 'X1')
+        and {{ csc_rule_applies('cla_episodes.temporary_placement_ends_period') }}
     union all
     -- cla_episodes.respite_in_temporary_placement: respite (V3/V4) in a temporary placement
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_in_temporary_placement' as rule_id, 'respite (V3/V4) in a temporary placement' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.legal_status in ('V3', 'V4') and s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4')
+    where (s.legal_status in ('V3', 'V4') and s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4'))
+        and {{ csc_rule_applies('cla_episodes.respite_in_temporary_placement') }}
     union all
     -- cla_episodes.adopted_at_18: ceased adopted (E11/E12) at 18 or over
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adopted_at_18' as rule_id, 'ceased adopted (E11/E12) at 18 or over' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_ceased in ('E11', 'E12') and s.end_date >= (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year
+    where (s.reason_ceased in ('E11', 'E12') and s.end_date >= (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year)
+        and {{ csc_rule_applies('cla_episodes.adopted_at_18') }}
     union all
     -- cla_episodes.independent_living_under_14: ceased to independent living (E5/E6) under 14
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.independent_living_under_14' as rule_id, 'ceased to independent living (E5/E6) under 14' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_ceased in ('E5', 'E6') and s.end_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 14 year
+    where (s.reason_ceased in ('E5', 'E6') and s.end_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 14 year)
+        and {{ csc_rule_applies('cla_episodes.independent_living_under_14') }}
     union all
     -- cla_episodes.adult_services_under_16: ceased to adult social care (E7) under 16
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adult_services_under_16' as rule_id, 'ceased to adult social care (E7) under 16' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_ceased = 'E7' and s.end_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 16 year
+    where (s.reason_ceased = 'E7' and s.end_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 16 year)
+        and {{ csc_rule_applies('cla_episodes.adult_services_under_16') }}
     union all
     -- cla_episodes.sgo_after_18: ceased to a special guardianship order (E45-E48) after turning 18
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.sgo_after_18' as rule_id, 'ceased to a special guardianship order (E45-E48) after turning 18' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_ceased in ('E45', 'E46', 'E47', 'E48') and s.end_date > (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year
+    where (s.reason_ceased in ('E45', 'E46', 'E47', 'E48') and s.end_date > (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year)
+        and {{ csc_rule_applies('cla_episodes.sgo_after_18') }}
     union all
     -- cla_episodes.adoption_placement_without_placement_order: placed for adoption (A5/A6) without legal status E1 (placement order)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adoption_placement_without_placement_order' as rule_id, 'placed for adoption (A5/A6) without legal status E1 (placement order)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.placement_type in ('A5', 'A6') and s.legal_status <> 'E1'
+    where (s.placement_type in ('A5', 'A6') and s.legal_status <> 'E1')
+        and {{ csc_rule_applies('cla_episodes.adoption_placement_without_placement_order') }}
     union all
     -- cla_episodes.new_period_same_day: reason S (started to be looked after) but the previous episode ended on or after this start
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.new_period_same_day' as rule_id, 'reason S (started to be looked after) but the previous episode ended on or after this start' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.reason_new_episode = 'S' and q.start_date <= q.previous_end)
+    where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.reason_new_episode = 'S' and q.start_date <= q.previous_end))
+        and {{ csc_rule_applies('cla_episodes.new_period_same_day') }}
     union all
     -- cla_episodes.episode_after_death_or_18: ceased as died (E2) or 18+ (E15) but a later episode exists
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.episode_after_death_or_18' as rule_id, 'ceased as died (E2) or 18+ (E15) but a later episode exists' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.reason_ceased in ('E2', 'E15') and q.next_start is not null)
+    where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.reason_ceased in ('E2', 'E15') and q.next_start is not null))
+        and {{ csc_rule_applies('cla_episodes.episode_after_death_or_18') }}
     union all
     -- cla_episodes.e1_before_december_2005: legal status E1 on an episode starting before 1 December 2005
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.e1_before_december_2005' as rule_id, 'legal status E1 on an episode starting before 1 December 2005' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.legal_status = 'E1' and s.start_date < date '2005-12-01'
+    where (s.legal_status = 'E1' and s.start_date < date '2005-12-01')
+        and {{ csc_rule_applies('cla_episodes.e1_before_december_2005') }}
     union all
     -- cla_episodes.stayed_with_carers_under_18: ceased E17 (stayed with carers at 18) under 18
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.stayed_with_carers_under_18' as rule_id, 'ceased E17 (stayed with carers at 18) under 18' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_ceased = 'E17' and s.end_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year
+    where (s.reason_ceased = 'E17' and s.end_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year)
+        and {{ csc_rule_applies('cla_episodes.stayed_with_carers_under_18') }}
     union all
     -- cla_episodes.after_adoption: episode of a child who ceased to be looked after adopted (E11/E12) before, other than that first adoption episode
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.after_adoption' as rule_id, 'episode of a child who ceased to be looked after adopted (E11/E12) before, other than that first adoption episode' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} a where a.child_id = s.child_id and a.reason_ceased in ('E11', 'E12') and (a.start_date < s.start_date or (a.start_date = s.start_date and a.episode_id < s.episode_id)))
+    where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} a where a.child_id = s.child_id and a.reason_ceased in ('E11', 'E12') and (a.start_date < s.start_date or (a.start_date = s.start_date and a.episode_id < s.episode_id))))
+        and {{ csc_rule_applies('cla_episodes.after_adoption') }}
     union all
     -- cla_episodes.adoption_not_after_foster: placed for adoption (A3/A4) straight after a placement that was neither foster (U1-U6) nor adoption (A3-A6)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adoption_not_after_foster' as rule_id, 'placed for adoption (A3/A4) straight after a placement that was neither foster (U1-U6) nor adoption (A3-A6)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.placement_type in ('A3', 'A4') and q.episode_number > 1 and q.previous_placement not in ('A3', 'A4', 'A5', 'A6', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6'))
+    where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.placement_type in ('A3', 'A4') and q.episode_number > 1 and q.previous_placement not in ('A3', 'A4', 'A5', 'A6', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6')))
+        and {{ csc_rule_applies('cla_episodes.adoption_not_after_foster') }}
     union all
     -- cla_episodes.respite_in_long_term_foster: respite (V3/V4) in a long-term foster placement (U1/U4)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_in_long_term_foster' as rule_id, 'respite (V3/V4) in a long-term foster placement (U1/U4)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.legal_status in ('V3', 'V4') and s.placement_type in ('U1', 'U4')
+    where (s.legal_status in ('V3', 'V4') and s.placement_type in ('U1', 'U4'))
+        and {{ csc_rule_applies('cla_episodes.respite_in_long_term_foster') }}
     union all
     -- cla_episodes.adopted_without_adoption_placement: ceased adopted (E11/E12) from a placement other than an adoption placement (A3-A6)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adopted_without_adoption_placement' as rule_id, 'ceased adopted (E11/E12) from a placement other than an adoption placement (A3-A6)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_ceased in ('E11', 'E12') and s.placement_type not in ('A3', 'A4', 'A5', 'A6')
+    where (s.reason_ceased in ('E11', 'E12') and s.placement_type not in ('A3', 'A4', 'A5', 'A6'))
+        and {{ csc_rule_applies('cla_episodes.adopted_without_adoption_placement') }}
     union all
     -- cla_episodes.sgo_former_carers_not_foster: ceased to a special guardianship order by former foster carers (E45/E46) from a placement other than foster care (U1-U6)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.sgo_former_carers_not_foster' as rule_id, 'ceased to a special guardianship order by former foster carers (E45/E46) from a placement other than foster care (U1-U6)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.reason_ceased in ('E45', 'E46') and s.placement_type not in ('U1', 'U2', 'U3', 'U4', 'U5', 'U6')
+    where (s.reason_ceased in ('E45', 'E46') and s.placement_type not in ('U1', 'U2', 'U3', 'U4', 'U5', 'U6'))
+        and {{ csc_rule_applies('cla_episodes.sgo_former_carers_not_foster') }}
     union all
     -- cla_episodes.respite_over_17_days: short-term respite (V3) episode over 17 days (open: to the extract date)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_over_17_days' as rule_id, 'short-term respite (V3) episode over 17 days (open: to the extract date)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.legal_status = 'V3' and coalesce(s.end_date, cast('{{ var("extract_date") }}' as date)) > s.start_date + interval 17 day
+    where (s.legal_status = 'V3' and coalesce(s.end_date, cast('{{ var("extract_date") }}' as date)) > s.start_date + interval 17 day)
+        and {{ csc_rule_applies('cla_episodes.respite_over_17_days') }}
     union all
     -- cla_episodes.respite_not_new_period: short-term respite (V3) on an episode whose reason is not S
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_not_new_period' as rule_id, 'short-term respite (V3) on an episode whose reason is not S' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.legal_status = 'V3' and s.reason_new_episode <> 'S'
+    where (s.legal_status = 'V3' and s.reason_new_episode <> 'S')
+        and {{ csc_rule_applies('cla_episodes.respite_not_new_period') }}
     union all
     -- cla_episodes.open_over_18_not_v2_k2: episode open at the extract date of a young person over 18 who is not accommodated under V2 in a K2 home
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.open_over_18_not_v2_k2' as rule_id, 'episode open at the extract date of a young person over 18 who is not accommodated under V2 in a K2 home' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.end_date_text is null and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year < cast('{{ var("extract_date") }}' as date) and not (s.legal_status = 'V2' and s.placement_type = 'K2')
+    where (s.end_date_text is null and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year < cast('{{ var("extract_date") }}' as date) and not (s.legal_status = 'V2' and s.placement_type = 'K2'))
+        and {{ csc_rule_applies('cla_episodes.open_over_18_not_v2_k2') }}
     union all
     -- cla_episodes.first_episode_before_birth: the child's first episode starts before the date of birth
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.first_episode_before_birth' as rule_id, 'the child''s first episode starts before the date of birth' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.episode_number = 1) and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id)
+    where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id)) q where q.episode_number = 1) and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id))
+        and {{ csc_rule_applies('cla_episodes.first_episode_before_birth') }}
     union all
     -- cla_episodes.placement_type_retired: placement type retired by the DfE (H5, P2, Z1) on an episode running after its retirement
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_type_retired' as rule_id, 'placement type retired by the DfE (H5, P2, Z1) on an episode running after its retirement' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.placement_type = 'H5' and coalesce(s.end_date, cast('{{ var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'P2' and coalesce(s.end_date, cast('{{ var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'Z1' and coalesce(s.end_date, cast('{{ var("extract_date") }}' as date)) >= date '2025-04-01')
+    where ((s.placement_type = 'H5' and coalesce(s.end_date, cast('{{ var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'P2' and coalesce(s.end_date, cast('{{ var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'Z1' and coalesce(s.end_date, cast('{{ var("extract_date") }}' as date)) >= date '2025-04-01'))
+        and {{ csc_rule_applies('cla_episodes.placement_type_retired') }}
     union all
     -- visits.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.visit_id), '') as record_key, 'visits.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.visit_id <> trim(r.visit_id) or r.child_id <> trim(r.child_id) or r.visit_date <> trim(r.visit_date) or r.visit_type <> trim(r.visit_type) or r.child_seen <> trim(r.child_seen) or r.seen_alone <> trim(r.seen_alone) or r.worker_id <> trim(r.worker_id) or r.recorded_date <> trim(r.recorded_date)
+    where (r.visit_id <> trim(r.visit_id) or r.child_id <> trim(r.child_id) or r.visit_date <> trim(r.visit_date) or r.visit_type <> trim(r.visit_type) or r.child_seen <> trim(r.child_seen) or r.seen_alone <> trim(r.seen_alone) or r.worker_id <> trim(r.worker_id) or r.recorded_date <> trim(r.recorded_date))
+        and {{ csc_rule_applies('visits.trailing_spaces') }}
     union all
     -- visits.visit_date.uk_date: visit_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_date.uk_date' as rule_id, 'visit_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where s.visit_date is not null and regexp_full_match(s.visit_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.visit_date is not null and regexp_full_match(s.visit_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('visits.visit_date.uk_date') }}
     union all
     -- visits.visit_type.lower_case: visit_type delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_type.lower_case' as rule_id, 'visit_type delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where s.visit_type_text <> upper(s.visit_type_text)
+    where (s.visit_type_text <> upper(s.visit_type_text))
+        and {{ csc_rule_applies('visits.visit_type.lower_case') }}
     union all
     -- visits.child_seen.lower_case: child_seen delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.child_seen.lower_case' as rule_id, 'child_seen delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where s.child_seen_text <> upper(s.child_seen_text)
+    where (s.child_seen_text <> upper(s.child_seen_text))
+        and {{ csc_rule_applies('visits.child_seen.lower_case') }}
     union all
     -- visits.seen_alone.lower_case: seen_alone delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.seen_alone.lower_case' as rule_id, 'seen_alone delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where s.seen_alone_text <> upper(s.seen_alone_text)
+    where (s.seen_alone_text <> upper(s.seen_alone_text))
+        and {{ csc_rule_applies('visits.seen_alone.lower_case') }}
     union all
     -- visits.recorded_date.uk_date: recorded_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.recorded_date.uk_date' as rule_id, 'recorded_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where s.recorded_date is not null and regexp_full_match(s.recorded_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.recorded_date is not null and regexp_full_match(s.recorded_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('visits.recorded_date.uk_date') }}
     union all
     -- visits.worker_not_employed: visit by a worker not employed on the visit date
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.worker_not_employed' as rule_id, 'visit by a worker not employed on the visit date' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and (s.visit_date < w.start_date or s.visit_date >= w.end_date))
+    where (exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and (s.visit_date < w.start_date or s.visit_date >= w.end_date)))
+        and {{ csc_rule_applies('visits.worker_not_employed') }}
     union all
     -- visits.before_birth: visit dated before the child's birth (pre-birth work is real)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.before_birth' as rule_id, 'visit dated before the child''s birth (pre-birth work is real)' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.visit_date < c.date_of_birth)
+    where (exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.visit_date < c.date_of_birth))
+        and {{ csc_rule_applies('visits.before_birth') }}
     union all
     -- allocations.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.allocation_id), '') as record_key, 'allocations.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.allocation_id <> trim(r.allocation_id) or r.child_id <> trim(r.child_id) or r.worker_id <> trim(r.worker_id) or r.team_id <> trim(r.team_id) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date)
+    where (r.allocation_id <> trim(r.allocation_id) or r.child_id <> trim(r.child_id) or r.worker_id <> trim(r.worker_id) or r.team_id <> trim(r.team_id) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date))
+        and {{ csc_rule_applies('allocations.trailing_spaces') }}
     union all
     -- allocations.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('allocations.start_date.uk_date') }}
     union all
     -- allocations.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('allocations.end_date.uk_date') }}
     union all
     -- allocations.open_to_departed_worker: allocation open at the extract date to a worker who has left
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.open_to_departed_worker' as rule_id, 'allocation open at the extract date to a worker who has left' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where (s.end_date is null or s.end_date > cast('{{ var("extract_date") }}' as date)) and exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and w.end_date <= cast('{{ var("extract_date") }}' as date))
+    where ((s.end_date is null or s.end_date > cast('{{ var("extract_date") }}' as date)) and exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and w.end_date <= cast('{{ var("extract_date") }}' as date)))
+        and {{ csc_rule_applies('allocations.open_to_departed_worker') }}
     union all
     -- allocations.team_mismatch: allocation team differs from the worker's team
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.team_mismatch' as rule_id, 'allocation team differs from the worker''s team' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and w.team_id <> s.team_id)
+    where (exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and w.team_id <> s.team_id))
+        and {{ csc_rule_applies('allocations.team_mismatch') }}
     union all
     -- allocations.earlier_still_open: looked-after child's allocation is still open although a later allocation has started
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.earlier_still_open' as rule_id, 'looked-after child''s allocation is still open although a later allocation has started' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where s.end_date_text is null and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and exists (select 1 from {{ ref('stg_case_management__allocations') }} o where o.child_id = s.child_id and o.allocation_id <> s.allocation_id and (o.start_date > s.start_date or (o.start_date = s.start_date and o.allocation_id > s.allocation_id)))
+    where (s.end_date_text is null and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and exists (select 1 from {{ ref('stg_case_management__allocations') }} o where o.child_id = s.child_id and o.allocation_id <> s.allocation_id and (o.start_date > s.start_date or (o.start_date = s.start_date and o.allocation_id > s.allocation_id))))
+        and {{ csc_rule_applies('allocations.earlier_still_open') }}
     union all
     -- allocations.none_open_for_looked_after: child looked after at the extract date whose latest allocation has ended
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.none_open_for_looked_after' as rule_id, 'child looked after at the extract date whose latest allocation has ended' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where s.end_date is not null and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date <= cast('{{ var("extract_date") }}' as date) and (e.end_date is null or e.end_date > cast('{{ var("extract_date") }}' as date))) and not exists (select 1 from {{ ref('stg_case_management__allocations') }} o where o.child_id = s.child_id and o.allocation_id <> s.allocation_id and (o.start_date > s.start_date or (o.start_date = s.start_date and o.allocation_id > s.allocation_id)))
+    where (s.end_date is not null and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date <= cast('{{ var("extract_date") }}' as date) and (e.end_date is null or e.end_date > cast('{{ var("extract_date") }}' as date))) and not exists (select 1 from {{ ref('stg_case_management__allocations') }} o where o.child_id = s.child_id and o.allocation_id <> s.allocation_id and (o.start_date > s.start_date or (o.start_date = s.start_date and o.allocation_id > s.allocation_id))))
+        and {{ csc_rule_applies('allocations.none_open_for_looked_after') }}
     union all
     -- allocations.same_start_day: looked-after child has another allocation starting the same day
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.same_start_day' as rule_id, 'looked-after child has another allocation starting the same day' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and exists (select 1 from {{ ref('stg_case_management__allocations') }} o where o.child_id = s.child_id and o.allocation_id < s.allocation_id and o.start_date = s.start_date)
+    where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and exists (select 1 from {{ ref('stg_case_management__allocations') }} o where o.child_id = s.child_id and o.allocation_id < s.allocation_id and o.start_date = s.start_date))
+        and {{ csc_rule_applies('allocations.same_start_day') }}
     union all
     -- allocations.less_than_a_day: looked-after child's allocation starts and ends on the same day
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.less_than_a_day' as rule_id, 'looked-after child''s allocation starts and ends on the same day' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where s.end_date = s.start_date and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id)
+    where (s.end_date = s.start_date and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id))
+        and {{ csc_rule_applies('allocations.less_than_a_day') }}
     union all
     -- supervisions.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.supervision_id), '') as record_key, 'supervisions.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where r.supervision_id <> trim(r.supervision_id) or r.worker_id <> trim(r.worker_id) or r.supervisor_id <> trim(r.supervisor_id) or r.supervision_date <> trim(r.supervision_date) or r.supervision_type <> trim(r.supervision_type)
+    where (r.supervision_id <> trim(r.supervision_id) or r.worker_id <> trim(r.worker_id) or r.supervisor_id <> trim(r.supervisor_id) or r.supervision_date <> trim(r.supervision_date) or r.supervision_type <> trim(r.supervision_type))
+        and {{ csc_rule_applies('supervisions.trailing_spaces') }}
     union all
     -- supervisions.supervision_date.uk_date: supervision_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_date.uk_date' as rule_id, 'supervision_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
-    where s.supervision_date is not null and regexp_full_match(s.supervision_date_text, '[0-9]+/[0-9]+/[0-9]+')
+    where (s.supervision_date is not null and regexp_full_match(s.supervision_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('supervisions.supervision_date.uk_date') }}
     union all
     -- supervisions.supervision_type.lower_case: supervision_type delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_type.lower_case' as rule_id, 'supervision_type delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
-    where s.supervision_type_text <> upper(s.supervision_type_text)
+    where (s.supervision_type_text <> upper(s.supervision_type_text))
+        and {{ csc_rule_applies('supervisions.supervision_type.lower_case') }}
 
 )
 

@@ -1,0 +1,270 @@
+"""CIN census XML (DfE schema of the 2022-23 collection onwards) -> an extract folder.
+
+Field mapping, derived ids and what the census cannot provide: README.md in this folder.
+Parsed with the standard library's ElementTree (the census is a few MB at most). Errors that stop
+the import name the file, the line (malformed XML) or the element path, and the field.
+Pure Python: no Dagster imports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+
+from dagster_project.contract.model import load_contract
+from dagster_project.sources.descriptor import SourceDescriptor
+from dagster_project.sources.extract_writer import ImportedExtract, ImportIssue, ReturnImportError, derived_id
+
+FIRST_SCHEMA_YEAR = 2022  # <Year> of the first collection this importer reads (see README: schema years)
+SOURCE = "cin_census"
+MISSING_FILES = ("teams", "workers", "allocations", "contacts", "cla_episodes", "visits", "supervisions")
+MISSING_COLUMNS = {
+    "children": ("forename", "surname", "postcode"),
+    "referrals": ("contact_id", "team_id", "worker_id"),
+    "assessments": ("child_seen", "outcome", "team_id", "worker_id"),
+}
+# GenderCurrent (and Sex in later schemas): DfE codes -> contract sex.
+SEX_CODES = {"0": "U", "1": "M", "2": "F", "9": "U", "M": "M", "F": "F", "U": "U"}
+BOOLEAN_CODES = {"true": "Y", "1": "Y", "false": "N", "0": "N"}
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]  # some suppliers add a namespace: match on the local name
+
+
+def _child(element: ET.Element, name: str) -> ET.Element | None:
+    for c in element:
+        if _local(c.tag) == name:
+            return c
+    return None
+
+
+def _child_or_empty(element: ET.Element, name: str) -> ET.Element:
+    found = _child(element, name)
+    return found if found is not None else ET.Element(name)
+
+
+def _children(element: ET.Element, name: str) -> list[ET.Element]:
+    return [c for c in element if _local(c.tag) == name]
+
+
+def _text(element: ET.Element, name: str) -> str | None:
+    found = _child(element, name)
+    if found is None or found.text is None:
+        return None
+    return found.text.strip() or None
+
+
+class _Reader:
+    def __init__(self, file_name: str, extract: ImportedExtract):
+        self.file_name = file_name
+        self.extract = extract
+        self.codes = load_contract().code_lists
+
+    def where(self, path: str) -> str:
+        return f"{self.file_name} {path}"
+
+    def issue(self, path: str, field: str, message: str) -> None:
+        self.extract.issues.append(ImportIssue(f"{self.file_name}: {path}", field, message))
+
+    def date(self, element: ET.Element, name: str, path: str) -> str | None:
+        value = _text(element, name)
+        if value is not None:
+            try:
+                return dt.date.fromisoformat(value).isoformat()
+            except ValueError:
+                # the value is not repeated: it may be a date of birth (messages carry no personal values)
+                self.issue(f"{path}/{name}", name, "not a YYYY-MM-DD date (written as delivered)")
+        return value
+
+    def mapped(self, element: ET.Element, name: str, path: str, mapping: dict[str, str]) -> str | None:
+        value = _text(element, name)
+        if value is None:
+            return None
+        if value.lower() in mapping or value in mapping:
+            return mapping.get(value.lower(), mapping.get(value))
+        self.issue(
+            f"{path}/{name}", name,
+            f"unknown code {value!r} (expected one of {', '.join(sorted(mapping))}); written as delivered",
+        )  # fmt: skip
+        return value
+
+    def code(self, element: ET.Element, name: str, path: str, code_list: str) -> str | None:
+        value = _text(element, name)
+        if value is not None and value.upper() not in self.codes[code_list]:
+            self.issue(
+                f"{path}/{name}", name,
+                f"unknown code {value!r} (not in the {code_list} code list); written as delivered",
+            )  # fmt: skip
+        return value
+
+
+def _header(root: ET.Element, file_name: str) -> tuple[int, str]:
+    """(collection year, reference date) from the header; errors stop the import."""
+    if _local(root.tag) != "Message":
+        raise ReturnImportError(f"{file_name}: /{_local(root.tag)}: root element is not <Message>: not a CIN census")
+    details = _child(_child_or_empty(root, "Header"), "CollectionDetails")
+    path = "/Message/Header/CollectionDetails"
+    if details is None:
+        raise ReturnImportError(f"{file_name}: {path}: element missing: not a CIN census header")
+    collection = _text(details, "Collection")
+    if collection != "CIN":
+        raise ReturnImportError(f"{file_name}: {path}/Collection: Collection is {collection!r}, not 'CIN'")
+    year_text = _text(details, "Year")
+    if year_text is None or not year_text.isdigit():
+        raise ReturnImportError(f"{file_name}: {path}/Year: Year {year_text!r} is not a year")
+    if int(year_text) < FIRST_SCHEMA_YEAR:
+        raise ReturnImportError(
+            f"{file_name}: {path}/Year: schema year {year_text} is older than the {FIRST_SCHEMA_YEAR}-"
+            f"{(FIRST_SCHEMA_YEAR + 1) % 100:02d} schema this importer reads (Year {FIRST_SCHEMA_YEAR} or later)"
+        )
+    reference = _text(details, "ReferenceDate")
+    try:
+        dt.date.fromisoformat(reference or "")
+    except ValueError:
+        raise ReturnImportError(
+            f"{file_name}: {path}/ReferenceDate: ReferenceDate {reference!r} is not a YYYY-MM-DD date"
+        ) from None
+    return int(year_text), reference
+
+
+def parse_cin_census(path: Path, extract_date: str | None = None) -> ImportedExtract:
+    path = Path(path)
+    file_name = path.name
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        line, column = exc.position
+        raise ReturnImportError(f"{file_name}: line {line}, column {column}: malformed XML ({exc.msg})") from None
+    except OSError as exc:
+        raise ReturnImportError(f"{file_name}: cannot read ({exc.strerror})") from None
+    _, reference_date = _header(root, file_name)
+    descriptor = SourceDescriptor(SOURCE, MISSING_FILES, MISSING_COLUMNS, origin=file_name)
+    extract = ImportedExtract(extract_date or reference_date, descriptor)
+    reader = _Reader(file_name, extract)
+    children = _child(root, "Children")
+    if children is None:
+        raise ReturnImportError(f"{file_name}: /Message/Children: element missing: the return holds no children")
+    for child_number, child in enumerate(_children(children, "Child"), start=1):
+        _read_child(reader, child, f"/Message/Children/Child[{child_number}]")
+    return extract
+
+
+def _read_child(reader: _Reader, child: ET.Element, path: str) -> None:
+    extract = reader.extract
+    ids = _child_or_empty(child, "ChildIdentifiers")
+    chars = _child_or_empty(child, "ChildCharacteristics")
+    ids_path, chars_path = f"{path}/ChildIdentifiers", f"{path}/ChildCharacteristics"
+    child_id = _text(ids, "LAchildID")
+    if child_id is None:
+        reader.issue(f"{ids_path}/LAchildID", "LAchildID", "missing: the child and its records cannot count")
+    sex_field = "Sex" if _child(ids, "Sex") is not None else "GenderCurrent"
+    extract.add(
+        "children",
+        {
+            "child_id": child_id,
+            "sex": reader.mapped(ids, sex_field, ids_path, SEX_CODES),
+            "date_of_birth": reader.date(ids, "PersonBirthDate", ids_path),
+            "expected_date_of_birth": reader.date(ids, "ExpectedPersonBirthDate", ids_path),
+            "ethnicity": reader.code(chars, "Ethnicity", chars_path, "ethnicity"),
+            "disabled": _disabled(chars),
+            "date_of_death": reader.date(ids, "PersonDeathDate", ids_path),
+        },
+        child_id,
+        reader.where(path),
+    )
+    occurrences: Counter = Counter()
+    for n, details in enumerate(_children(child, "CINdetails"), start=1):
+        _read_episode(reader, details, f"{path}/CINdetails[{n}]", child_id or "", occurrences)
+
+
+def _disabled(chars: ET.Element) -> str:
+    """Y when any <Disability> other than NONE, N when only NONE, U when the return has none."""
+    block = _child(chars, "Disabilities")
+    codes = [(d.text or "").strip().upper() for d in _children(block, "Disability")] if block is not None else []
+    if not codes:
+        return "U"
+    return "Y" if any(c and c != "NONE" for c in codes) else "N"
+
+
+def _occurrence(occurrences: Counter, *key: str) -> str:
+    occurrences[key] += 1
+    return str(occurrences[key])
+
+
+def _read_episode(reader: _Reader, details: ET.Element, path: str, child_id: str, occurrences: Counter) -> None:
+    extract = reader.extract
+    referral_date = reader.date(details, "CINreferralDate", path)
+    referral_id = derived_id("R", child_id, referral_date or "", _occurrence(occurrences, "R", referral_date or ""))
+    extract.add(
+        "referrals",
+        {
+            "referral_id": referral_id,
+            "child_id": child_id,
+            "referral_date": referral_date,
+            "referral_source": reader.code(details, "ReferralSource", path, "referral_source"),
+            "primary_need_code": reader.code(details, "PrimaryNeedCode", path, "primary_need_code"),
+            "nfa": reader.mapped(details, "ReferralNFA", path, BOOLEAN_CODES),
+            "closure_date": reader.date(details, "CINclosureDate", path),
+            "closure_reason": reader.code(details, "ReasonForClosure", path, "closure_reason"),
+        },
+        child_id,
+        reader.where(path),
+    )
+    for n, assessment in enumerate(_children(details, "Assessments"), start=1):
+        a_path = f"{path}/Assessments[{n}]"
+        start = reader.date(assessment, "AssessmentActualStartDate", a_path)
+        factors_block = _child(assessment, "AssessmentFactors")
+        factors = []
+        if factors_block is not None:
+            factors = [(f.text or "").strip() for f in factors_block if (f.text or "").strip()]
+            if not factors and (factors_block.text or "").strip():
+                factors = [(factors_block.text or "").strip()]
+        extract.add(
+            "assessments",
+            {
+                "assessment_id": derived_id(
+                    "A", referral_id, start or "", _occurrence(occurrences, "A", referral_id, start or "")
+                ),
+                "referral_id": referral_id,
+                "child_id": child_id,
+                "start_date": start,
+                "authorised_date": reader.date(assessment, "AssessmentAuthorisationDate", a_path),
+                "factors": ",".join(factors) or None,
+            },
+            child_id,
+            reader.where(a_path),
+        )
+    for n, plan in enumerate(_children(details, "CINPlanDates"), start=1):
+        p_path = f"{path}/CINPlanDates[{n}]"
+        start = reader.date(plan, "CINPlanStartDate", p_path)
+        _add_plan(reader, "CIN", referral_id, child_id, start, reader.date(plan, "CINPlanEndDate", p_path), None,
+                  p_path, occurrences)  # fmt: skip
+    for n, plan in enumerate(_children(details, "ChildProtectionPlans"), start=1):
+        p_path = f"{path}/ChildProtectionPlans[{n}]"
+        start = reader.date(plan, "CPPstartDate", p_path)
+        # The contract holds one category per plan: the latest the return gives, else the initial one.
+        latest = "LatestCategoryOfAbuse" if _text(plan, "LatestCategoryOfAbuse") else "InitialCategoryOfAbuse"
+        category = reader.code(plan, latest, p_path, "category_of_abuse")
+        _add_plan(reader, "CP", referral_id, child_id, start, reader.date(plan, "CPPendDate", p_path), category,
+                  p_path, occurrences)  # fmt: skip
+
+
+def _add_plan(reader, plan_type, referral_id, child_id, start, end, category, path, occurrences) -> None:
+    occurrence = _occurrence(occurrences, "P", referral_id, plan_type, start or "")
+    reader.extract.add(
+        "plans",
+        {
+            "plan_id": derived_id("P", referral_id, plan_type, start or "", occurrence),
+            "child_id": child_id,
+            "referral_id": referral_id,
+            "plan_type": plan_type,
+            "start_date": start,
+            "end_date": end,
+            "category_of_abuse": category,
+        },
+        child_id,
+        reader.where(path),
+    )

@@ -1,0 +1,218 @@
+"""SSDA903 (looked-after children return) CSV files -> an extract folder.
+
+Reads the files under their DfE names (header.csv, episodes.csv, ...; any case). header and episodes
+carry what the contract holds (children, looked-after episodes); the others are recognised and
+checked for their columns but have no contract file to go to. Dates are DD/MM/YYYY as the DfE
+specifies (YYYY-MM-DD is accepted too). Field mapping and derived ids: README.md in this folder.
+Pure Python: no Dagster imports.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import Counter
+from pathlib import Path
+
+from dagster_project.contract.model import load_contract
+from dagster_project.sources.descriptor import SourceDescriptor
+from dagster_project.sources.extract_writer import ImportedExtract, ImportIssue, ReturnImportError, derived_id
+
+SOURCE = "ssda903"
+# DfE file name -> the columns the return has (csc-validator-be-903's configuration, DfE order).
+RETURN_COLUMNS = {
+    "header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
+    "episodes": ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+                 "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"),
+    "reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
+    "uasc": ("CHILD", "SEX", "DOB", "DUC"),
+    "oc2": ("CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS",
+            "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"),
+    "oc3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
+    "ad1": ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"),
+    "placed_for_adoption": ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
+    "missing": ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
+    "previous_permanence": ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"),
+    "sw_episodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
+}  # fmt: skip
+# Columns the importer reads: a file missing one of them cannot be imported.
+READ_COLUMNS = {
+    "header": ("CHILD", "SEX", "DOB", "ETHNIC"),
+    "episodes": ("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"),
+}
+MISSING_FILES = (
+    "teams", "workers", "allocations", "contacts", "referrals", "assessments", "plans", "visits", "supervisions",
+)  # fmt: skip
+MISSING_COLUMNS = {
+    "children": ("forename", "surname", "expected_date_of_birth", "disabled", "postcode", "date_of_death"),
+    "cla_episodes": ("placement_intended_until_18",),
+}
+SEX_CODES = {"1": "M", "2": "F"}
+ENCODINGS = ("utf-8-sig", "cp1252")  # what councils' 903 software writes
+
+
+def find_return_files(directory: Path) -> dict[str, Path]:
+    """DfE name -> file, for the 903 files present (file names matched without case)."""
+    found = {}
+    for path in sorted(Path(directory).iterdir()):
+        stem = path.stem.lower()
+        if path.is_file() and path.suffix.lower() == ".csv" and stem in RETURN_COLUMNS:
+            found[stem] = path
+    return found
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    raw = path.read_bytes()
+    for encoding in ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # cp1252 decodes almost anything; kept for clarity
+        raise ReturnImportError(f"{path.name}: not UTF-8 or Windows-1252 text")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().upper() for h in next(reader)]
+    except StopIteration:
+        raise ReturnImportError(f"{path.name}: line 1: the file is empty (no header line)") from None
+    rows = [dict(zip(header, (v.strip() for v in values), strict=False)) for values in reader if any(values)]
+    return header, rows
+
+
+def _check_columns(name: str, path: Path, header: list[str], issues: list[ImportIssue]) -> None:
+    missing = [c for c in READ_COLUMNS.get(name, ()) if c not in header]
+    if missing:
+        raise ReturnImportError(
+            f"{path.name}: line 1: column {', '.join(missing)} missing (the {name} file needs "
+            f"{', '.join(READ_COLUMNS[name])}; found {', '.join(header)})"
+        )
+    absent = [c for c in RETURN_COLUMNS[name] if c not in header]
+    if absent:
+        issues.append(ImportIssue(f"{path.name}: line 1", ", ".join(absent), "DfE column(s) missing (not used here)"))
+
+
+class _Row:
+    def __init__(self, file_name: str, line: int, row: dict[str, str], issues: list[ImportIssue]):
+        self.file_name, self.line, self.row, self.issues = file_name, line, row, issues
+        self.codes = load_contract().code_lists
+
+    def issue(self, field: str, message: str) -> None:
+        self.issues.append(ImportIssue(f"{self.file_name}: line {self.line}", field, message))
+
+    def text(self, field: str) -> str | None:
+        return self.row.get(field) or None
+
+    def date(self, field: str) -> str | None:
+        value = self.text(field)
+        if value is None:
+            return None
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                return dt.datetime.strptime(value, fmt).date().isoformat()
+            except ValueError:
+                continue
+        # the value is not repeated: it may be a date of birth (messages carry no personal values)
+        self.issue(field, "not a DD/MM/YYYY date (written as delivered)")
+        return value
+
+    def code(self, field: str, code_list: str) -> str | None:
+        value = self.text(field)
+        if value is not None and value.upper() not in self.codes[code_list]:
+            self.issue(field, f"unknown code {value!r} (not in the {code_list} code list); written as delivered")
+        return value
+
+    def mapped(self, field: str, mapping: dict[str, str]) -> str | None:
+        value = self.text(field)
+        if value is None:
+            return None
+        if value in mapping:
+            return mapping[value]
+        self.issue(
+            field, f"unknown code {value!r} (expected one of {', '.join(sorted(mapping))}); written as delivered"
+        )
+        return value
+
+
+def default_extract_date(episodes: list[dict[str, str]]) -> str | None:
+    """The collection-year end: the 31 March on or after the latest start or end date in the episodes."""
+    latest = None
+    for row in episodes:
+        for field in ("DECOM", "DEC"):
+            try:
+                day = dt.datetime.strptime(row.get(field) or "", "%d/%m/%Y").date()
+            except ValueError:
+                continue
+            latest = day if latest is None or day > latest else latest
+    if latest is None:
+        return None
+    year_end = dt.date(latest.year, 3, 31)
+    return (year_end if latest <= year_end else dt.date(latest.year + 1, 3, 31)).isoformat()
+
+
+def parse_ssda903(directory: Path, extract_date: str | None = None) -> ImportedExtract:
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ReturnImportError(f"{directory}: not a folder of SSDA903 CSV files")
+    files = find_return_files(directory)
+    for required in READ_COLUMNS:
+        if required not in files:
+            raise ReturnImportError(
+                f"{directory}: {required}.csv missing: the SSDA903 header and episodes files are needed"
+            )
+    issues: list[ImportIssue] = []
+    tables = {}
+    for name, path in files.items():
+        header, rows = _read_csv(path)
+        _check_columns(name, path, header, issues)
+        tables[name] = (path.name, rows)
+    date = extract_date or default_extract_date(tables["episodes"][1])
+    if date is None:
+        raise ReturnImportError(
+            f"{tables['episodes'][0]}: DECOM/DEC: no valid date to take the collection year from; give --extract-date"
+        )
+    origin = ", ".join(sorted(p.name for p in files.values()))
+    extract = ImportedExtract(date, SourceDescriptor(SOURCE, MISSING_FILES, MISSING_COLUMNS, origin=origin))
+    extract.issues = issues
+    file_name, rows = tables["header"]
+    for line, values in enumerate(rows, start=2):
+        row = _Row(file_name, line, values, issues)
+        child_id = row.text("CHILD")
+        extract.add(
+            "children",
+            {
+                "child_id": child_id,
+                "sex": row.mapped("SEX", SEX_CODES),
+                "date_of_birth": row.date("DOB"),
+                "ethnicity": row.code("ETHNIC", "ethnicity"),
+            },
+            child_id,
+            f"{file_name} line {line}",
+        )
+    file_name, rows = tables["episodes"]
+    occurrences: Counter = Counter()
+    for line, values in enumerate(rows, start=2):
+        row = _Row(file_name, line, values, issues)
+        child_id, start = row.text("CHILD"), row.date("DECOM")
+        occurrences[(child_id, start)] += 1
+        extract.add(
+            "cla_episodes",
+            {
+                "episode_id": derived_id("E", child_id or "", start or "", str(occurrences[(child_id, start)])),
+                "child_id": child_id,
+                "start_date": start,
+                "end_date": row.date("DEC"),
+                "reason_new_episode": row.code("RNE", "reason_new_episode"),
+                "legal_status": row.code("LS", "legal_status"),
+                "placement_type": row.code("PLACE", "placement_type"),
+                "reason_ceased": row.code("REC", "reason_ceased"),
+            },
+            child_id,
+            f"{file_name} line {line}",
+        )
+    for name in sorted(set(files) - set(READ_COLUMNS)):
+        issues.append(
+            ImportIssue(files[name].name, "(file)", "no contract file holds this part of the return: not imported")
+        )
+    return extract

@@ -1,0 +1,96 @@
+"""The SSDA903 importer on hand-made files: mapping, dates, ids, and its error messages."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dagster_project.cli import main as csc
+from dagster_project.sources.descriptor import read_descriptor
+from dagster_project.sources.extract_writer import ReturnImportError, write_extract
+from dagster_project.sources.ssda903 import default_extract_date, parse_ssda903
+
+SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "statutory" / "ssda903_small"
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "903"
+    shutil.copytree(SMALL, target)
+    for p in target.iterdir():
+        p.chmod(0o644)
+    return target
+
+
+def test_mapping_dates_and_ids(tmp_path):
+    assert csc(["import", "ssda903", str(SMALL), "--out", str(tmp_path)]) == 0
+    folder = tmp_path / "2023-03-31"  # collection year end after the latest episode date (15/03/2023)
+    children = _csv(folder / "children.csv")
+    assert [(c["child_id"], c["sex"], c["date_of_birth"]) for c in children] == [
+        ("900001", "M", "2010-02-14"), ("900002", "F", "2016-11-03")]  # fmt: skip
+    assert all(c["disabled"] == "" for c in children)  # not in the 903: not applicable, never "missing"
+    episodes = _csv(folder / "cla_episodes.csv")
+    source_episodes = _csv(SMALL / "episodes.csv")
+    assert len(episodes) == len(source_episodes)
+    assert [(e["child_id"], e["start_date"], e["end_date"], e["reason_ceased"]) for e in episodes] == [
+        ("900001", "2022-05-01", "2022-08-10", "X1"), ("900001", "2022-08-10", "", ""),
+        ("900002", "2023-01-20", "2023-03-15", "E13")]  # fmt: skip
+    assert len({e["episode_id"] for e in episodes}) == 3 and all(e["episode_id"].startswith("E") for e in episodes)
+    descriptor = read_descriptor(folder)
+    assert descriptor.source == "ssda903" and descriptor.dfe_return == "903"
+    assert "placement_intended_until_18" in descriptor.missing_columns["cla_episodes"]
+    for name in ("referrals.csv", "visits.csv", "plans.csv"):
+        assert (folder / name).read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_default_extract_date_is_the_collection_year_end():
+    assert default_extract_date([{"DECOM": "01/04/2022", "DEC": ""}]) == "2023-03-31"
+    assert default_extract_date([{"DECOM": "31/03/2022", "DEC": ""}]) == "2022-03-31"
+    assert default_extract_date([{"DECOM": "xx"}]) is None
+
+
+def test_missing_column_names_file_and_column(tmp_path, capsys):
+    folder = _copy(tmp_path)
+    text = (folder / "episodes.csv").read_text()
+    (folder / "episodes.csv").write_text(text.replace(",DECOM,", ",DECOMM,", 1))
+    assert csc(["import", "ssda903", str(folder), "--out", str(tmp_path / "raw")]) == 1
+    err = capsys.readouterr().err
+    assert "Import failed: episodes.csv: line 1: column DECOM missing" in err
+    assert not (tmp_path / "raw").exists()
+
+
+def test_missing_header_file_is_refused(tmp_path):
+    folder = _copy(tmp_path)
+    (folder / "Header.csv").unlink()
+    with pytest.raises(ReturnImportError, match="header.csv missing"):
+        parse_ssda903(folder)
+
+
+def test_unknown_code_and_bad_date_are_kept_and_reported_with_their_line(tmp_path):
+    folder = _copy(tmp_path)
+    text = (folder / "episodes.csv").read_text()
+    (folder / "episodes.csv").write_text(text.replace(",P,C2,", ",Q,C2,").replace("20/01/2023", "2023/20/01"))
+    extract = parse_ssda903(folder, "2023-03-31")
+    messages = [str(i) for i in extract.issues]
+    assert (
+        "episodes.csv: line 3: RNE: unknown code 'Q' (not in the reason_new_episode code list); "
+        "written as delivered" in messages
+    )
+    assert "episodes.csv: line 4: DECOM: not a DD/MM/YYYY date (written as delivered)" in messages
+    assert "reviews.csv: (file): no contract file holds this part of the return: not imported" in messages
+    folder_out = write_extract(extract, tmp_path / "raw")
+    assert _csv(folder_out / "cla_episodes.csv")[1]["reason_new_episode"] == "Q"
+
+
+def test_reimport_is_byte_identical(tmp_path):
+    a = write_extract(parse_ssda903(SMALL), tmp_path / "a")
+    b = write_extract(parse_ssda903(SMALL), tmp_path / "b")
+    for p in a.iterdir():
+        assert p.read_bytes() == (b / p.name).read_bytes(), p.name
