@@ -103,8 +103,10 @@ def build_reports(paths: Paths, as_at: dt.date | None = None) -> ReportOutputs:
     committee = build_scorecard(data, targets, COMMITTEE, as_at)
     management = build_scorecard(data, targets, MANAGEMENT, as_at)
     caseloads = _team_caseloads(data, management.view.latest)
-    for view, stem, team_caseloads in ((committee, "committee_scorecard", None),
-                                       (management, "management_scorecard", caseloads)):  # fmt: skip
+    for view, stem, team_caseloads in (
+        (committee, "committee_scorecard", None),
+        (management, "management_scorecard", caseloads),
+    ):
         title = scorecard_title(view)
         (building / f"{stem}.html").write_text(render_scorecard(view, team_caseloads, band), encoding="utf-8")
         write_scorecard_pdf(view, building / f"{stem}.pdf", title, team_caseloads, band)
@@ -128,8 +130,9 @@ def build_reports(paths: Paths, as_at: dt.date | None = None) -> ReportOutputs:
         for worklist in worklists:
             html_path = worklist_building / f"{worklist.file_stem}.html"
             html_path.write_text(render_worklist(worklist, data.extract_date, data.run_id), encoding="utf-8")
-            xlsx_path = write_worklist_workbook(worklist, worklist_building / f"{worklist.file_stem}.xlsx",
-                                                data.extract_date, data.run_id)  # fmt: skip
+            xlsx_path = write_worklist_workbook(
+                worklist, worklist_building / f"{worklist.file_stem}.xlsx", data.extract_date, data.run_id
+            )
             for written in (html_path, xlsx_path):
                 os.chmod(written, 0o600)
             worklist_files += [worklist_folder / html_path.name, worklist_folder / xlsx_path.name]
@@ -150,16 +153,21 @@ def build_reports(paths: Paths, as_at: dt.date | None = None) -> ReportOutputs:
         "dq_status": dq_status,
         "dq_class": dq_class,
         "dq_summary": "../dq_summary_latest.html",
-        "committee": [("Committee scorecard (web page)", "committee_scorecard.html"),
-                      ("Committee scorecard (PDF)", "committee_scorecard.pdf"),
-                      ("Committee scorecard (Excel)", "committee_scorecard.xlsx")],
-        "management": [("Management scorecard (web page)", "management_scorecard.html"),
-                       ("Management scorecard (PDF)", "management_scorecard.pdf"),
-                       ("Management scorecard (Excel)", "management_scorecard.xlsx")],
+        "committee": [
+            ("Committee scorecard (web page)", "committee_scorecard.html"),
+            ("Committee scorecard (PDF)", "committee_scorecard.pdf"),
+            ("Committee scorecard (Excel)", "committee_scorecard.xlsx"),
+        ],
+        "management": [
+            ("Management scorecard (web page)", "management_scorecard.html"),
+            ("Management scorecard (PDF)", "management_scorecard.pdf"),
+            ("Management scorecard (Excel)", "management_scorecard.xlsx"),
+        ],
         "worklists": worklists,
-    }  # fmt: skip
+    }
     (building / "index.html").write_text(render_index(index_context), encoding="utf-8")
     _swap_in(building, folder)
     latest = _point_latest(paths.reports_dir, folder_name) if as_at is None else paths.reports_dir / "latest"
-    return ReportOutputs(folder, folder / "index.html", latest, worklist_folder, (*files, folder / "index.html"),
-                         tuple(worklist_files))  # fmt: skip
+    return ReportOutputs(
+        folder, folder / "index.html", latest, worklist_folder, (*files, folder / "index.html"), tuple(worklist_files)
+    )

@@ -37,12 +37,26 @@ def trend_chart(measure_view, fmt: str = "svg") -> bytes | str:
     values = [None if (c.suppressed or c.value is None) else c.value for c in cells]
     fig, ax = plt.subplots(figsize=(4.2, 2.0))
     xs = list(range(len(cells)))
-    ax.plot(xs, [float("nan") if v is None else v for v in values], color=LINE, linewidth=1.8, marker="o",
-            markersize=2.5, label="council")  # fmt: skip
+    ax.plot(
+        xs,
+        [float("nan") if v is None else v for v in values],
+        color=LINE,
+        linewidth=1.8,
+        marker="o",
+        markersize=2.5,
+        label="council",
+    )
     targets = [c.target for c in cells]
     if any(t is not None for t in targets):
-        ax.step(xs, [float("nan") if t is None else t for t in targets], where="mid", color=TARGET,
-                linestyle="--", linewidth=1, label="target")  # fmt: skip
+        ax.step(
+            xs,
+            [float("nan") if t is None else t for t in targets],
+            where="mid",
+            color=TARGET,
+            linestyle="--",
+            linewidth=1,
+            label="target",
+        )
     last = cells[-1]
     if values[-1] is not None:
         ax.plot([xs[-1]], [values[-1]], marker="o", markersize=7, color=RAG_COLOURS.get(last.rag, LINE))
@@ -59,8 +73,9 @@ def trend_chart(measure_view, fmt: str = "svg") -> bytes | str:
     return _finish(fig, fmt)
 
 
-def caseload_chart(team_caseloads: list[tuple[str, list[float]]], band: tuple[float, float],
-                   fmt: str = "svg") -> bytes | str:  # fmt: skip
+def caseload_chart(
+    team_caseloads: list[tuple[str, list[float]]], band: tuple[float, float], fmt: str = "svg"
+) -> bytes | str:
     """Each team's workers' caseloads (one dot per worker, a box for the spread) against the council's band."""
     height = max(2.2, 0.32 * len(team_caseloads) + 0.8)
     fig, ax = plt.subplots(figsize=(7.0, height))
@@ -68,8 +83,15 @@ def caseload_chart(team_caseloads: list[tuple[str, list[float]]], band: tuple[fl
     ax.axvline(band[1], color="#d4351c", linewidth=1, linestyle="--", label=f"maximum {band[1]:g}")
     names = [name for name, _ in team_caseloads]
     data = [values or [0] for _, values in team_caseloads]
-    ax.boxplot(data, vert=False, widths=0.5, showfliers=False, patch_artist=True,
-               boxprops={"facecolor": "#ffffff", "edgecolor": "#505a5f"}, medianprops={"color": "#1d70b8"})  # fmt: skip
+    ax.boxplot(
+        data,
+        vert=False,
+        widths=0.5,
+        showfliers=False,
+        patch_artist=True,
+        boxprops={"facecolor": "#ffffff", "edgecolor": "#505a5f"},
+        medianprops={"color": "#1d70b8"},
+    )
     for i, values in enumerate(data, start=1):
         ax.scatter(values, [i] * len(values), s=9, color="#0b0c0c", alpha=0.55, zorder=3)
     ax.set_yticks(range(1, len(names) + 1), names)

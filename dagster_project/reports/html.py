@@ -42,8 +42,9 @@ def scorecard_title(view: ScorecardView) -> str:
     )
 
 
-def render_scorecard(view: ScorecardView, caseloads: list[tuple[str, list[float]]] | None = None,
-                     band: tuple[int, int] = (16, 23)) -> str:  # fmt: skip
+def render_scorecard(
+    view: ScorecardView, caseloads: list[tuple[str, list[float]]] | None = None, band: tuple[int, int] = (16, 23)
+) -> str:
     committee = view.audience == COMMITTEE
     context = _common(scorecard_title(view), view.extract_date, view.run_id)
     context.update(
@@ -51,8 +52,9 @@ def render_scorecard(view: ScorecardView, caseloads: list[tuple[str, list[float]
         sensitivity_class="open" if committee else "internal",
         intro=(
             "Council and service-area figures for the scrutiny committee. Small numbers are suppressed; no child "
-            "is identifiable." if committee else
-            "Council, service-area and team figures for the directorate leadership team. Internal: unsuppressed."
+            "is identifiable."
+            if committee
+            else "Council, service-area and team figures for the directorate leadership team. Internal: unsuppressed."
         ),
         latest_label=month_label(view.view.latest),
         mtd_label=month_label(view.view.month_to_date) if view.view.month_to_date else None,
@@ -68,13 +70,14 @@ def render_scorecard(view: ScorecardView, caseloads: list[tuple[str, list[float]
         breakdown_heading="Service area" if committee else "Team",
         show_groups=not committee,
         breakdown_note=(
-            "Service areas add up to the council (\"No team\": records without a team). Quarter-end months and "
-            "the latest month." if committee else
-            "Teams grouped by service area, adding up to the council (\"No team\": records without a team). "
+            'Service areas add up to the council ("No team": records without a team). Quarter-end months and '
+            "the latest month."
+            if committee
+            else 'Teams grouped by service area, adding up to the council ("No team": records without a team). '
             "Quarter-end months and the latest month."
         ),
         breakdown_labels=lambda m: [month_label(d) for d in m.breakdown_dates],
-    )  # fmt: skip
+    )
     return environment().get_template("scorecard.html.j2").render(**context)
 
 

@@ -49,10 +49,12 @@ def _cell_style(cell) -> FontFace | None:
     return FontFace(fill_color=RAG_RGB[cell.rag], emphasis="BOLD") if cell.rag in RAG_RGB else None
 
 
-def write_scorecard_pdf(view: ScorecardView, path: Path, title: str,
-                        caseloads: list[tuple[str, list[float]]] | None = None, band=(16, 23)) -> Path:  # fmt: skip
-    pdf = _Document(title, f"Extract {view.extract_date} - run {view.run_id} - every figure is a row of the "
-                           "published marts")  # fmt: skip
+def write_scorecard_pdf(
+    view: ScorecardView, path: Path, title: str, caseloads: list[tuple[str, list[float]]] | None = None, band=(16, 23)
+) -> Path:
+    pdf = _Document(
+        title, f"Extract {view.extract_date} - run {view.run_id} - every figure is a row of the published marts"
+    )
     pdf.alias_nb_pages()
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)
@@ -91,8 +93,9 @@ def write_scorecard_pdf(view: ScorecardView, path: Path, title: str,
 
     pdf.add_page()
     _heading(pdf, "Quarterly view: quarter-end months")
-    with pdf.table(col_widths=(90, 22, *([28] * len(view.view.quarters))), headings_style=HEADER,
-                   line_height=5) as table:  # fmt: skip
+    with pdf.table(
+        col_widths=(90, 22, *([28] * len(view.view.quarters))), headings_style=HEADER, line_height=5
+    ) as table:
         table.row(["Measure", "Target", *[month_label(d) for d in view.view.quarters]])
         for m in view.measures:
             row = table.row()

@@ -56,8 +56,7 @@ def _has_table(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 REQUIRED = ("scorecard", "scorecard_by_team", "scorecard_by_service_area", "caseload", "runs", "dq_results")
-WORKLIST_TABLES = ("visit_timeliness", "worklist_open_assessments", "worklist_unallocated_children",
-                   "worklist_workers")  # fmt: skip
+WORKLIST_TABLES = ("visit_timeliness", "worklist_open_assessments", "worklist_unallocated_children", "worklist_workers")
 
 
 def load_published(database: Path) -> PublishedData:

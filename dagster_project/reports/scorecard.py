@@ -86,8 +86,14 @@ class ScorecardView:
         return [(FAMILY_TITLES.get(f, f.replace("_", " ").capitalize()), ms) for f, ms in families.items()]
 
 
-def _cell(measure: Measure, figure: Figure | None, as_at: dt.date, targets: list[Target], suppress: bool,
-          suppressed: bool | None = None) -> Cell:  # fmt: skip
+def _cell(
+    measure: Measure,
+    figure: Figure | None,
+    as_at: dt.date,
+    targets: list[Target],
+    suppress: bool,
+    suppressed: bool | None = None,
+) -> Cell:
     figure = figure or Figure(None, None, None)
     target = target_for(targets, measure.measure, as_at)
     hidden = (
@@ -102,14 +108,18 @@ def _cell(measure: Measure, figure: Figure | None, as_at: dt.date, targets: list
         denominator=figure.denominator,
         suppressed=hidden,
         text=format_value(figure.value, measure.unit, measure.decimals, hidden),
-        rag=None if hidden else rag(figure.value, target.target if target else None,
-                                    target.tolerance if target else 0.0, measure.polarity),
+        rag=None
+        if hidden
+        else rag(
+            figure.value, target.target if target else None, target.tolerance if target else 0.0, measure.polarity
+        ),
         target=target.target if target else None,
-    )  # fmt: skip
+    )
 
 
-def _breakdown(measure: Measure, data: PublishedData, dates: list[dt.date], targets: list[Target],
-               audience: str) -> list[BreakdownRow]:  # fmt: skip
+def _breakdown(
+    measure: Measure, data: PublishedData, dates: list[dt.date], targets: list[Target], audience: str
+) -> list[BreakdownRow]:
     suppress = audience == COMMITTEE
     if audience == COMMITTEE:
         keys = sorted({k[2] for k in data.by_service_area if k[0] == measure.measure}, key=lambda a: (a is None, a))
@@ -154,8 +164,9 @@ def _breakdown(measure: Measure, data: PublishedData, dates: list[dt.date], targ
     return rows
 
 
-def build_scorecard(data: PublishedData, targets: list[Target], audience: str,
-                    as_at: dt.date | None = None) -> ScorecardView:  # fmt: skip
+def build_scorecard(
+    data: PublishedData, targets: list[Target], audience: str, as_at: dt.date | None = None
+) -> ScorecardView:
     view = monthly_view(data.month_dates, as_at)
     suppress = audience == COMMITTEE
     breakdown_dates = sorted({*view.quarters, view.latest})
@@ -176,15 +187,17 @@ def build_scorecard(data: PublishedData, targets: list[Target], audience: str,
                 twelve_months_earlier=cell(view.twelve_months_earlier),
                 month_to_date=cell(view.month_to_date) if view.month_to_date else None,
                 # direction is judged on the marts' values; when either is suppressed it is not shown
-                direction="suppressed" if latest.suppressed or earlier.suppressed else
-                direction(latest.value, earlier.value, measure.polarity, measure.unit),
+                direction="suppressed"
+                if latest.suppressed or earlier.suppressed
+                else direction(latest.value, earlier.value, measure.polarity, measure.unit),
                 quarters=[cell(d) for d in view.quarters],
                 trend=[cell(d) for d in view.trend],
                 breakdown=_breakdown(measure, data, breakdown_dates, targets, audience)
-                if measure.breakdown == "team" else [],
+                if measure.breakdown == "team"
+                else [],
                 breakdown_dates=breakdown_dates if measure.breakdown == "team" else [],
             )
-        )  # fmt: skip
+        )
     return ScorecardView(audience, data.extract_date, data.run_id, view, measures)
 
 

@@ -67,9 +67,10 @@ def load_targets(path: Path | None = None) -> list[Target]:
                     f"{path}: line {line}, column effective_from: {effective!r} is not a date (YYYY-MM-DD)"
                 ) from None
             targets.append(
-                Target(measure, _number(path, line, "target", (row.get("target") or "").strip()), tolerance,
-                       effective_from)
-            )  # fmt: skip
+                Target(
+                    measure, _number(path, line, "target", (row.get("target") or "").strip()), tolerance, effective_from
+                )
+            )
     return targets
 
 

@@ -69,30 +69,66 @@ def _visit_rows(rows: list[dict], extract_date: dt.date) -> list[tuple[str | Non
         overdue = not r["in_time"]
         if not overdue and r["due_date"] > due_soon_by:
             continue
-        out.append((r["team_id"], Row({
-            "Child id": r["child_id"], "Visit type": r["visit_type"], "Last visit": _date(r["last_visit_date"]) or "none since the start",
-            "Due": _date(r["due_date"]), "Days overdue": r["days_overdue"] if overdue else "",
-            "Status": "overdue" if overdue else "due soon", "Worker id": r["worker_id"] or "unallocated",
-        }, "red" if overdue else "amber")))  # fmt: skip
+        out.append(
+            (
+                r["team_id"],
+                Row(
+                    {
+                        "Child id": r["child_id"],
+                        "Visit type": r["visit_type"],
+                        "Last visit": _date(r["last_visit_date"]) or "none since the start",
+                        "Due": _date(r["due_date"]),
+                        "Days overdue": r["days_overdue"] if overdue else "",
+                        "Status": "overdue" if overdue else "due soon",
+                        "Worker id": r["worker_id"] or "unallocated",
+                    },
+                    "red" if overdue else "amber",
+                ),
+            )
+        )
     out.sort(key=lambda t: (t[1].flag != "red", -(t[1].cells["Days overdue"] or 0), t[1].cells["Child id"]))
     return out
 
 
 def _assessment_rows(rows: list[dict]) -> list[tuple[str | None, Row]]:
     flags = {"overdue": "red", "at risk": "amber"}
-    return [(r["team_id"], Row({
-        "Assessment id": r["assessment_id"], "Child id": r["child_id"], "Referral": _date(r["referral_date"]),
-        "Working days": r["working_days_open"], "Due (day 45)": _date(r["due_date"]), "Status": r["status"],
-        "Worker id": r["worker_id"] or "",
-    }, flags.get(r["status"]))) for r in rows]  # fmt: skip
+    return [
+        (
+            r["team_id"],
+            Row(
+                {
+                    "Assessment id": r["assessment_id"],
+                    "Child id": r["child_id"],
+                    "Referral": _date(r["referral_date"]),
+                    "Working days": r["working_days_open"],
+                    "Due (day 45)": _date(r["due_date"]),
+                    "Status": r["status"],
+                    "Worker id": r["worker_id"] or "",
+                },
+                flags.get(r["status"]),
+            ),
+        )
+        for r in rows
+    ]
 
 
 def _unallocated_rows(rows: list[dict], extract_date: dt.date) -> list[tuple[str | None, Row]]:
-    return [(r["team_id"], Row({
-        "Child id": r["child_id"], "Case": r["visit_type"], "Case start": _date(r["case_start_date"]),
-        "Unallocated since": _date(r["unallocated_since"]),
-        "Days unallocated": (extract_date - r["unallocated_since"]).days,
-    }, "red")) for r in rows]  # fmt: skip
+    return [
+        (
+            r["team_id"],
+            Row(
+                {
+                    "Child id": r["child_id"],
+                    "Case": r["visit_type"],
+                    "Case start": _date(r["case_start_date"]),
+                    "Unallocated since": _date(r["unallocated_since"]),
+                    "Days unallocated": (extract_date - r["unallocated_since"]).days,
+                },
+                "red",
+            ),
+        )
+        for r in rows
+    ]
 
 
 def _worker_rows(rows: list[dict], caseload_max: int) -> list[tuple[str | None, Row]]:
@@ -101,14 +137,26 @@ def _worker_rows(rows: list[dict], caseload_max: int) -> list[tuple[str | None, 
         adjusted = r["fte_adjusted_caseload"]
         over = adjusted is not None and adjusted > caseload_max
         flag = "red" if r["over_max"] or r["supervision_overdue"] else ("amber" if over else None)
-        out.append((r["team_id"], Row({
-            "Worker id": r["worker_id"], "Employment": (r["employment_type"] or "").lower(), "FTE": r["fte"],
-            "Caseload": r["caseload"], "FTE-adjusted": round(adjusted, 1) if adjusted is not None else "",
-            "Maximum": caseload_max, "Over maximum": "yes" if r["over_max"] else "no",
-            "Last supervision": _date(r["last_supervision_date"]) or "none recorded",
-            "Supervision due": _date(r["supervision_due_date"]),
-            "Supervision overdue": "yes" if r["supervision_overdue"] else "no",
-        }, flag)))  # fmt: skip
+        out.append(
+            (
+                r["team_id"],
+                Row(
+                    {
+                        "Worker id": r["worker_id"],
+                        "Employment": (r["employment_type"] or "").lower(),
+                        "FTE": r["fte"],
+                        "Caseload": r["caseload"],
+                        "FTE-adjusted": round(adjusted, 1) if adjusted is not None else "",
+                        "Maximum": caseload_max,
+                        "Over maximum": "yes" if r["over_max"] else "no",
+                        "Last supervision": _date(r["last_supervision_date"]) or "none recorded",
+                        "Supervision due": _date(r["supervision_due_date"]),
+                        "Supervision overdue": "yes" if r["supervision_overdue"] else "no",
+                    },
+                    flag,
+                ),
+            )
+        )
     return out
 
 
@@ -131,41 +179,75 @@ def _record_teams(data: PublishedData) -> dict[tuple[str, str], str | None]:
     return teams
 
 
-def _data_to_fix_rows(failures: list[dict], data: PublishedData, messages: dict[str, str]
-                      ) -> list[tuple[str | None, Row]]:  # fmt: skip
+def _data_to_fix_rows(
+    failures: list[dict], data: PublishedData, messages: dict[str, str]
+) -> list[tuple[str | None, Row]]:
     teams = _record_teams(data)
     out = []
     for f in failures:
         since = f["failing_since"] or data.extract_date
-        out.append((teams.get((f["source_file"], f["record_key"])), Row({
-            "File": f["source_file"], "Line": f["source_line"], "Record key": f["record_key"] or "(empty)",
-            "Problem": messages.get(f["rule_id"], f["rule_id"]),
-            "Effect": "excluded from the figures" if f["action"] == "exclude" else "flagged",
-            "Failing since extract": _date(since),
-        }, "red" if f["action"] == "exclude" else "amber")))  # fmt: skip
+        out.append(
+            (
+                teams.get((f["source_file"], f["record_key"])),
+                Row(
+                    {
+                        "File": f["source_file"],
+                        "Line": f["source_line"],
+                        "Record key": f["record_key"] or "(empty)",
+                        "Problem": messages.get(f["rule_id"], f["rule_id"]),
+                        "Effect": "excluded from the figures" if f["action"] == "exclude" else "flagged",
+                        "Failing since extract": _date(since),
+                    },
+                    "red" if f["action"] == "exclude" else "amber",
+                ),
+            )
+        )
     return out
 
 
 SECTIONS = (
-    ("visits", "Statutory visits overdue or due within 5 working days",
-     "Children whose visit is overdue (red) or due in the next 5 working days (amber).",
-     ("Days overdue",), "Status"),
-    ("assessments", "Open assessments",
-     "Working days since the referral: at risk from 35 (amber), overdue after 45 (red).", ("Working days",), "Status"),
-    ("unallocated", "Children with no allocated worker",
-     "On a plan or looked after with no open allocation; team = the team of their last allocation.",
-     ("Days unallocated",), None),
-    ("workers", "Workers: caseload and supervision",
-     "Caseload against the maximum (FTE-adjusted shown too) and the last individual supervision.",
-     ("FTE", "Caseload", "FTE-adjusted", "Maximum"), "Over maximum"),
-    ("data_to_fix", "Data to fix",
-     "The team's records a data-quality rule excluded from the figures or flagged in this extract: fix them in "
-     "the case-management system and the figures correct themselves.", ("Line",), "Effect"),
-)  # fmt: skip
+    (
+        "visits",
+        "Statutory visits overdue or due within 5 working days",
+        "Children whose visit is overdue (red) or due in the next 5 working days (amber).",
+        ("Days overdue",),
+        "Status",
+    ),
+    (
+        "assessments",
+        "Open assessments",
+        "Working days since the referral: at risk from 35 (amber), overdue after 45 (red).",
+        ("Working days",),
+        "Status",
+    ),
+    (
+        "unallocated",
+        "Children with no allocated worker",
+        "On a plan or looked after with no open allocation; team = the team of their last allocation.",
+        ("Days unallocated",),
+        None,
+    ),
+    (
+        "workers",
+        "Workers: caseload and supervision",
+        "Caseload against the maximum (FTE-adjusted shown too) and the last individual supervision.",
+        ("FTE", "Caseload", "FTE-adjusted", "Maximum"),
+        "Over maximum",
+    ),
+    (
+        "data_to_fix",
+        "Data to fix",
+        "The team's records a data-quality rule excluded from the figures or flagged in this extract: fix them in "
+        "the case-management system and the figures correct themselves.",
+        ("Line",),
+        "Effect",
+    ),
+)
 
 
-def build_worklists(data: PublishedData, failures: list[dict], messages: dict[str, str],
-                    caseload_max: int) -> list[Worklist]:  # fmt: skip
+def build_worklists(
+    data: PublishedData, failures: list[dict], messages: dict[str, str], caseload_max: int
+) -> list[Worklist]:
     tables = data.worklist_tables
     sources = {
         "visits": _visit_rows(tables["visits"], data.extract_date),

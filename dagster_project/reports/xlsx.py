@@ -207,6 +207,7 @@ def _write_breakdown_sheet(book, formats: _Formats, view: ScorecardView, measure
     sheet = book.add_worksheet(_sheet_name(f"{'Area' if view.suppressed else 'Team'} {m.measure}", used))
     sheet.write(0, 0, m.title, formats.title)
     sheet.write(1, 0, "By service area" if view.suppressed else "By team", formats.note)
+    sheet.write(2, 0, f"measure: {m.measure}", formats.note)  # the sheet name may be cut to Excel's 31 characters
     dates = measure_view.breakdown_dates
     heads = [
         "Service area" if view.suppressed else "Team",

@@ -11,8 +11,14 @@ from PIL import Image, ImageStat
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]  # fmt: skip
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 @dataclass
@@ -51,9 +57,16 @@ def open_pages(paths: list[Path], screenshot_width: int = 1200) -> list[PageView
                 page.on("console", lambda msg, seen=errors: seen.append(msg.text) if msg.type == "error" else None)
                 url = Path(path).resolve().as_uri()
                 page.goto(url, wait_until="load")
-                views.append(PageView(url=url, title=page.title(), text=page.inner_text("body"),
-                                      requests=requests, screenshot=page.screenshot(full_page=False),
-                                      console_errors=errors))  # fmt: skip
+                views.append(
+                    PageView(
+                        url=url,
+                        title=page.title(),
+                        text=page.inner_text("body"),
+                        requests=requests,
+                        screenshot=page.screenshot(full_page=False),
+                        console_errors=errors,
+                    )
+                )
                 context.close()
         finally:
             browser.close()

@@ -42,7 +42,7 @@ last_allocation as (
     inner join allocations
         on
             unallocated.child_id = allocations.child_id
-            and allocations.end_date <= unallocated.as_at_date
+            and unallocated.as_at_date >= allocations.end_date
 
 ),
 
