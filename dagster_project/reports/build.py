@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dagster_project.quality.results import FAILURES_FILE
 from dagster_project.quality.rules import registry
-from dagster_project.reports.formatting import month_label
+from dagster_project.reports.formatting import month_label, natural_key
 from dagster_project.reports.html import render_index, render_scorecard, render_worklist, scorecard_title
 from dagster_project.reports.pdf import write_scorecard_pdf
 from dagster_project.reports.published import PublishedData, load_dq_failures, load_published
@@ -45,7 +45,7 @@ def _team_caseloads(data: PublishedData, as_at: dt.date) -> list[tuple[str, list
     by_team: dict[str | None, list[float]] = {}
     for team_id, caseload in data.caseloads.get(as_at, []):
         by_team.setdefault(team_id, []).append(caseload)
-    ordered = sorted(by_team, key=lambda t: (t is None, data.teams.get(t, (t or "", ""))[0]))
+    ordered = sorted(by_team, key=lambda t: (t is None, natural_key(data.teams.get(t, (t, ""))[0])))
     return [(data.teams.get(t, (t or "No team", None))[0], by_team[t]) for t in ordered]
 
 

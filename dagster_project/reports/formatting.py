@@ -44,3 +44,10 @@ def service_area_label(code: str | None) -> str:
     if code is None:
         return "No team"
     return SERVICE_AREAS.get(code, code.replace("_", " ").capitalize())
+
+
+def natural_key(text: str | None) -> tuple:
+    """Sorts "Team 2" before "Team 10"."""
+    import re
+
+    return tuple(int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text or ""))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from dagster_project.catalogue import Measure
 from dagster_project.reports.direction import direction
-from dagster_project.reports.formatting import format_value, month_label, service_area_label
+from dagster_project.reports.formatting import format_value, month_label, natural_key, service_area_label
 from dagster_project.reports.periods import MonthlyView, monthly_view
 from dagster_project.reports.published import Figure, PublishedData
 from dagster_project.reports.rag import rag
@@ -128,7 +128,7 @@ def _breakdown(
     else:
         keys = sorted(
             {k[2] for k in data.by_team if k[0] == measure.measure},
-            key=lambda t: (t is None, data.teams.get(t, ("", ""))[1] or "", data.teams.get(t, (t or "", ""))[0]),
+            key=lambda t: (t is None, data.teams.get(t, ("", ""))[1] or "", natural_key(data.teams.get(t, (t, ""))[0])),
         )
         source = data.by_team
         labels = {t: data.teams.get(t, (t, None))[0] for t in keys}

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from dagster_project.reports.formatting import day_label
+from dagster_project.reports.formatting import day_label, natural_key
 from dagster_project.reports.published import PublishedData
 from dagster_project.workdays.calendar import add_wd
 
@@ -260,7 +260,7 @@ def build_worklists(
     for rows in sources.values():
         team_ids |= {team for team, _ in rows if team is not None}
     worklists = []
-    for team_id in [*sorted(team_ids, key=lambda t: (data.teams.get(t, (t, ""))[1] or "", t)), None]:
+    for team_id in [*sorted(team_ids, key=lambda t: (data.teams.get(t, (t, ""))[1] or "", natural_key(t))), None]:
         name, area = data.teams.get(team_id, (team_id, None)) if team_id is not None else (NO_TEAM_LABEL, None)
         worklist = Worklist(team_id, f"{name} ({team_id})" if team_id else NO_TEAM_LABEL, area)
         for key, title, note, numeric, rag_column in SECTIONS:
