@@ -153,6 +153,10 @@ def build_reports(paths: Paths, as_at: dt.date | None = None) -> ReportOutputs:
         "dq_status": dq_status,
         "dq_class": dq_class,
         "dq_summary": "../dq_summary_latest.html",
+        # the run's own summary page stays true when a later run replaces dq_summary_latest.html
+        "dq_summary_run": f"../dq_summary_{data.run_id}.html"
+        if (paths.reports_dir / f"dq_summary_{data.run_id}.html").exists()
+        else None,
         "committee": [
             ("Committee scorecard (web page)", "committee_scorecard.html"),
             ("Committee scorecard (PDF)", "committee_scorecard.pdf"),
