@@ -12,11 +12,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from dagster_project.generate import cli as generate_cli
     from dagster_project.ops import cli as ops_cli
+    from dagster_project.reports import cli as reports_cli
     from dagster_project.sources import cli as sources_cli
 
     generate_cli.register(sub)
     ops_cli.register(sub)
     sources_cli.register(sub)
+    reports_cli.register(sub)
 
     args = parser.parse_args(argv)
     return int(args.handler(args) or 0)

@@ -13,10 +13,11 @@ from dagster_project.ops.sensors import (
 )
 from dagster_project.publish.assets import published_analytics_database
 from dagster_project.quality.checks import raw_asset_checks, staging_asset_checks
+from dagster_project.reports.assets import report_outputs
 from dagster_project.transform.assets import dbt_resource, transform_assets
 
 defs = dg.Definitions(
-    assets=[*raw_assets, *transform_assets, published_analytics_database],
+    assets=[*raw_assets, *transform_assets, published_analytics_database, report_outputs],
     asset_checks=[*raw_asset_checks, *staging_asset_checks],
     jobs=[nightly_job],
     schedules=[nightly_schedule],

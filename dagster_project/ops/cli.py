@@ -50,6 +50,7 @@ def _print_outcome(outcome) -> None:
         summary = paths.reports_dir / "dq_summary_latest.html"
         if summary.exists():
             print(f"  data-quality summary: {summary}")
+        print(f"  reports: {paths.reports_dir / str(outcome.extract_date) / 'index.html'}")
     else:
         print(f"Run {outcome.run_id} for extract {outcome.extract_date}: FAILED", file=sys.stderr)
         print(f"  step: {outcome.failed_step}", file=sys.stderr)

@@ -12,11 +12,19 @@ from dagster_project.settings import get_paths
 
 # The marts analysts rely on (docs/published-database.md); dagster-dbt keys models and seeds by name.
 PUBLISHED_MARTS = ("scorecard", "assessment_timeliness", "visit_timeliness", "caseload", "measures")
+# Added for the reports (dagster_project/reports/): the team breakdown and the worklists' sources.
+REPORT_MARTS = (
+    "scorecard_by_team",
+    "scorecard_by_service_area",
+    "worklist_open_assessments",
+    "worklist_unallocated_children",
+    "worklist_workers",
+)
 
 
 @dg.asset(
     key=["published", "analytics_database"],
-    deps=[dg.AssetKey(name) for name in PUBLISHED_MARTS],
+    deps=[dg.AssetKey(name) for name in (*PUBLISHED_MARTS, *REPORT_MARTS)],
     group_name="publish",
     pool="duckdb_writer",
     description=(

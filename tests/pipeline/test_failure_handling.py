@@ -98,3 +98,13 @@ def test_status_command_reports_the_blocked_run(runs, monkeypatch, capsys):
     assert runs["blocked"].run_id in out and "failure" in out
     assert "blocking check failed" in out
     assert "newest extract 2024-01-12" in out and "fresh" in out
+
+
+def test_failed_and_blocked_runs_rebuild_no_report(runs):
+    reports = runs["paths"].reports_dir
+    worklists = runs["paths"].restricted_dir / "worklists"
+    assert (reports / GOOD / "index.html").exists()  # the good run built its reports
+    for extract in (INCOMPLETE, BLOCKED):
+        assert not (reports / extract).exists()
+        assert not (worklists / extract).exists()
+    assert (reports / "latest").resolve() == (reports / GOOD).resolve()

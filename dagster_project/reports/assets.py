@@ -1,0 +1,29 @@
+"""The reports as a Dagster asset downstream of the published database: rebuilt after every successful
+publish; a blocked or failed run never reaches it, so the reports always match the published database."""
+
+import dagster as dg
+
+from dagster_project.reports.build import build_reports
+from dagster_project.settings import get_paths
+
+
+@dg.asset(
+    key=["reports", "scorecards_and_worklists"],
+    deps=[dg.AssetKey(["published", "analytics_database"])],
+    group_name="reports",
+    description=(
+        "Committee and management scorecards (HTML, PDF, xlsx) and the index page under "
+        "<CSC_DATA_DIR>/reports/<extract_date>/ (reports/latest points at the newest), and one restricted "
+        "worklist per team under <CSC_DATA_DIR>/restricted/worklists/<extract_date>/."
+    ),
+)
+def report_outputs(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    outputs = build_reports(get_paths())
+    context.log.info(f"reports index: {outputs.index}")
+    return dg.MaterializeResult(
+        metadata={
+            "index": dg.MetadataValue.path(str(outputs.index)),
+            "files": dg.MetadataValue.int(len(outputs.files)),
+            "worklists": dg.MetadataValue.int(len(outputs.worklists) // 2),
+        }
+    )

@@ -1,0 +1,102 @@
+"""Charts with matplotlib: SVG text for the HTML pages (inline, so the page makes no request) and PNG bytes
+for the PDF. Pure Python (matplotlib's Agg/SVG back ends, no display)."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display, before pyplot is imported
+import matplotlib.pyplot as plt  # noqa: E402
+
+from dagster_project.reports.formatting import month_label  # noqa: E402
+
+RAG_COLOURS = {"green": "#00703c", "amber": "#f47738", "red": "#d4351c", "no data": "#b1b4b6", None: "#1d70b8"}
+LINE = "#1d70b8"
+TARGET = "#505a5f"
+plt.rcParams.update({"svg.fonttype": "path", "font.size": 9, "font.family": "DejaVu Sans"})
+
+
+def _finish(fig, fmt: str) -> bytes | str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, bbox_inches="tight", dpi=150 if fmt == "png" else None, metadata=None)
+    plt.close(fig)
+    data = buffer.getvalue()
+    if fmt == "svg":
+        text = data.decode("utf-8")
+        return text[text.index("<svg") :]  # drop the XML prolog and DOCTYPE (a URL, never fetched) for inlining
+    return data
+
+
+def trend_chart(measure_view, fmt: str = "svg") -> bytes | str:
+    """13-month line of the council figure, the target line (as it was in force each month) and the latest
+    point in its RAG colour. Suppressed or missing months are gaps."""
+    cells = measure_view.trend
+    labels = [month_label(c.as_at) for c in cells]
+    values = [None if (c.suppressed or c.value is None) else c.value for c in cells]
+    fig, ax = plt.subplots(figsize=(4.2, 2.0))
+    xs = list(range(len(cells)))
+    ax.plot(
+        xs,
+        [float("nan") if v is None else v for v in values],
+        color=LINE,
+        linewidth=1.8,
+        marker="o",
+        markersize=2.5,
+        label="council",
+    )
+    targets = [c.target for c in cells]
+    if any(t is not None for t in targets):
+        ax.step(
+            xs,
+            [float("nan") if t is None else t for t in targets],
+            where="mid",
+            color=TARGET,
+            linestyle="--",
+            linewidth=1,
+            label="target",
+        )
+    last = cells[-1]
+    if values[-1] is not None:
+        ax.plot([xs[-1]], [values[-1]], marker="o", markersize=7, color=RAG_COLOURS.get(last.rag, LINE))
+    ax.set_xticks(xs[::3], labels[::3])
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
+    unit = measure_view.measure.unit
+    if unit == "percent":
+        ax.set_ylim(0, 100)
+        ax.set_ylabel("%")
+    elif unit == "count":
+        ax.set_ylim(bottom=0)
+    ax.legend(loc="best", fontsize=7, frameon=False, ncol=2)
+    return _finish(fig, fmt)
+
+
+def caseload_chart(
+    team_caseloads: list[tuple[str, list[float]]], band: tuple[float, float], fmt: str = "svg"
+) -> bytes | str:
+    """Each team's workers' caseloads (one dot per worker, a box for the spread) against the council's band."""
+    height = max(2.2, 0.32 * len(team_caseloads) + 0.8)
+    fig, ax = plt.subplots(figsize=(7.0, height))
+    ax.axvspan(band[0], band[1], color="#cce2d8", label=f"caseload band {band[0]:g}–{band[1]:g}")
+    ax.axvline(band[1], color="#d4351c", linewidth=1, linestyle="--", label=f"maximum {band[1]:g}")
+    names = [name for name, _ in team_caseloads]
+    data = [values or [0] for _, values in team_caseloads]
+    ax.boxplot(
+        data,
+        vert=False,
+        widths=0.5,
+        showfliers=False,
+        patch_artist=True,
+        boxprops={"facecolor": "#ffffff", "edgecolor": "#505a5f"},
+        medianprops={"color": "#1d70b8"},
+    )
+    for i, values in enumerate(data, start=1):
+        ax.scatter(values, [i] * len(values), s=9, color="#0b0c0c", alpha=0.55, zorder=3)
+    ax.set_yticks(range(1, len(names) + 1), names)
+    ax.invert_yaxis()
+    ax.set_xlabel("children allocated per worker")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="lower right", fontsize=7, frameon=False)
+    return _finish(fig, fmt)

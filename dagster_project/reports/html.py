@@ -1,0 +1,93 @@
+"""HTML pages from Jinja2 templates: self-contained (styles and SVG charts inline, no script, font or image
+from anywhere), printable to A4. Pure Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+import jinja2
+
+from dagster_project.reports.charts import caseload_chart, trend_chart
+from dagster_project.reports.formatting import format_value, month_label, service_area_label
+from dagster_project.reports.scorecard import COMMITTEE, ScorecardView, column_labels
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("dagster_project.reports", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["area_label"] = service_area_label
+    env.globals["format_target"] = lambda m: format_value(m.target.target, m.measure.unit, m.measure.decimals)
+    return env
+
+
+def _common(title: str, extract_date, run_id: str) -> dict:
+    return {
+        "title": title,
+        "extract_date": extract_date,
+        "run_id": run_id,
+        "built_at": dt.datetime.now().strftime("%d %b %Y %H:%M"),
+    }
+
+
+def scorecard_title(view: ScorecardView) -> str:
+    return ("Committee scorecard" if view.audience == COMMITTEE else "Management scorecard") + (
+        f": children's social care, {month_label(view.view.latest)}"
+    )
+
+
+def render_scorecard(
+    view: ScorecardView, caseloads: list[tuple[str, list[float]]] | None = None, band: tuple[int, int] = (16, 23)
+) -> str:
+    committee = view.audience == COMMITTEE
+    context = _common(scorecard_title(view), view.extract_date, view.run_id)
+    context.update(
+        sensitivity="OPEN" if committee else "INTERNAL",
+        sensitivity_class="open" if committee else "internal",
+        intro=(
+            "Council and service-area figures for the scrutiny committee. Small numbers are suppressed; no child "
+            "is identifiable."
+            if committee
+            else "Council, service-area and team figures for the directorate leadership team. Internal: unsuppressed."
+        ),
+        latest_label=month_label(view.view.latest),
+        mtd_label=month_label(view.view.month_to_date) if view.view.month_to_date else None,
+        suppressed=view.suppressed,
+        columns=column_labels(view.view),
+        families=view.by_family(),
+        measures=view.measures,
+        quarter_labels=[month_label(d) for d in view.view.quarters],
+        charts={m.measure.measure: trend_chart(m) for m in view.measures},
+        caseload_chart=caseload_chart(caseloads, band) if caseloads else None,
+        band=band,
+        breakdown_name="service area" if committee else "team",
+        breakdown_heading="Service area" if committee else "Team",
+        show_groups=not committee,
+        breakdown_note=(
+            'Service areas add up to the council ("No team": records without a team). Quarter-end months and '
+            "the latest month."
+            if committee
+            else 'Teams grouped by service area, adding up to the council ("No team": records without a team). '
+            "Quarter-end months and the latest month."
+        ),
+        breakdown_labels=lambda m: [month_label(d) for d in m.breakdown_dates],
+    )
+    return environment().get_template("scorecard.html.j2").render(**context)
+
+
+def render_worklist(worklist, extract_date, run_id: str) -> str:
+    context = _common(f"Team worklist: {worklist.team_label}", extract_date, run_id)
+    context["worklist"] = worklist
+    return environment().get_template("worklist.html.j2").render(**context)
+
+
+def render_index(context: dict) -> str:
+    full = _common("Children's social care reports", context["extract_date"], context["run_id"])
+    full.update(context)
+    return environment().get_template("index.html.j2").render(**full)

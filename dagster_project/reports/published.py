@@ -1,0 +1,163 @@
+"""Reads what the reports show from the published analysts' database (read-only) and the restricted
+data-quality store. Nothing here computes a measure: rows come back as the marts hold them. Pure Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.catalogue import Measure, load_measures
+
+
+class ReportDataError(RuntimeError):
+    """The published database cannot be reported from (missing, or without a mart the reports need)."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One row of a scorecard mart."""
+
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+
+
+@dataclass
+class PublishedData:
+    extract_date: dt.date
+    run_id: str
+    measures: tuple[Measure, ...]  # catalogue order, only those with rows in marts.scorecard
+    month_dates: list[tuple[dt.date, bool]]  # (as_at_date, is_complete_period) of the month rows
+    council: dict[tuple[str, dt.date], Figure]  # (measure, month as_at_date)
+    by_service_area: dict[tuple[str, dt.date, str | None], Figure]
+    by_team: dict[tuple[str, dt.date, str | None], Figure]
+    teams: dict[str | None, tuple[str, str | None]]  # team_id -> (team name, service area)
+    caseloads: dict[dt.date, list[tuple[str | None, float]]]  # month-end -> (team_id, caseload) per worker
+    dq_checks: tuple[int, int, int]  # (checks, failed errors, failed warnings) of the published run
+    worklist_tables: dict[str, list[dict]] = field(default_factory=dict)
+
+
+def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cursor = conn.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _has_table(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        conn.execute(
+            "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = ?", [name]
+        ).fetchone()[0]
+    )
+
+
+REQUIRED = ("scorecard", "scorecard_by_team", "scorecard_by_service_area", "caseload", "runs", "dq_results")
+WORKLIST_TABLES = ("visit_timeliness", "worklist_open_assessments", "worklist_unallocated_children", "worklist_workers")
+
+
+def load_published(database: Path) -> PublishedData:
+    if not Path(database).exists():
+        raise ReportDataError(f"{database}: no published database yet (run `make run` first)")
+    with duckdb.connect(str(database), read_only=True) as conn:
+        missing = [t for t in (*REQUIRED, *WORKLIST_TABLES) if not _has_table(conn, t)]
+        if missing:
+            raise ReportDataError(f"{database}: marts {missing} missing; rebuild with `csc run`")
+        extract_date, run_id = conn.execute("select extract_date, run_id from marts.scorecard limit 1").fetchone()
+        present = {r[0] for r in conn.execute("select distinct measure from marts.scorecard").fetchall()}
+        measures = tuple(m for m in load_measures() if m.measure in present)
+        month_dates = [
+            (d, c)
+            for d, c in conn.execute(
+                "select distinct as_at_date, is_complete_period from marts.scorecard where period_type = 'month' "
+                "order by as_at_date"
+            ).fetchall()
+        ]
+        council = {
+            (r["measure"], r["as_at_date"]): Figure(r["numerator"], r["denominator"], r["value"])
+            for r in _rows(conn, "select * from marts.scorecard where period_type = 'month'")
+        }
+        by_area = {
+            (r["measure"], r["as_at_date"], r["service_area"]): Figure(r["numerator"], r["denominator"], r["value"])
+            for r in _rows(conn, "select * from marts.scorecard_by_service_area where period_type = 'month'")
+        }
+        by_team_rows = _rows(conn, "select * from marts.scorecard_by_team where period_type = 'month'")
+        by_team = {
+            (r["measure"], r["as_at_date"], r["team_id"]): Figure(r["numerator"], r["denominator"], r["value"])
+            for r in by_team_rows
+        }
+        teams: dict[str | None, tuple[str, str | None]] = {None: ("No team", None)}
+        for r in by_team_rows:
+            if r["team_id"] is not None:
+                teams[r["team_id"]] = (r["team_name"] or r["team_id"], r["service_area"])
+        caseloads: dict[dt.date, list[tuple[str | None, float]]] = {}
+        for as_at, team_id, caseload in conn.execute(
+            "select as_at_date, team_id, caseload from marts.caseload where period_type = 'month' "
+            "order by as_at_date, team_id, worker_id"
+        ).fetchall():
+            caseloads.setdefault(as_at, []).append((team_id, caseload))
+        checks = conn.execute(
+            """
+            select count(*),
+                   count(*) filter (where not passed and severity = 'ERROR'),
+                   count(*) filter (where not passed and severity <> 'ERROR')
+            from marts.dq_results where run_id = ?
+            """,
+            [run_id],
+        ).fetchone()
+        worklists = {
+            "visits": _rows(
+                conn,
+                "select * from marts.visit_timeliness where as_at_date = ? and period_type = "
+                "(select min(period_type) from marts.visit_timeliness where as_at_date = ?) "
+                "order by due_date, child_id, visit_type",
+                [extract_date, extract_date],
+            ),
+            "assessments": _rows(
+                conn, "select * from marts.worklist_open_assessments order by working_days_open desc, assessment_id"
+            ),
+            "unallocated": _rows(
+                conn, "select * from marts.worklist_unallocated_children order by unallocated_since, child_id"
+            ),
+            "workers": _rows(conn, "select * from marts.worklist_workers order by worker_id"),
+        }
+    return PublishedData(
+        extract_date=extract_date,
+        run_id=run_id,
+        measures=measures,
+        month_dates=month_dates,
+        council=council,
+        by_service_area=by_area,
+        by_team=by_team,
+        teams=teams,
+        caseloads=caseloads,
+        dq_checks=tuple(checks),
+        worklist_tables=worklists,
+    )
+
+
+def load_dq_failures(restricted_store: Path, run_id: str) -> list[dict]:
+    """The run's row-level failures from the restricted store, each with the first extract in which the same
+    record has failed the same rule (a key and rule failing in every stored run since then)."""
+    if not Path(restricted_store).exists():
+        return []
+    with duckdb.connect(str(restricted_store), read_only=True) as conn:
+        return _rows(
+            conn,
+            """
+            with this_run as (select * from main.dq_failures where run_id = ?),
+            first_seen as (
+                select source_file, record_key, rule_id, min(extract_date) as failing_since
+                from main.dq_failures group by all
+            )
+            select this_run.source_file, this_run.source_line, this_run.record_key, this_run.rule_id,
+                   this_run.action, first_seen.failing_since
+            from this_run
+            left join first_seen using (source_file, record_key, rule_id)
+            order by this_run.source_file, this_run.source_line, this_run.rule_id
+            """,
+            [run_id],
+        )

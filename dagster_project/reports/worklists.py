@@ -1,0 +1,271 @@
+"""Team worklists (weekly, as at the extract date): per team, the cases and people to act on and the team's
+data to fix. Ids only: the sources are marts (which hold no name, date of birth or postcode) and the
+restricted failures store (keys and line numbers only). Pure Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from dagster_project.reports.formatting import day_label, natural_key
+from dagster_project.reports.published import PublishedData
+from dagster_project.workdays.calendar import add_wd
+
+DUE_SOON_WORKING_DAYS = 5
+NO_TEAM_LABEL = "No team"
+
+
+@dataclass
+class Row:
+    cells: dict[str, object]
+    flag: str | None = None  # red | amber
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    note: str
+    headings: list[str]
+    rows: list[Row]
+    numeric: tuple[str, ...] = ()
+    rag_column: str | None = None
+
+
+@dataclass
+class Worklist:
+    team_id: str | None
+    team_label: str
+    service_area: str | None
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def file_stem(self) -> str:
+        if self.team_id is None:
+            return "worklist_no_team"
+        return "worklist_" + re.sub(r"[^A-Za-z0-9_-]", "_", self.team_id)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        by_key = {s.key: s for s in self.sections}
+        return {
+            "overdue_visits": sum(1 for r in by_key["visits"].rows if r.flag == "red"),
+            "assessments_flagged": sum(1 for r in by_key["assessments"].rows if r.flag),
+            "unallocated": len(by_key["unallocated"].rows),
+            "data_to_fix": len(by_key["data_to_fix"].rows),
+        }
+
+
+def _date(value) -> str:
+    return day_label(value) if isinstance(value, dt.date) else ""
+
+
+def _visit_rows(rows: list[dict], extract_date: dt.date) -> list[tuple[str | None, Row]]:
+    due_soon_by = dt.date.fromisoformat(str(add_wd(extract_date, DUE_SOON_WORKING_DAYS)))
+    out = []
+    for r in rows:
+        overdue = not r["in_time"]
+        if not overdue and r["due_date"] > due_soon_by:
+            continue
+        out.append(
+            (
+                r["team_id"],
+                Row(
+                    {
+                        "Child id": r["child_id"],
+                        "Visit type": r["visit_type"],
+                        "Last visit": _date(r["last_visit_date"]) or "none since the start",
+                        "Due": _date(r["due_date"]),
+                        "Days overdue": r["days_overdue"] if overdue else "",
+                        "Status": "overdue" if overdue else "due soon",
+                        "Worker id": r["worker_id"] or "unallocated",
+                    },
+                    "red" if overdue else "amber",
+                ),
+            )
+        )
+    out.sort(key=lambda t: (t[1].flag != "red", -(t[1].cells["Days overdue"] or 0), t[1].cells["Child id"]))
+    return out
+
+
+def _assessment_rows(rows: list[dict]) -> list[tuple[str | None, Row]]:
+    flags = {"overdue": "red", "at risk": "amber"}
+    return [
+        (
+            r["team_id"],
+            Row(
+                {
+                    "Assessment id": r["assessment_id"],
+                    "Child id": r["child_id"],
+                    "Referral": _date(r["referral_date"]),
+                    "Working days": r["working_days_open"],
+                    "Due (day 45)": _date(r["due_date"]),
+                    "Status": r["status"],
+                    "Worker id": r["worker_id"] or "",
+                },
+                flags.get(r["status"]),
+            ),
+        )
+        for r in rows
+    ]
+
+
+def _unallocated_rows(rows: list[dict], extract_date: dt.date) -> list[tuple[str | None, Row]]:
+    return [
+        (
+            r["team_id"],
+            Row(
+                {
+                    "Child id": r["child_id"],
+                    "Case": r["visit_type"],
+                    "Case start": _date(r["case_start_date"]),
+                    "Unallocated since": _date(r["unallocated_since"]),
+                    "Days unallocated": (extract_date - r["unallocated_since"]).days,
+                },
+                "red",
+            ),
+        )
+        for r in rows
+    ]
+
+
+def _worker_rows(rows: list[dict], caseload_max: int) -> list[tuple[str | None, Row]]:
+    out = []
+    for r in rows:
+        adjusted = r["fte_adjusted_caseload"]
+        over = adjusted is not None and adjusted > caseload_max
+        flag = "red" if r["over_max"] or r["supervision_overdue"] else ("amber" if over else None)
+        out.append(
+            (
+                r["team_id"],
+                Row(
+                    {
+                        "Worker id": r["worker_id"],
+                        "Employment": (r["employment_type"] or "").lower(),
+                        "FTE": r["fte"],
+                        "Caseload": r["caseload"],
+                        "FTE-adjusted": round(adjusted, 1) if adjusted is not None else "",
+                        "Maximum": caseload_max,
+                        "Over maximum": "yes" if r["over_max"] else "no",
+                        "Last supervision": _date(r["last_supervision_date"]) or "none recorded",
+                        "Supervision due": _date(r["supervision_due_date"]),
+                        "Supervision overdue": "yes" if r["supervision_overdue"] else "no",
+                    },
+                    flag,
+                ),
+            )
+        )
+    return out
+
+
+def _record_teams(data: PublishedData) -> dict[tuple[str, str], str | None]:
+    """(file, record key) -> team for the records the marts place in a team."""
+    tables = data.worklist_tables
+    teams: dict[tuple[str, str], str | None] = {}
+    for team_id in data.teams:
+        if team_id is not None:
+            teams[("teams.csv", team_id)] = team_id
+    for r in tables["workers"]:
+        teams[("workers.csv", r["worker_id"])] = r["team_id"]
+    for r in tables["visits"]:
+        if r["team_id"] is not None:
+            teams.setdefault(("children.csv", r["child_id"]), r["team_id"])
+    for r in tables["unallocated"]:
+        teams.setdefault(("children.csv", r["child_id"]), r["team_id"])
+    for r in tables["assessments"]:
+        teams[("assessments.csv", r["assessment_id"])] = r["team_id"]
+    return teams
+
+
+def _data_to_fix_rows(
+    failures: list[dict], data: PublishedData, messages: dict[str, str]
+) -> list[tuple[str | None, Row]]:
+    teams = _record_teams(data)
+    out = []
+    for f in failures:
+        since = f["failing_since"] or data.extract_date
+        out.append(
+            (
+                teams.get((f["source_file"], f["record_key"])),
+                Row(
+                    {
+                        "File": f["source_file"],
+                        "Line": f["source_line"],
+                        "Record key": f["record_key"] or "(empty)",
+                        "Problem": messages.get(f["rule_id"], f["rule_id"]),
+                        "Effect": "excluded from the figures" if f["action"] == "exclude" else "flagged",
+                        "Failing since extract": _date(since),
+                    },
+                    "red" if f["action"] == "exclude" else "amber",
+                ),
+            )
+        )
+    return out
+
+
+SECTIONS = (
+    (
+        "visits",
+        "Statutory visits overdue or due within 5 working days",
+        "Children whose visit is overdue (red) or due in the next 5 working days (amber).",
+        ("Days overdue",),
+        "Status",
+    ),
+    (
+        "assessments",
+        "Open assessments",
+        "Working days since the referral: at risk from 35 (amber), overdue after 45 (red).",
+        ("Working days",),
+        "Status",
+    ),
+    (
+        "unallocated",
+        "Children with no allocated worker",
+        "On a plan or looked after with no open allocation; team = the team of their last allocation.",
+        ("Days unallocated",),
+        None,
+    ),
+    (
+        "workers",
+        "Workers: caseload and supervision",
+        "Caseload against the maximum (FTE-adjusted shown too) and the last individual supervision.",
+        ("FTE", "Caseload", "FTE-adjusted", "Maximum"),
+        "Over maximum",
+    ),
+    (
+        "data_to_fix",
+        "Data to fix",
+        "The team's records a data-quality rule excluded from the figures or flagged in this extract: fix them in "
+        "the case-management system and the figures correct themselves.",
+        ("Line",),
+        "Effect",
+    ),
+)
+
+
+def build_worklists(
+    data: PublishedData, failures: list[dict], messages: dict[str, str], caseload_max: int
+) -> list[Worklist]:
+    tables = data.worklist_tables
+    sources = {
+        "visits": _visit_rows(tables["visits"], data.extract_date),
+        "assessments": _assessment_rows(tables["assessments"]),
+        "unallocated": _unallocated_rows(tables["unallocated"], data.extract_date),
+        "workers": _worker_rows(tables["workers"], caseload_max),
+        "data_to_fix": _data_to_fix_rows(failures, data, messages),
+    }
+    team_ids = {t for t in data.teams if t is not None}
+    for rows in sources.values():
+        team_ids |= {team for team, _ in rows if team is not None}
+    worklists = []
+    for team_id in [*sorted(team_ids, key=lambda t: (data.teams.get(t, (t, ""))[1] or "", natural_key(t))), None]:
+        name, area = data.teams.get(team_id, (team_id, None)) if team_id is not None else (NO_TEAM_LABEL, None)
+        worklist = Worklist(team_id, f"{name} ({team_id})" if team_id else NO_TEAM_LABEL, area)
+        for key, title, note, numeric, rag_column in SECTIONS:
+            rows = [row for team, row in sources[key] if team == team_id]
+            headings = list(rows[0].cells) if rows else []
+            worklist.sections.append(Section(key, title, note, headings, rows, numeric, rag_column))
+        worklists.append(worklist)
+    return worklists
