@@ -31,15 +31,10 @@ valued as (
         family_measures.period_type,
         cast(family_measures.as_at_date as date) as as_at_date,
         family_measures.measure,
-        cast(case when family_measures.denominator = 0 then 0 else family_measures.numerator end as double)
-            as numerator,
+        {{ measure_numerator('family_measures.numerator', 'family_measures.denominator') }} as numerator,
         cast(family_measures.denominator as double) as denominator,
-        case
-            when family_measures.denominator = 0 then null
-            when catalogue.unit = 'percent'
-                then cast(family_measures.numerator as double) * 100 / family_measures.denominator
-            else cast(family_measures.numerator as double) / family_measures.denominator
-        end as value,  -- noqa: RF04
+        {{ measure_value('family_measures.numerator', 'family_measures.denominator', 'catalogue.unit') }}
+            as value,  -- noqa: RF04
         cast('{{ var("extract_date") }}' as date) as extract_date,
         cast('{{ var("run_id") }}' as varchar) as run_id,
         reporting_dates.is_complete_period

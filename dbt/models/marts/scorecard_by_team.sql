@@ -13,6 +13,12 @@ with reporting_dates as (
 
 ),
 
+catalogue as (
+
+    select * from {{ ref('measures') }}
+
+),
+
 teams as (
 
     select
@@ -147,14 +153,9 @@ valued as (
         measures.team_id,
         teams.team_name,
         teams.service_area,
-        cast(case when measures.denominator = 0 then 0 else measures.numerator end as double) as numerator,
+        {{ measure_numerator('measures.numerator', 'measures.denominator') }} as numerator,
         cast(measures.denominator as double) as denominator,
-        case
-            when measures.denominator = 0 then null
-            when measures.measure like '%\_pct' escape '\'
-                then cast(measures.numerator as double) * 100 / measures.denominator
-            else cast(measures.numerator as double) / measures.denominator
-        end as value,  -- noqa: RF04
+        {{ measure_value('measures.numerator', 'measures.denominator', 'catalogue.unit') }} as value,  -- noqa: RF04
         cast('{{ var("extract_date") }}' as date) as extract_date,
         cast('{{ var("run_id") }}' as varchar) as run_id,
         reporting_dates.is_complete_period
@@ -164,6 +165,7 @@ valued as (
             measures.period_type = reporting_dates.period_type
             and measures.as_at_date = reporting_dates.as_at_date
     left join teams on measures.team_id = teams.team_id
+    left join catalogue on measures.measure = catalogue.measure
 
 )
 
