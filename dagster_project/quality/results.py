@@ -20,9 +20,16 @@ DQ_RESULTS_DDL = """
 create table if not exists main.dq_results (
     run_id varchar, checked_at timestamp, extract_date date, source_file varchar, check_name varchar,
     dimension varchar, severity varchar, passed boolean, rows_checked bigint, rows_failed bigint,
-    failure_sample varchar
+    failure_sample varchar, from_failed_run boolean default false
 )
 """
+# Columns added after the first release: old history stores gain them on first use.
+# from_failed_run: the run that produced the row died or failed, so the row is evidence of that attempt only.
+DQ_RESULTS_MIGRATIONS = ("alter table main.dq_results add column if not exists from_failed_run boolean default false",)
+DQ_RESULTS_COLUMNS = (
+    "run_id, checked_at, extract_date, source_file, check_name, dimension, severity, passed, rows_checked, "
+    "rows_failed, failure_sample"
+)
 FAILURES_DDL = """
 create table if not exists main.dq_failures (
     run_id varchar, extract_date date, source_file varchar, source_line bigint, record_key varchar,
@@ -63,13 +70,16 @@ def append_dq_results(history_db: Path, results: list[CheckResult]) -> None:
         return
     with connect(history_db) as conn:
         conn.execute(DQ_RESULTS_DDL)
+        for migration in DQ_RESULTS_MIGRATIONS:
+            conn.execute(migration)
         conn.execute("begin")
         conn.executemany(
             "delete from main.dq_results where run_id = ? and check_name = ? and source_file = ?",
             [(r.run_id, r.check_name, r.source_file) for r in results],
         )
         conn.executemany(
-            "insert into main.dq_results values (?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?)", [astuple(r) for r in results]
+            f"insert into main.dq_results ({DQ_RESULTS_COLUMNS}) values (?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [astuple(r) for r in results],
         )
         conn.execute("commit")
 
