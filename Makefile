@@ -22,8 +22,9 @@ $(STAMP): requirements.lock pyproject.toml
 $(MANIFEST): $(STAMP) $(DBT_SOURCES)
 	$(BIN)/python -m dagster_project.transform.prepare
 
-run: setup  ## generate an extract if raw/ has none, then run the whole nightly job once
-	$(BIN)/csc run
+# RUN_ARGS: e.g. `make run RUN_ARGS=--demo` to generate a demo extract into an explicitly set, empty CSC_RAW_DIR.
+run: setup  ## generate a demo extract if the default raw/ has none, then run the whole nightly job once
+	$(BIN)/csc run $(RUN_ARGS)
 
 test: setup  ## every test
 	$(BIN)/python -m pytest

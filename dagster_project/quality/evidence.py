@@ -5,6 +5,7 @@ lead's publish step calls `results.blocking_failures`. Pure Python: no Dagster i
 
 from __future__ import annotations
 
+from dagster_project.ingest.origin import extract_origin
 from dagster_project.quality import file_checks
 from dagster_project.quality.results import CheckResult, append_dq_results, now, replace_failures
 from dagster_project.quality.rule_checks import RuleEvaluation, evaluate_rules
@@ -19,7 +20,7 @@ def docs_dir(paths: Paths):
 def run_file_quality(paths: Paths, extract_date: str, run_id: str) -> list[file_checks.FileCheck]:
     checks = file_checks.run_file_checks(paths.warehouse, extract_date)
     append_dq_results(paths.history_database, file_checks.as_results(checks, run_id, extract_date))
-    write_summary(paths.history_database, paths.reports_dir, run_id)
+    write_summary(paths.history_database, paths.reports_dir, run_id, extract_origin(paths.raw_dir / extract_date))
     return checks
 
 
@@ -33,7 +34,7 @@ def run_rule_quality(paths: Paths, extract_date: str, run_id: str) -> RuleEvalua
     )  # fmt: skip
     append_dq_results(paths.history_database, [*evaluation.results, consistency])
     replace_failures(paths.restricted_dir, run_id, evaluation.failures)
-    write_summary(paths.history_database, paths.reports_dir, run_id)
+    write_summary(paths.history_database, paths.reports_dir, run_id, extract_origin(paths.raw_dir / extract_date))
     return evaluation
 
 
@@ -54,4 +55,4 @@ def record_blocking_problem(
         rows_failed=0, failure_sample=message,
     )  # fmt: skip
     append_dq_results(paths.history_database, [result])
-    write_summary(paths.history_database, paths.reports_dir, run_id)
+    write_summary(paths.history_database, paths.reports_dir, run_id, extract_origin(paths.raw_dir / extract_date))
