@@ -9,6 +9,7 @@ run the published database must stay byte-identical to the first good run's.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import time
@@ -29,19 +30,8 @@ KILL_POINTS = [
     ("GX checks on validated models", "step", "records_that_count_quality"),
     ("dbt marts", "step", "mart_dbt_assets"),
     ("start of publish", "step", "published__analytics_database"),
-    ("temp publish file written", "file", ".analytics.*.tmp.duckdb*"),
+    ("temp publish file written", "file", ".analytics."),
 ]
-
-
-def _started_steps(root) -> set[str]:
-    home = root / "data" / "dagster_home"
-    if not (home / "storage").exists():
-        return set()
-    import dagster as dg
-
-    with instance_for(root) as instance:
-        records = instance.get_event_records(dg.EventRecordsFilter(event_type=dg.DagsterEventType.STEP_START))
-    return {r.event_log_entry.step_key for r in records}
 
 
 def _kill_at(root, kind: str, target: str, steps_before: int) -> tuple[bool, int]:
@@ -53,10 +43,12 @@ def _kill_at(root, kind: str, target: str, steps_before: int) -> tuple[bool, int
     try:
         while time.monotonic() < deadline and process.poll() is None:
             if kind == "file":
-                if any(published.glob(target)):
-                    reached = True
+                # The temporary file lives a fraction of a second: once publish starts, poll without sleeping.
+                if _step_started_count(root, "published__analytics_database") > steps_before:
+                    while process.poll() is None and not reached:
+                        reached = any(name.startswith(target) for name in os.listdir(published))
                     break
-                time.sleep(0.005)
+                time.sleep(0.05)
             else:
                 if _step_started_count(root, target) > steps_before:
                     time.sleep(0.3)  # inside the step
@@ -91,7 +83,7 @@ def killed(tmp_path_factory):
     good_bytes = published.read_bytes()
     points = []
     for name, kind, target in KILL_POINTS:
-        before = _step_started_count(root, target) if kind == "step" else 0
+        before = _step_started_count(root, target if kind == "step" else "published__analytics_database")
         reached, _ = _kill_at(root, kind, target, before)
         points.append({"name": name, "reached": reached, "published_unchanged": published.read_bytes() == good_bytes})
     temp_files_after_kills = sorted(p.name for p in published.parent.glob(".analytics.*"))
