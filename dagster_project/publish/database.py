@@ -125,16 +125,16 @@ def publish(
             conn.execute("delete from marts.runs where run_id = ?", [run_id])
             conn.execute(
                 """
-                insert into marts.runs (run_id, extract_date, started_at, finished_at, status, published)
-                values (?, ?, ?, ?, 'success', true)
+                insert into marts.runs (run_id, extract_date, started_at, finished_at, status, published, data_origin)
+                values (?, ?, ?, ?, 'success', true, ?)
                 """,
-                [run_id, extract_date, run_started_at, now],
+                [run_id, extract_date, run_started_at, now, data_origin],
             )
             conn.execute(
                 """
                 update marts.runs r
                 set code_version = h.code_version, settings = h.settings, input_files = h.input_files,
-                    data_origin = h.data_origin
+                    data_origin = coalesce(r.data_origin, h.data_origin)
                 from hist.main.runs h
                 where h.run_id = r.run_id and r.run_id = ?
                 """,

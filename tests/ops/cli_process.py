@@ -14,7 +14,7 @@ CSC = [sys.executable, "-m", "dagster_project.cli"]
 
 def csc_env(root: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CSC_", "DAGSTER_"))}
-    env.update(CSC_RAW_DIR=str(root / "raw"), CSC_DATA_DIR=str(root / "data"), **extra)
+    env.update({"CSC_RAW_DIR": str(root / "raw"), "CSC_DATA_DIR": str(root / "data"), **extra})
     return env
 
 
