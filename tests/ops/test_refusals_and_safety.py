@@ -212,3 +212,26 @@ def test_a_damaged_store_fails_in_one_line_saying_how_to_recover(tmp_path, store
     assert "run again" in outcome.error
     alerts = (tmp_path / "data" / "alerts" / "alerts.jsonl").read_text(encoding="utf-8")
     assert outcome.run_id in alerts
+
+
+def test_dead_run_sensor_closes_a_run_left_started_and_skips_while_a_run_holds_the_lock(landing, tmp_path, monkeypatch):
+    """With the daemon: a run whose worker died stayed STARTED, so every queued run waited behind it."""
+    from dagster_project.ops.sensors import dead_run_sensor
+
+    monkeypatch.setattr("dagster_project.ops.sensors.DEAD_RUN_MIN_AGE_SECONDS", 0)
+    data = tmp_path / "data"
+    with dg.DagsterInstance.ephemeral() as instance:
+        instance.add_run(dg.DagsterRun(job_name="nightly", run_id="dead-run", status=dg.DagsterRunStatus.STARTED))
+        holder = _hold_lock(tmp_path)
+        try:
+            busy = dead_run_sensor(dg.build_sensor_context(instance=instance))
+        finally:
+            holder.kill()
+            holder.wait()
+        assert "in progress" in busy.skip_message
+        assert instance.get_run_by_id("dead-run").status == dg.DagsterRunStatus.STARTED
+        closed = dead_run_sensor(dg.build_sensor_context(instance=instance))
+        assert "closed 1 run(s)" in closed.skip_message
+        assert instance.get_run_by_id("dead-run").status == dg.DagsterRunStatus.FAILURE
+    alerts = (data / "alerts" / "alerts.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(alerts) == 1 and "dead-run" in alerts[0]
