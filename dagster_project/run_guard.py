@@ -8,6 +8,8 @@ left open. A second run on the same data folder fails at once with one clear lin
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 
 from dagster_project.ops.run_lock import acquire, held_here, refusal_message
@@ -23,8 +25,12 @@ def hold_run_lock(context: dg.AssetExecutionContext) -> None:
         return
     if not acquire(data_dir, f"run {context.run_id}", wait_seconds=WORKER_LOCK_WAIT_SECONDS):
         raise dg.Failure(description=refusal_message(data_dir), allow_retries=False)
-    from dagster_project.ops.recovery import recover_dead_runs
+    from dagster_project.ops.jobs import PID_TAG
+    from dagster_project.ops.recovery import STARTING_GRACE_SECONDS, recover_dead_runs
 
-    recovery = recover_dead_runs(context.instance, exclude_run_id=context.run_id)
+    context.instance.add_run_tags(context.run_id, {PID_TAG: str(os.getpid())})
+    recovery = recover_dead_runs(
+        context.instance, exclude_run_id=context.run_id, min_age_seconds=STARTING_GRACE_SECONDS
+    )
     if recovery.message:
         context.log.warning(f"Recovery: {recovery.message}.")

@@ -11,17 +11,21 @@ have no daemon, and runs whose worker died before monitoring noticed.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 
 import dagster as dg
 
 from dagster_project.ops.alerts import Alert, raise_alert, ui_link
+from dagster_project.ops.jobs import PID_TAG
 from dagster_project.ops.run_records import alerts_log, record_dagster_run
 from dagster_project.publish.database import remove_temp_files
 from dagster_project.publish.history import close_dead_run
 from dagster_project.settings import get_paths
 
+# A run not yet tagged with its process id is taken for dead only after this long (it may still be starting).
+STARTING_GRACE_SECONDS = 60
 OPEN_STATUSES = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.CANCELING]
 DEAD_RUN_NOTE = "the run's process died (killed, out of memory or machine restart); closed by the next run"
 
@@ -42,15 +46,37 @@ class Recovery:
         return "; ".join(parts)
 
 
+def _alive(pid: int) -> bool:
+    """Whether the process that ran a run still exists (this process is never running a run it recovers)."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def open_runs(instance: dg.DagsterInstance, exclude_run_id: str | None = None, min_age_seconds: float = 0) -> list:
-    """Runs Dagster still thinks are in progress (other than `exclude_run_id`), started at least
-    `min_age_seconds` ago."""
+    """Runs Dagster still thinks are in progress (other than `exclude_run_id`) whose process is gone: a run
+    tagged with its process id (`csc/pid`, set when it takes the run lock) is dead when that process no
+    longer exists; an untagged run (a daemon run that has not reached its first step) only once it is
+    `min_age_seconds` old, so a run that is still starting up is never taken for dead."""
     now = time.time()
     runs = []
     for record in instance.get_run_records(filters=dg.RunsFilter(statuses=OPEN_STATUSES)):
         run = record.dagster_run
-        started = record.start_time or record.create_timestamp.timestamp()
-        if run.run_id != exclude_run_id and now - started >= min_age_seconds:
+        if run.run_id == exclude_run_id:
+            continue
+        pid = run.tags.get(PID_TAG)
+        if pid and pid.isdigit():
+            dead = not _alive(int(pid))
+        else:
+            started = record.start_time or record.create_timestamp.timestamp()
+            dead = now - started >= min_age_seconds
+        if dead:
             runs.append(run)
     return runs
 

@@ -24,7 +24,7 @@ from dagster_project.ingest.origin import extract_origin
 from dagster_project.ops.alerts import Alert, raise_alert
 from dagster_project.ops.extract_state import content_hash, extract_folders
 from dagster_project.ops.failure_reasons import error_chain, reason
-from dagster_project.ops.jobs import CONTENT_HASH_TAG, EXTRACT_DATE_TAG
+from dagster_project.ops.jobs import CONTENT_HASH_TAG, EXTRACT_DATE_TAG, PID_TAG
 from dagster_project.ops.run_lock import acquire, refusal_message, release
 from dagster_project.ops.run_records import alerts_log, record_dagster_run
 from dagster_project.publish.history import RunRecord, record_run
@@ -98,7 +98,7 @@ def validate_or_none(value: str | None) -> str | None:
 
 
 def _tags(extract_date: str, trigger: str) -> dict[str, str]:
-    tags = {EXTRACT_DATE_TAG: extract_date, "csc/trigger": trigger}
+    tags = {EXTRACT_DATE_TAG: extract_date, "csc/trigger": trigger, PID_TAG: str(os.getpid())}
     folder = get_paths().raw_dir / extract_date
     if folder.is_dir() and not missing_files(folder):
         tags[CONTENT_HASH_TAG] = content_hash(folder)  # the sensor's run key: it won't re-run this extract
@@ -152,7 +152,7 @@ def run_once(extract_date: str, trigger: str = "cli", progress: bool = False) ->
 def _run_locked(extract_date: str, trigger: str, progress: bool) -> RunOutcome:
     from dagster_project.definitions import defs
     from dagster_project.ops.progress import ProgressPrinter
-    from dagster_project.ops.recovery import recover_dead_runs
+    from dagster_project.ops.recovery import STARTING_GRACE_SECONDS, recover_dead_runs
 
     paths = get_paths()
     run_id = str(uuid.uuid4())  # chosen here so progress and the log file can follow the run
@@ -163,7 +163,7 @@ def _run_locked(extract_date: str, trigger: str, progress: bool) -> RunOutcome:
     with _output_to(log_file) as terminal:
         try:
             with dg.DagsterInstance.get() as instance:
-                recovered = recover_dead_runs(instance).message
+                recovered = recover_dead_runs(instance, min_age_seconds=STARTING_GRACE_SECONDS).message
                 printer = ProgressPrinter(run_id, terminal) if progress else contextlib.nullcontext()
                 with printer:
                     result = job.execute_in_process(

@@ -16,7 +16,7 @@ from dagster_project.ops.run_lock import acquire, release
 from dagster_project.ops.run_records import alerts_log, record_dagster_run
 from dagster_project.settings import get_paths
 
-DEAD_RUN_MIN_AGE_SECONDS = 60
+DEAD_RUN_MIN_AGE_SECONDS = 60  # for runs not yet tagged with their process id (see ops/recovery.py)
 
 
 def freshness_limit_hours() -> float:

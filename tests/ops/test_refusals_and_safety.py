@@ -235,3 +235,34 @@ def test_dead_run_sensor_closes_a_run_left_started_and_skips_while_a_run_holds_t
         assert instance.get_run_by_id("dead-run").status == dg.DagsterRunStatus.FAILURE
     alerts = (data / "alerts" / "alerts.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(alerts) == 1 and "dead-run" in alerts[0]
+
+
+def test_recovery_tells_dead_runs_from_live_or_starting_ones(landing):
+    """Only runs whose process is gone are closed: never a run whose process lives, nor one still starting."""
+    from dagster_project.ops.jobs import PID_TAG
+    from dagster_project.ops.recovery import STARTING_GRACE_SECONDS, recover_dead_runs
+
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    try:
+        with dg.DagsterInstance.ephemeral() as instance:
+            for run_id, tags in {
+                "live": {PID_TAG: str(live.pid)},
+                "dead": {PID_TAG: str(dead.pid)},
+                "starting": {},
+            }.items():
+                instance.add_run(
+                    dg.DagsterRun(job_name="nightly", run_id=run_id, status=dg.DagsterRunStatus.STARTED, tags=tags)
+                )
+            recovery = recover_dead_runs(instance, min_age_seconds=STARTING_GRACE_SECONDS)
+            statuses = {r: instance.get_run_by_id(r).status for r in ("live", "dead", "starting")}
+    finally:
+        live.kill()
+        live.wait()
+    assert recovery.dead_runs == ["dead"]
+    assert statuses == {
+        "live": dg.DagsterRunStatus.STARTED,
+        "dead": dg.DagsterRunStatus.FAILURE,
+        "starting": dg.DagsterRunStatus.STARTED,
+    }
