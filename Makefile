@@ -34,8 +34,9 @@ generate: $(STAMP)  ## re-render every generated file (dbt staging/validated SQL
 docs: setup  ## the dbt documentation site, offline, into $$CSC_DATA_DIR/dbt_docs (default data/dbt_docs)
 	$(BIN)/python -m dagster_project.transform.docs_site
 
-run: setup  ## generate an extract if raw/ has none, then run the whole nightly job once
-	$(BIN)/csc run
+# RUN_ARGS: e.g. `make run RUN_ARGS=--demo` to generate a demo extract into an explicitly set, empty CSC_RAW_DIR.
+run: setup  ## generate a demo extract if the default raw/ has none, then run the whole nightly job once
+	$(BIN)/csc run $(RUN_ARGS)
 
 test: setup  ## every test
 	$(BIN)/python -m pytest

@@ -6,6 +6,7 @@ from dagster_project.ingest.assets import raw_assets
 from dagster_project.ops.jobs import nightly_job
 from dagster_project.ops.schedules import nightly_schedule
 from dagster_project.ops.sensors import (
+    dead_run_sensor,
     extract_freshness_sensor,
     new_extract_sensor,
     run_failure_alert_sensor,
@@ -21,6 +22,12 @@ defs = dg.Definitions(
     asset_checks=[*raw_asset_checks, *staging_asset_checks],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
-    sensors=[new_extract_sensor, run_failure_alert_sensor, run_success_recorder, extract_freshness_sensor],
+    sensors=[
+        dead_run_sensor,
+        new_extract_sensor,
+        run_failure_alert_sensor,
+        run_success_recorder,
+        extract_freshness_sensor,
+    ],
     resources={"dbt": dbt_resource()},
 )

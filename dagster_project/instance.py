@@ -29,6 +29,18 @@ def dagster_yaml(home: Path) -> dict:
             "runs": {"max_concurrent_runs": 1},
             "pools": {"granularity": "op", "default_limit": 1},
         },
+        # Run monitoring in the daemon: a run stuck STARTING is failed after start_timeout_seconds, and
+        # pool slots of finished runs are freed. DefaultRunLauncher cannot see a run worker die, so
+        # `dead_run_sensor` (ops/sensors.py) closes runs whose process died (the run lock is free);
+        # `csc run` does the same at start-up, before it starts the job.
+        "run_monitoring": {
+            "enabled": True,
+            "start_timeout_seconds": 180,
+            "cancel_timeout_seconds": 180,
+            "max_resume_run_attempts": 0,
+            "poll_interval_seconds": 60,
+            "free_slots_after_run_end_seconds": 60,
+        },
         "telemetry": {"enabled": False},
     }
 

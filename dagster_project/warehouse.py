@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.settings import get_paths
+
 
 class WarehouseLockedError(RuntimeError):
     """Another process holds the DuckDB file."""
@@ -35,18 +37,39 @@ def lock_message(path: Path, error: Exception) -> str:
     )
 
 
+PRIVATE_DIR_MODE, PRIVATE_FILE_MODE = 0o700, 0o600
+
+
+def _personal_store(path: Path) -> bool:
+    """The warehouse (raw personal data) and the restricted store live in owner-only folders."""
+    paths = get_paths()
+    return path.parent.resolve() in (paths.warehouse.parent.resolve(), paths.restricted_dir.resolve())
+
+
+def secure(path: Path) -> None:
+    """Owner-only modes for a personal-data file and its folder (README "File modes")."""
+    path = Path(path)
+    path.parent.chmod(PRIVATE_DIR_MODE)
+    for file in (path, Path(str(path) + ".wal")):
+        if file.exists():
+            file.chmod(PRIVATE_FILE_MODE)
+
+
 @contextlib.contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open a DuckDB file, turning a lock conflict into a message that says who holds it."""
     path = Path(path)
+    private = not read_only and _personal_store(path)
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=PRIVATE_DIR_MODE if private else 0o777, parents=True, exist_ok=True)
     try:
         conn = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
             raise WarehouseLockedError(lock_message(path, error)) from error
         raise
+    if private:
+        secure(path)
     try:
         yield conn
     finally:

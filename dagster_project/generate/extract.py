@@ -24,6 +24,7 @@ from dagster_project.generate.calendar import default_history_start, make_frame
 from dagster_project.generate.presets import Preset, resolve
 from dagster_project.generate.rng import stream
 from dagster_project.generate.writer import CsvOut, to_strings
+from dagster_project.ingest.origin import mark_synthetic
 
 WRITE_CHUNK_ROWS = 1_000_000
 REGION_REFERRALS = 40_000  # referrals a year per simulated area (bounds memory at national scale)
@@ -140,6 +141,8 @@ def generate(opts: Options) -> Result:
         for w in writers.values():
             w.close()
     result.rows = {name: w.rows for name, w in writers.items()}
+    # Synthetic figures must never pass for a council's: the marker travels with the extract.
+    mark_synthetic(tmp, preset=opts.preset, scale=opts.scale, seed=opts.seed, defect_rate=opts.defect_rate)
     shutil.rmtree(final, ignore_errors=True)
     tmp.rename(final)
     with open(result.manifest, "w", encoding="utf-8", newline="") as f:

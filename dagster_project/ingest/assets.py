@@ -7,6 +7,7 @@ from dagster_project.ingest.discovery import IncompleteExtractError, choose_targ
 from dagster_project.ingest.load import LoadResult, load_extract
 from dagster_project.ingest.target import target_extract_date
 from dagster_project.instance import WAREHOUSE_POOL
+from dagster_project.run_guard import hold_run_lock
 from dagster_project.settings import get_paths
 from dagster_project.warehouse import WarehouseLockedError
 
@@ -49,6 +50,7 @@ def _metadata(result: LoadResult, run_extract: str) -> dict:
     description="Loads the run's target extract (all 11 files) into the raw layer of the DuckDB warehouse.",
 )
 def raw_exports(context: dg.AssetExecutionContext):
+    hold_run_lock(context)
     paths = get_paths()
     requested = target_extract_date(context)
     try:

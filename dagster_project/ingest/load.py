@@ -15,6 +15,7 @@ newlines, blank lines) a streaming csv-module pass maps records to their start l
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -91,18 +92,26 @@ def _match_header(export: ExportFile, header: list[str], label: str) -> tuple[di
                     "names). Exports must use ',' as the delimiter."
                 )
     positions: dict[str, int] = {}
+    duplicated: list[int] = []
     for index, name in enumerate(names):
         key = name or f"column_{index + 1}"
         if key in positions:
-            raise _Rejected(f"{label} line 1: column {key!r} appears more than once in the header.")
-        positions[key] = index
+            duplicated.append(index)
+        positions.setdefault(key, index)
+    # Without a header row the first line is data (a child's name, date of birth...): the values of line 1
+    # are never quoted, only contract column names and positions.
+    if not required & set(positions):
+        raise _Rejected(
+            f"{label} line 1: does not look like a {export.file_name} export - none of the required columns "
+            f"({', '.join(export.column_names)}) is in the header row ({len(header)} fields; values not shown, "
+            "the first line may be a data row). Check that the export includes its header row."
+        )
+    if duplicated:
+        index = duplicated[0]
+        named = repr(names[index]) if names[index] in required else f"number {index + 1}"
+        raise _Rejected(f"{label} line 1: column {named} appears more than once in the header.")
     missing = [c for c in export.column_names if c not in positions]
     if missing:
-        if not required & set(positions):
-            raise _Rejected(
-                f"{label} line 1: does not look like a {export.file_name} export - none of the required columns "
-                f"({', '.join(export.column_names)}) is in the header (found: {', '.join(header[:6])})."
-            )
         raise _Rejected(
             f"{label}: missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
             "in the header (line 1)."
@@ -261,8 +270,13 @@ def _insert(conn, export, read_path, found, known, extra, extract_date, run_id, 
     result.message = "; ".join(notes) + "."
 
 
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
 def _first_line(error: Exception) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+    """The parser's first error line with any quoted text removed: it may be a value from the file."""
+    line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return _QUOTED.sub("(value not shown)", line.split("Original Line")[0]).strip()
 
 
 def _prescan(conn, read_path: Path, n_columns: int, label: str) -> tuple[int, list[tuple]]:

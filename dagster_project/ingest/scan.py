@@ -166,6 +166,9 @@ def record_start_lines(path: Path) -> np.ndarray:
     (quoted newlines, blank lines, lone CR line endings).
     """
     starts: list[int] = []
+    # An unterminated quote makes the rest of the file one field: the csv module's 128 KB default field
+    # limit would end the load in "field larger than field limit" and lose the file's rows.
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         previous = 0

@@ -7,13 +7,22 @@ import os
 import subprocess
 import sys
 
+from dagster_project.ingest.origin import origin_label
 from dagster_project.ops.extract_state import extract_folders, freshness
 from dagster_project.settings import get_paths
 
 
 def register(sub) -> None:
-    run = sub.add_parser("run", help="run the nightly job once (generates a council extract if raw/ is empty)")
+    run = sub.add_parser(
+        "run",
+        help="run the nightly job once (a demo extract is generated only into an empty default raw/, or with --demo)",
+    )
     run.add_argument("--extract-date", help="target extract (default: CSC_EXTRACT_DATE, else the newest)")
+    run.add_argument(
+        "--demo",
+        action="store_true",
+        help="if the landing zone holds no extract, generate a synthetic demo extract into it first",
+    )
     run.set_defaults(handler=cmd_run)
 
     fill = sub.add_parser("backfill", help="run the job for every stored extract in a date range, oldest first")
@@ -29,49 +38,104 @@ def register(sub) -> None:
     ui.set_defaults(handler=cmd_ui)
 
 
-def _ensure_an_extract() -> None:
+class NoExtractError(RuntimeError):
+    """The landing zone set explicitly holds no extract (or does not exist)."""
+
+
+def _ensure_an_extract(demo: bool) -> None:
+    """Demo data only when asked: --demo, or the default landing zone (CSC_RAW_DIR unset) is empty.
+
+    An explicitly set CSC_RAW_DIR that is missing or empty is an error: a typo must never publish
+    generated figures.
+    """
     raw = get_paths().raw_dir
     if extract_folders(raw):
         return
+    explicit = bool(os.environ.get("CSC_RAW_DIR"))
+    if explicit and not demo:
+        state = "does not exist" if not raw.exists() else "holds no extract folder (YYYY-MM-DD)"
+        raise NoExtractError(
+            f"Refused: the landing zone CSC_RAW_DIR={raw} {state}. Check the path; nothing was run or published "
+            "(add --demo to generate a synthetic demo extract there)."
+        )
     from dagster_project.cli import main
 
     today = dt.date.today().isoformat()
-    print(f"No extract in {raw}: generating a synthetic council extract dated {today}.")
-    code = main(["generate", "--preset", "council", "--extract-date", today, "--seed", "7", "--out", str(raw)])
+    print(f"No extract in {raw}: generating a synthetic demo extract dated {today} (synthetic data).")
+    code = main(["generate", "--preset", "council", "--extract-date", today, "--seed", "7", "--out", str(raw),
+                 "--quiet"])  # fmt: skip
     if code:
         raise SystemExit(code)
 
 
 def _print_outcome(outcome) -> None:
     paths = get_paths()
+    if outcome.recovered:
+        print(f"Recovered first: {outcome.recovered}.")
+    origin = f" ({origin_label(outcome.data_origin)})" if outcome.data_origin else ""
     if outcome.success:
-        print(f"Run {outcome.run_id} for extract {outcome.extract_date}: success.")
-        print(f"  published: {paths.published_database}")
+        print(f"SUCCESS: extract {outcome.extract_date}{origin} published (run {outcome.run_id}).")
+        print(f"  published database:   {paths.published_database}")
         summary = paths.reports_dir / "dq_summary_latest.html"
         if summary.exists():
             print(f"  data-quality summary: {summary}")
-        print(f"  reports: {paths.reports_dir / str(outcome.extract_date) / 'index.html'}")
-    else:
-        print(f"Run {outcome.run_id} for extract {outcome.extract_date}: FAILED", file=sys.stderr)
-        print(f"  step: {outcome.failed_step}", file=sys.stderr)
-        print(f"  error: {outcome.error}", file=sys.stderr)
-        print(f"  the previous published database (if any) is unchanged: {paths.published_database}", file=sys.stderr)
+        index = paths.reports_dir / str(outcome.extract_date) / "index.html"
+        if index.exists():
+            print(f"  reports (open this):  {index}")
+        if (paths.data_dir / "dq_docs").exists():
+            print(f"  GX Data Docs:         {paths.data_dir / 'dq_docs' / 'index.html'}")
+        if outcome.log_file:
+            print(f"  full log:             {outcome.log_file}")
+        return
+    # The one-line reason first; the traces stay in the log file.
+    print(f"FAILED: {outcome.error}", file=sys.stderr)
+    print(f"  extract {outcome.extract_date}{origin}, run {outcome.run_id}, step {outcome.failed_step or '-'}",
+          file=sys.stderr)  # fmt: skip
+    print(f"  the previous published database (if any) is unchanged: {paths.published_database}", file=sys.stderr)
+    summary = paths.reports_dir / "dq_summary_latest.html"
+    if summary.exists() and outcome.log_file:
+        print(f"  data-quality summary: {summary}", file=sys.stderr)
+    if outcome.log_file:
+        print(f"  full log: {outcome.log_file}", file=sys.stderr)
+
+
+def _one_line_refusal(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 2
 
 
 def cmd_run(args) -> int:
-    from dagster_project.ops.runner import default_target, run_once
+    from dagster_project.ops.runner import (
+        InvalidExtractDate,
+        default_target,
+        record_refusal,
+        run_once,
+        validate_extract_date,  # fmt: skip
+    )
 
-    _ensure_an_extract()
+    requested = args.extract_date or os.environ.get("CSC_EXTRACT_DATE") or None
+    try:
+        validate_extract_date(requested)
+        _ensure_an_extract(args.demo)
+    except (InvalidExtractDate, NoExtractError) as error:
+        record_refusal(requested, str(error), "cli")
+        return _one_line_refusal(str(error))
     target = args.extract_date or default_target()
-    outcome = run_once(target)
+    print(f"csc run: extract {target}; one line per step (full log under {get_paths().data_dir / 'logs'})")
+    outcome = run_once(target, progress=True)
+    if outcome.run_id and outcome.run_id.startswith("refused-"):
+        return _one_line_refusal(outcome.error)
     _print_outcome(outcome)
     return 0 if outcome.success else 1
 
 
 def cmd_backfill(args) -> int:
-    from dagster_project.ops.runner import backfill
+    from dagster_project.ops.runner import InvalidExtractDate, backfill
 
-    outcomes = backfill(args.first, args.last)
+    try:
+        outcomes = backfill(args.first, args.last, progress=True)
+    except InvalidExtractDate as error:
+        return _one_line_refusal(str(error))
     if not outcomes:
         print(f"no stored extract between {args.first} and {args.last}", file=sys.stderr)
         return 1
@@ -82,20 +146,17 @@ def cmd_backfill(args) -> int:
 
 def cmd_status(args) -> int:
     from dagster_project.ops.sensors import current_time, freshness_limit_hours
-    from dagster_project.publish.history import last_run
-    from dagster_project.quality.results import blocking_failures
 
     paths = get_paths()
-    run = last_run(paths.history_database)
-    if run is None:
-        print("No run recorded yet.")
-    else:
-        published = "published" if run["published"] else "not published"
-        print(f"Last run: {run['run_id']} (extract {run['extract_date']}) — {run['status']}, {published}")
-        print(f"  started {run['started_at']}, finished {run['finished_at']}")
-        for check in blocking_failures(paths.history_database, run["run_id"]):
-            failed = f"{check['source_file']}: {check['check_name']} ({check['rows_failed']} rows)"
-            print(f"  blocking check failed: {failed}")
+    attention = False
+    try:
+        attention = _status_of_runs(paths)
+    except Exception as error:  # a damaged history store must not crash the status command
+        from dagster_project.ops.failure_reasons import error_chain, reason
+
+        why = reason(error_chain(error), paths.warehouse, paths.history_database, paths.dagster_home)
+        print(f"Run history unreadable: {why}")
+        attention = True
     fresh = freshness(paths.raw_dir, current_time(), freshness_limit_hours())
     print(f"Freshness: {fresh.message}")
     print(f"Published database: {paths.published_database}" + ("" if paths.published_database.exists() else " (none)"))
@@ -104,7 +165,39 @@ def cmd_status(args) -> int:
         print("Measures the extract's source cannot support (not published, never shown as 0):")
     for measure, reason in unavailable:
         print(f"  {measure}: {reason}")
-    return 0 if (run is None or run["status"] == "success") and fresh.fresh else 1
+    return 1 if attention or not fresh.fresh else 0
+
+
+def _status_of_runs(paths) -> bool:
+    """Print the last attempt; True when it needs attention (failed, refused, or left open by a dead process)."""
+    from dagster_project.ops.run_lock import acquire, holder, release
+    from dagster_project.publish.history import last_run
+    from dagster_project.quality.results import blocking_failures
+
+    run = last_run(paths.history_database)
+    if run is None:
+        print("No run recorded yet.")
+        return False
+    published = "published" if run["published"] else "not published"
+    origin = f", {origin_label(run.get('data_origin'))}" if run.get("data_origin") else ""
+    status = run["status"]
+    in_progress = False
+    if status == "running":
+        # Running for real only while a process holds the run lock; otherwise its process died.
+        if acquire(paths.data_dir):
+            release(paths.data_dir)
+            status = "left open by a dead process (the next run closes it)"
+        else:
+            in_progress = True
+            status = f"in progress ({holder(paths.data_dir)})"
+    print(f"Last run: {run['run_id']} (extract {run['extract_date']}{origin}) — {status}, {published}")
+    print(f"  started {run['started_at']}, finished {run['finished_at']}")
+    if run.get("note"):
+        print(f"  note: {run['note']}")
+    for check in blocking_failures(paths.history_database, run["run_id"]):
+        failed = f"{check['source_file']}: {check['check_name']} ({check['rows_failed']} rows)"
+        print(f"  blocking check failed: {failed}")
+    return not (run["status"] == "success" or in_progress)
 
 
 def unavailable_published_measures(published) -> list[tuple[str, str]]:

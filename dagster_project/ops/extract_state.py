@@ -84,5 +84,6 @@ def freshness(raw_dir: Path, now: dt.datetime, max_age_hours: float = 36.0) -> F
     as_at = dt.datetime.combine(dt.date.fromisoformat(newest), dt.time()) + dt.timedelta(days=1)
     if now.tzinfo is not None:
         now = now.astimezone(dt.UTC).replace(tzinfo=None)
-    age = (now - as_at).total_seconds() / 3600
+    # An extract dated today is "as at" tonight: it is not from the future, so its age is 0, never negative.
+    age = max(0.0, (now - as_at).total_seconds() / 3600)
     return Freshness(newest, age, max_age_hours, age <= max_age_hours)

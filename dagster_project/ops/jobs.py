@@ -10,7 +10,13 @@ import dagster as dg
 
 from dagster_project.ingest.target import EXTRACT_DATE_TAG
 
-__all__ = ["EXTRACT_DATE_TAG", "nightly_job"]
+__all__ = ["CONTENT_HASH_TAG", "EXTRACT_DATE_TAG", "PID_TAG", "nightly_job"]
+
+# The process that runs the run (set when it takes the run lock): recovery tells a dead run from a live one.
+PID_TAG = "csc/pid"
+
+# The hash of the extract's 11 files: the sensor's run key, set by every launcher so they agree.
+CONTENT_HASH_TAG = "csc/content_hash"
 
 nightly_job = dg.define_asset_job(
     name="nightly",

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from dagster_project.ingest.origin import extract_origin
 from dagster_project.ops.jobs import EXTRACT_DATE_TAG
-from dagster_project.publish.history import RunRecord, record_run
+from dagster_project.publish.history import RunRecord, mark_evidence_failed, record_run
 from dagster_project.publish.run_metadata import code_version, input_files, run_settings
 from dagster_project.settings import get_paths
 
@@ -27,9 +28,11 @@ def _as_datetime(timestamp: float | None) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(timestamp) if timestamp else None
 
 
-def record_dagster_run(instance: dg.DagsterInstance, run: dg.DagsterRun) -> None:
+def record_dagster_run(instance: dg.DagsterInstance, run: dg.DagsterRun, note: str | None = None) -> None:
     stats = instance.get_run_stats(run.run_id)
     extract_date = run.tags.get(EXTRACT_DATE_TAG)
+    status = STATUS.get(run.status, str(run.status.value).lower())
+    origin = extract_origin(get_paths().raw_dir / extract_date) if extract_date else None
     record_run(
         get_paths().history_database,
         RunRecord(
@@ -37,9 +40,13 @@ def record_dagster_run(instance: dg.DagsterInstance, run: dg.DagsterRun) -> None
             extract_date=extract_date,
             started_at=_as_datetime(stats.start_time),
             finished_at=_as_datetime(stats.end_time) or dt.datetime.now(),
-            status=STATUS.get(run.status, str(run.status.value).lower()),
+            status=status,
             code_version=code_version(),
             settings=run_settings(),
             input_files=input_files(extract_date),
+            data_origin=origin,
+            note=note,
         ),
     )
+    if status != "success":
+        mark_evidence_failed(get_paths().history_database, run.run_id)

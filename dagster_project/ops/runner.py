@@ -1,27 +1,65 @@
-"""Run the nightly job once, in this process, on the persistent instance (used by `csc run`/`backfill`)."""
+"""Run the nightly job once, in this process, on the persistent instance (used by `csc run`/`backfill`).
+
+Around the job: the whole-run lock (`run_lock`: a second run on the same data folder is refused), the
+start-up recovery of runs a dead process left open (`recovery`), a per-run log file under
+CSC_DATA_DIR that receives all of Dagster's and dbt's output, and one progress line per step on the
+terminal. Whatever goes wrong, the outcome is one line, recorded in the history and alerted.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import sys
+import traceback
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.ops.extract_state import extract_folders
-from dagster_project.ops.jobs import EXTRACT_DATE_TAG
-from dagster_project.ops.run_records import record_dagster_run
-from dagster_project.ops.sensors import alert_for_failed_run
+from dagster_project.ingest.discovery import missing_files
+from dagster_project.ingest.origin import extract_origin
+from dagster_project.ops.alerts import Alert, raise_alert
+from dagster_project.ops.extract_state import content_hash, extract_folders
+from dagster_project.ops.failure_reasons import error_chain, reason
+from dagster_project.ops.jobs import CONTENT_HASH_TAG, EXTRACT_DATE_TAG, PID_TAG
+from dagster_project.ops.run_lock import acquire, refusal_message, release
+from dagster_project.ops.run_records import alerts_log, record_dagster_run
+from dagster_project.publish.history import RunRecord, record_run
 from dagster_project.settings import get_paths, requested_extract_date
+
+# `csc run` waits this long for the lock (the daemon's dead-run check holds it for a moment), then refuses.
+CLI_LOCK_WAIT_SECONDS = 5
 
 
 @dataclass(frozen=True)
 class RunOutcome:
-    run_id: str
-    extract_date: str
+    run_id: str | None
+    extract_date: str | None
     success: bool
     failed_step: str | None = None
     error: str | None = None
+    log_file: Path | None = None
+    data_origin: str | None = None
+    recovered: str = ""
+
+
+class InvalidExtractDate(ValueError):
+    """`--extract-date` / CSC_EXTRACT_DATE is not a real YYYY-MM-DD date."""
+
+
+def validate_extract_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        parsed = dt.date.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.isoformat() != value:
+        raise InvalidExtractDate(f"Refused: extract date {value!r} is not a real date of the form YYYY-MM-DD.")
+    return value
 
 
 def prepare_instance() -> None:
@@ -40,31 +78,127 @@ def default_target() -> str | None:
     return folders[-1].name if folders else None
 
 
-def run_once(extract_date: str, trigger: str = "cli") -> RunOutcome:
-    prepare_instance()
-    from dagster_project.definitions import defs
-
-    job = defs.resolve_job_def("nightly")
-    with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            tags={EXTRACT_DATE_TAG: extract_date, "csc/trigger": trigger},
-            raise_on_error=False,
+def record_refusal(extract_date: str | None, message: str, trigger: str) -> str:
+    """A run that was attempted but never started still leaves a row in the history (status `refused`)."""
+    run_id = f"refused-{uuid.uuid4().hex[:12]}"
+    now = dt.datetime.now()
+    with contextlib.suppress(Exception):  # e.g. the history is busy or damaged: the message still reaches the user
+        record_run(
+            get_paths().history_database,
+            RunRecord(run_id, validate_or_none(extract_date), now, now, "refused", note=f"{trigger}: {message}"),
         )
-        run = instance.get_run_by_id(result.run_id)
-        record_dagster_run(instance, run)
-        if result.success:
-            return RunOutcome(result.run_id, extract_date, True)
-        failures = [e for e in result.all_events if e.is_step_failure]
-        run_failure = next((e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE), None)
-        alert_for_failed_run(instance, run, failures, run_failure.message if run_failure else "run failed")
-        step = failures[0].step_key if failures else None
-        error = failures[0].event_specific_data.error.message if failures else "run failed"
-        return RunOutcome(result.run_id, extract_date, False, step, error.strip())
+    return run_id
 
 
-def backfill(first: str, last: str) -> list[RunOutcome]:
+def validate_or_none(value: str | None) -> str | None:
+    try:
+        return validate_extract_date(value)
+    except InvalidExtractDate:
+        return None
+
+
+def _tags(extract_date: str, trigger: str) -> dict[str, str]:
+    tags = {EXTRACT_DATE_TAG: extract_date, "csc/trigger": trigger, PID_TAG: str(os.getpid())}
+    folder = get_paths().raw_dir / extract_date
+    if folder.is_dir() and not missing_files(folder):
+        tags[CONTENT_HASH_TAG] = content_hash(folder)  # the sensor's run key: it won't re-run this extract
+    return tags
+
+
+def run_log_file(run_id: str) -> Path:
+    folder = get_paths().data_dir / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"run-{run_id}.log"
+
+
+@contextlib.contextmanager
+def _output_to(log_file: Path):
+    """Send this process's stdout/stderr (Dagster's logs, dbt's output) to the log file; yield the terminal fd."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    terminal = os.dup(1)
+    saved_err = os.dup(2)
+    with open(log_file, "ab") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield terminal
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(terminal, 1)
+            os.dup2(saved_err, 2)
+            os.close(terminal)
+            os.close(saved_err)
+
+
+def run_once(extract_date: str, trigger: str = "cli", progress: bool = False) -> RunOutcome:
+    """Run the job for one extract. Never raises for an operational failure: the outcome says what happened."""
+    try:
+        validate_extract_date(extract_date)
+    except InvalidExtractDate as error:
+        return RunOutcome(record_refusal(extract_date, str(error), trigger), extract_date, False, None, str(error))
+    prepare_instance()
+    paths = get_paths()
+    if not acquire(paths.data_dir, f"{trigger} run of extract {extract_date}", wait_seconds=CLI_LOCK_WAIT_SECONDS):
+        message = refusal_message(paths.data_dir)
+        return RunOutcome(record_refusal(extract_date, message, trigger), extract_date, False, "run_lock", message)
+    try:
+        return _run_locked(extract_date, trigger, progress)
+    finally:
+        release(paths.data_dir)
+
+
+def _run_locked(extract_date: str, trigger: str, progress: bool) -> RunOutcome:
+    from dagster_project.definitions import defs
+    from dagster_project.ops.progress import ProgressPrinter
+    from dagster_project.ops.recovery import STARTING_GRACE_SECONDS, recover_dead_runs
+
+    paths = get_paths()
+    run_id = str(uuid.uuid4())  # chosen here so progress and the log file can follow the run
+    log_file = run_log_file(run_id)
+    origin = extract_origin(paths.raw_dir / extract_date)
+    job = defs.resolve_job_def("nightly")
+    recovered = ""
+    with _output_to(log_file) as terminal:
+        try:
+            with dg.DagsterInstance.get() as instance:
+                recovered = recover_dead_runs(instance, min_age_seconds=STARTING_GRACE_SECONDS).message
+                printer = ProgressPrinter(run_id, terminal) if progress else contextlib.nullcontext()
+                with printer:
+                    result = job.execute_in_process(
+                        instance=instance, tags=_tags(extract_date, trigger), raise_on_error=False, run_id=run_id
+                    )
+                run = instance.get_run_by_id(result.run_id)
+                record_dagster_run(instance, run)
+                if result.success:
+                    return RunOutcome(run_id, extract_date, True, log_file=log_file, data_origin=origin,
+                                      recovered=recovered)  # fmt: skip
+                failures = [e for e in result.all_events if e.is_step_failure]
+                run_failure = next(
+                    (e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE), None
+                )
+                from dagster_project.ops.sensors import alert_for_failed_run
+
+                alert_for_failed_run(instance, run, failures, run_failure.message if run_failure else "run failed")
+                step = failures[0].step_key if failures else None
+                chain = error_chain(failures[0].event_specific_data.error) if failures else ["run failed"]
+                error = reason(chain, paths.warehouse, paths.history_database, paths.dagster_home)
+                return RunOutcome(run_id, extract_date, False, step, error, log_file, origin, recovered)
+        except Exception as error:  # storage, history or disk failures outside any step: one line, recorded
+            traceback.print_exc()
+            message = reason(error_chain(error), paths.warehouse, paths.history_database, paths.dagster_home)
+            with contextlib.suppress(Exception):
+                now = dt.datetime.now()
+                record_run(paths.history_database, RunRecord(run_id, extract_date, now, now, "failure", note=message))
+            with contextlib.suppress(Exception):
+                raise_alert(alerts_log(), Alert("run_failure", run_id, run_id, None, message, None))
+            return RunOutcome(run_id, extract_date, False, None, message, log_file, origin, recovered)
+
+
+def backfill(first: str, last: str, progress: bool = False) -> list[RunOutcome]:
     """Run every stored extract dated first..last, oldest first, one at a time."""
-    lo, hi = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    lo = dt.date.fromisoformat(validate_extract_date(first))
+    hi = dt.date.fromisoformat(validate_extract_date(last))
     dates = [f.name for f in extract_folders(get_paths().raw_dir) if lo <= dt.date.fromisoformat(f.name) <= hi]
-    return [run_once(date, trigger="backfill") for date in dates]
+    return [run_once(date, trigger="backfill", progress=progress) for date in dates]

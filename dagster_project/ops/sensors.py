@@ -11,9 +11,12 @@ import dagster as dg
 from dagster_project.ingest.discovery import missing_files
 from dagster_project.ops.alerts import Alert, first_line, raise_alert, ui_link
 from dagster_project.ops.extract_state import content_hash, extract_folders, folder_signature, freshness
-from dagster_project.ops.jobs import EXTRACT_DATE_TAG, nightly_job
+from dagster_project.ops.jobs import CONTENT_HASH_TAG, EXTRACT_DATE_TAG, nightly_job
+from dagster_project.ops.run_lock import acquire, release
 from dagster_project.ops.run_records import alerts_log, record_dagster_run
 from dagster_project.settings import get_paths
+
+DEAD_RUN_MIN_AGE_SECONDS = 60  # for runs not yet tagged with their process id (see ops/recovery.py)
 
 
 def freshness_limit_hours() -> float:
@@ -52,13 +55,17 @@ def new_extract_sensor(context: dg.SensorEvaluationContext):
         digest = content_hash(folder)
         changed = seen.get(folder.name, {}).get("hash") != digest
         seen[folder.name] = {"sig": signature, "hash": digest}
+        if changed and already_succeeded(_instance_of(context), digest):
+            # `csc run`, the schedule or a backfill ran this exact content already: not run again.
+            notes.append(f"{folder.name} already ran successfully (content {digest[:12]})")
+            continue
         # On the very first evaluation only the newest extract runs: the landing zone's history is
         # not re-run wholesale (use `csc backfill` for that).
         if changed and (not first_evaluation or folder == complete[-1]):
             requests.append(
                 dg.RunRequest(
                     run_key=digest,
-                    tags={EXTRACT_DATE_TAG: folder.name, "csc/trigger": "new_extract_sensor"},
+                    tags={EXTRACT_DATE_TAG: folder.name, CONTENT_HASH_TAG: digest, "csc/trigger": "new_extract_sensor"},
                 )
             )
     cursor = json.dumps({"folders": seen}, sort_keys=True)
@@ -67,6 +74,44 @@ def new_extract_sensor(context: dg.SensorEvaluationContext):
             skip_reason=dg.SkipReason("; ".join(notes) or "no new complete extract"), cursor=cursor
         )
     return dg.SensorResult(run_requests=requests, cursor=cursor)
+
+
+def _instance_of(context: dg.SensorEvaluationContext) -> dg.DagsterInstance | None:
+    try:
+        return context.instance
+    except dg.DagsterInvariantViolationError:  # a context built without an instance (unit tests): no history
+        return None
+
+
+def already_succeeded(instance: dg.DagsterInstance | None, digest: str) -> bool:
+    """A successful run of this exact extract content exists, whoever launched it (same key as the sensor)."""
+    if instance is None:
+        return False
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(tags={CONTENT_HASH_TAG: digest}, statuses=[dg.DagsterRunStatus.SUCCESS]), limit=1
+    )
+    return bool(runs)
+
+
+@dg.sensor(
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Closes runs whose process died (kill -9, OOM, reboot): marks them failed, frees their pool slots.",
+)
+def dead_run_sensor(context: dg.SensorEvaluationContext):
+    data_dir = get_paths().data_dir
+    # Only when no run holds the run lock; runs younger than a minute may not have taken it yet.
+    if not acquire(data_dir, "dead-run check"):
+        return dg.SkipReason("a run is in progress")
+    try:
+        from dagster_project.ops.recovery import recover_dead_runs
+
+        recovery = recover_dead_runs(context.instance, min_age_seconds=DEAD_RUN_MIN_AGE_SECONDS)
+    finally:
+        release(data_dir)
+    if recovery.message:
+        context.log.warning(recovery.message)
+    return dg.SkipReason(recovery.message or "no run left open")
 
 
 def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:

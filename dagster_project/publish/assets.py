@@ -4,10 +4,12 @@ import datetime as dt
 
 import dagster as dg
 
+from dagster_project.ingest.origin import extract_origin, origin_label
 from dagster_project.publish.database import publish
 from dagster_project.publish.history import RunRecord, record_run
 from dagster_project.publish.run_metadata import code_version, input_files, run_settings
 from dagster_project.quality.results import blocking_failures
+from dagster_project.run_guard import hold_run_lock
 from dagster_project.settings import get_paths
 
 # The marts analysts rely on (docs/published-database.md); dagster-dbt keys models and seeds by name.
@@ -35,6 +37,7 @@ REPORT_MARTS = (
 def published_analytics_database(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     from dagster_project.ingest.target import target_extract_date
 
+    hold_run_lock(context)
     paths = get_paths()
     # Second gate behind Dagster's blocking checks: never publish over a blocking data-quality failure.
     blocking = blocking_failures(paths.history_database, context.run_id)
@@ -44,6 +47,7 @@ def published_analytics_database(context: dg.AssetExecutionContext) -> dg.Materi
     stats = context.instance.get_run_stats(context.run_id)
     started = dt.datetime.fromtimestamp(stats.start_time) if stats.start_time else None
     extract_date = target_extract_date(context)
+    origin = extract_origin(paths.raw_dir / extract_date)
     # Recorded before the copy is made, so the published marts.runs describes this run in full.
     record_run(
         paths.history_database,
@@ -56,6 +60,7 @@ def published_analytics_database(context: dg.AssetExecutionContext) -> dg.Materi
             code_version=code_version(),
             settings=run_settings(),
             input_files=input_files(extract_date),
+            data_origin=origin,
         ),
     )
     result = publish(
@@ -65,10 +70,12 @@ def published_analytics_database(context: dg.AssetExecutionContext) -> dg.Materi
         context.run_id,
         extract_date,
         run_started_at=started,
+        data_origin=origin,
     )
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(result.path)),
+            "data_origin": origin_label(origin),
             **{f"rows_{table}": dg.MetadataValue.int(rows) for table, rows in result.tables.items()},
         }
     )

@@ -14,10 +14,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from dagster_project.publish.history import RunRecord, ensure_history, record_run
+from dagster_project.ingest.origin import SYNTHETIC
+from dagster_project.publish.history import RunRecord, ensure_history, published_origin, record_run
 from dagster_project.warehouse import connect
 
 HISTORY_TABLES = ("scorecard_history", "runs", "dq_results")
+# Analysts read the published database: readable by the owner's group and others (README "File modes").
+PUBLISHED_MODE = 0o644
+TEMP_PREFIX = "."
+TEMP_SUFFIX = ".tmp.duckdb"
 
 
 class PublishError(RuntimeError):
@@ -62,6 +67,21 @@ def append_scorecard_history(history: Path, warehouse: Path, run_id: str) -> int
             conn.execute("detach wh")
 
 
+def temp_file(published: Path, run_id: str) -> Path:
+    """The file a run writes before renaming it over the published database."""
+    return published.with_name(f"{TEMP_PREFIX}{published.stem}.{run_id}{TEMP_SUFFIX}")
+
+
+def remove_temp_files(published: Path) -> list[Path]:
+    """Remove every run's temporary publish files (and their .wal). Only call with the run lock held."""
+    pattern = f"{TEMP_PREFIX}{published.stem}.*{TEMP_SUFFIX}"
+    removed = []
+    for path in [*published.parent.glob(pattern), *published.parent.glob(pattern + ".wal")]:
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
 def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
@@ -73,15 +93,21 @@ def publish(
     run_id: str,
     extract_date: str,
     run_started_at: dt.datetime | None = None,
+    data_origin: str | None = None,
 ) -> PublishResult:
     """Build a new analysts' database from the warehouse marts and the history, then swap it in."""
+    if data_origin == SYNTHETIC and published_origin(published) not in (None, SYNTHETIC):
+        raise PublishError(
+            f"Not published: extract {extract_date} is synthetic (generated demo data) and {published} holds figures "
+            "from real extracts. Synthetic figures never replace real ones; use another CSC_DATA_DIR for demos."
+        )
     tables = mart_tables(warehouse)
     if "scorecard" not in tables:
         raise PublishError(f"{warehouse} has no marts.scorecard: nothing to publish")
     append_scorecard_history(history, warehouse, run_id)
 
     published.parent.mkdir(parents=True, exist_ok=True)
-    staging_file = published.with_name(f".{published.stem}.{run_id}.tmp.duckdb")
+    staging_file = temp_file(published, run_id)
     staging_file.unlink(missing_ok=True)
     Path(str(staging_file) + ".wal").unlink(missing_ok=True)
     now = dt.datetime.now()
@@ -99,15 +125,16 @@ def publish(
             conn.execute("delete from marts.runs where run_id = ?", [run_id])
             conn.execute(
                 """
-                insert into marts.runs (run_id, extract_date, started_at, finished_at, status, published)
-                values (?, ?, ?, ?, 'success', true)
+                insert into marts.runs (run_id, extract_date, started_at, finished_at, status, published, data_origin)
+                values (?, ?, ?, ?, 'success', true, ?)
                 """,
-                [run_id, extract_date, run_started_at, now],
+                [run_id, extract_date, run_started_at, now, data_origin],
             )
             conn.execute(
                 """
                 update marts.runs r
-                set code_version = h.code_version, settings = h.settings, input_files = h.input_files
+                set code_version = h.code_version, settings = h.settings, input_files = h.input_files,
+                    data_origin = coalesce(r.data_origin, h.data_origin)
                 from hist.main.runs h
                 where h.run_id = r.run_id and r.run_id = ?
                 """,
@@ -130,6 +157,7 @@ def publish(
         # Reopen read-only to prove the file is complete before it replaces the old one.
         with connect(staging_file, read_only=True) as check:
             check.execute("select count(*) from marts.scorecard").fetchone()
+        staging_file.chmod(PUBLISHED_MODE)
         os.replace(staging_file, published)
     finally:
         staging_file.unlink(missing_ok=True)
@@ -144,6 +172,7 @@ def publish(
             finished_at=now,
             status="success",
             published=True,
+            data_origin=data_origin,
         ),
     )
     return PublishResult(path=published, tables=counts)

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster_project.quality.results import DQ_RESULTS_DDL
+from dagster_project.quality.results import DQ_RESULTS_DDL, DQ_RESULTS_MIGRATIONS
 from dagster_project.warehouse import connect
 
 RUNS_DDL = """
@@ -24,9 +24,21 @@ create table if not exists runs (
     published boolean,
     code_version varchar,
     settings json,           -- local standards and paths used
-    input_files json         -- [{name, sha256, rows}]
+    input_files json,        -- [{name, sha256, rows}]
+    data_origin varchar,     -- synthetic (the generator wrote the extract) | real
+    note varchar             -- why a run was refused, failed or closed by recovery (one line)
 )
 """
+
+# Columns added after the first release: old history stores gain them on first use.
+RUNS_MIGRATIONS = (
+    "alter table runs add column if not exists data_origin varchar",
+    "alter table runs add column if not exists note varchar",
+)
+RUNS_COLUMNS = (
+    "run_id, extract_date, started_at, finished_at, status, published, code_version, settings, input_files, "
+    "data_origin, note"
+)
 
 SCORECARD_HISTORY_DDL = """
 create table if not exists scorecard_history (
@@ -43,7 +55,7 @@ create table if not exists scorecard_history (
 
 def ensure_history(path: Path) -> None:
     with connect(path) as conn:
-        for ddl in (RUNS_DDL, SCORECARD_HISTORY_DDL, DQ_RESULTS_DDL):
+        for ddl in (RUNS_DDL, SCORECARD_HISTORY_DDL, DQ_RESULTS_DDL, *RUNS_MIGRATIONS, *DQ_RESULTS_MIGRATIONS):
             conn.execute(ddl)
 
 
@@ -58,6 +70,8 @@ class RunRecord:
     code_version: str | None = None
     settings: dict = field(default_factory=dict)
     input_files: list[dict] = field(default_factory=list)
+    data_origin: str | None = None
+    note: str | None = None
 
 
 def record_run(path: Path, record: RunRecord) -> None:
@@ -65,7 +79,8 @@ def record_run(path: Path, record: RunRecord) -> None:
     ensure_history(path)
     with connect(path) as conn:
         previous = conn.execute(
-            "select published, started_at, code_version, settings, input_files from runs where run_id = ?",
+            "select published, started_at, code_version, settings, input_files, data_origin, note from runs "
+            "where run_id = ?",
             [record.run_id],
         ).fetchone()
         published = record.published or bool(previous and previous[0])
@@ -73,9 +88,11 @@ def record_run(path: Path, record: RunRecord) -> None:
         code_version = record.code_version or (previous[2] if previous else None)
         settings = json.dumps(record.settings) if record.settings else (previous[3] if previous else "{}")
         input_files = json.dumps(record.input_files) if record.input_files else (previous[4] if previous else "[]")
+        data_origin = record.data_origin or (previous[5] if previous else None)
+        note = record.note or (previous[6] if previous else None)
         conn.execute("delete from runs where run_id = ?", [record.run_id])
         conn.execute(
-            "insert into runs values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"insert into runs ({RUNS_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 record.run_id,
                 record.extract_date,
@@ -86,15 +103,68 @@ def record_run(path: Path, record: RunRecord) -> None:
                 code_version,
                 settings,
                 input_files,
+                data_origin,
+                note,
             ],
         )
 
 
 def last_run(path: Path) -> dict | None:
+    """The latest attempt: the run that started or finished last (refused attempts included)."""
     if not Path(path).exists():
         return None
     with connect(path, read_only=True) as conn:
-        cursor = conn.execute("select * from runs order by started_at desc nulls last limit 1")
+        cursor = conn.execute(
+            "select * from runs order by coalesce(finished_at, started_at) desc nulls last, started_at desc limit 1"
+        )
         row = cursor.fetchone()
         return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else None
 
+
+
+def close_dead_run(path: Path, run_id: str, note: str) -> bool:
+    """A run whose process died: its `running` row becomes `failure` and its evidence is marked as from a
+    failed run (so partial check results never look current). True if there was anything to close."""
+    if not Path(path).exists():
+        return False
+    ensure_history(path)
+    with connect(path) as conn:
+        open_rows = conn.execute(
+            "select count(*) from runs where run_id = ? and status in ('running', 'started')", [run_id]
+        ).fetchone()[0]
+        conn.execute(
+            "update runs set status = 'failure', finished_at = coalesce(finished_at, ?), note = ? "
+            "where run_id = ? and status in ('running', 'started')",
+            [dt.datetime.now(), note, run_id],
+        )
+        marked = conn.execute(
+            "update dq_results set from_failed_run = true where run_id = ? and not coalesce(from_failed_run, false) "
+            "returning 1",
+            [run_id],
+        ).fetchall()
+    return bool(open_rows or marked)
+
+
+def mark_evidence_failed(path: Path, run_id: str) -> None:
+    """Check results of a run that failed are kept (auditors need them) but marked as from a failed run."""
+    if not Path(path).exists():
+        return
+    ensure_history(path)
+    with connect(path) as conn:
+        conn.execute("update dq_results set from_failed_run = true where run_id = ?", [run_id])
+
+
+def published_origin(published: Path) -> str | None:
+    """data_origin of the run that produced the published database (None if unknown or no database)."""
+    if not Path(published).exists():
+        return None
+    with connect(published, read_only=True) as conn:
+        columns = {r[0] for r in conn.execute(
+            "select column_name from information_schema.columns where table_schema = 'marts' and table_name = 'runs'"
+        ).fetchall()}
+        if "data_origin" not in columns:
+            return None
+        row = conn.execute(
+            "select data_origin from marts.runs where published order by finished_at desc nulls last limit 1"
+        ).fetchone()
+    return row[0] if row else None

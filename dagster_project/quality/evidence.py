@@ -6,6 +6,7 @@ lead's publish step calls `results.blocking_failures`. Pure Python: no Dagster i
 from __future__ import annotations
 
 from dagster_project.ingest.discovery import list_extracts
+from dagster_project.ingest.origin import extract_origin
 from dagster_project.quality import file_checks
 from dagster_project.quality.applicability import not_applicable_rules
 from dagster_project.quality.results import CheckResult, append_dq_results, now, replace_failures
@@ -36,7 +37,7 @@ def run_file_quality(paths: Paths, extract_date: str, run_id: str) -> list[file_
         paths.warehouse, extract_date, frozenset(descriptor.missing_files), previous in (None, descriptor.source)
     )
     append_dq_results(paths.history_database, file_checks.as_results(checks, run_id, extract_date))
-    write_summary(paths.history_database, paths.reports_dir, run_id)
+    write_summary(paths.history_database, paths.reports_dir, run_id, extract_origin(paths.raw_dir / extract_date))
     return checks
 
 
@@ -51,7 +52,7 @@ def run_rule_quality(paths: Paths, extract_date: str, run_id: str) -> RuleEvalua
     )  # fmt: skip
     append_dq_results(paths.history_database, [*evaluation.results, consistency])
     replace_failures(paths.restricted_dir, run_id, evaluation.failures)
-    write_summary(paths.history_database, paths.reports_dir, run_id)
+    write_summary(paths.history_database, paths.reports_dir, run_id, extract_origin(paths.raw_dir / extract_date))
     return evaluation
 
 
@@ -72,4 +73,4 @@ def record_blocking_problem(
         rows_failed=0, failure_sample=message,
     )  # fmt: skip
     append_dq_results(paths.history_database, [result])
-    write_summary(paths.history_database, paths.reports_dir, run_id)
+    write_summary(paths.history_database, paths.reports_dir, run_id, extract_origin(paths.raw_dir / extract_date))

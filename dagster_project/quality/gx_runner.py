@@ -30,7 +30,9 @@ import great_expectations as gx  # noqa: E402
 import great_expectations.execution_engine.sqlalchemy_execution_engine as gx_sql_engine  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from great_expectations.checkpoint import UpdateDataDocsAction  # noqa: E402
+from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
 
+from dagster_project.quality.offline_docs import make_self_contained  # noqa: E402
 from dagster_project.quality.rules import Rule, resolve  # noqa: E402
 
 DATASOURCE = "warehouse"
@@ -162,18 +164,25 @@ def run_rules(
     primary_keys: dict[str, str],
     rows_checked: dict[tuple[str, str], int],
     docs_dir: Path | None = None,
+    run_name: str | None = None,
 ) -> list[RuleOutcome]:
     """Validate `rules` against the warehouse with GX; one suite per (file, relation).
 
     `rows_checked[(file, relation)]` gives the number of rows each rule looked at. When `docs_dir` is
-    given, Data Docs (HTML) for this validation are written there.
+    given, Data Docs (HTML) for this validation are written there (made self-contained, see `offline_docs`);
+    `run_name` names the validations in them (default: the extract date).
     """
     treat_duckdb_like_sqlite()
     with closing_duckdb_connections():
-        return _run_rules(warehouse, extract_date, rules, primary_keys, rows_checked, docs_dir)
+        outcomes = _run_rules(
+            warehouse, extract_date, rules, primary_keys, rows_checked, docs_dir, run_name or f"extract_{extract_date}"
+        )
+    if docs_dir is not None:
+        make_self_contained(Path(docs_dir))
+    return outcomes
 
 
-def _run_rules(warehouse, extract_date, rules, primary_keys, rows_checked, docs_dir) -> list[RuleOutcome]:
+def _run_rules(warehouse, extract_date, rules, primary_keys, rows_checked, docs_dir, run_name) -> list[RuleOutcome]:
     names = relation_names(warehouse)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False, "metric_calculations": False}
@@ -223,7 +232,8 @@ def _run_rules(warehouse, extract_date, rules, primary_keys, rows_checked, docs_
             )
         )
         outcomes = []
-        for run_result in checkpoint.run().run_results.values():
+        run = RunIdentifier(run_name=run_name)  # validations are named after the run and extract, not __none__
+        for run_result in checkpoint.run(run_id=run).run_results.values():
             for result in run_result.results:
                 rule = rule_of[result.expectation_config.meta["rule_id"]]
                 outcomes.append(

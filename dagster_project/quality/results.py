@@ -23,11 +23,16 @@ DQ_RESULTS_DDL = """
 create table if not exists main.dq_results (
     run_id varchar, checked_at timestamp, extract_date date, source_file varchar, check_name varchar,
     dimension varchar, severity varchar, passed boolean, rows_checked bigint, rows_failed bigint,
-    failure_sample varchar, status varchar
+    failure_sample varchar, status varchar, from_failed_run boolean default false
 )
 """
-# History stores created before the status column existed get it on their next write.
-DQ_RESULTS_MIGRATE = "alter table main.dq_results add column if not exists status varchar"
+# Columns added after the first release: old history stores gain them on first use.
+# status: passed | failed | not_applicable (a check the extract's source cannot support: passed is NULL).
+# from_failed_run: the run that produced the row died or failed, so the row is evidence of that attempt only.
+DQ_RESULTS_MIGRATIONS = (
+    "alter table main.dq_results add column if not exists status varchar",
+    "alter table main.dq_results add column if not exists from_failed_run boolean default false",
+)
 DQ_RESULTS_COLUMNS = (
     "run_id, checked_at, extract_date, source_file, check_name, dimension, severity, passed, rows_checked, "
     "rows_failed, failure_sample, status"
@@ -76,7 +81,8 @@ def append_dq_results(history_db: Path, results: list[CheckResult]) -> None:
         return
     with connect(history_db) as conn:
         conn.execute(DQ_RESULTS_DDL)
-        conn.execute(DQ_RESULTS_MIGRATE)
+        for migration in DQ_RESULTS_MIGRATIONS:
+            conn.execute(migration)
         conn.execute("begin")
         conn.executemany(
             "delete from main.dq_results where run_id = ? and check_name = ? and source_file = ?",

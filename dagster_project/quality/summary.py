@@ -13,6 +13,8 @@ from dagster_project.quality.results import read_dq_results
 from dagster_project.quality.rules import DIMENSIONS, registry
 
 TREND_RUNS = 6
+# Reports hold no personal value and are meant to be shared: world-readable (README "File modes").
+REPORT_MODE = 0o644
 TOP = 15
 
 
@@ -32,7 +34,22 @@ def _dfe_codes(check_name: str) -> str:
     return codes.get(check_name, "")
 
 
-def render_summary(all_results: list[dict], run_id: str) -> str:
+def _action(check_name: str) -> str | None:
+    """exclude | flag for a registry rule, None for other checks (file checks, consistency)."""
+    return {r.id: r.action for r in registry()}.get(check_name)
+
+
+def _why_blocked(row: dict) -> str:
+    """One line per blocking check: its own message, or how far over the threshold it was."""
+    if row.get("failure_sample") and not row.get("rows_checked"):
+        return str(row["failure_sample"])
+    share = f" ({(row['rows_failed'] or 0) / row['rows_checked']:.1%} of {row['rows_checked']} rows)" if row.get(
+        "rows_checked"
+    ) else ""
+    return f"{row['rows_failed']} rows failed{share}, above what the rule allows before it blocks"
+
+
+def render_summary(all_results: list[dict], run_id: str, data_origin: str | None = None) -> str:
     first_checked = {}
     for r in all_results:
         first_checked[r["run_id"]] = min(r["checked_at"], first_checked.get(r["run_id"], r["checked_at"]))
@@ -44,10 +61,27 @@ def render_summary(all_results: list[dict], run_id: str) -> str:
         by_run_dim[(r["run_id"], r["dimension"])] += r["rows_failed"] or 0
     blocking = [r for r in this if r["severity"] == "ERROR" and r["passed"] is False]
     extract = this[0]["extract_date"] if this else ""
-    status = (
-        f"<p class='bad'>BLOCKED: {len(blocking)} blocking check(s) failed; marts not published.</p>"
-        if blocking
-        else "<p class='ok'>No blocking problem: the run may publish.</p>"
+    if blocking:
+        reasons = "".join(
+            f"<li><b>{html.escape(str(r['source_file']))}: {html.escape(r['check_name'])}</b> — "
+            f"{html.escape(_why_blocked(r))}</li>"
+            for r in blocking
+        )
+        status = (
+            f"<p class='bad'>BLOCKED: {len(blocking)} blocking check(s) failed; marts not published. Why:</p>"
+            f"<ul>{reasons}</ul>"
+        )
+    else:
+        status = "<p class='ok'>No blocking problem: the run may publish.</p>"
+    # passed is NULL for a check the extract's source cannot support: neither an error nor a warning
+    errors_failed = sum(r["passed"] is False and r["severity"] == "ERROR" for r in this)
+    warnings_failed = sum(r["passed"] is False and r["severity"] != "ERROR" for r in this)
+    excluded = sum(r["rows_failed"] or 0 for r in this if _action(r["check_name"]) == "exclude")
+    flagged = sum(r["rows_failed"] or 0 for r in this if _action(r["check_name"]) == "flag")
+    synthetic = (
+        "<p class='bad'>Synthetic data: these figures come from a generated demo extract, not a council's.</p>"
+        if data_origin == "synthetic"
+        else ""
     )
     dimension_rows = []
     for dim in DIMENSIONS:
@@ -75,7 +109,6 @@ def render_summary(all_results: list[dict], run_id: str) -> str:
          f"{(r['rows_failed'] or 0) / r['rows_checked']:.2%}" if r["rows_checked"] else ""]
         for r in worst
     ]  # fmt: skip
-    failed_total = sum(r["passed"] is False for r in this)
     not_applicable = sum(r["passed"] is None for r in this)
     if not_applicable:  # checks the extract's source cannot support (a statutory return's gaps)
         status += f"<p>{not_applicable} checks not applicable to this extract's source (neither passed nor failed).</p>"
@@ -87,27 +120,35 @@ def render_summary(all_results: list[dict], run_id: str) -> str:
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>Data quality {html.escape(run_id)}</title>"
         f"<style>{style}</style></head><body>"
-        f"<h1>Data-quality summary</h1><p>Run {html.escape(run_id)}, extract {html.escape(str(extract))}. "
-        f"{len(this)} checks, {failed_total} failed, {_failed(this)} failing rows.</p>{status}"
+        f"<h1>Data-quality summary</h1>{synthetic}<p>Run {html.escape(run_id)}, extract {html.escape(str(extract))}. "
+        f"{len(this)} checks: {errors_failed} error(s) (blocking checks failed), {warnings_failed} warning(s) "
+        f"(failed, reported, not blocking).</p>{status}"
+        f"<p>Records <b>excluded</b> from the figures: {excluded}. Records <b>flagged</b> (counted in the "
+        f"figures, reported for correction): {flagged}.</p>"
         "<h2>By dimension (UK Government Data Quality Framework)</h2>"
         + _table(
             ["dimension", "checks", "failed checks", "failing rows", f"trend (last {TREND_RUNS} runs)"], dimension_rows
         )
         + "<h2>Files, worst first</h2>"
         + _table(["file", "rows", "failing rows", "failed checks"], file_rows)
+        + "<p>The row <i>(all files)</i> is the cross-check that the records the checks failed are exactly the "
+        "records the figures exclude (dq.checks_agree_with_exclusions); it belongs to no single file.</p>"
         + f"<h2>Failed checks, worst first (top {TOP})</h2>"
         + _table(["check", "DfE codes", "file", "dimension", "severity", "rows failed", "rows checked", "share"],
                  worst_rows)
-        + "<p>Row-level detail (keys and line numbers) is in the restricted store; GX Data Docs in dq_docs/.</p>"
+        + "<p>Row-level detail (keys and line numbers) is in the restricted store. Every validation of this run: "
+        "<a href='../dq_docs/index.html'>Great Expectations Data Docs</a> (opens offline).</p>"
         "</body></html>"
     )
 
 
-def write_summary(history_db: Path, reports_dir: Path, run_id: str) -> Path:
+def write_summary(history_db: Path, reports_dir: Path, run_id: str, data_origin: str | None = None) -> Path:
     """Write dq_summary_<run_id>.html and its copy dq_summary_latest.html; returns the run's page."""
-    page = render_summary(read_dq_results(history_db), run_id)
+    page = render_summary(read_dq_results(history_db), run_id, data_origin)
     reports_dir.mkdir(parents=True, exist_ok=True)
     path = reports_dir / f"dq_summary_{run_id}.html"
     path.write_text(page, encoding="utf-8")
     (reports_dir / "dq_summary_latest.html").write_text(page, encoding="utf-8")
+    for report in (path, reports_dir / "dq_summary_latest.html"):
+        report.chmod(REPORT_MODE)
     return path

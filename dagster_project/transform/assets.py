@@ -12,6 +12,7 @@ from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from dagster_project.ingest.target import target_extract_date
 from dagster_project.quality.render import stale_models
+from dagster_project.run_guard import hold_run_lock
 from dagster_project.settings import get_paths
 from dagster_project.transform.calendar_table import write_working_days
 from dagster_project.transform.dbt_vars import dbt_build_args
@@ -37,12 +38,16 @@ def working_days() -> dg.MaterializeResult:
 
 
 def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    hold_run_lock(context)
     # dbt reads the warehouse path from its profile (env var); the run worker owns its process environment.
     os.environ["CSC_WAREHOUSE_PATH"] = str(get_paths().warehouse)
     args = dbt_build_args(
         extract_date=target_extract_date(context), run_id=context.run_id, raw_dir=get_paths().raw_dir
     )
-    yield from dbt.cli(args, context=context).stream()
+    # dbt's artifacts and logs of a run go under CSC_DATA_DIR (one folder per run and step, replaced by the
+    # next run of that step), so the code folder stays clean and may be read-only.
+    target = get_paths().data_dir / "dbt" / context.op_def.name
+    yield from dbt.cli(args, context=context, target_path=target).stream()
 
 
 @dbt_assets(

@@ -308,3 +308,15 @@ def test_many_rejects_number_lines_the_same_either_way(tmp_path, warehouse, monk
     assert [q[0] for q in quarantined(warehouse)] == bad
     got = dict(query(warehouse, "SELECT child_id, _source_line FROM raw.children"))
     assert got == {row.split(",")[0]: n for n, row in enumerate(lines, start=2) if not row.endswith(",bad")}
+
+
+def test_unterminated_quote_early_in_a_large_file_keeps_every_row_accounted_for(tmp_path: Path, warehouse: Path):
+    """Before the fix: "field larger than field limit" (the csv module's 128 KB limit), the file's rows lost."""
+    lines = [*rows(2), 'C0003,"Ann,Smith,F,2015-01-02,,WBRI,N,ZZ99 3WZ,', *rows(4000, start=4)]
+    path = tmp_path / "children.csv"
+    path.write_text(children_csv(lines), encoding="utf-8")
+    result = load_children(warehouse, path)
+    assert result.status == "loaded", result.message
+    assert result.rows_loaded + result.rows_rejected >= 3
+    [(line, _, reason, _)] = quarantined(warehouse)
+    assert line == 4 and "quote" in reason.lower()

@@ -174,8 +174,9 @@ def test_dq_results_rows_written(run):
     assert len(rows) == len(registry()) + 1  # every rule + the agreement check
     assert list(rows[0]) == [
         "run_id", "checked_at", "extract_date", "source_file", "check_name", "dimension", "severity", "passed",
-        "rows_checked", "rows_failed", "failure_sample", "status",
+        "rows_checked", "rows_failed", "failure_sample", "status", "from_failed_run",
     ]  # fmt: skip
+    assert not any(r["from_failed_run"] for r in rows)  # set only when the run dies or fails
     by_name = {(r["check_name"]): r for r in rows}
     orphan = by_name["visits.child_id.orphan"]
     assert (orphan["passed"], orphan["rows_failed"], orphan["severity"]) == (False, 1, "WARN")

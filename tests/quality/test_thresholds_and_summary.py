@@ -55,3 +55,31 @@ def test_blocking_failures_and_summary(tmp_path):
     path = write_summary(history, tmp_path / "reports", "r1")
     assert path.name == "dq_summary_r1.html" and "No blocking problem" in path.read_text()
     assert (tmp_path / "reports" / "dq_summary_latest.html").read_text() == path.read_text()
+
+
+def test_summary_says_why_blocked_and_separates_excluded_flagged_errors_warnings(tmp_path):
+    """Before: a blocked run's page never said why; excluded and flagged records were one count."""
+    history = tmp_path / "history.duckdb"
+    orphan, spaces = "visits.child_id.orphan", "teams.trailing_spaces"
+    assert (rule_by_id(orphan).action, rule_by_id(spaces).action) == ("exclude", "flag")
+    append_dq_results(
+        history,
+        [
+            _result("r3", orphan, 80, "ERROR"),
+            _result("r3", spaces, 7, file="teams.csv"),
+            CheckResult(
+                run_id="r3", checked_at=dt.datetime(2020, 4, 3), extract_date="2020-03-31", source_file="plans.csv",
+                check_name="file_present", dimension="completeness", severity="ERROR", passed=False, rows_checked=0,
+                rows_failed=0, failure_sample="Extract 2020-03-31 is incomplete: missing plans.csv.",
+            ),
+        ],
+    )  # fmt: skip
+    page = render_summary(read_dq_results(history), "r3", data_origin="synthetic")
+    why = page[page.index("BLOCKED") : page.index("</ul>")]
+    assert "missing plans.csv" in why
+    assert "visits.child_id.orphan</b> — 80 rows failed (8.0% of 1000 rows)" in why
+    assert "2 error(s)" in page and "1 warning(s)" in page
+    assert "excluded</b> from the figures: 80" in page and "flagged</b> (counted" in page and ": 7." in page
+    assert "href='../dq_docs/index.html'" in page
+    assert "<i>(all files)</i>" in page
+    assert "Synthetic data" in page

@@ -1,0 +1,75 @@
+"""Progress of a run for people: one line per finished step (step, rows, seconds), read from Dagster's event log
+while the run goes on. The full Dagster and dbt output goes to the run's log file instead."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import dagster as dg
+
+_STEP_EVENTS = {
+    dg.DagsterEventType.STEP_SUCCESS,
+    dg.DagsterEventType.STEP_FAILURE,
+    dg.DagsterEventType.ASSET_MATERIALIZATION,
+    dg.DagsterEventType.ASSET_CHECK_EVALUATION,
+}
+# Metadata keys that count rows: ingest's rows per file, dbt's row counts, the published scorecard.
+ROW_KEYS = ("rows_loaded", "dagster/row_count", "row_count", "rows_scorecard")
+
+
+def format_line(step: str, rows: int | None, seconds: float, ok: bool, checks_failed: int = 0) -> str:
+    shown_rows = f"{rows:>10,} rows" if rows is not None else " " * 15
+    note = "" if ok else "  FAILED"
+    if checks_failed:
+        note += f"  ({checks_failed} check(s) failed)"
+    return f"  {step:<44.44} {shown_rows} {seconds:>7.1f} s{note}"
+
+
+class ProgressPrinter:
+    """Polls the event log of one run in a thread and writes one line per finished step to `fd`."""
+
+    def __init__(self, run_id: str, fd: int, interval: float = 0.5):
+        self.run_id, self.fd, self.interval = run_id, fd, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._cursor = None
+        self._rows: dict[str, int] = {}
+        self._failed_checks: dict[str, int] = {}
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=10)
+        self._poll()  # the last steps
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self._poll()
+            except Exception:  # progress is a courtesy: never let it break the run
+                continue
+
+    def _poll(self) -> None:
+        with dg.DagsterInstance.get() as instance:
+            result = instance.get_records_for_run(self.run_id, cursor=self._cursor, of_type=_STEP_EVENTS)
+        self._cursor = result.cursor
+        for record in result.records:
+            event = record.event_log_entry.dagster_event
+            step = event.step_key or "?"
+            data = event.event_specific_data
+            if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+                for key, value in data.materialization.metadata.items():
+                    if key in ROW_KEYS and isinstance(getattr(value, "value", None), int):
+                        self._rows[step] = self._rows.get(step, 0) + value.value
+            elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+                if not data.passed:
+                    self._failed_checks[step] = self._failed_checks.get(step, 0) + 1
+            else:
+                ok = event.event_type == dg.DagsterEventType.STEP_SUCCESS
+                seconds = (data.duration_ms or 0) / 1000 if ok else 0.0
+                line = format_line(step, self._rows.get(step), seconds, ok, self._failed_checks.get(step, 0))
+                os.write(self.fd, (line + "\n").encode())

@@ -1,0 +1,111 @@
+"""Recovery after a run's process died (kill -9, OOM, reboot, disk full): no manual step needed.
+
+Only ever called by a process that holds the run lock (`ops.run_lock`): the lock proves that no other
+run on this data folder is alive, so any run still STARTED/STARTING/CANCELING in Dagster's storage is
+dead. For each: mark it failed (one alert), free the `duckdb_writer` pool slots it holds, close its
+`running` row in the history as failed and mark its evidence as from a failed run. Temporary publish
+files left by a killed publish are removed; the published database itself is never touched.
+The daemon also has Dagster's run monitoring (dagster.yaml); this covers command-line runs, which
+have no daemon, and runs whose worker died before monitoring noticed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from dagster_project.ops.alerts import Alert, raise_alert, ui_link
+from dagster_project.ops.jobs import PID_TAG
+from dagster_project.ops.run_records import alerts_log, record_dagster_run
+from dagster_project.publish.database import remove_temp_files
+from dagster_project.publish.history import close_dead_run
+from dagster_project.settings import get_paths
+
+# A run not yet tagged with its process id is taken for dead only after this long (it may still be starting).
+STARTING_GRACE_SECONDS = 60
+OPEN_STATUSES = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.CANCELING]
+DEAD_RUN_NOTE = "the run's process died (killed, out of memory or machine restart); closed by the next run"
+
+
+@dataclass
+class Recovery:
+    dead_runs: list[str] = field(default_factory=list)
+    removed_files: list[str] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        parts = []
+        if self.dead_runs:
+            closed = ", ".join(self.dead_runs)
+            parts.append(f"closed {len(self.dead_runs)} run(s) left open by a dead process: {closed}")
+        if self.removed_files:
+            parts.append(f"removed {len(self.removed_files)} temporary publish file(s)")
+        return "; ".join(parts)
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process that ran a run still exists (this process is never running a run it recovers)."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def open_runs(instance: dg.DagsterInstance, exclude_run_id: str | None = None, min_age_seconds: float = 0) -> list:
+    """Runs Dagster still thinks are in progress (other than `exclude_run_id`) whose process is gone: a run
+    tagged with its process id (`csc/pid`, set when it takes the run lock) is dead when that process no
+    longer exists; an untagged run (a daemon run that has not reached its first step) only once it is
+    `min_age_seconds` old, so a run that is still starting up is never taken for dead."""
+    now = time.time()
+    runs = []
+    for record in instance.get_run_records(filters=dg.RunsFilter(statuses=OPEN_STATUSES)):
+        run = record.dagster_run
+        if run.run_id == exclude_run_id:
+            continue
+        pid = run.tags.get(PID_TAG)
+        if pid and pid.isdigit():
+            dead = not _alive(int(pid))
+        else:
+            started = record.start_time or record.create_timestamp.timestamp()
+            dead = now - started >= min_age_seconds
+        if dead:
+            runs.append(run)
+    return runs
+
+
+def recover_dead_runs(
+    instance: dg.DagsterInstance, exclude_run_id: str | None = None, min_age_seconds: float = 0
+) -> Recovery:
+    """Close runs left open by dead processes. The caller must hold the run lock."""
+    paths = get_paths()
+    recovery = Recovery()
+    for run in open_runs(instance, exclude_run_id, min_age_seconds):
+        instance.report_run_failed(run, message=f"Run marked failed: {DEAD_RUN_NOTE}.")
+        storage = instance.event_log_storage
+        if storage.supports_global_concurrency_limits:
+            storage.free_concurrency_slots_for_run(run.run_id)
+        refreshed = instance.get_run_by_id(run.run_id) or run
+        record_dagster_run(instance, refreshed, note=DEAD_RUN_NOTE)
+        close_dead_run(paths.history_database, run.run_id, DEAD_RUN_NOTE)
+        raise_alert(
+            alerts_log(),
+            Alert(
+                kind="run_failure",  # the same kind and key as the failure sensor: one alert per run
+                key=run.root_run_id or run.run_id,
+                run_id=run.run_id,
+                failed_step=None,
+                message=f"Run {run.run_id} was left open: {DEAD_RUN_NOTE}. Nothing was published by it.",
+                link=ui_link(run.run_id),
+            ),
+        )
+        recovery.dead_runs.append(run.run_id)
+    recovery.removed_files = [str(p) for p in remove_temp_files(paths.published_database)]
+    return recovery

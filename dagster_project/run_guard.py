@@ -1,0 +1,36 @@
+"""The whole-run lock as seen from a Dagster step (daemon-launched runs take it in their first step).
+
+`csc run` takes the lock before the job starts (`ops.runner`), so its steps find it held already. A run
+launched by the daemon has no such wrapper: its first warehouse step takes the lock here and keeps it
+until the run worker process exits (the OS then releases it), after closing any run a dead process
+left open. A second run on the same data folder fails at once with one clear line.
+"""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+from dagster_project.ops.run_lock import acquire, held_here, refusal_message
+from dagster_project.settings import get_paths
+
+# A run worker waits this long for the lock: the daemon's dead-run check holds it for a moment.
+WORKER_LOCK_WAIT_SECONDS = 30
+
+
+def hold_run_lock(context: dg.AssetExecutionContext) -> None:
+    data_dir = get_paths().data_dir
+    if held_here(data_dir):
+        return
+    if not acquire(data_dir, f"run {context.run_id}", wait_seconds=WORKER_LOCK_WAIT_SECONDS):
+        raise dg.Failure(description=refusal_message(data_dir), allow_retries=False)
+    from dagster_project.ops.jobs import PID_TAG
+    from dagster_project.ops.recovery import STARTING_GRACE_SECONDS, recover_dead_runs
+
+    context.instance.add_run_tags(context.run_id, {PID_TAG: str(os.getpid())})
+    recovery = recover_dead_runs(
+        context.instance, exclude_run_id=context.run_id, min_age_seconds=STARTING_GRACE_SECONDS
+    )
+    if recovery.message:
+        context.log.warning(f"Recovery: {recovery.message}.")
