@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.settings import duckdb_config
+
 
 class WarehouseLockedError(RuntimeError):
     """Another process holds the DuckDB file."""
@@ -37,12 +39,13 @@ def lock_message(path: Path, error: Exception) -> str:
 
 @contextlib.contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open a DuckDB file, turning a lock conflict into a message that says who holds it."""
+    """Open a DuckDB file, turning a lock conflict into a message that says who holds it. Memory is bounded
+    by the job's budget (settings.duckdb_config)."""
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        conn = duckdb.connect(str(path), read_only=read_only)
+        conn = duckdb.connect(str(path), read_only=read_only, config=duckdb_config())
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
             raise WarehouseLockedError(lock_message(path, error)) from error

@@ -79,9 +79,7 @@ def evaluate_rules(
     rules = [r for r in all_rules if r.id not in not_applicable]
     contract = load_contract()
     counts, failure_rows = read_counts_and_failures(warehouse)
-    outcomes = gx_runner.run_rules(
-        warehouse, extract_date, rules, {n: f.primary_key for n, f in contract.files.items()}, counts, docs_dir
-    )
+    outcomes = gx_runner.run_rules(warehouse, extract_date, rules, counts, docs_dir)
     by_rule = defaultdict(list)
     for row in failure_rows:
         by_rule[row[4]].append(row)
