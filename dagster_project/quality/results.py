@@ -28,6 +28,11 @@ create table if not exists main.dq_results (
     failure_sample varchar, status varchar
 )
 """
+DQ_RESULTS_ARROW_TYPES = {
+    "run_id": pa.string(), "checked_at": pa.timestamp("us"), "extract_date": pa.string(), "source_file": pa.string(),
+    "check_name": pa.string(), "dimension": pa.string(), "severity": pa.string(), "passed": pa.bool_(),
+    "rows_checked": pa.int64(), "rows_failed": pa.int64(), "failure_sample": pa.string(), "status": pa.string(),
+}  # fmt: skip
 # History stores created before the status column existed get it on their next write.
 DQ_RESULTS_MIGRATE = "alter table main.dq_results add column if not exists status varchar"
 DQ_RESULTS_COLUMNS = (
@@ -81,14 +86,20 @@ def append_dq_results(history_db: Path, results: list[CheckResult]) -> None:
         conn.execute(DQ_RESULTS_DDL)
         conn.execute(DQ_RESULTS_MIGRATE)
         conn.execute("begin")
-        conn.executemany(
-            "delete from main.dq_results where run_id = ? and check_name = ? and source_file = ?",
-            [(r.run_id, r.check_name, r.source_file) for r in results],
+        # Columnar (Arrow), one statement each: executemany costs about 1 ms per row (~400 rules, twice).
+        rows = [(*astuple(r), r.status) for r in results]
+        new_results = pa.table(  # noqa: F841 (read by name in the SQL below)
+            {
+                name: pa.array(values, type=DQ_RESULTS_ARROW_TYPES[name])
+                for name, values in zip(DQ_RESULTS_ARROW_TYPES, zip(*rows, strict=True), strict=True)
+            }
         )
-        conn.executemany(
-            f"insert into main.dq_results ({DQ_RESULTS_COLUMNS}) values (?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(*astuple(r), r.status) for r in results],
+        conn.execute(
+            "delete from main.dq_results d using new_results n "
+            "where d.run_id = n.run_id and d.check_name = n.check_name and d.source_file = n.source_file"
         )
+        typed = DQ_RESULTS_COLUMNS.replace("extract_date", "cast(extract_date as date)")
+        conn.execute(f"insert into main.dq_results ({DQ_RESULTS_COLUMNS}) select {typed} from new_results")
         conn.execute("commit")
 
 
