@@ -45,12 +45,21 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        conn = duckdb.connect(str(path), read_only=read_only, config=duckdb_config())
+        conn = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
             raise WarehouseLockedError(lock_message(path, error)) from error
         raise
     try:
+        bound_memory(conn)
         yield conn
     finally:
         conn.close()
+
+
+def bound_memory(conn: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Apply the job's memory budget (settings.duckdb_config) with SET, not as connect-time config: DuckDB refuses
+    a second connection to an open file with a different config, and a reader (a test, csc status) may hold one."""
+    for name, value in duckdb_config().items():
+        conn.execute(f"set {name} = '{value}'")
+    return conn

@@ -39,6 +39,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from dagster_project.quality.rules import Rule, resolve  # noqa: E402
 from dagster_project.settings import duckdb_config  # noqa: E402
+from dagster_project.warehouse import bound_memory  # noqa: E402
 
 DATASOURCE = "rule_failures"
 
@@ -95,7 +96,7 @@ class RuleOutcome:
 
 def relation_names(warehouse: Path) -> dict[str, str]:
     """table name -> "schema.table" for every table/view in the warehouse (dbt decides the schemas)."""
-    with duckdb.connect(str(warehouse), read_only=True, config=duckdb_config()) as conn:
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
         rows = conn.execute(
             "select table_schema, table_name from information_schema.tables where table_catalog = current_database()"
         ).fetchall()
@@ -156,9 +157,10 @@ def write_failure_tables(
     names = relation_names(warehouse)
     errors: dict[str, str] = {}
     with (
-        duckdb.connect(str(warehouse), read_only=True, config=duckdb_config()) as source,
+        duckdb.connect(str(warehouse), read_only=True) as source,
         duckdb.connect(str(scratch), config=duckdb_config()) as target,
     ):
+        bound_memory(source)
         for (file, relation), rules in groups.items():
             counts, failed = _count_failures(source, rules, names, extract_date)
             errors.update(failed)
