@@ -58,3 +58,25 @@ def get_paths() -> Paths:
 def requested_extract_date() -> str | None:
     """`CSC_EXTRACT_DATE`: build from this extract instead of the newest."""
     return os.environ.get("CSC_EXTRACT_DATE") or None
+
+
+# One memory budget for the whole job (README "Memory"). DuckDB is the only large consumer; the rest of the
+# budget is kept for the Python processes themselves (Dagster, dbt, GX). dbt/profiles.yml applies the same rule.
+MEMORY_BUDGET_GB_DEFAULT = 4.0
+PYTHON_RESERVE_GB = 1.0
+
+
+def memory_budget_gb() -> float:
+    """`CSC_MEMORY_BUDGET_GB`: the most memory the nightly job may use, all processes together."""
+    return float(os.environ.get("CSC_MEMORY_BUDGET_GB") or MEMORY_BUDGET_GB_DEFAULT)
+
+
+def duckdb_memory_limit() -> str:
+    return f"{max(0.5, memory_budget_gb() - PYTHON_RESERVE_GB):g}GB"
+
+
+def duckdb_config() -> dict[str, str]:
+    """Settings for every DuckDB connection the job opens: bounded memory, spilling to the data folder."""
+    temp = get_paths().data_dir / "duckdb_tmp"
+    temp.mkdir(parents=True, exist_ok=True)
+    return {"memory_limit": duckdb_memory_limit(), "temp_directory": str(temp)}

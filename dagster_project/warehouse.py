@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.settings import get_paths
+from dagster_project.settings import duckdb_config, get_paths
 
 
 class WarehouseLockedError(RuntimeError):
@@ -57,7 +57,8 @@ def secure(path: Path) -> None:
 
 @contextlib.contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open a DuckDB file, turning a lock conflict into a message that says who holds it."""
+    """Open a DuckDB file, turning a lock conflict into a message that says who holds it. Memory is bounded
+    by the job's budget (settings.duckdb_config)."""
     path = Path(path)
     private = not read_only and _personal_store(path)
     if not read_only:
@@ -71,6 +72,15 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
     if private:
         secure(path)
     try:
+        bound_memory(conn)
         yield conn
     finally:
         conn.close()
+
+
+def bound_memory(conn: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Apply the job's memory budget (settings.duckdb_config) with SET, not as connect-time config: DuckDB refuses
+    a second connection to an open file with a different config, and a reader (a test, csc status) may hold one."""
+    for name, value in duckdb_config().items():
+        conn.execute(f"set {name} = '{value}'")
+    return conn

@@ -1,7 +1,15 @@
 """ALL Great Expectations code of the project (GX 1.x). Nothing else imports great_expectations.
 
 Runs the rule registry as GX expectations inside DuckDB (SQL pushed down, never whole tables pulled
-into pandas) and builds the Data Docs. Facts about GX 1.24 on DuckDB this module works around (a
+into pandas) and builds the Data Docs. One pass per file: DuckDB counts every rule's failing rows of a
+(file, relation) in ONE aggregate query (`count(*) filter (where <rule fails>)` per rule), written as a
+one-row "rule failures" table (one column per rule) into a scratch DuckDB file; GX then judges each rule
+as its own expectation (`ExpectColumnMaxToBeBetween(<rule column>, 0, 0)`, observed value = the failing
+rows), and GX bundles the aggregate metrics of a batch into one query. Before, each rule was an
+UnexpectedRowsExpectation: one table scan per rule, run one by one (about 400 queries). The counts are
+the same: a row fails a rule exactly when its predicate is true, in both forms.
+
+Facts about GX 1.24 on DuckDB this module works around (a
 regression test in tests/quality/test_gx_runner.py fails if an upgrade changes them):
   * GX's SQL engine only keeps one persisted connection for dialects it knows need it (sqlite...);
     on DuckDB every expectation otherwise fails with "list index out of range". We register the
@@ -9,10 +17,8 @@ regression test in tests/quality/test_gx_runner.py fails if an upgrade changes t
   * `schema_name` on a table asset is ignored: we pass `schema.table` as the table name.
   * GX keeps DuckDB connections open until its engines are disposed: we open the warehouse
     read-only and dispose every engine before returning (dbt fails if anyone holds the file).
-  * GX has no regex support for DuckDB: id formats run as UnexpectedRowsExpectation SQL.
-  * UnexpectedRowsExpectation queries are Python format templates (`{batch}`): no other braces.
-Personal values never reach Data Docs: unexpected-rows queries select keys and line numbers only,
-and the only value-returning expectation (value sets) runs on code columns, none of them personal.
+  * GX has no regex support for DuckDB: id formats are SQL predicates like every other rule.
+Personal values never reach Data Docs: GX only sees the failures tables (one count per rule).
 Pure Python: no Dagster imports.
 """
 
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,13 +36,14 @@ import duckdb  # noqa: E402
 import great_expectations as gx  # noqa: E402
 import great_expectations.execution_engine.sqlalchemy_execution_engine as gx_sql_engine  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
-from great_expectations.checkpoint import UpdateDataDocsAction  # noqa: E402
 from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
 
 from dagster_project.quality.offline_docs import make_self_contained  # noqa: E402
 from dagster_project.quality.rules import Rule, resolve  # noqa: E402
+from dagster_project.settings import duckdb_config  # noqa: E402
+from dagster_project.warehouse import bound_memory  # noqa: E402
 
-DATASOURCE = "warehouse"
+DATASOURCE = "rule_failures"
 
 
 class _DuckDBDialect:
@@ -110,25 +118,70 @@ def _relation_resolver(names: dict[str, str], extract_date: str):
     return relation
 
 
-def unexpected_rows_query(rule: Rule, primary_key: str, names: dict[str, str], extract_date: str) -> str:
-    """The rule as a GX query over `{batch}` (the staging model, or the raw table), keys and lines only."""
+def rule_column(rule: Rule) -> str:
+    """The rule's column in its file's one-row failures table (ids hold dots, columns do not)."""
+    return rule.id.replace(".", "__")
+
+
+def _failing_rows_sql(rule: Rule, names: dict[str, str], extract_date: str) -> str:
     predicate = resolve(rule.predicate, _relation_resolver(names, extract_date), f"date '{extract_date}'")
-    if rule.relation == "staging":
-        return f"select s.source_line, s.{primary_key} from (select * from {{batch}}) as s where {predicate}"
-    return (
-        f"select r._source_line, r.{primary_key} from (select * from {{batch}}) as r "
-        f"where r._extract_date = date '{extract_date}' and ({predicate})"
-    )
+    return f'count(*) filter (where {predicate}) as "{rule_column(rule)}"'
 
 
-def expectation_for(rule: Rule, primary_key: str, names: dict[str, str], extract_date: str):
-    meta = {"rule_id": rule.id, "dimension": rule.dimension, "action": rule.action}
+def failure_counts_query(rules: list[Rule], names: dict[str, str], extract_date: str) -> str:
+    """ONE query over one (file, relation): the failing rows of every rule in `rules`, one column each."""
+    file, relation = rules[0].file, rules[0].relation
+    counts = ",\n  ".join(_failing_rows_sql(rule, names, extract_date) for rule in rules)
+    if relation == "staging":
+        return f"select\n  {counts}\nfrom {names[f'stg_case_management__{file}']} as s"
+    return f"select\n  {counts}\nfrom raw.{file} as r\nwhere r._extract_date = date '{extract_date}'"
+
+
+def _count_failures(conn, rules: list[Rule], names, extract_date) -> tuple[list[int | None], dict[str, str]]:
+    """Failing rows per rule in one pass; if the combined query fails, each rule alone, to name the broken ones."""
+    try:
+        return list(conn.execute(failure_counts_query(rules, names, extract_date)).fetchone()), {}
+    except duckdb.Error:
+        counts, errors = [], {}
+        for rule in rules:
+            try:
+                counts.append(conn.execute(failure_counts_query([rule], names, extract_date)).fetchone()[0])
+            except duckdb.Error as error:
+                counts.append(None)
+                errors[rule.id] = str(error)
+        return counts, errors
+
+
+def write_failure_tables(
+    warehouse: Path, scratch: Path, groups: dict[tuple[str, str], list[Rule]], extract_date: str
+) -> dict[str, str]:
+    """One table `<relation>_<file>` per group in `scratch`, one row, one column per rule; returns rule id -> error."""
+    names = relation_names(warehouse)
+    errors: dict[str, str] = {}
+    with (
+        duckdb.connect(str(warehouse), read_only=True) as source,
+        duckdb.connect(str(scratch), config=duckdb_config()) as target,
+    ):
+        bound_memory(source)
+        for (file, relation), rules in groups.items():
+            counts, failed = _count_failures(source, rules, names, extract_date)
+            errors.update(failed)
+            columns = ", ".join(f'"{rule_column(rule)}" bigint' for rule in rules)
+            target.execute(f"create table {relation}_{file} ({columns})")
+            target.execute(f"insert into {relation}_{file} values ({', '.join('?' for _ in rules)})", counts)
+    return errors
+
+
+def expectation_for(rule: Rule):
+    """The rule's own expectation: its column of the failures table (its failing rows) must be 0."""
+    meta = {"rule_id": rule.id, "dimension": rule.dimension, "action": rule.action, "fails_when": rule.predicate}
     if rule.in_set:
-        column, codes = rule.in_set
-        return gx.expectations.ExpectColumnValuesToBeInSet(column=column, value_set=list(codes), meta=meta)
-    return gx.expectations.UnexpectedRowsExpectation(
-        unexpected_rows_query=unexpected_rows_query(rule, primary_key, names, extract_date),
-        description=f"{rule.id}: {rule.description}",
+        meta["value_set"] = {"column": rule.in_set[0], "codes": list(rule.in_set[1])}
+    return gx.expectations.ExpectColumnMaxToBeBetween(
+        column=rule_column(rule),
+        min_value=0,
+        max_value=0,
+        description=f"{rule.id}: {rule.description} (observed value: failing rows)",
         meta=meta,
     )
 
@@ -161,7 +214,6 @@ def run_rules(
     warehouse: Path,
     extract_date: str,
     rules: list[Rule],
-    primary_keys: dict[str, str],
     rows_checked: dict[tuple[str, str], int],
     docs_dir: Path | None = None,
     run_name: str | None = None,
@@ -173,43 +225,44 @@ def run_rules(
     `run_name` names the validations in them (default: the extract date).
     """
     treat_duckdb_like_sqlite()
-    with closing_duckdb_connections():
+    with tempfile.TemporaryDirectory(prefix="csc-rule-failures-") as scratch, closing_duckdb_connections():
+        scratch_database = Path(scratch) / "rule_failures.duckdb"
         outcomes = _run_rules(
-            warehouse, extract_date, rules, primary_keys, rows_checked, docs_dir, run_name or f"extract_{extract_date}"
-        )
+            warehouse, extract_date, rules, rows_checked, docs_dir, scratch_database,
+            run_name or f"extract_{extract_date}",
+        )  # fmt: skip
     if docs_dir is not None:
         make_self_contained(Path(docs_dir))
     return outcomes
 
 
-def _run_rules(warehouse, extract_date, rules, primary_keys, rows_checked, docs_dir, run_name) -> list[RuleOutcome]:
-    names = relation_names(warehouse)
+def _run_rules(warehouse, extract_date, rules, rows_checked, docs_dir, scratch: Path, run_name) -> list[RuleOutcome]:
+    groups: dict[tuple[str, str], list[Rule]] = {}
+    for rule in rules:
+        groups.setdefault((rule.file, rule.relation), []).append(rule)
+    errors = write_failure_tables(warehouse, scratch, groups, extract_date)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False, "metric_calculations": False}
     datasource = context.data_sources.add_sql(
         name=DATASOURCE,
-        connection_string=f"duckdb:///{Path(warehouse).resolve()}",
-        kwargs={"connect_args": {"read_only": True}},
+        connection_string=f"duckdb:///{scratch}",
+        kwargs={"connect_args": {"read_only": True, "config": duckdb_config()}},
     )
     try:
         definitions, rule_of = [], {}
-        groups: dict[tuple[str, str], list[Rule]] = {}
-        for rule in rules:
-            groups.setdefault((rule.file, rule.relation), []).append(rule)
         for (file, relation), group in groups.items():
-            table = names[f"stg_case_management__{file}"] if relation == "staging" else f"raw.{file}"
-            asset = datasource.add_table_asset(name=f"{relation}_{file}", table_name=table)
+            asset = datasource.add_table_asset(name=f"{relation}_{file}", table_name=f"{relation}_{file}")
             batch = asset.add_batch_definition_whole_table(f"{relation}_{file}_extract_{extract_date}")
-            suite = context.suites.add(gx.ExpectationSuite(name=f"{file}_{relation}_rules"))
-            for rule in group:
-                suite.add_expectation(expectation_for(rule, primary_keys[file], names, extract_date))
-                rule_of[rule.id] = rule
+            # The whole suite at once: `suite.add_expectation` re-serialises the stored suite on every call.
+            suite = context.suites.add(
+                gx.ExpectationSuite(name=f"{file}_{relation}_rules", expectations=[expectation_for(r) for r in group])
+            )
+            rule_of.update({rule.id: rule for rule in group})
             definitions.append(
                 context.validation_definitions.add(
                     gx.ValidationDefinition(name=f"{file}_{relation}", data=batch, suite=suite)
                 )
             )
-        actions = []
         if docs_dir is not None:
             Path(docs_dir).mkdir(parents=True, exist_ok=True)
             context.add_data_docs_site(
@@ -221,19 +274,21 @@ def _run_rules(warehouse, extract_date, rules, primary_keys, rows_checked, docs_
                     "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
                 },
             )
-            actions.append(UpdateDataDocsAction(name="dq_docs", site_names=["dq_docs"]))
         checkpoint = context.checkpoints.add(
             gx.Checkpoint(
                 name=f"dq_{extract_date}",
                 validation_definitions=definitions,
-                actions=actions,
                 # SUMMARY keeps counts; no sample rows are returned by the row queries (keys only).
                 result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20},
             )
         )
+        # validations are named after the run and extract, not __none__
+        checkpoint_result = checkpoint.run(run_id=RunIdentifier(run_name=run_name))
+        if docs_dir is not None:
+            # Once, after every validation: an UpdateDataDocsAction rebuilds the whole site per validation.
+            context.build_data_docs(site_names=["dq_docs"])
         outcomes = []
-        run = RunIdentifier(run_name=run_name)  # validations are named after the run and extract, not __none__
-        for run_result in checkpoint.run(run_id=run).run_results.values():
+        for run_result in checkpoint_result.run_results.values():
             for result in run_result.results:
                 rule = rule_of[result.expectation_config.meta["rule_id"]]
                 outcomes.append(
@@ -241,8 +296,8 @@ def _run_rules(warehouse, extract_date, rules, primary_keys, rows_checked, docs_
                         rule_id=rule.id,
                         file=rule.file,
                         rows_checked=rows_checked.get((rule.file, rule.relation), 0),
-                        rows_failed=_failed_count(result),
-                        error=_error(result),
+                        rows_failed=None if rule.id in errors else _failed_count(result),
+                        error=errors.get(rule.id) or _error(result),
                     )
                 )
         return outcomes

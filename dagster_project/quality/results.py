@@ -17,6 +17,8 @@ import datetime as dt
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
+import pyarrow as pa
+
 from dagster_project.warehouse import connect
 
 DQ_RESULTS_DDL = """
@@ -33,10 +35,16 @@ DQ_RESULTS_MIGRATIONS = (
     "alter table main.dq_results add column if not exists status varchar",
     "alter table main.dq_results add column if not exists from_failed_run boolean default false",
 )
+DQ_RESULTS_ARROW_TYPES = {
+    "run_id": pa.string(), "checked_at": pa.timestamp("us"), "extract_date": pa.string(), "source_file": pa.string(),
+    "check_name": pa.string(), "dimension": pa.string(), "severity": pa.string(), "passed": pa.bool_(),
+    "rows_checked": pa.int64(), "rows_failed": pa.int64(), "failure_sample": pa.string(), "status": pa.string(),
+}  # fmt: skip
 DQ_RESULTS_COLUMNS = (
     "run_id, checked_at, extract_date, source_file, check_name, dimension, severity, passed, rows_checked, "
     "rows_failed, failure_sample, status"
 )
+FAILURE_COLUMNS = ("extract_date", "source_file", "source_line", "record_key", "rule_id", "dimension", "action")
 FAILURES_DDL = """
 create table if not exists main.dq_failures (
     run_id varchar, extract_date date, source_file varchar, source_line bigint, record_key varchar,
@@ -84,14 +92,20 @@ def append_dq_results(history_db: Path, results: list[CheckResult]) -> None:
         for migration in DQ_RESULTS_MIGRATIONS:
             conn.execute(migration)
         conn.execute("begin")
-        conn.executemany(
-            "delete from main.dq_results where run_id = ? and check_name = ? and source_file = ?",
-            [(r.run_id, r.check_name, r.source_file) for r in results],
+        # Columnar (Arrow), one statement each: executemany costs about 1 ms per row (~400 rules, twice).
+        rows = [(*astuple(r), r.status) for r in results]
+        new_results = pa.table(  # noqa: F841 (read by name in the SQL below)
+            {
+                name: pa.array(values, type=DQ_RESULTS_ARROW_TYPES[name])
+                for name, values in zip(DQ_RESULTS_ARROW_TYPES, zip(*rows, strict=True), strict=True)
+            }
         )
-        conn.executemany(
-            f"insert into main.dq_results ({DQ_RESULTS_COLUMNS}) values (?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(*astuple(r), r.status) for r in results],
+        conn.execute(
+            "delete from main.dq_results d using new_results n "
+            "where d.run_id = n.run_id and d.check_name = n.check_name and d.source_file = n.source_file"
         )
+        typed = DQ_RESULTS_COLUMNS.replace("extract_date", "cast(extract_date as date)")
+        conn.execute(f"insert into main.dq_results ({DQ_RESULTS_COLUMNS}) select {typed} from new_results")
         conn.execute("commit")
 
 
@@ -124,8 +138,15 @@ def replace_failures(restricted_dir: Path, run_id: str, rows: list[tuple]) -> Pa
         conn.execute("begin")
         conn.execute("delete from main.dq_failures where run_id = ?", [run_id])
         if rows:
-            conn.executemany(
-                "insert into main.dq_failures values (?, ?::date, ?, ?, ?, ?, ?, ?)", [(run_id, *r) for r in rows]
+            # Columnar (Arrow) instead of executemany: a row-by-row insert of a national run's failures took minutes.
+            columns = list(zip(*rows, strict=True))
+            failures = pa.table(  # noqa: F841 (read by name in the SQL below)
+                {name: pa.array(values) for name, values in zip(FAILURE_COLUMNS, columns, strict=True)}
+            )
+            conn.execute(
+                f"insert into main.dq_failures select ?, cast(extract_date as date), "
+                f"{', '.join(FAILURE_COLUMNS[1:])} from failures",
+                [run_id],
             )
         conn.execute("commit")
     return path

@@ -80,8 +80,7 @@ def evaluate_rules(
     contract = load_contract()
     counts, failure_rows = read_counts_and_failures(warehouse)
     outcomes = gx_runner.run_rules(
-        warehouse, extract_date, rules, {n: f.primary_key for n, f in contract.files.items()}, counts, docs_dir,
-        run_name=f"extract_{extract_date}_run_{run_id}",
+        warehouse, extract_date, rules, counts, docs_dir, run_name=f"extract_{extract_date}_run_{run_id}"
     )
     by_rule = defaultdict(list)
     for row in failure_rows:

@@ -42,4 +42,12 @@ def dbt_vars(
 def dbt_build_args(
     extract_date: str, run_id: str, standards: Standards | None = None, raw_dir: Path | None = None
 ) -> list[str]:
-    return ["build", "--vars", json.dumps(dbt_vars(extract_date, run_id, standards, raw_dir))]
+    # dbt unit tests check the models' logic, not the night's data: CI runs them (tests/transform/
+    # test_dbt_unit_tests.py); the nightly build runs the models and every data test only.
+    return [
+        "build",
+        "--vars",
+        json.dumps(dbt_vars(extract_date, run_id, standards, raw_dir)),
+        "--exclude-resource-type",
+        "unit_test",
+    ]

@@ -23,7 +23,8 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.contract.model import load_contract
-from dagster_project.quality.rules import registry, resolve
+from dagster_project.quality import gx_runner
+from dagster_project.quality.rules import registry
 
 DBT_DIR = Path(__file__).resolve().parents[2] / "dbt"
 
@@ -44,33 +45,13 @@ def _relations(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def check_queries(conn: duckdb.DuckDBPyConnection, extract_date: str) -> list[str]:
-    """One query per (file, relation): `count(*) filter (where <rule fails>)` for every rule at once."""
+    """One query per (file, relation): `count(*) filter (where <rule fails>)` for every rule at once (the same
+    SQL the pipeline's rule checks run before GX judges each rule)."""
     names = _relations(conn)
-
-    def relation(kind: str, file: str) -> str:
-        if kind == "stg":
-            return names[f"stg_case_management__{file}"]
-        if kind == "valid":
-            return names[f"int_{file}_validated"]
-        return f"(select * from raw.{file} where _extract_date = date '{extract_date}')"
-
-    grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
+    grouped: dict[tuple[str, str], list] = defaultdict(list)
     for rule in registry():
-        if rule.in_set:  # a value-set rule: the code column outside its list
-            column, codes = rule.in_set
-            quoted = ", ".join("'" + c.replace("'", "''") + "'" for c in codes)
-            predicate = f"s.{column} is not null and s.{column} not in ({quoted})"
-        else:
-            predicate = resolve(rule.predicate, relation, f"date '{extract_date}'")
-        grouped[(rule.file, rule.relation)].append(f"count(*) filter (where {predicate})")
-    queries = []
-    for (file, kind), counts in grouped.items():
-        if kind == "staging":
-            source = f"{relation('stg', file)} as s"
-        else:
-            source = f"raw.{file} as r where r._extract_date = date '{extract_date}'"
-        queries.append(f"select {', '.join(counts)} from {source}")
-    return queries
+        grouped[(rule.file, rule.relation)].append(rule)
+    return [gx_runner.failure_counts_query(rules, names, extract_date) for rules in grouped.values()]
 
 
 def checks_alone(warehouse: Path, extract_date: str) -> float:

@@ -49,9 +49,7 @@ RULES = [
 def test_gx_counts_failing_rows_in_duckdb_and_frees_the_file(tmp_path):
     warehouse = _warehouse(tmp_path)
     docs = tmp_path / "docs"
-    outcomes = gx_runner.run_rules(
-        warehouse, "2020-03-31", RULES, {"teams": "team_id"}, {("teams", "staging"): 100}, docs_dir=docs
-    )
+    outcomes = gx_runner.run_rules(warehouse, "2020-03-31", RULES, {("teams", "staging"): 100}, docs_dir=docs)
     counts = {o.rule_id: (o.rows_failed, o.error) for o in outcomes}
     assert counts == {
         "teams.service_area.invalid_code": (10, None),
@@ -81,5 +79,5 @@ def test_unparseable_rule_is_reported_not_raised(tmp_path):
     warehouse = _warehouse(tmp_path)
     broken = Rule(id="teams.broken", file="teams", description="bad sql", dimension="validity", severity="high",
                   action="exclude", defect_kind="invalid_code", predicate="s.no_such_column = 1")  # fmt: skip
-    [outcome] = gx_runner.run_rules(warehouse, "2020-03-31", [broken], {"teams": "team_id"}, {})
+    [outcome] = gx_runner.run_rules(warehouse, "2020-03-31", [broken], {})
     assert outcome.rows_failed is None and outcome.error and not outcome.passed

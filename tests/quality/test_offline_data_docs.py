@@ -45,7 +45,7 @@ def docs(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("docs")
     docs = tmp / "dq_docs"
     gx_runner.run_rules(
-        _warehouse(tmp), "2020-03-31", RULES, {"teams": "team_id"}, {("teams", "staging"): 100}, docs_dir=docs,
+        _warehouse(tmp), "2020-03-31", RULES, {("teams", "staging"): 100}, docs_dir=docs,
         run_name="extract_2020-03-31_run_abc123",
     )  # fmt: skip
     return docs
