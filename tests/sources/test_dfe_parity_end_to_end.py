@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from dagster_project.cli import main as csc
-from dagster_project.quality.dfe_parity import allowed_differences, compare, implemented_codes, project_pairs, read_golden
+from dagster_project.quality.dfe_parity import (
+    allowed_differences,
+    compare,
+    implemented_codes,
+    project_pairs,
+    read_golden,
+)
 from tests.pipeline.run_pipeline import run_pipeline
 
 DFE = Path(__file__).resolve().parents[1] / "fixtures" / "dfe"
