@@ -20,7 +20,7 @@ from pathlib import Path
 from dagster_project.settings import PROJECT_ROOT
 
 README = PROJECT_ROOT / "great_expectations" / "README.md"
-_SECTION = re.compile(r"<!-- dfe-allowed-differences:start -->(.*?)<!-- dfe-allowed-differences:end -->", re.S)
+CIN_SECTION, SSDA903_SECTION = "dfe-allowed-differences", "dfe-903-allowed-differences"
 SIDES = ("golden", "project")
 
 Pair = tuple[str, str]  # (child_id, code)
@@ -67,12 +67,13 @@ class Parity:
         return "\n".join(lines)
 
 
-def allowed_differences(readme_text: str | None = None) -> list[AllowedDifference]:
-    """The table between the markers in great_expectations/README.md: | code | child_id | side | reason |."""
+def allowed_differences(readme_text: str | None = None, section: str = CIN_SECTION) -> list[AllowedDifference]:
+    """The table between the markers in great_expectations/README.md: | code | child_id | side | reason |.
+    `section`: CIN_SECTION (the CIN census validator) or SSDA903_SECTION (the 903 validator)."""
     text = README.read_text(encoding="utf-8") if readme_text is None else readme_text
-    match = _SECTION.search(text)
+    match = re.search(rf"<!-- {section}:start -->(.*?)<!-- {section}:end -->", text, re.S)
     if not match:
-        raise ValueError("no <!-- dfe-allowed-differences:start --> ... end --> section")
+        raise ValueError(f"no <!-- {section}:start --> ... end --> section")
     allowed = []
     for line in match.group(1).splitlines():
         cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
@@ -87,9 +88,11 @@ def allowed_differences(readme_text: str | None = None) -> list[AllowedDifferenc
 
 def read_golden(path: Path) -> set[Pair]:
     """(child_id, rule_code) pairs of a golden file (rule_code, child_id, ...); return-level rows (no child) are
-    left out: they name no record to compare."""
+    left out: they name no record to compare, and so are rows without a child id."""
     with Path(path).open(newline="", encoding="utf-8") as handle:
-        return {(row["child_id"], row["rule_code"]) for row in csv.DictReader(handle) if row["child_id"]}
+        rows = csv.DictReader(handle)
+        # ids compared trimmed, as the importers trim them; `nan` is the 903 validator's name for a blank id
+        return {(c, row["rule_code"]) for row in rows if (c := row["child_id"].strip()) and c != "nan"}
 
 
 def compare(project: set[Pair], golden: set[Pair], codes: set[str], allowed: list[AllowedDifference]) -> Parity:

@@ -75,22 +75,26 @@ TAGS = {
     "plans.overlapping_cin_plans": cin("4004", "4014"),
     "plans.cin_alongside_cp": cin("4001", "4016", "4017"),
     "cla_episodes.child_id.orphan": ssda903("INT03"),
-    "cla_episodes.start_date.required": ssda903("141"),
+    # 141/147 flag a date that is not DD/MM/YYYY (a US-order date too); 141/143/144/146/147 accept a blank value,
+    # so the project's `required` rules carry no DfE code.
     "cla_episodes.start_date.not_a_date": ssda903("141"),
+    "cla_episodes.start_date.us_date": ssda903("141"),
+    "cla_episodes.end_date.us_date": ssda903("147"),
     "cla_episodes.start_date.in_future": ssda903("354"),
     "cla_episodes.end_date.not_a_date": ssda903("147"),
     "cla_episodes.end_date.in_future": ssda903("385"),
     "cla_episodes.end_date_before_start_date": ssda903("356"),
     "cla_episodes.end_date_without_reason_ceased": ssda903("148"),
     "cla_episodes.reason_ceased_without_end_date": ssda903("148"),
-    "cla_episodes.reason_new_episode.required": ssda903("143"),
     "cla_episodes.reason_new_episode.invalid_code": ssda903("143"),
-    "cla_episodes.legal_status.required": ssda903("144"),
     "cla_episodes.legal_status.invalid_code": ssda903("144"),
-    "cla_episodes.placement_type.required": ssda903("146"),
     "cla_episodes.placement_type.invalid_code": ssda903("146"),
     "cla_episodes.reason_ceased.invalid_code": ssda903("149"),
-    "cla_episodes.overlapping_episodes": ssda903("142", "501"),
+    # Both rows of an overlap are flagged: an open one is 142 (an episode follows it but it has not ended), an
+    # ended one 501 (the next starts before its end); per child this is the validator's pair but for an ended
+    # episode that starts inside a still-open one (501 extra: the validator needs the earlier end date).
+    "cla_episodes.overlapping_episodes": ssda903("142", scope="s.end_date is null")
+    + ssda903("501", scope="s.end_date is not null"),
     "allocations.start_date.required": ssda903("SW04STG1"),
     "allocations.start_date.not_a_date": ssda903("SW04STG1"),
     "allocations.start_date.in_future": ssda903("SW06STG2"),
@@ -299,14 +303,22 @@ def _episode_age_rules() -> list[Rule]:
 
     def placement_min_age(code: str, years: int, dfe: str) -> Rule:
         # As the DfE's check: ended episodes only.
-        return _rule(f"cla_episodes.{code.lower()}_under_{years}", f"placement {code} for a child under {years} "
-                     "at the episode's start", f"s.placement_type = '{code}' and s.end_date is not null and "
-                     f"s.start_date < {dob} + interval {years} year", ssda903(dfe), "dob_out_of_range")
+        return _rule(
+            f"cla_episodes.{code.lower()}_under_{years}",
+            f"placement {code} for a child under {years} at the episode's start",
+            f"s.placement_type = '{code}' and s.end_date is not null and s.start_date < {dob} + interval {years} year",
+            ssda903(dfe),
+            "dob_out_of_range",
+        )
 
     def temporary_max_days(code: str, days: int, dfe: str) -> Rule:
-        return _rule(f"cla_episodes.{code.lower()}_over_{days}_days", f"temporary placement {code} lasting more "
-                     f"than {days} days", f"s.placement_type = '{code}' and s.end_date > s.start_date + interval "
-                     f"{days} day", ssda903(dfe), "episode_sequence")
+        return _rule(
+            f"cla_episodes.{code.lower()}_over_{days}_days",
+            f"temporary placement {code} lasting more than {days} days",
+            f"s.placement_type = '{code}' and s.end_date > s.start_date + interval {days} day",
+            ssda903(dfe),
+            "episode_sequence",
+        )
 
     return [
         _rule("cla_episodes.started_at_18_or_over", "child started to be looked after (RNE S) at 18 or over",

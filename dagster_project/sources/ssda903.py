@@ -48,7 +48,8 @@ MISSING_COLUMNS = {
     "children": ("forename", "surname", "expected_date_of_birth", "disabled", "postcode", "date_of_death"),
     "cla_episodes": ("placement_intended_until_18",),
 }
-SEX_CODES = {"1": "M", "2": "F"}
+# SEX: 1/2 before 2024-25; M/F/U from 2024-25 (the DfE validator accepts only these since then).
+SEX_CODES = {"1": "M", "2": "F", "M": "M", "F": "F", "U": "U"}
 ENCODINGS = ("utf-8-sig", "cp1252")  # what councils' 903 software writes
 
 

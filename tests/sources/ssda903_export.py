@@ -1,7 +1,7 @@
 """Test helper: write SSDA903 header and episodes files from a case-management extract folder, as a
-council's 903 software would (DfE column names, SEX 1/2, DD/MM/YYYY dates). Every looked-after child
-and their whole episode history: the round-trip test imports these and compares the looked-after figures.
-Children of sex U have no 903 code: they are written as delivered ('U') and the importer warns."""
+council's 903 software would (DfE column names, SEX M/F/U as coded since 2024-25, DD/MM/YYYY dates).
+Every looked-after child and their whole episode history: the round-trip test imports these and compares
+the looked-after figures. A defective date (generated defects) is written as delivered."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from pathlib import Path
 
 from dagster_project.sources.ssda903 import RETURN_COLUMNS
 
-SEX_903 = {"M": "1", "F": "2"}
-
 
 def _uk(value: str) -> str:
-    return dt.date.fromisoformat(value).strftime("%d/%m/%Y") if value else ""
+    try:
+        return dt.date.fromisoformat(value).strftime("%d/%m/%Y") if value else ""
+    except ValueError:  # a defective date (the generator's defects) is exported as delivered
+        return value
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -32,7 +33,7 @@ def export_ssda903(extract_folder: Path, out: Path) -> Path:
         w = csv.writer(f, lineterminator="\r\n")
         w.writerow(RETURN_COLUMNS["header"])
         for c in children:
-            w.writerow([c["child_id"], SEX_903.get(c["sex"], c["sex"]), _uk(c["date_of_birth"]), c["ethnicity"],
+            w.writerow([c["child_id"], c["sex"], _uk(c["date_of_birth"]), c["ethnicity"],
                         "", "", ""])  # fmt: skip
     with open(out / "episodes.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\r\n")

@@ -69,7 +69,8 @@ def test_every_catalogue_measure_says_what_it_needs():
 def test_what_each_statutory_return_can_support():
     cin = {a.measure: a for a in measure_availability(CIN)}
     assert {m for m, a in cin.items() if a.available} == {
-        "assessments_in_time_pct", "overdue_open_assessments", "referrals_nfa_pct", "re_referrals_pct"}  # fmt: skip
+        "assessments_in_time_pct", "overdue_open_assessments", "referrals_nfa_pct", "re_referrals_pct",
+        "children_cp_count", "children_cin_plan_count", "cp_plans_repeat_pct"}  # fmt: skip
     assert cin["average_caseload"].reason.startswith("not available from this source: a CIN census has no")
     assert "visits.csv" in cin["cp_visits_in_time_pct"].reason
     ssda = {a.measure: a for a in measure_availability(SSDA903)}

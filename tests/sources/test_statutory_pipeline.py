@@ -40,7 +40,8 @@ def test_cin_census_publishes_what_it_supports(cin_run):
     assert outcome.success, outcome.error
     published = {m for (m,) in _published(paths, "select distinct measure from marts.scorecard")}
     assert published == {"assessments_in_time_pct", "overdue_open_assessments", "referrals_nfa_pct",
-                         "re_referrals_pct"}  # fmt: skip
+                         "re_referrals_pct", "children_cp_count", "children_cin_plan_count",
+                         "cp_plans_repeat_pct"}  # fmt: skip
     availability = dict(_published(paths, "select measure, reason from marts.measure_availability where not available"))
     for measure in ("cp_visits_in_time_pct", "average_caseload", "supervision_in_time_pct"):
         assert availability[measure].startswith("not available from this source: a CIN census has no")

@@ -1,0 +1,49 @@
+"""End-to-end parity with the DfE's CIN census validator: the validator's own sample file is imported
+with `csc import cin-census`, the real nightly job runs on it, and the project's (child id, DfE code)
+pairs must equal the validator's golden output for every code both evaluate, except exactly the
+deliberate differences listed in great_expectations/README.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dagster_project.cli import main as csc
+from dagster_project.quality.dfe_parity import (
+    allowed_differences,
+    compare,
+    implemented_codes,
+    project_pairs,
+    read_golden,
+)
+from tests.pipeline.run_pipeline import run_pipeline
+
+DFE = Path(__file__).resolve().parents[1] / "fixtures" / "dfe"
+REFERENCE_DATE = "2022-07-21"  # the file's own header reference date
+
+
+@pytest.fixture(scope="module")
+def parity(tmp_path_factory):
+    root = tmp_path_factory.mktemp("dfe_parity")
+    assert csc(["import", "cin-census", str(DFE / "fake_CIN_data.xml"), "--out", str(root / "raw")]) == 0
+    outcome, paths = run_pipeline(root, REFERENCE_DATE)
+    assert outcome.success, outcome.error
+    golden = read_golden(DFE / "cin_validator_golden.csv")
+    codes = implemented_codes("CIN")
+    return compare(project_pairs(paths.warehouse, "CIN"), golden, codes, allowed_differences()), golden, codes
+
+
+def test_project_equals_the_cin_validator_for_every_code_both_evaluate(parity):
+    result, _, _ = parity
+    print("\n" + result.table())  # the side-by-side counts, for the closing note (pytest -s)
+    unequal = {code: (c.only_project[:5], c.only_golden[:5]) for code, c in result.codes.items() if not c.equal}
+    assert not unequal, f"per code (only project, only validator): {unequal}"
+    assert not result.unused_allowances, f"allowed differences that allow nothing: {result.unused_allowances}"
+
+
+def test_the_comparison_is_not_empty(parity):
+    result, golden, codes = parity
+    fired = {code for _, code in golden} & codes
+    assert len(fired) >= 8  # the validator fires on this file for most of the codes the project ports
+    assert sum(c.project for c in result.codes.values()) > 0
