@@ -39,8 +39,9 @@ runpy.run_module({module!r}, run_name="__main__", alter_sys=True)
 """
 
 
-@pytest.fixture
-def locked_at_publish(tmp_path):
+@pytest.fixture(scope="module")
+def locked_at_publish(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("locked")
     drop_extract(tmp_path / "raw", DATE)
     first = run_csc(tmp_path, "run")
     assert first.returncode == 0, first.stderr
@@ -63,7 +64,7 @@ def test_a_warehouse_locked_at_publish_fails_in_one_line_naming_the_holder(locke
     assert "Traceback" not in run.stdout + run.stderr
     first = run.stderr.splitlines()[0]
     assert first.startswith("FAILED: The warehouse ") and "is locked by process" in first, run.stderr
-    assert str(locked_at_publish["holder"]) in first  # names the holder's process
+    assert f"locked by process {locked_at_publish['holder']} (" in first  # the holder's process id and program
 
 
 def test_the_locked_run_is_recorded_alerted_and_status_says_so(locked_at_publish):
