@@ -22,12 +22,16 @@ class WarehouseLockedError(RuntimeError):
 
 
 _PID = re.compile(r"PID (\d+)")
+_PROGRAM = re.compile(r"lock is held in (.+?) \(PID \d+\)")
 
 
 def lock_message(path: Path, error: Exception) -> str:
     text = str(error)
     pid = _PID.search(text)
+    program = _PROGRAM.search(text)
     holder = f"process {pid.group(1)}" if pid else "another process"
+    if program:
+        holder += f" ({program.group(1)})"
     return (
         f"The warehouse {path} is locked by {holder}. DuckDB allows one writer at a time, and the "
         "nightly run needs the file to itself. If a run is in progress, wait for it to finish; "

@@ -171,7 +171,7 @@ def load_file(
             if found.encoding == "windows-1252":
                 read_path = Path(tmp) / export.file_name
                 try:
-                    scan.transcode_cp1252(path, read_path, label)
+                    scan.transcode_cp1252(path, read_path, label, found.bad_utf8_offset)
                 except scan.FileFormatError as error:
                     raise _Rejected(str(error)) from error
             known, extra = _match_header(export, scan.read_header(read_path), label)

@@ -120,9 +120,40 @@ def _utf8_pair_offset(chunk: bytes) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
-def transcode_cp1252(path: Path, target: Path, file_label: str) -> None:
+def byte_position(path: Path, offset: int) -> str:
+    """Where a byte sits, for messages: "line L, column NAME (field F, character C)". Never the value itself.
+
+    Streams up to the offset once (an error path only). The field is counted on the byte's own line, as
+    CSV (quotes honoured); a record spanning lines would count from the line start.
+    """
+    line, line_start, pos = 1, 0, 0
+    with open(path, "rb") as fh:
+        header = fh.readline()
+        fh.seek(0)
+        while pos < offset:
+            chunk = fh.read(min(CHUNK, offset - pos))
+            if not chunk:
+                break
+            if (count := chunk.count(b"\n")) > 0:
+                line += count
+                line_start = pos + chunk.rindex(b"\n") + 1
+            pos += len(chunk)
+        fh.seek(line_start)
+        prefix = fh.read(offset - line_start).decode("latin-1")
+    field = max(len(next(csv.reader([prefix]), [])), 1)
+    names = next(csv.reader([header.decode("latin-1").rstrip("\r\n")]), [])
+    name = names[field - 1].strip() if line > 1 and field <= len(names) else ""
+    column = f"column {name} (field {field}" if name else f"field {field} ("
+    return f"line {line}, {column}{', ' if name else ''}character {len(prefix) + 1})"
+
+
+def transcode_cp1252(path: Path, target: Path, file_label: str, bad_utf8_offset: int | None = None) -> None:
     """Stream a Windows-1252 file into a UTF-8 copy. Refuses bytes undefined in 1252 and files that
-    also contain UTF-8 characters (mixed encodings would be mangled either way)."""
+    also contain UTF-8 characters (mixed encodings would be mangled either way).
+
+    Messages name the byte that is not UTF-8 (`bad_utf8_offset`, from `scan_file`) by its own line and
+    column: the UTF-8 character that betrays a mixed file is often much earlier (e.g. line 2).
+    """
     decoder = codecs.getincrementaldecoder("cp1252")()
     offset = 0
     lines = 0
@@ -131,18 +162,23 @@ def transcode_cp1252(path: Path, target: Path, file_label: str) -> None:
             if not chunk.isascii():
                 mixed = _utf8_pair_offset(chunk)
                 if mixed is not None:
-                    line = lines + chunk.count(b"\n", 0, mixed) + 1
+                    utf8_line = lines + chunk.count(b"\n", 0, mixed) + 1
+                    where = (
+                        f" at {byte_position(path, bad_utf8_offset)} (byte {bad_utf8_offset})"
+                        if bad_utf8_offset is not None
+                        else ""
+                    )
                     raise FileFormatError(
-                        f"{file_label} mixes encodings: it is not valid UTF-8, yet line {line} holds a UTF-8 "
-                        "character. Re-export the file in one encoding (UTF-8 preferred)."
+                        f"{file_label} mixes encodings: it is not valid UTF-8{where}, yet line {utf8_line} holds a "
+                        "UTF-8 character. Re-export the file in one encoding (UTF-8 preferred)."
                     )
                 try:
                     text = decoder.decode(chunk)
                 except UnicodeDecodeError as error:
-                    line = lines + chunk.count(b"\n", 0, error.start) + 1
+                    at = offset + error.start
                     raise FileFormatError(
                         f"{file_label} is neither UTF-8 nor Windows-1252: byte 0x{chunk[error.start]:02X} at "
-                        f"line {line} (byte {offset + error.start}). Re-export the file as UTF-8."
+                        f"{byte_position(path, at)} (byte {at}). Re-export the file as UTF-8."
                     ) from error
             else:
                 text = chunk.decode("ascii")

@@ -17,6 +17,7 @@ _CORRUPT = re.compile(
     r"INTERNAL Error.*(?:block|storage|checkpoint)|Could not read .* bytes|file is not a database",
     re.IGNORECASE,
 )
+_QUOTED_PATH = re.compile(r"[\"'](/[^\"']+)[\"']")
 _WRAPPER = re.compile(r"^(?:Error occurred while executing|Error executing resource_fn|Raised an exception)")
 
 
@@ -24,9 +25,13 @@ def reason(messages: list[str], warehouse: Path, history: Path, dagster_home: Pa
     """The one-line reason for the messages of an error chain (outermost first)."""
     text = "\n".join(m for m in messages if m)
     if _DISK_FULL.search(text):
+        # Name the folder whose disk is full when the error says which file it was writing (DuckDB and
+        # Python both quote it): the warehouse may sit on its own volume.
+        written = next((_QUOTED_PATH.search(m) for m in messages if m and _DISK_FULL.search(m)), None)
+        folder = Path(written.group(1)).parent if written else warehouse.parent.parent
         return (
             "Disk full (No space left on device) while the run was writing: free space on the disk that holds "
-            f"{warehouse.parent.parent} and run again. Nothing was published."
+            f"{folder} and run again. Nothing was published."
         )
     if _CORRUPT.search(text):
         cause = first_line(next((m for m in messages if _CORRUPT.search(m)), text))

@@ -21,7 +21,7 @@ from dagster_project.ops.alerts import Alert, raise_alert, ui_link
 from dagster_project.ops.jobs import PID_TAG
 from dagster_project.ops.run_records import alerts_log, record_dagster_run
 from dagster_project.publish.database import remove_temp_files
-from dagster_project.publish.history import close_dead_run
+from dagster_project.publish.history import close_dead_run, published_by
 from dagster_project.settings import get_paths
 
 # A run not yet tagged with its process id is taken for dead only after this long (it may still be starting).
@@ -95,6 +95,13 @@ def recover_dead_runs(
         refreshed = instance.get_run_by_id(run.run_id) or run
         record_dagster_run(instance, refreshed, note=DEAD_RUN_NOTE)
         close_dead_run(paths.history_database, run.run_id, DEAD_RUN_NOTE)
+        # Killed between the rename and its history row: the published file (complete, verified before the
+        # rename) is its output. The run stays failed (it never finished); the next publish supersedes it.
+        outcome = (
+            "Its publish had completed: the published database holds its figures until the next run."
+            if published_by(paths.published_database, run.run_id)
+            else "Nothing was published by it."
+        )
         raise_alert(
             alerts_log(),
             Alert(
@@ -102,7 +109,7 @@ def recover_dead_runs(
                 key=run.root_run_id or run.run_id,
                 run_id=run.run_id,
                 failed_step=None,
-                message=f"Run {run.run_id} was left open: {DEAD_RUN_NOTE}. Nothing was published by it.",
+                message=f"Run {run.run_id} was left open: {DEAD_RUN_NOTE}. {outcome}",
                 link=ui_link(run.run_id),
             ),
         )

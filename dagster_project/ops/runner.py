@@ -170,8 +170,8 @@ def _run_locked(extract_date: str, trigger: str, progress: bool) -> RunOutcome:
                         instance=instance, tags=_tags(extract_date, trigger), raise_on_error=False, run_id=run_id
                     )
                 run = instance.get_run_by_id(result.run_id)
-                record_dagster_run(instance, run)
                 if result.success:
+                    record_dagster_run(instance, run)
                     return RunOutcome(run_id, extract_date, True, log_file=log_file, data_origin=origin,
                                       recovered=recovered)  # fmt: skip
                 failures = [e for e in result.all_events if e.is_step_failure]
@@ -180,10 +180,12 @@ def _run_locked(extract_date: str, trigger: str, progress: bool) -> RunOutcome:
                 )
                 from dagster_project.ops.sensors import alert_for_failed_run
 
-                alert_for_failed_run(instance, run, failures, run_failure.message if run_failure else "run failed")
                 step = failures[0].step_key if failures else None
                 chain = error_chain(failures[0].event_specific_data.error) if failures else ["run failed"]
                 error = reason(chain, paths.warehouse, paths.history_database, paths.dagster_home)
+                # The history row carries the same one-line reason the terminal shows (`csc status` prints it).
+                record_dagster_run(instance, run, note=error)
+                alert_for_failed_run(instance, run, failures, run_failure.message if run_failure else "run failed")
                 return RunOutcome(run_id, extract_date, False, step, error, log_file, origin, recovered)
         except Exception as error:  # storage, history or disk failures outside any step: one line, recorded
             traceback.print_exc()

@@ -128,7 +128,13 @@ def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[st
 def alert_for_failed_run(instance: dg.DagsterInstance, run: dg.DagsterRun, step_failures, failure_message) -> bool:
     step = step_failures[0].step_key if step_failures else None
     error = step_failures[0].event_specific_data.error if step_failures else None
-    message = first_line(error.message if error else failure_message)
+    if error:  # the same one-line reason the terminal shows (a full disk or a damaged store says what to do)
+        from dagster_project.ops.failure_reasons import error_chain, reason
+
+        paths = get_paths()
+        message = reason(error_chain(error), paths.warehouse, paths.history_database, paths.dagster_home)
+    else:
+        message = first_line(failure_message)
     blocking = failed_blocking_checks(instance, run.run_id)
     if blocking:
         message = f"blocking data-quality check failed: {', '.join(blocking[:5])}. {message}"

@@ -168,3 +168,15 @@ def published_origin(published: Path) -> str | None:
             "select data_origin from marts.runs where published order by finished_at desc nulls last limit 1"
         ).fetchone()
     return row[0] if row else None
+
+
+def published_by(published: Path, run_id: str) -> bool:
+    """Whether the published database is the output of `run_id` (a run killed just after its rename)."""
+    if not Path(published).exists():
+        return False
+    try:
+        with connect(published, read_only=True) as conn:
+            row = conn.execute("select count(*) from marts.runs where run_id = ? and published", [run_id]).fetchone()
+    except Exception:  # an unreadable published file: recovery goes on, it never touches that file
+        return False
+    return bool(row and row[0])

@@ -320,3 +320,25 @@ def test_unterminated_quote_early_in_a_large_file_keeps_every_row_accounted_for(
     assert result.rows_loaded + result.rows_rejected >= 3
     [(line, _, reason, _)] = quarantined(warehouse)
     assert line == 4 and "quote" in reason.lower()
+
+
+@pytest.mark.parametrize(
+    ("early_name", "bad_name", "expected"),
+    [
+        # A UTF-8 'é' on line 2 and a Windows-1252 'ë' on line 101: the message used to name only line 2.
+        ("José", b"Zo\xeb", "not valid UTF-8 at line 101, column forename (field 2, character 9)"),
+        # A byte undefined in Windows-1252 (0x81) on line 101 of an otherwise plain file.
+        ("Amy", b"Zo\x81", "byte 0x81 at line 101, column forename (field 2, character 9)"),
+    ],
+    ids=["mixed-encodings", "undefined-1252-byte"],
+)
+def test_an_encoding_error_names_its_own_line_and_column(tmp_path, warehouse, early_name, bad_name, expected):
+    good = [ROW.format(id="C0000", name=early_name), *rows(98)]
+    bad = ROW.format(id="C9999", name="NAME").encode().replace(b"NAME", bad_name)
+    path = tmp_path / "children.csv"
+    path.write_bytes(children_csv(good).encode("utf-8") + bad + b"\n")
+    assert path.read_bytes().count(b"\n") == 101  # header + 99 good rows, then the bad row on line 101
+    result = load_children(warehouse, path)
+    assert result.status == "rejected"
+    assert expected in result.message
+    assert "Zo" not in result.message  # the value itself is personal: never quoted

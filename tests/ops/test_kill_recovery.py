@@ -12,12 +12,14 @@ import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 
 import duckdb
 import pytest
 
-from tests.ops.cli_process import instance_for, run_csc, start_csc
+from tests.ops.cli_process import CSC, csc_env, instance_for, run_csc, start_csc
 from tests.ops.conftest import CONFORMANCE
 
 DATE = "2020-03-31"
@@ -31,12 +33,31 @@ KILL_POINTS = [
     ("dbt marts", "step", "mart_dbt_assets"),
     ("start of publish", "now", "published__analytics_database"),
     ("temp publish file written", "file", ".analytics."),
+    # Last: from here on the published database is the killed run's output.
+    ("just after the rename", "after_rename", "analytics.duckdb"),
 ]
+AFTER_RENAME = "just after the rename"
+
+# A real `csc run` that SIGKILLs itself the instant os.replace has put the new database in place,
+# before the run is recorded: a window far too short to hit from outside.
+KILL_AFTER_RENAME = """
+import os, runpy, signal, sys
+_replace = os.replace
+def replace_then_die(src, dst, *args, **kwargs):
+    _replace(src, dst, *args, **kwargs)
+    if os.path.basename(str(dst)) == {target!r}:
+        os.kill(os.getpid(), signal.SIGKILL)
+os.replace = replace_then_die
+sys.argv = [{module!r}, "run"]
+runpy.run_module({module!r}, run_name="__main__", alter_sys=True)
+"""
 PUBLISH_STEP = "published__analytics_database"
 
 
 def _kill_at(root, kind: str, target: str, steps_before: int) -> tuple[bool, int]:
     """Start `csc run`, SIGKILL it when the point is reached. Returns (point reached, pid)."""
+    if kind == "after_rename":
+        return _kill_after_rename(root, target)
     process = start_csc(root, "run")
     published = root / "data" / "published"
     step = PUBLISH_STEP if kind == "file" else target
@@ -64,6 +85,15 @@ def _kill_at(root, kind: str, target: str, steps_before: int) -> tuple[bool, int
     return reached, process.pid
 
 
+def _kill_after_rename(root, target: str) -> tuple[bool, int]:
+    published = root / "data" / "published" / target
+    inode_before = published.stat().st_ino
+    code = KILL_AFTER_RENAME.format(target=target, module=CSC[-1])
+    process = subprocess.run([sys.executable, "-c", code], env=csc_env(root), capture_output=True, timeout=900)
+    replaced = published.stat().st_ino != inode_before
+    return process.returncode == -signal.SIGKILL and replaced, 0
+
+
 def _step_started_count(instance, step: str) -> int:
     import dagster as dg
 
@@ -80,22 +110,62 @@ def killed(tmp_path_factory):
     published = root / "data" / "published" / "analytics.duckdb"
     good_bytes = published.read_bytes()
     points = []
+    good_scorecard = _scorecard(published)
     for name, kind, target in KILL_POINTS:
         with instance_for(root) as instance:
             before = _step_started_count(instance, PUBLISH_STEP if kind == "file" else target)
         reached, _ = _kill_at(root, kind, target, before)
         points.append({"name": name, "reached": reached, "published_unchanged": published.read_bytes() == good_bytes})
     temp_files_after_kills = sorted(p.name for p in published.parent.glob(".analytics.*"))
+    after_rename = {"scorecard": _scorecard(published), "runs": _runs(published)}
     rerun = run_csc(root, "run")
-    return {"root": root, "points": points, "rerun": rerun, "temp_files_after_kills": temp_files_after_kills}
+    return {
+        "root": root,
+        "points": points,
+        "rerun": rerun,
+        "temp_files_after_kills": temp_files_after_kills,
+        "good_scorecard": good_scorecard,
+        "after_rename": after_rename,
+    }
+
+
+def _scorecard(published) -> list[tuple]:
+    with duckdb.connect(str(published), read_only=True) as conn:
+        return conn.execute(
+            "select period_type, as_at_date, measure, numerator, denominator, value from marts.scorecard order by all"
+        ).fetchall()
+
+
+def _runs(database, table: str = "marts.runs") -> dict[str, tuple]:
+    with duckdb.connect(str(database), read_only=True) as conn:
+        rows = conn.execute(f"select run_id, status, published from {table}").fetchall()
+    return {run_id: (status, published) for run_id, status, published in rows}
 
 
 def test_every_kill_point_was_reached(killed):
     assert [p["name"] for p in killed["points"] if not p["reached"]] == []
 
 
-def test_published_database_byte_identical_after_every_kill(killed):
-    assert [p["name"] for p in killed["points"] if not p["published_unchanged"]] == []
+def test_published_database_byte_identical_after_every_kill_before_the_rename(killed):
+    before_rename = [p for p in killed["points"] if p["name"] != AFTER_RENAME]
+    assert [p["name"] for p in before_rename if not p["published_unchanged"]] == []
+    # The killed run's rename did replace the file: the probe really reached that point.
+    assert [p["published_unchanged"] for p in killed["points"] if p["name"] == AFTER_RENAME] == [False]
+
+
+def test_a_kill_just_after_the_rename_leaves_a_complete_published_database(killed):
+    # The same extract: the killed run's database carries the same figures as the first good run's.
+    assert killed["after_rename"]["scorecard"] == killed["good_scorecard"]
+    # ... and names itself as published in its own runs table (its history row was never written).
+    assert ("success", True) in killed["after_rename"]["runs"].values()
+
+
+def test_after_the_rerun_published_runs_agree_with_the_history(killed):
+    root = killed["root"]
+    published = _runs(root / "data" / "published" / "analytics.duckdb")
+    history = _runs(root / "data" / "history" / "history.duckdb", "runs")
+    assert published == history
+    assert "running" not in {status for status, _ in published.values()}
 
 
 def test_plain_rerun_succeeds_with_no_manual_step(killed):
@@ -103,6 +173,8 @@ def test_plain_rerun_succeeds_with_no_manual_step(killed):
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert "SUCCESS" in rerun.stdout
     assert "Recovered first: closed 1 run(s)" in rerun.stdout  # the last killed run, closed by the re-run
+    alerts = (killed["root"] / "data" / "alerts" / "alerts.jsonl").read_text()
+    assert "Its publish had completed" in alerts  # the after-rename run's alert does not say "nothing published"
 
 
 def test_dead_runs_are_failed_in_dagster_and_hold_no_pool_slot(killed):

@@ -182,6 +182,8 @@ def test_personal_data_stores_are_owner_only(tmp_path, monkeypatch):
     ("messages", "expected"),
     [
         (["Error occurred while executing op", "IO Error: No space left on device"], "Disk full"),
+        (['IO Error: Could not write file "/v/wh/warehouse.duckdb.wal": No space left on device'],
+         "free space on the disk that holds /v/wh and run again"),
         (["Error occurred while executing op", "Corrupt database file /d/warehouse/warehouse.duckdb: checksum"],
          "warehouse /d/warehouse/warehouse.duckdb is damaged"),
         (["IO Error: Could not read 4096 bytes from /d/history/history.duckdb (checksum mismatch)"],
@@ -189,7 +191,7 @@ def test_personal_data_stores_are_owner_only(tmp_path, monkeypatch):
         (["Error occurred while executing op", "Failure: Extract 2020-03-31: 1 file(s) unusable"],
          "Extract 2020-03-31: 1 file(s) unusable"),
     ],
-    ids=["disk-full", "corrupt-warehouse", "corrupt-history", "plain"],
+    ids=["disk-full", "disk-full-names-the-folder", "corrupt-warehouse", "corrupt-history", "plain"],
 )  # fmt: skip
 def test_failure_reasons_name_the_cause_and_the_remedy(tmp_path, messages, expected):
     from pathlib import Path

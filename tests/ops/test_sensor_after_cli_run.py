@@ -1,0 +1,49 @@
+"""`make ui` after `make run` must not run the same extract again.
+
+A real `csc run` on a private landing zone and data folder, then the new-extract sensor evaluated the
+way the daemon evaluates it when `make ui` starts: first evaluation (no cursor), over the persistent
+Dagster instance under CSC_DATA_DIR that `csc run` used. The probe found the sensor re-ran the extract.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from dagster_project.ops.extract_state import content_hash
+from dagster_project.ops.jobs import CONTENT_HASH_TAG, EXTRACT_DATE_TAG
+from dagster_project.ops.sensors import new_extract_sensor
+from tests.ops.cli_process import instance_for, run_csc
+from tests.ops.conftest import drop_extract
+
+DATE = "2020-03-31"
+
+
+def test_the_sensor_does_not_rerun_an_extract_csc_run_already_ran(tmp_path, monkeypatch):
+    folder = drop_extract(tmp_path / "raw", DATE)
+    run = run_csc(tmp_path, "run")
+    assert run.returncode == 0, run.stdout + run.stderr
+    monkeypatch.setenv("CSC_RAW_DIR", str(tmp_path / "raw"))
+    monkeypatch.setenv("CSC_DATA_DIR", str(tmp_path / "data"))
+    with instance_for(tmp_path) as instance:
+        # The run `csc run` made is in the persistent instance, tagged with the sensor's own key.
+        [cli_run] = instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.SUCCESS]))
+        assert cli_run.tags[CONTENT_HASH_TAG] == content_hash(folder)
+        result = new_extract_sensor(dg.build_sensor_context(instance=instance))
+    assert result.run_requests == []
+    assert f"{DATE} already ran successfully" in result.skip_reason.skip_message
+
+
+def test_the_sensor_still_runs_a_new_extract_after_a_csc_run(tmp_path, monkeypatch):
+    drop_extract(tmp_path / "raw", DATE)
+    run = run_csc(tmp_path, "run")
+    assert run.returncode == 0, run.stdout + run.stderr
+    newer = drop_extract(tmp_path / "raw", "2020-04-30")
+    # Different content (the run key is the content hash, not the folder name): one more blank line.
+    children = newer / "children.csv"
+    children.write_bytes(children.read_bytes() + b"\n")
+    monkeypatch.setenv("CSC_RAW_DIR", str(tmp_path / "raw"))
+    monkeypatch.setenv("CSC_DATA_DIR", str(tmp_path / "data"))
+    with instance_for(tmp_path) as instance:
+        result = new_extract_sensor(dg.build_sensor_context(instance=instance))
+    assert [r.tags[EXTRACT_DATE_TAG] for r in result.run_requests] == ["2020-04-30"]
+    assert result.run_requests[0].run_key == content_hash(newer)
