@@ -61,6 +61,7 @@ def render_scorecard(
         suppressed=view.suppressed,
         columns=column_labels(view.view),
         families=view.by_family(),
+        unavailable=view.unavailable,
         measures=view.measures,
         quarter_labels=[month_label(d) for d in view.view.quarters],
         charts={m.measure.measure: trend_chart(m) for m in view.measures},

@@ -90,6 +90,12 @@ def write_scorecard_pdf(
                 row.cell(_latin1(m.direction))
                 if view.view.month_to_date:
                     row.cell(_latin1(m.month_to_date.text if m.month_to_date else ""))
+    if view.unavailable:
+        pdf.ln(2)
+        _heading(pdf, "Not available from this source", size=11)
+        pdf.set_font("Helvetica", size=9)
+        for measure, reason in view.unavailable:
+            pdf.multi_cell(0, 5, _latin1(f"{measure.title}: {reason}"), new_x="LMARGIN", new_y="NEXT")
 
     pdf.add_page()
     _heading(pdf, "Quarterly view: quarter-end months")

@@ -39,6 +39,8 @@ class PublishedData:
     caseloads: dict[dt.date, list[tuple[str | None, float]]]  # month-end -> (team_id, caseload) per worker
     dq_checks: tuple[int, int, int]  # (checks, failed errors, failed warnings) of the published run
     worklist_tables: dict[str, list[dict]] = field(default_factory=dict)
+    # measures the extract's source cannot support (marts.measure_availability), with the reason: catalogue order
+    unavailable: tuple[tuple[Measure, str], ...] = ()
 
 
 def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -108,6 +110,12 @@ def load_published(database: Path) -> PublishedData:
             """,
             [run_id],
         ).fetchone()
+        reasons = (
+            dict(conn.execute("select measure, reason from marts.measure_availability where not available").fetchall())
+            if _has_table(conn, "measure_availability")
+            else {}
+        )
+        unavailable = tuple((m, reasons[m.measure]) for m in load_measures() if m.measure in reasons)
         worklists = {
             "visits": _rows(
                 conn,
@@ -136,6 +144,7 @@ def load_published(database: Path) -> PublishedData:
         caseloads=caseloads,
         dq_checks=tuple(checks),
         worklist_tables=worklists,
+        unavailable=unavailable,
     )
 
 

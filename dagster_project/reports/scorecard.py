@@ -74,6 +74,7 @@ class ScorecardView:
     run_id: str
     view: MonthlyView
     measures: list[MeasureView]
+    unavailable: tuple[tuple[Measure, str], ...] = ()  # (measure, why the extract's source cannot support it)
 
     @property
     def suppressed(self) -> bool:
@@ -198,7 +199,7 @@ def build_scorecard(
                 breakdown_dates=breakdown_dates if measure.breakdown == "team" else [],
             )
         )
-    return ScorecardView(audience, data.extract_date, data.run_id, view, measures)
+    return ScorecardView(audience, data.extract_date, data.run_id, view, measures, data.unavailable)
 
 
 def column_labels(view: MonthlyView) -> list[tuple[str, str]]:

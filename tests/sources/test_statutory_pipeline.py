@@ -163,3 +163,19 @@ def test_ssda903_publishes_availability_and_no_visit_rows(council_and_903):
     assert published == {m for m in published if m not in reasons}
     status = {r[0] for r in _published(paths, "select status from marts.dq_results where run_id = ?", [outcome.run_id])}
     assert "not_applicable" in status
+
+
+def test_cin_census_scorecards_say_which_measures_the_source_cannot_support(cin_run):
+    outcome, paths, _ = cin_run
+    from pypdf import PdfReader
+
+    unavailable = dict(_published(paths, "select measure, reason from marts.measure_availability where not available"))
+    titles = {m.measure: m.title for m in load_measures()}
+    folder = paths.reports_dir / "2022-07-21"
+    for name in ("committee_scorecard", "management_scorecard"):
+        page = (folder / f"{name}.html").read_text(encoding="utf-8")
+        assert "Not available from this source" in page, name
+        pdf_text = " ".join(p.extract_text() for p in PdfReader(folder / f"{name}.pdf").pages)
+        assert "Not available from this source" in pdf_text, name
+        for measure, reason in unavailable.items():
+            assert titles[measure] in page and reason in page, (name, measure)
