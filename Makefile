@@ -44,6 +44,7 @@ test: setup  ## every test
 lint: setup
 	$(BIN)/ruff check dagster_project tests
 	$(BIN)/sqlfluff lint dbt/models
+	$(BIN)/lint-imports  # imports go one way (pyproject.toml [tool.importlinter], docs/architecture.md)
 
 ui: setup  ## Dagster UI + daemon (schedules and sensors) on http://127.0.0.1:3000
 	$(BIN)/csc ui

@@ -81,6 +81,16 @@ class Contract:
 
 
 @functools.cache
+def staging_model(file: str) -> str:
+    """The dbt staging model of an export file (one spelling: dbt SQL, GX checks, parity and error lists use it)."""
+    return f"stg_case_management__{file}"
+
+
+def validated_model(file: str) -> str:
+    """The dbt model of a file's records that count (staging rows minus excluded rows)."""
+    return f"int_{file}_validated"
+
+
 def load_contract(path: Path = CONTRACT_PATH) -> Contract:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     code_lists = {k: tuple(str(v) for v in vs) for k, vs in data["code_lists"].items()}

@@ -3,11 +3,10 @@
 import dagster as dg
 
 from dagster_project.contract.model import load_contract
-from dagster_project.ingest.discovery import IncompleteExtractError, choose_target, missing_files
+from dagster_project.ingest.discovery import BlockingProblem, IncompleteExtractError, choose_target, missing_files
 from dagster_project.ingest.load import LoadResult, load_extract
 from dagster_project.ingest.target import target_extract_date
-from dagster_project.instance import WAREHOUSE_POOL
-from dagster_project.run_guard import hold_run_lock
+from dagster_project.run_context import DQ_EVIDENCE_RESOURCE, RUN_LOCK_RESOURCE, WAREHOUSE_WRITER_POOL
 from dagster_project.settings import get_paths
 from dagster_project.warehouse import WarehouseLockedError
 
@@ -45,12 +44,13 @@ def _metadata(result: LoadResult, run_extract: str) -> dict:
 @dg.multi_asset(
     name="raw_exports",
     specs=[_spec(name) for name in load_contract().files],
-    pool=WAREHOUSE_POOL,
+    pool=WAREHOUSE_WRITER_POOL,
     can_subset=False,
+    required_resource_keys={RUN_LOCK_RESOURCE, DQ_EVIDENCE_RESOURCE},
     description="Loads the run's target extract (all 11 files) into the raw layer of the DuckDB warehouse.",
 )
 def raw_exports(context: dg.AssetExecutionContext):
-    hold_run_lock(context)
+    getattr(context.resources, RUN_LOCK_RESOURCE).hold(context)
     paths = get_paths()
     requested = target_extract_date(context)
     try:
@@ -58,8 +58,11 @@ def raw_exports(context: dg.AssetExecutionContext):
         outcome = load_extract(paths.warehouse, folder, extract_date, context.run_id)
     except IncompleteExtractError as error:
         folder = paths.raw_dir / requested
-        for name in missing_files(folder) if folder.is_dir() else ["(extract folder)"]:
-            _record_blocking(context.run_id, requested, name, "file_present", str(error))
+        problems = [
+            BlockingProblem(name, "file_present", str(error), "completeness")
+            for name in (missing_files(folder) if folder.is_dir() else ["(extract folder)"])
+        ]
+        _record(context, requested, problems)
         raise dg.Failure(description=str(error), allow_retries=False) from None
     except WarehouseLockedError as error:
         raise dg.Failure(description=str(error), allow_retries=False) from None
@@ -69,19 +72,20 @@ def raw_exports(context: dg.AssetExecutionContext):
     if outcome.expired_extracts:
         context.log.info(f"Retention removed raw rows of extracts {', '.join(outcome.expired_extracts)}.")
     if outcome.failures:
-        for failed in outcome.failures:
-            _record_blocking(context.run_id, extract_date, failed.file, "file_usable", failed.message)
+        problems = [BlockingProblem(f.file, "file_usable", f.message, "validity") for f in outcome.failures]
+        _record(context, extract_date, problems)
         raise dg.Failure(description=outcome.failure_message(), allow_retries=False)
     for name, result in outcome.results.items():
         yield dg.MaterializeResult(asset_key=raw_asset_key(name), metadata=_metadata(result, extract_date))
 
 
-def _record_blocking(run_id: str, extract_date: str, file: str, check: str, message: str) -> None:
-    """A run stopped at ingest still leaves its data-quality evidence (auditors need blocked runs most)."""
-    from dagster_project.quality.evidence import record_blocking_problem
+def _record(context: dg.AssetExecutionContext, extract_date: str, problems: list[BlockingProblem]) -> None:
+    """A run stopped at ingest still leaves its data-quality evidence (auditors need blocked runs most).
 
-    dimension = "completeness" if check == "file_present" else "validity"
-    record_blocking_problem(get_paths(), run_id, extract_date, file, check, message, dimension=dimension)
+    Ingest only says what is wrong; the quality area's evidence writer, bound to the resource key in
+    `definitions`, records it (ingest never imports quality).
+    """
+    getattr(context.resources, DQ_EVIDENCE_RESOURCE).record_blocking_problems(context.run_id, extract_date, problems)
 
 
 raw_assets = [raw_exports]

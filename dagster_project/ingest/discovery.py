@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from dagster_project.contract.model import load_contract
@@ -12,6 +13,19 @@ _EXTRACT_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 class IncompleteExtractError(RuntimeError):
     """The target extract cannot be used (incomplete or missing). The message says why."""
+
+
+@dataclass(frozen=True)
+class BlockingProblem:
+    """A problem that stops a run at ingest, before any check can run: what the evidence store records.
+
+    `message` must not hold personal values (it is kept as the check's failure sample).
+    """
+
+    source_file: str
+    check_name: str  # file_present | file_usable
+    message: str
+    dimension: str  # completeness | validity
 
 
 def list_extracts(raw_dir: Path) -> list[str]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import dagster as dg
 
 from dagster_project.ingest.discovery import IncompleteExtractError, list_extracts
+from dagster_project.run_context import EXTRACT_DATE_TAG
 from dagster_project.settings import get_paths, requested_extract_date
-
-EXTRACT_DATE_TAG = "csc/extract_date"
 
 
 def target_extract_date(context: dg.OpExecutionContext | dg.AssetExecutionContext) -> str:

@@ -5,11 +5,12 @@ import datetime as dt
 import dagster as dg
 
 from dagster_project.ingest.origin import extract_origin, origin_label
+from dagster_project.ingest.target import target_extract_date
 from dagster_project.publish.database import publish
 from dagster_project.publish.history import RunRecord, record_run
 from dagster_project.publish.run_metadata import code_version, input_files, run_settings
 from dagster_project.quality.results import blocking_failures
-from dagster_project.run_guard import hold_run_lock
+from dagster_project.run_context import RUN_LOCK_RESOURCE, WAREHOUSE_WRITER_POOL
 from dagster_project.settings import get_paths
 
 # The marts analysts rely on (docs/published-database.md); dagster-dbt keys models and seeds by name.
@@ -28,16 +29,15 @@ REPORT_MARTS = (
     key=["published", "analytics_database"],
     deps=[dg.AssetKey(name) for name in (*PUBLISHED_MARTS, *REPORT_MARTS)],
     group_name="publish",
-    pool="duckdb_writer",
+    pool=WAREHOUSE_WRITER_POOL,
+    required_resource_keys={RUN_LOCK_RESOURCE},
     description=(
         "published/analytics.duckdb: the marts plus scorecard_history, runs and dq_results, written to a new "
         "file and renamed over the old one only after every blocking check passed."
     ),
 )
 def published_analytics_database(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    from dagster_project.ingest.target import target_extract_date
-
-    hold_run_lock(context)
+    getattr(context.resources, RUN_LOCK_RESOURCE).hold(context)
     paths = get_paths()
     # Second gate behind Dagster's blocking checks: never publish over a blocking data-quality failure.
     blocking = blocking_failures(paths.history_database, context.run_id)

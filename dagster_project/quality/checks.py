@@ -15,10 +15,10 @@ Two kinds of outcome:
 import dagster as dg
 
 from dagster_project.ingest.target import target_extract_date
-from dagster_project.instance import WAREHOUSE_POOL
 from dagster_project.quality import evidence, thresholds
 from dagster_project.quality.file_checks import FILE_CHECKS
 from dagster_project.quality.rules import FILE_ORDER, rule_by_id
+from dagster_project.run_context import WAREHOUSE_WRITER_POOL
 from dagster_project.settings import get_paths
 
 FILE_CHECK_DESCRIPTIONS = {
@@ -28,7 +28,6 @@ FILE_CHECK_DESCRIPTIONS = {
     "plausibility": "Row counts (and open CP plans / open allocations) vs the previous extract; "
     "blocks above CSC_DQ_JUMP_THRESHOLD; records that disappeared are reported.",
 }
-POOL = WAREHOUSE_POOL  # one DuckDB user at a time (dbt fails if anyone holds the file)
 
 
 def raw_key(file: str) -> dg.AssetKey:
@@ -46,7 +45,7 @@ RAW_SPECS = [
     for f in FILE_ORDER
     for check in FILE_CHECKS
 ]
-STAGING_SPECS = [
+VALIDATED_SPECS = [
     spec
     for f in FILE_ORDER
     for spec in (
@@ -69,7 +68,7 @@ def _severity(name: str) -> dg.AssetCheckSeverity:
     return dg.AssetCheckSeverity.ERROR if name == "ERROR" else dg.AssetCheckSeverity.WARN
 
 
-@dg.multi_asset_check(specs=RAW_SPECS, name="raw_file_quality", pool=POOL)
+@dg.multi_asset_check(specs=RAW_SPECS, name="raw_file_quality", pool=WAREHOUSE_WRITER_POOL)
 def raw_file_quality(context: dg.AssetCheckExecutionContext):
     extract_date = target_extract_date(context)
     checks = evidence.run_file_quality(get_paths(), extract_date, context.run.run_id)
@@ -96,7 +95,7 @@ def raw_file_quality(context: dg.AssetCheckExecutionContext):
                 )
 
 
-@dg.multi_asset_check(specs=STAGING_SPECS, name="records_that_count_quality", pool=POOL)
+@dg.multi_asset_check(specs=VALIDATED_SPECS, name="records_that_count_quality", pool=WAREHOUSE_WRITER_POOL)
 def records_that_count_quality(context: dg.AssetCheckExecutionContext):
     extract_date = target_extract_date(context)
     evaluation = evidence.run_rule_quality(get_paths(), extract_date, context.run.run_id)
@@ -144,6 +143,6 @@ def records_that_count_quality(context: dg.AssetCheckExecutionContext):
 
 
 raw_asset_checks = [raw_file_quality]
-staging_asset_checks = [records_that_count_quality]
+validated_asset_checks = [records_that_count_quality]
 
-__all__ = ["raw_asset_checks", "staging_asset_checks"]
+__all__ = ["raw_asset_checks", "validated_asset_checks"]

@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dagster_project.contract.model import staging_model
 from dagster_project.settings import PROJECT_ROOT
 
 README = PROJECT_ROOT / "great_expectations" / "README.md"
@@ -146,7 +147,7 @@ def project_pairs(warehouse: Path, dfe_return: str) -> set[Pair]:
                 scope = f"and ({dfe.scope})" if dfe.scope else ""
                 rows = conn.execute(
                     f"select distinct s.child_id from {failures} f "
-                    f"join {names['stg_case_management__' + rule.file]} s on s.source_line = f.source_line "
+                    f"join {names[staging_model(rule.file)]} s on s.source_line = f.source_line "
                     f"where f.rule_id = ? and s.child_id is not null {scope}",
                     [rule.id],
                 ).fetchall()

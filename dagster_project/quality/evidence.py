@@ -5,7 +5,7 @@ lead's publish step calls `results.blocking_failures`. Pure Python: no Dagster i
 
 from __future__ import annotations
 
-from dagster_project.ingest.discovery import list_extracts
+from dagster_project.ingest.discovery import BlockingProblem, list_extracts
 from dagster_project.ingest.origin import extract_origin
 from dagster_project.quality import file_checks
 from dagster_project.quality.applicability import not_applicable_rules
@@ -56,21 +56,17 @@ def run_rule_quality(paths: Paths, extract_date: str, run_id: str) -> RuleEvalua
     return evaluation
 
 
-def record_blocking_problem(
-    paths: Paths,
-    run_id: str,
-    extract_date: str,
-    source_file: str,
-    check_name: str,
-    message: str,
-    dimension: str = "completeness",
-) -> None:
-    """Record a problem found outside the checks (e.g. an incomplete extract) so a blocked run still
-    leaves its evidence. `message` must not hold personal values (it goes in failure_sample)."""
-    result = CheckResult(
-        run_id=run_id, checked_at=now(), extract_date=extract_date, source_file=source_file,
-        check_name=check_name, dimension=dimension, severity="ERROR", passed=False, rows_checked=0,
-        rows_failed=0, failure_sample=message,
-    )  # fmt: skip
-    append_dq_results(paths.history_database, [result])
+def record_blocking_problems(paths: Paths, run_id: str, extract_date: str, problems: list[BlockingProblem]) -> None:
+    """Record problems ingest found before any check could run (e.g. an incomplete extract), so a blocked run
+    still leaves its evidence."""
+    checked_at = now()
+    results = [
+        CheckResult(
+            run_id=run_id, checked_at=checked_at, extract_date=extract_date, source_file=problem.source_file,
+            check_name=problem.check_name, dimension=problem.dimension, severity="ERROR", passed=False,
+            rows_checked=0, rows_failed=0, failure_sample=problem.message,
+        )  # fmt: skip
+        for problem in problems
+    ]
+    append_dq_results(paths.history_database, results)
     write_summary(paths.history_database, paths.reports_dir, run_id, extract_origin(paths.raw_dir / extract_date))

@@ -38,6 +38,7 @@ import great_expectations.execution_engine.sqlalchemy_execution_engine as gx_sql
 import sqlalchemy as sa  # noqa: E402
 from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
 
+from dagster_project.contract.model import staging_model  # noqa: E402
 from dagster_project.quality.offline_docs import make_self_contained  # noqa: E402
 from dagster_project.quality.rules import Rule, resolve  # noqa: E402
 from dagster_project.settings import duckdb_config  # noqa: E402
@@ -108,7 +109,7 @@ def relation_names(warehouse: Path) -> dict[str, str]:
 def _relation_resolver(names: dict[str, str], extract_date: str):
     def relation(kind: str, file: str) -> str:
         if kind == "stg":
-            return names[f"stg_case_management__{file}"]
+            return names[staging_model(file)]
         if kind == "valid":
             return names[f"int_{file}_validated"]
         if kind == "ref":
@@ -133,7 +134,7 @@ def failure_counts_query(rules: list[Rule], names: dict[str, str], extract_date:
     file, relation = rules[0].file, rules[0].relation
     counts = ",\n  ".join(_failing_rows_sql(rule, names, extract_date) for rule in rules)
     if relation == "staging":
-        return f"select\n  {counts}\nfrom {names[f'stg_case_management__{file}']} as s"
+        return f"select\n  {counts}\nfrom {names[staging_model(file)]} as s"
     return f"select\n  {counts}\nfrom raw.{file} as r\nwhere r._extract_date = date '{extract_date}'"
 
 

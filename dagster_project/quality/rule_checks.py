@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster_project.contract.model import load_contract
+from dagster_project.contract.model import load_contract, staging_model
 from dagster_project.quality import gx_runner, thresholds
 from dagster_project.quality.results import CheckResult, now
 from dagster_project.quality.rules import FILE_ORDER, Rule, registry, rule_by_id
@@ -40,7 +40,7 @@ def read_counts_and_failures(warehouse: Path) -> tuple[dict[tuple[str, str], int
     counts, failures = {}, []
     with connect(warehouse, read_only=True) as conn:
         for file in FILE_ORDER:
-            staging = names[f"stg_case_management__{file}"]
+            staging = names[staging_model(file)]
             counts[(file, "staging")] = conn.execute(f"select count(*) from {staging}").fetchone()[0]
             counts[(file, "raw")] = counts[(file, "staging")]  # staging is the raw extract, row for row
         for model in ("int_records_excluded", "int_records_flagged"):

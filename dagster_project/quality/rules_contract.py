@@ -170,7 +170,8 @@ def code_rules(file: ExportFile, column: Column, codes: tuple[str, ...]) -> list
     ]  # fmt: skip
 
 
-def flag_rules(file: ExportFile, column: Column) -> list[Rule]:
+def yes_no_column_rules(file: ExportFile, column: Column) -> list[Rule]:
+    """Rules of a Y/N flag column (not to be confused with rules whose action is `flag`)."""
     f, c = file.name, column.name
     return [
         Rule(
@@ -224,7 +225,7 @@ def contract_rules(contract: Contract) -> list[Rule]:
             elif column.type == "date" and in_staging(file, column):
                 rules += date_rules(file, column)
             elif is_boolean_flag(column):
-                rules += flag_rules(file, column)
+                rules += yes_no_column_rules(file, column)
             elif column.type in ("code", "flag"):
                 rules += code_rules(file, column, contract.codes(column.codes))
             elif column.type == "decimal":

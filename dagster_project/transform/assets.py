@@ -12,7 +12,7 @@ from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from dagster_project.ingest.target import target_extract_date
 from dagster_project.quality.render import stale_models
-from dagster_project.run_guard import hold_run_lock
+from dagster_project.run_context import RUN_LOCK_RESOURCE, WAREHOUSE_WRITER_POOL
 from dagster_project.settings import get_paths
 from dagster_project.transform.calendar_table import write_working_days
 from dagster_project.transform.dbt_vars import dbt_build_args
@@ -20,8 +20,8 @@ from dagster_project.transform.prepare import dbt_executable
 from dagster_project.transform.project import dbt_project
 from dagster_project.transform.translator import CscDbtTranslator
 
-DUCKDB_WRITER_POOL = "duckdb_writer"
 WORKING_DAYS_KEY = dg.AssetKey(["reference", "working_days"])
+DBT_RESOURCE = "dbt"
 
 translator = CscDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
@@ -29,7 +29,7 @@ translator = CscDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset
 @dg.asset(
     key=WORKING_DAYS_KEY,
     group_name="reference",
-    pool=DUCKDB_WRITER_POOL,
+    pool=WAREHOUSE_WRITER_POOL,
     description="The working-day calendar (England and Wales bank holidays) that dbt's wd/add_wd join on.",
 )
 def working_days() -> dg.MaterializeResult:
@@ -37,8 +37,9 @@ def working_days() -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"days": days})
 
 
-def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    hold_run_lock(context)
+def _dbt_build(context: dg.AssetExecutionContext):
+    dbt: DbtCliResource = getattr(context.resources, DBT_RESOURCE)
+    getattr(context.resources, RUN_LOCK_RESOURCE).hold(context)
     # dbt reads the warehouse path from its profile (env var); the run worker owns its process environment.
     os.environ["CSC_WAREHOUSE_PATH"] = str(get_paths().warehouse)
     args = dbt_build_args(
@@ -56,9 +57,10 @@ def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     select="tag:staging",
     name="staging_dbt_assets",
     dagster_dbt_translator=translator,
-    pool=DUCKDB_WRITER_POOL,
+    pool=WAREHOUSE_WRITER_POOL,
+    required_resource_keys={DBT_RESOURCE, RUN_LOCK_RESOURCE},
 )
-def staging_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def staging_dbt_assets(context: dg.AssetExecutionContext):
     # GX checks with the rule registry as it is now; dbt must exclude with the same rules, not older SQL.
     stale = stale_models()
     if stale:
@@ -66,7 +68,7 @@ def staging_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             description="the dbt models rendered from the rule registry are out of date "
             f"({', '.join(stale[:5])}): run `make generate`"
         )
-    yield from _dbt_build(context, dbt)
+    yield from _dbt_build(context)
 
 
 @dbt_assets(
@@ -75,10 +77,11 @@ def staging_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     select="tag:marts",
     name="mart_dbt_assets",
     dagster_dbt_translator=translator,
-    pool=DUCKDB_WRITER_POOL,
+    pool=WAREHOUSE_WRITER_POOL,
+    required_resource_keys={DBT_RESOURCE, RUN_LOCK_RESOURCE},
 )
-def mart_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from _dbt_build(context, dbt)
+def mart_dbt_assets(context: dg.AssetExecutionContext):
+    yield from _dbt_build(context)
 
 
 def dbt_resource() -> DbtCliResource:

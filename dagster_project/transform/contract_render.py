@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from dagster_project.contract.model import Contract, ExportFile, load_contract
+from dagster_project.contract.model import Contract, ExportFile, load_contract, staging_model
 from dagster_project.settings import PROJECT_ROOT
 
 DBT_DIR = PROJECT_ROOT / "dbt"
@@ -36,10 +36,6 @@ _MACRO_BY_TYPE = {
 }
 # Personal fields never leave raw, except date_of_birth, which staging keeps for validation only.
 _PERSONAL_KEPT_IN_STAGING = {"date_of_birth"}
-
-
-def staging_model_name(file: ExportFile) -> str:
-    return f"stg_case_management__{file.name}"
 
 
 def staging_macro(file: ExportFile, column_name: str) -> str:
@@ -141,7 +137,7 @@ def render_staging_yml(contract: Contract) -> str:
         ]
         models.append(
             {
-                "name": staging_model_name(file),
+                "name": staging_model(file.name),
                 "description": (
                     f"{file.file_name} of the run's extract, typed (formatting fixed, nothing excluded). "
                     f"Grain: one row per line of the file; {file.primary_key} is unique once validated."
@@ -165,7 +161,7 @@ def render_code_lists_csv(contract: Contract) -> str:
 def rendered_files(contract: Contract | None = None) -> dict[Path, str]:
     """Every generated file and its expected content."""
     contract = contract or load_contract()
-    files = {STAGING_DIR / f"{staging_model_name(f)}.sql": render_staging_sql(f) for f in contract.files.values()}
+    files = {STAGING_DIR / f"{staging_model(f.name)}.sql": render_staging_sql(f) for f in contract.files.values()}
     files[STAGING_DIR / "_sources.yml"] = render_sources_yml(contract)
     files[STAGING_DIR / "_staging.yml"] = render_staging_yml(contract)
     files[DBT_DIR / "seeds" / "code_lists.csv"] = render_code_lists_csv(contract)

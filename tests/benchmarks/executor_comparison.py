@@ -39,7 +39,7 @@ def _time(job_fn, extract: Path) -> float:
     shutil.copytree(extract, root / "raw" / extract.name)
     os.environ["CSC_RAW_DIR"], os.environ["CSC_DATA_DIR"] = str(root / "raw"), str(root / "data")
     os.environ.pop("DAGSTER_HOME", None)
-    from dagster_project.ops.runner import prepare_instance
+    from dagster_project.orchestration.runner import prepare_instance
 
     prepare_instance()
     try:

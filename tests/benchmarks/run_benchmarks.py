@@ -57,10 +57,11 @@ def _run_job(root: Path, sampler: TreeMemorySampler) -> tuple[float, dict[str, t
     os.environ["CSC_RAW_DIR"] = str(root / "raw")
     os.environ["CSC_DATA_DIR"] = str(root / "data")
     os.environ.pop("DAGSTER_HOME", None)
-    from dagster_project.ops.runner import run_once
+    from dagster_project.cli.job import resolved_nightly_job
+    from dagster_project.orchestration.runner import run_once
 
     start = time.perf_counter()
-    outcome = run_once(EXTRACT_DATE, trigger="benchmark")
+    outcome = run_once(resolved_nightly_job(), EXTRACT_DATE, trigger="benchmark")
     total = time.perf_counter() - start
     stages: dict[str, tuple[float, int]] = {}
     with dg.DagsterInstance.get() as instance:

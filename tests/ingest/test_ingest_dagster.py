@@ -7,9 +7,11 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from dagster_project.definitions import resources
 from dagster_project.ingest.assets import raw_assets
 from dagster_project.ingest.discovery import IncompleteExtractError, choose_target, list_extracts, missing_files
-from dagster_project.instance import WAREHOUSE_POOL, get_instance
+from dagster_project.orchestration.instance import get_instance
+from dagster_project.run_context import EXTRACT_DATE_TAG, WAREHOUSE_WRITER_POOL
 from dagster_project.settings import get_paths
 from dagster_project.warehouse import connect
 
@@ -25,7 +27,7 @@ def test_materializes_all_raw_assets_with_metadata(env: Path, raw_dir: Path):
     instance = get_instance()
     assert get_paths().dagster_home == env / "dagster_home"
     assert instance.root_directory == str(env / "dagster_home")
-    result = dg.materialize(raw_assets, instance=instance, tags={"csc/extract_date": DATE})
+    result = dg.materialize(raw_assets, resources=resources, instance=instance, tags={"csc/extract_date": DATE})
     assert result.success
     materializations = {m.asset_key.path[1]: m.metadata for m in result.asset_materializations_for_node("raw_exports")}
     assert len(materializations) == 11
@@ -38,7 +40,7 @@ def test_materializes_all_raw_assets_with_metadata(env: Path, raw_dir: Path):
 
 
 def test_run_history_survives_an_instance_restart(env: Path):
-    first = dg.materialize(raw_assets, instance=get_instance(), tags={"csc/extract_date": DATE})
+    first = dg.materialize(raw_assets, resources=resources, instance=get_instance(), tags={"csc/extract_date": DATE})
     restarted = get_instance()  # a new DagsterInstance on the same DAGSTER_HOME
     run = restarted.get_run_by_id(first.run_id)
     assert run is not None and run.is_success
@@ -47,8 +49,8 @@ def test_run_history_survives_an_instance_restart(env: Path):
 
 def test_the_warehouse_pool_allows_one_writer(env: Path):
     instance = get_instance()
-    assert instance.event_log_storage.get_concurrency_info(WAREHOUSE_POOL).slot_count == 1
-    assert raw_assets[0].op.pool == WAREHOUSE_POOL
+    assert instance.event_log_storage.get_concurrency_info(WAREHOUSE_WRITER_POOL).slot_count == 1
+    assert raw_assets[0].op.pool == WAREHOUSE_WRITER_POOL
     assert "granularity: op" in (env / "dagster_home" / "dagster.yaml").read_text()
 
 
@@ -62,7 +64,7 @@ def test_an_incomplete_newest_extract_stops_the_run(env: Path, raw_dir: Path):
     for name in ["children.csv", "teams.csv"]:
         (newest / name).write_bytes((raw_dir / DATE / name).read_bytes())
     (raw_dir / "2020-04-30.defects.csv").write_text("ignored\n")
-    result = dg.materialize(raw_assets, instance=get_instance(), raise_on_error=False)
+    result = dg.materialize(raw_assets, resources=resources, instance=get_instance(), raise_on_error=False)
     assert not result.success
     message = failure_description(result)
     assert "Extract 2020-04-30" in message and "incomplete" in message
@@ -74,7 +76,7 @@ def test_an_incomplete_newest_extract_stops_the_run(env: Path, raw_dir: Path):
 def test_env_extract_date_selects_an_older_complete_extract(env: Path, raw_dir: Path, monkeypatch):
     (raw_dir / "2020-04-30").mkdir()
     monkeypatch.setenv("CSC_EXTRACT_DATE", DATE)
-    result = dg.materialize(raw_assets, instance=get_instance())
+    result = dg.materialize(raw_assets, resources=resources, instance=get_instance())
     assert result.success
     with connect(get_paths().warehouse, read_only=True) as conn:
         assert conn.execute("SELECT DISTINCT _extract_date::VARCHAR FROM raw.teams").fetchall() == [(DATE,)]
@@ -82,14 +84,18 @@ def test_env_extract_date_selects_an_older_complete_extract(env: Path, raw_dir: 
 
 def test_a_bad_file_fails_the_run_naming_it(env: Path, raw_dir: Path):
     (raw_dir / DATE / "teams.csv").write_text("team_id,team_name\nT1,Front door\n", encoding="utf-8")
-    result = dg.materialize(raw_assets, instance=get_instance(), tags={"csc/extract_date": DATE}, raise_on_error=False)
+    result = dg.materialize(
+        raw_assets, resources=resources, instance=get_instance(), tags={EXTRACT_DATE_TAG: DATE}, raise_on_error=False
+    )
     assert not result.success
     assert "2020-03-31/teams.csv: missing required column service_area" in failure_description(result)
 
 
 def test_a_locked_warehouse_fails_with_the_lock_message(env: Path, lock_holder):
     holder = lock_holder(get_paths().warehouse)
-    result = dg.materialize(raw_assets, instance=get_instance(), tags={"csc/extract_date": DATE}, raise_on_error=False)
+    result = dg.materialize(
+        raw_assets, resources=resources, instance=get_instance(), tags={EXTRACT_DATE_TAG: DATE}, raise_on_error=False
+    )
     assert not result.success
     message = failure_description(result)
     assert f"is locked by process {holder.pid}" in message and "Traceback" not in message

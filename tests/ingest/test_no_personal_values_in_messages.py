@@ -57,7 +57,7 @@ def test_rejection_messages_quote_no_personal_value(tmp_path: Path, content: byt
 def test_headerless_file_leaks_nothing_into_alerts_evidence_or_logs(tmp_path: Path):
     import shutil
 
-    from tests.ops.conftest import CONFORMANCE
+    from tests.orchestration.conftest import CONFORMANCE
 
     folder = tmp_path / "raw" / "2020-03-31"
     shutil.copytree(CONFORMANCE, folder)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.ops.runner import RunOutcome, run_once
+from dagster_project.cli.job import resolved_nightly_job
+from dagster_project.orchestration.runner import RunOutcome, run_once
 from dagster_project.settings import Paths, get_paths
 
 
@@ -18,6 +19,6 @@ def run_pipeline(root: Path, extract_date: str, **env: str) -> tuple[RunOutcome,
         mp.delenv("CSC_EXTRACT_DATE", raising=False)
         for key, value in env.items():
             mp.setenv(key, value)
-        outcome = run_once(extract_date, trigger="test")
+        outcome = run_once(resolved_nightly_job(), extract_date, trigger="test")
         paths = get_paths()
     return outcome, paths

@@ -6,7 +6,8 @@ import duckdb
 import pytest
 
 from dagster_project.cli import main as csc
-from dagster_project.ops.runner import backfill
+from dagster_project.cli.job import resolved_nightly_job
+from dagster_project.orchestration.runner import backfill
 
 SERIES = ["2019-03-01", "2019-03-02", "2019-03-04"]
 
@@ -23,7 +24,7 @@ def backfilled(tmp_path_factory):
         mp.setenv("CSC_DATA_DIR", str(root / "data"))
         mp.delenv("DAGSTER_HOME", raising=False)
         mp.delenv("CSC_EXTRACT_DATE", raising=False)
-        outcomes = backfill("2019-03-01", "2019-03-03")
+        outcomes = backfill(resolved_nightly_job(), "2019-03-01", "2019-03-03")
     return root, outcomes
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dagster_project.ingest.discovery import BlockingProblem
 from dagster_project.quality import evidence
 from dagster_project.quality.results import blocking_failures, read_dq_results
 from dagster_project.quality.rules import registry, rule_by_id
@@ -36,7 +37,8 @@ def test_clean_extract_fails_no_check(clean):
 
 def test_results_are_appended_per_run_and_trend_shown(clean):
     evidence.run_file_quality(clean, EXTRACT, "run-clean-2")
-    evidence.record_blocking_problem(clean, "run-clean-2", EXTRACT, "visits.csv", "raw.extract_complete", "missing")
+    problem = BlockingProblem("visits.csv", "raw.extract_complete", "missing", "completeness")
+    evidence.record_blocking_problems(clean, "run-clean-2", EXTRACT, [problem])
     first = read_dq_results(clean.history_database, "run-clean")
     second = read_dq_results(clean.history_database, "run-clean-2")
     assert first and len(second) == 11 * 4 + 1  # earlier run untouched, new rows appended

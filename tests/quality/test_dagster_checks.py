@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import dagster as dg
 
+from dagster_project.definitions import resources
 from dagster_project.ingest.assets import raw_assets
-from dagster_project.quality.checks import RAW_SPECS, STAGING_SPECS, raw_asset_checks, staging_asset_checks
+from dagster_project.quality.checks import RAW_SPECS, VALIDATED_SPECS, raw_asset_checks, validated_asset_checks
 from dagster_project.quality.results import blocking_failures, read_dq_results
 from dagster_project.settings import get_paths
 from tests.quality.extracts import make_extract
@@ -15,6 +16,7 @@ from tests.quality.extracts import make_extract
 def _materialize(extract_date: str) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [*raw_assets, *raw_asset_checks],
+        resources=resources,
         instance=dg.DagsterInstance.ephemeral(),
         tags={"csc/extract_date": extract_date},
         raise_on_error=False,
@@ -22,10 +24,10 @@ def _materialize(extract_date: str) -> dg.ExecuteInProcessResult:
 
 
 def test_specs_cover_every_file():
-    assert len(RAW_SPECS) == 11 * 4 and len(STAGING_SPECS) == 11 * 2
+    assert len(RAW_SPECS) == 11 * 4 and len(VALIDATED_SPECS) == 11 * 2
     assert {s.asset_key.path[0] for s in RAW_SPECS} == {"raw"}
-    assert all(s.blocking for s in STAGING_SPECS if s.name == "blocking_rules")
-    assert len(staging_asset_checks) == 1
+    assert all(s.blocking for s in VALIDATED_SPECS if s.name == "blocking_rules")
+    assert len(validated_asset_checks) == 1
 
 
 def test_implausible_jump_blocks_and_is_recorded(tmp_path, monkeypatch):
@@ -67,7 +69,7 @@ def test_implausible_jump_blocks_and_is_recorded(tmp_path, monkeypatch):
 def test_rule_over_block_share_stops_the_marts(tmp_path, monkeypatch):
     """Raw assets, the real dbt assets and both check sets: one orphan visit over a tiny block share
     fails `blocking_rules` with ERROR, so no mart is built, and the evidence says why."""
-    from dagster_project.transform.assets import dbt_resource, transform_assets
+    from dagster_project.transform.assets import transform_assets
 
     monkeypatch.setenv("CSC_RAW_DIR", str(tmp_path / "raw"))
     monkeypatch.setenv("CSC_DATA_DIR", str(tmp_path / "data"))
@@ -78,8 +80,8 @@ def test_rule_over_block_share_stops_the_marts(tmp_path, monkeypatch):
 
     make_extract(tmp_path / "raw", "2020-03-31", one_orphan_visit)
     result = dg.materialize(
-        [*raw_assets, *transform_assets, *raw_asset_checks, *staging_asset_checks],
-        resources={"dbt": dbt_resource()},
+        [*raw_assets, *transform_assets, *raw_asset_checks, *validated_asset_checks],
+        resources=resources,
         instance=dg.DagsterInstance.ephemeral(),
         tags={"csc/extract_date": "2020-03-31"},
         raise_on_error=False,

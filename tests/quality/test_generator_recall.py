@@ -11,10 +11,10 @@ import pytest
 from dagster_project.generate.defects import WEIGHTS
 from dagster_project.ingest.load import load_extract
 from dagster_project.quality import evidence
-from dagster_project.quality.recall import format_table, recall_by_kind
 from dagster_project.quality.results import read_dq_results
 from dagster_project.settings import Paths
 from tests.quality.extracts import run_dbt
+from tests.quality.recall import format_table, recall_by_kind
 
 EXTRACT = "2019-03-01"
 CSC = [sys.executable, "-m", "dagster_project.cli"]

@@ -1,1 +1,1 @@
-from tests.ops.conftest import landing  # noqa: F401 - an empty landing zone wired through the environment
+from tests.orchestration.conftest import landing  # noqa: F401 - an empty landing zone wired through the environment

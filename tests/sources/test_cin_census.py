@@ -152,8 +152,8 @@ def test_unknown_code_is_kept_and_reported_with_its_element(tmp_path, capsys):
 def test_an_imported_return_is_picked_up_by_the_sensor_once(landing):
     import dagster as dg
 
-    from dagster_project.ops.jobs import EXTRACT_DATE_TAG
-    from dagster_project.ops.sensors import new_extract_sensor
+    from dagster_project.orchestration.sensors import new_extract_sensor
+    from dagster_project.run_context import EXTRACT_DATE_TAG
 
     assert csc(["import", "cin-census", str(PEER), "--out", str(landing)]) == 0
     first = new_extract_sensor(dg.build_sensor_context())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dagster_project.catalogue import load_measures
-from dagster_project.ops.extract_state import content_hash
+from dagster_project.orchestration.extract_state import content_hash
 from dagster_project.quality.applicability import columns_read, not_applicable_rules
 from dagster_project.quality.rules import registry, rule_by_id
 from dagster_project.sources import cin_census, ssda903

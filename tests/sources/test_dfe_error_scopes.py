@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from dagster_project.quality.dfe_errors import ScopeResolver, dfe_references
 from dagster_project.quality.rules import rule_by_id
-from dagster_project.sources.dfe_errors import ScopeResolver, dfe_references
 
 
 def _warehouse(path):

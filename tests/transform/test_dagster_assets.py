@@ -7,6 +7,7 @@ import duckdb
 import pytest
 
 from dagster_project.catalogue import measure_names
+from dagster_project.definitions import resources
 from dagster_project.ingest.load import load_extract
 from dagster_project.settings import get_paths
 from dagster_project.transform.prepare import prepare_manifest
@@ -26,7 +27,6 @@ def test_calendar_staging_and_marts_materialise(data_dir):
     prepare_manifest()  # the build step; the definitions read its manifest and never run dbt
     from dagster_project.transform.assets import (
         WORKING_DAYS_KEY,
-        dbt_resource,
         mart_dbt_assets,
         staging_dbt_assets,
         working_days,
@@ -37,7 +37,7 @@ def test_calendar_staging_and_marts_materialise(data_dir):
 
     result = dg.materialize(
         [working_days, staging_dbt_assets, mart_dbt_assets],
-        resources={"dbt": dbt_resource()},
+        resources=resources,
         tags={"csc/extract_date": "2020-03-31"},
     )
 

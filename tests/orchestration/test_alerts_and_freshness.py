@@ -5,9 +5,9 @@ import http.server
 import json
 import threading
 
-from dagster_project.ops.alerts import Alert, first_line, raise_alert
-from dagster_project.ops.extract_state import freshness
-from tests.ops.conftest import drop_extract
+from dagster_project.orchestration.alerts import Alert, first_line, raise_alert
+from dagster_project.orchestration.extract_state import freshness
+from tests.orchestration.conftest import drop_extract
 
 
 def alert(key="run-1", kind="run_failure"):

@@ -7,9 +7,9 @@ import dagster as dg
 import pytest
 from dagster._utils.schedules import cron_string_iterator  # the iterator the daemon itself uses
 
-from dagster_project.ops.jobs import EXTRACT_DATE_TAG
-from dagster_project.ops.schedules import NIGHTLY_CRON, TIMEZONE, nightly_schedule
-from tests.ops.conftest import drop_extract
+from dagster_project.orchestration.schedules import NIGHTLY_CRON, TIMEZONE, nightly_schedule
+from dagster_project.run_context import EXTRACT_DATE_TAG
+from tests.orchestration.conftest import drop_extract
 
 LONDON = ZoneInfo(TIMEZONE)
 

@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from dagster_project.ops.jobs import EXTRACT_DATE_TAG
-from dagster_project.ops.sensors import new_extract_sensor
-from tests.ops.conftest import drop_extract
+from dagster_project.orchestration.sensors import new_extract_sensor
+from dagster_project.run_context import EXTRACT_DATE_TAG
+from tests.orchestration.conftest import drop_extract
 
 
 def evaluate(cursor=None):

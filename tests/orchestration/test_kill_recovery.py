@@ -19,8 +19,8 @@ import time
 import duckdb
 import pytest
 
-from tests.ops.cli_process import CSC, csc_env, instance_for, run_csc, start_csc
-from tests.ops.conftest import CONFORMANCE
+from tests.orchestration.cli_process import CSC, csc_env, instance_for, run_csc, start_csc
+from tests.orchestration.conftest import CONFORMANCE
 
 DATE = "2020-03-31"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.contract.model import load_contract
+from dagster_project.contract.model import load_contract, staging_model
 from dagster_project.quality.dfe import DfeRule
 from dagster_project.quality.results import FAILURES_FILE
 from dagster_project.quality.rules import Rule, rule_by_id
@@ -53,12 +53,12 @@ class ScopeResolver:
         try:
             with connect(self.warehouse, read_only=True) as conn:
                 rows = conn.execute(
-                    f"select source_line from staging.stg_case_management__{rule.file} as s "
+                    f"select source_line from staging.{staging_model(rule.file)} as s "
                     f"where cast(s.extract_date as varchar) = ? and ({scope})",
                     [extract_date],
                 ).fetchall()
                 present = conn.execute(
-                    f"select count(*) from staging.stg_case_management__{rule.file} "
+                    f"select count(*) from staging.{staging_model(rule.file)} "
                     "where cast(extract_date as varchar) = ?",
                     [extract_date],
                 ).fetchone()[0]

@@ -9,11 +9,12 @@ import os
 import dagster as dg
 
 from dagster_project.ingest.discovery import missing_files
-from dagster_project.ops.alerts import Alert, first_line, raise_alert, ui_link
-from dagster_project.ops.extract_state import content_hash, extract_folders, folder_signature, freshness
-from dagster_project.ops.jobs import CONTENT_HASH_TAG, EXTRACT_DATE_TAG, nightly_job
-from dagster_project.ops.run_lock import acquire, release
-from dagster_project.ops.run_records import alerts_log, record_dagster_run
+from dagster_project.orchestration.alerts import Alert, first_line, raise_alert, ui_link
+from dagster_project.orchestration.extract_state import content_hash, extract_folders, folder_signature, freshness
+from dagster_project.orchestration.jobs import nightly_job
+from dagster_project.orchestration.run_lock import acquire, release
+from dagster_project.orchestration.run_records import alerts_log, record_dagster_run
+from dagster_project.run_context import CONTENT_HASH_TAG, EXTRACT_DATE_TAG, TRIGGER_TAG
 from dagster_project.settings import get_paths
 
 DEAD_RUN_MIN_AGE_SECONDS = 60  # for runs not yet tagged with their process id (see ops/recovery.py)
@@ -65,7 +66,7 @@ def new_extract_sensor(context: dg.SensorEvaluationContext):
             requests.append(
                 dg.RunRequest(
                     run_key=digest,
-                    tags={EXTRACT_DATE_TAG: folder.name, CONTENT_HASH_TAG: digest, "csc/trigger": "new_extract_sensor"},
+                    tags={EXTRACT_DATE_TAG: folder.name, CONTENT_HASH_TAG: digest, TRIGGER_TAG: "new_extract_sensor"},
                 )
             )
     cursor = json.dumps({"folders": seen}, sort_keys=True)
@@ -104,7 +105,7 @@ def dead_run_sensor(context: dg.SensorEvaluationContext):
     if not acquire(data_dir, "dead-run check"):
         return dg.SkipReason("a run is in progress")
     try:
-        from dagster_project.ops.recovery import recover_dead_runs
+        from dagster_project.orchestration.recovery import recover_dead_runs
 
         recovery = recover_dead_runs(context.instance, min_age_seconds=DEAD_RUN_MIN_AGE_SECONDS)
     finally:
@@ -129,7 +130,7 @@ def alert_for_failed_run(instance: dg.DagsterInstance, run: dg.DagsterRun, step_
     step = step_failures[0].step_key if step_failures else None
     error = step_failures[0].event_specific_data.error if step_failures else None
     if error:  # the same one-line reason the terminal shows (a full disk or a damaged store says what to do)
-        from dagster_project.ops.failure_reasons import error_chain, reason
+        from dagster_project.orchestration.failure_reasons import error_chain, reason
 
         paths = get_paths()
         message = reason(error_chain(error), paths.warehouse, paths.history_database, paths.dagster_home)

@@ -5,8 +5,9 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from dagster_project.ingest.discovery import missing_files
-from dagster_project.ops.extract_state import content_hash, extract_folders
-from dagster_project.ops.jobs import CONTENT_HASH_TAG, EXTRACT_DATE_TAG, nightly_job
+from dagster_project.orchestration.extract_state import content_hash, extract_folders
+from dagster_project.orchestration.jobs import nightly_job
+from dagster_project.run_context import CONTENT_HASH_TAG, EXTRACT_DATE_TAG, TRIGGER_TAG
 from dagster_project.settings import get_paths
 
 NIGHTLY_CRON = "30 2 * * *"
@@ -29,7 +30,7 @@ def nightly_schedule(context: dg.ScheduleEvaluationContext):
     # than quietly running an older extract.
     # Keyed on the tick's local date: one run per night, even if the daemon evaluates a tick twice.
     tick = context.scheduled_execution_time.astimezone(ZoneInfo(TIMEZONE))
-    tags = {EXTRACT_DATE_TAG: newest, "csc/trigger": "schedule"}
+    tags = {EXTRACT_DATE_TAG: newest, TRIGGER_TAG: "schedule"}
     if not missing_files(folders[-1]):
         tags[CONTENT_HASH_TAG] = content_hash(folders[-1])  # lets the sensor see this extract already ran
     return dg.RunRequest(run_key=f"nightly-{tick.date().isoformat()}", tags=tags)

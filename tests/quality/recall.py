@@ -3,7 +3,7 @@
 `<raw_dir>/<extract_date>.defects.csv` (file,primary_key,line,defect_kind,detectable) lists the defects
 the generator injected. A defect counts as found when a rule with the same defect kind failed on that
 file's line, or (for defects that move lines, e.g. duplicates) on a row with that key.
-Run: `python -m dagster_project.quality.recall <warehouse> <manifest.csv>`. Pure Python: no Dagster.
+Run: `python -m tests.quality.recall <warehouse> <manifest.csv>`. Pure Python: no Dagster.
 """
 
 from __future__ import annotations

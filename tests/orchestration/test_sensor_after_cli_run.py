@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import dagster as dg
 
-from dagster_project.ops.extract_state import content_hash
-from dagster_project.ops.jobs import CONTENT_HASH_TAG, EXTRACT_DATE_TAG
-from dagster_project.ops.sensors import new_extract_sensor
-from tests.ops.cli_process import instance_for, run_csc
-from tests.ops.conftest import drop_extract
+from dagster_project.orchestration.extract_state import content_hash
+from dagster_project.orchestration.sensors import new_extract_sensor
+from dagster_project.run_context import CONTENT_HASH_TAG, EXTRACT_DATE_TAG
+from tests.orchestration.cli_process import instance_for, run_csc
+from tests.orchestration.conftest import drop_extract
 
 DATE = "2020-03-31"
 

@@ -16,8 +16,8 @@ import sys
 import duckdb
 import pytest
 
-from tests.ops.cli_process import CSC, csc_env, run_csc
-from tests.ops.conftest import drop_extract
+from tests.orchestration.cli_process import CSC, csc_env, run_csc
+from tests.orchestration.conftest import drop_extract
 
 DATE = "2020-03-31"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_project.ingest.origin import extract_origin
-from dagster_project.ops.jobs import EXTRACT_DATE_TAG
 from dagster_project.publish.history import RunRecord, mark_evidence_failed, record_run
 from dagster_project.publish.run_metadata import code_version, input_files, run_settings
+from dagster_project.run_context import EXTRACT_DATE_TAG
 from dagster_project.settings import get_paths
 
 STATUS = {

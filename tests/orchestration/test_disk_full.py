@@ -17,8 +17,8 @@ import subprocess
 import duckdb
 import pytest
 
-from tests.ops.cli_process import run_csc
-from tests.ops.conftest import drop_extract
+from tests.orchestration.cli_process import run_csc
+from tests.orchestration.conftest import drop_extract
 
 DATE = "2020-03-31"
 

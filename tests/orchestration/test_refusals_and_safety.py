@@ -20,15 +20,15 @@ import duckdb
 import pytest
 
 from dagster_project.ingest.origin import mark_synthetic
-from dagster_project.ops.extract_state import content_hash, freshness
-from dagster_project.ops.failure_reasons import reason
-from dagster_project.ops.jobs import CONTENT_HASH_TAG, EXTRACT_DATE_TAG
-from dagster_project.ops.sensors import new_extract_sensor
+from dagster_project.orchestration.extract_state import content_hash, freshness
+from dagster_project.orchestration.failure_reasons import reason
+from dagster_project.orchestration.sensors import new_extract_sensor
 from dagster_project.publish.database import PublishError, publish
+from dagster_project.run_context import CONTENT_HASH_TAG, EXTRACT_DATE_TAG
 from dagster_project.settings import get_paths
 from dagster_project.warehouse import connect
-from tests.ops.cli_process import csc_env, run_csc
-from tests.ops.conftest import drop_extract
+from tests.orchestration.cli_process import csc_env, run_csc
+from tests.orchestration.conftest import drop_extract
 from tests.publish.test_publish_database import make_warehouse
 
 
@@ -69,7 +69,7 @@ def _hold_lock(root) -> subprocess.Popen:
     code = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from dagster_project.ops.run_lock import acquire\n"
+        "from dagster_project.orchestration.run_lock import acquire\n"
         f"assert acquire(Path({str(root / 'data')!r}), 'test holder')\n"
         "print('held', flush=True)\n"
         "time.sleep(300)\n"
@@ -104,7 +104,7 @@ def test_a_daemon_launched_run_is_refused_by_the_same_lock(tmp_path, monkeypatch
     holder = _hold_lock(tmp_path)
     monkeypatch.setenv("CSC_RAW_DIR", str(tmp_path / "raw"))
     monkeypatch.setenv("CSC_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr("dagster_project.run_guard.WORKER_LOCK_WAIT_SECONDS", 1)
+    monkeypatch.setattr("dagster_project.orchestration.run_guard.WORKER_LOCK_WAIT_SECONDS", 1)
     try:
         from dagster_project.definitions import defs
 
@@ -218,9 +218,9 @@ def test_a_damaged_store_fails_in_one_line_saying_how_to_recover(tmp_path, store
 
 def test_dead_run_sensor_closes_a_run_left_started_and_skips_while_a_run_holds_the_lock(landing, tmp_path, monkeypatch):
     """With the daemon: a run whose worker died stayed STARTED, so every queued run waited behind it."""
-    from dagster_project.ops.sensors import dead_run_sensor
+    from dagster_project.orchestration.sensors import dead_run_sensor
 
-    monkeypatch.setattr("dagster_project.ops.sensors.DEAD_RUN_MIN_AGE_SECONDS", 0)
+    monkeypatch.setattr("dagster_project.orchestration.sensors.DEAD_RUN_MIN_AGE_SECONDS", 0)
     data = tmp_path / "data"
     with dg.DagsterInstance.ephemeral() as instance:
         instance.add_run(dg.DagsterRun(job_name="nightly", run_id="dead-run", status=dg.DagsterRunStatus.STARTED))
@@ -241,8 +241,8 @@ def test_dead_run_sensor_closes_a_run_left_started_and_skips_while_a_run_holds_t
 
 def test_recovery_tells_dead_runs_from_live_or_starting_ones(landing):
     """Only runs whose process is gone are closed: never a run whose process lives, nor one still starting."""
-    from dagster_project.ops.jobs import PID_TAG
-    from dagster_project.ops.recovery import STARTING_GRACE_SECONDS, recover_dead_runs
+    from dagster_project.orchestration.recovery import STARTING_GRACE_SECONDS, recover_dead_runs
+    from dagster_project.run_context import PID_TAG
 
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     dead = subprocess.Popen([sys.executable, "-c", "pass"])

@@ -60,7 +60,7 @@ def cmd_import(args) -> int:
 
 def cmd_dfe_errors(args) -> int:
     from dagster_project.publish.history import last_run
-    from dagster_project.sources.dfe_errors import dfe_error_rows, write_dfe_errors
+    from dagster_project.quality.dfe_errors import dfe_error_rows, write_dfe_errors
 
     paths = get_paths()
     last = last_run(paths.history_database) if not args.run_id else None

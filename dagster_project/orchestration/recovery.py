@@ -1,6 +1,6 @@
 """Recovery after a run's process died (kill -9, OOM, reboot, disk full): no manual step needed.
 
-Only ever called by a process that holds the run lock (`ops.run_lock`): the lock proves that no other
+Only ever called by a process that holds the run lock (`orchestration.run_lock`): the lock proves that no other
 run on this data folder is alive, so any run still STARTED/STARTING/CANCELING in Dagster's storage is
 dead. For each: mark it failed (one alert), free the `duckdb_writer` pool slots it holds, close its
 `running` row in the history as failed and mark its evidence as from a failed run. Temporary publish
@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from dagster_project.ops.alerts import Alert, raise_alert, ui_link
-from dagster_project.ops.jobs import PID_TAG
-from dagster_project.ops.run_records import alerts_log, record_dagster_run
+from dagster_project.orchestration.alerts import Alert, raise_alert, ui_link
+from dagster_project.orchestration.run_records import alerts_log, record_dagster_run
 from dagster_project.publish.database import remove_temp_files
 from dagster_project.publish.history import close_dead_run, published_by
+from dagster_project.run_context import PID_TAG
 from dagster_project.settings import get_paths
 
 # A run not yet tagged with its process id is taken for dead only after this long (it may still be starting).

@@ -1,7 +1,7 @@
 """The persistent Dagster instance: run history and event logs under DAGSTER_HOME, one warehouse writer at a time.
 
 DAGSTER_HOME defaults to `<CSC_DATA_DIR>/dagster_home` (never a temp dir), so run history survives restarts.
-Every asset that writes the DuckDB warehouse sets `pool=WAREHOUSE_POOL`; the pool is limited to 1 slot.
+Every asset that writes the DuckDB warehouse sets `pool=WAREHOUSE_WRITER_POOL`; the pool is limited to 1 slot.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
+from dagster_project.run_context import WAREHOUSE_WRITER_POOL
 from dagster_project.settings import Paths, get_paths
-
-WAREHOUSE_POOL = "duckdb_writer"
 
 
 def dagster_yaml(home: Path) -> dict:
@@ -31,7 +30,7 @@ def dagster_yaml(home: Path) -> dict:
         },
         # Run monitoring in the daemon: a run stuck STARTING is failed after start_timeout_seconds, and
         # pool slots of finished runs are freed. DefaultRunLauncher cannot see a run worker die, so
-        # `dead_run_sensor` (ops/sensors.py) closes runs whose process died (the run lock is free);
+        # `dead_run_sensor` (orchestration/sensors.py) closes runs whose process died (the run lock is free);
         # `csc run` does the same at start-up, before it starts the job.
         "run_monitoring": {
             "enabled": True,
@@ -50,7 +49,7 @@ def ensure_dagster_home(paths: Paths | None = None) -> Path:
     home = (paths or get_paths()).dagster_home.resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    text = "# Written by dagster_project/instance.py; edits are overwritten.\n" + yaml.safe_dump(
+    text = "# Written by dagster_project/orchestration/instance.py; edits are overwritten.\n" + yaml.safe_dump(
         dagster_yaml(home), sort_keys=False
     )
     if not config.is_file() or config.read_text(encoding="utf-8") != text:
@@ -65,7 +64,7 @@ def get_instance(paths: Paths | None = None) -> dg.DagsterInstance:
     instance = dg.DagsterInstance.from_config(str(home))
     storage = instance.event_log_storage
     if storage.supports_global_concurrency_limits:
-        info = storage.get_concurrency_info(WAREHOUSE_POOL)
+        info = storage.get_concurrency_info(WAREHOUSE_WRITER_POOL)
         if info.slot_count != 1:
-            storage.set_concurrency_slots(WAREHOUSE_POOL, 1)
+            storage.set_concurrency_slots(WAREHOUSE_WRITER_POOL, 1)
     return instance

@@ -21,13 +21,13 @@ import dagster as dg
 
 from dagster_project.ingest.discovery import missing_files
 from dagster_project.ingest.origin import extract_origin
-from dagster_project.ops.alerts import Alert, raise_alert
-from dagster_project.ops.extract_state import content_hash, extract_folders
-from dagster_project.ops.failure_reasons import error_chain, reason
-from dagster_project.ops.jobs import CONTENT_HASH_TAG, EXTRACT_DATE_TAG, PID_TAG
-from dagster_project.ops.run_lock import acquire, refusal_message, release
-from dagster_project.ops.run_records import alerts_log, record_dagster_run
+from dagster_project.orchestration.alerts import Alert, raise_alert
+from dagster_project.orchestration.extract_state import content_hash, extract_folders
+from dagster_project.orchestration.failure_reasons import error_chain, reason
+from dagster_project.orchestration.run_lock import acquire, refusal_message, release
+from dagster_project.orchestration.run_records import alerts_log, record_dagster_run
 from dagster_project.publish.history import RunRecord, record_run
+from dagster_project.run_context import CONTENT_HASH_TAG, EXTRACT_DATE_TAG, PID_TAG, TRIGGER_TAG
 from dagster_project.settings import get_paths, requested_extract_date
 
 # `csc run` waits this long for the lock (the daemon's dead-run check holds it for a moment), then refuses.
@@ -64,7 +64,7 @@ def validate_extract_date(value: str | None) -> str | None:
 
 def prepare_instance() -> None:
     """Point DAGSTER_HOME at the persistent instance under CSC_DATA_DIR (created on first use)."""
-    from dagster_project.instance import ensure_dagster_home
+    from dagster_project.orchestration.instance import ensure_dagster_home
 
     os.environ["DAGSTER_HOME"] = str(ensure_dagster_home(get_paths()))
 
@@ -98,7 +98,7 @@ def validate_or_none(value: str | None) -> str | None:
 
 
 def _tags(extract_date: str, trigger: str) -> dict[str, str]:
-    tags = {EXTRACT_DATE_TAG: extract_date, "csc/trigger": trigger, PID_TAG: str(os.getpid())}
+    tags = {EXTRACT_DATE_TAG: extract_date, TRIGGER_TAG: trigger, PID_TAG: str(os.getpid())}
     folder = get_paths().raw_dir / extract_date
     if folder.is_dir() and not missing_files(folder):
         tags[CONTENT_HASH_TAG] = content_hash(folder)  # the sensor's run key: it won't re-run this extract
@@ -132,8 +132,10 @@ def _output_to(log_file: Path):
             os.close(saved_err)
 
 
-def run_once(extract_date: str, trigger: str = "cli", progress: bool = False) -> RunOutcome:
-    """Run the job for one extract. Never raises for an operational failure: the outcome says what happened."""
+def run_once(job: dg.JobDefinition, extract_date: str, trigger: str = "cli", progress: bool = False) -> RunOutcome:
+    """Run `job` (the nightly job, resolved by the caller from the definitions) for one extract.
+
+    Never raises for an operational failure: the outcome says what happened."""
     try:
         validate_extract_date(extract_date)
     except InvalidExtractDate as error:
@@ -144,21 +146,19 @@ def run_once(extract_date: str, trigger: str = "cli", progress: bool = False) ->
         message = refusal_message(paths.data_dir)
         return RunOutcome(record_refusal(extract_date, message, trigger), extract_date, False, "run_lock", message)
     try:
-        return _run_locked(extract_date, trigger, progress)
+        return _run_locked(job, extract_date, trigger, progress)
     finally:
         release(paths.data_dir)
 
 
-def _run_locked(extract_date: str, trigger: str, progress: bool) -> RunOutcome:
-    from dagster_project.definitions import defs
-    from dagster_project.ops.progress import ProgressPrinter
-    from dagster_project.ops.recovery import STARTING_GRACE_SECONDS, recover_dead_runs
+def _run_locked(job: dg.JobDefinition, extract_date: str, trigger: str, progress: bool) -> RunOutcome:
+    from dagster_project.orchestration.progress import ProgressPrinter
+    from dagster_project.orchestration.recovery import STARTING_GRACE_SECONDS, recover_dead_runs
 
     paths = get_paths()
     run_id = str(uuid.uuid4())  # chosen here so progress and the log file can follow the run
     log_file = run_log_file(run_id)
     origin = extract_origin(paths.raw_dir / extract_date)
-    job = defs.resolve_job_def("nightly")
     recovered = ""
     with _output_to(log_file) as terminal:
         try:
@@ -178,7 +178,7 @@ def _run_locked(extract_date: str, trigger: str, progress: bool) -> RunOutcome:
                 run_failure = next(
                     (e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE), None
                 )
-                from dagster_project.ops.sensors import alert_for_failed_run
+                from dagster_project.orchestration.sensors import alert_for_failed_run
 
                 step = failures[0].step_key if failures else None
                 chain = error_chain(failures[0].event_specific_data.error) if failures else ["run failed"]
@@ -198,9 +198,9 @@ def _run_locked(extract_date: str, trigger: str, progress: bool) -> RunOutcome:
             return RunOutcome(run_id, extract_date, False, None, message, log_file, origin, recovered)
 
 
-def backfill(first: str, last: str, progress: bool = False) -> list[RunOutcome]:
+def backfill(job: dg.JobDefinition, first: str, last: str, progress: bool = False) -> list[RunOutcome]:
     """Run every stored extract dated first..last, oldest first, one at a time."""
     lo = dt.date.fromisoformat(validate_extract_date(first))
     hi = dt.date.fromisoformat(validate_extract_date(last))
     dates = [f.name for f in extract_folders(get_paths().raw_dir) if lo <= dt.date.fromisoformat(f.name) <= hi]
-    return [run_once(date, trigger="backfill", progress=progress) for date in dates]
+    return [run_once(job, date, trigger="backfill", progress=progress) for date in dates]

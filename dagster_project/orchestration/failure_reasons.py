@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dagster_project.ops.alerts import first_line
+from dagster_project.orchestration.alerts import first_line
 
 _DISK_FULL = re.compile(r"No space left on device|Disk quota exceeded|could not write .*: .*space", re.IGNORECASE)
 _CORRUPT = re.compile(

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from dagster_project.ingest.origin import origin_label
-from dagster_project.ops.extract_state import extract_folders, freshness
+from dagster_project.orchestration.extract_state import extract_folders, freshness
 from dagster_project.settings import get_paths
 
 
@@ -58,14 +58,11 @@ def _ensure_an_extract(demo: bool) -> None:
             f"Refused: the landing zone CSC_RAW_DIR={raw} {state}. Check the path; nothing was run or published "
             "(add --demo to generate a synthetic demo extract there)."
         )
-    from dagster_project.cli import main
+    from dagster_project.generate.extract import Options, generate
 
-    today = dt.date.today().isoformat()
+    today = dt.date.today()
     print(f"No extract in {raw}: generating a synthetic demo extract dated {today} (synthetic data).")
-    code = main(["generate", "--preset", "council", "--extract-date", today, "--seed", "7", "--out", str(raw),
-                 "--quiet"])  # fmt: skip
-    if code:
-        raise SystemExit(code)
+    generate(Options(out=raw, extract_date=today, seed=7, preset="council", quiet=True))
 
 
 def _print_outcome(outcome) -> None:
@@ -104,8 +101,16 @@ def _one_line_refusal(message: str) -> int:
     return 2
 
 
+def resolved_nightly_job():
+    """The nightly job from the assembled definitions (importing them takes a few seconds: only when running)."""
+    from dagster_project.definitions import defs
+    from dagster_project.orchestration.jobs import NIGHTLY_JOB
+
+    return defs.resolve_job_def(NIGHTLY_JOB)
+
+
 def cmd_run(args) -> int:
-    from dagster_project.ops.runner import (
+    from dagster_project.orchestration.runner import (
         InvalidExtractDate,
         default_target,
         record_refusal,
@@ -122,7 +127,7 @@ def cmd_run(args) -> int:
         return _one_line_refusal(str(error))
     target = args.extract_date or default_target()
     print(f"csc run: extract {target}; one line per step (full log under {get_paths().data_dir / 'logs'})")
-    outcome = run_once(target, progress=True)
+    outcome = run_once(resolved_nightly_job(), target, progress=True)
     if outcome.run_id and outcome.run_id.startswith("refused-"):
         return _one_line_refusal(outcome.error)
     _print_outcome(outcome)
@@ -130,10 +135,10 @@ def cmd_run(args) -> int:
 
 
 def cmd_backfill(args) -> int:
-    from dagster_project.ops.runner import InvalidExtractDate, backfill
+    from dagster_project.orchestration.runner import InvalidExtractDate, backfill
 
     try:
-        outcomes = backfill(args.first, args.last, progress=True)
+        outcomes = backfill(resolved_nightly_job(), args.first, args.last, progress=True)
     except InvalidExtractDate as error:
         return _one_line_refusal(str(error))
     if not outcomes:
@@ -145,14 +150,14 @@ def cmd_backfill(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from dagster_project.ops.sensors import current_time, freshness_limit_hours
+    from dagster_project.orchestration.sensors import current_time, freshness_limit_hours
 
     paths = get_paths()
     attention = False
     try:
         attention = _status_of_runs(paths)
     except Exception as error:  # a damaged history store must not crash the status command
-        from dagster_project.ops.failure_reasons import error_chain, reason
+        from dagster_project.orchestration.failure_reasons import error_chain, reason
 
         why = reason(error_chain(error), paths.warehouse, paths.history_database, paths.dagster_home)
         print(f"Run history unreadable: {why}")
@@ -170,7 +175,7 @@ def cmd_status(args) -> int:
 
 def _status_of_runs(paths) -> bool:
     """Print the last attempt; True when it needs attention (failed, refused, or left open by a dead process)."""
-    from dagster_project.ops.run_lock import acquire, holder, release
+    from dagster_project.orchestration.run_lock import acquire, holder, release
     from dagster_project.publish.history import last_run
     from dagster_project.quality.results import blocking_failures
 
@@ -216,7 +221,7 @@ def unavailable_published_measures(published) -> list[tuple[str, str]]:
 
 
 def cmd_ui(args) -> int:
-    from dagster_project.ops.runner import prepare_instance
+    from dagster_project.orchestration.runner import prepare_instance
 
     prepare_instance()
     os.environ.setdefault("CSC_UI_URL", f"http://127.0.0.1:{args.port}")  # alert links point at this UI
