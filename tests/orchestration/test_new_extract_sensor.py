@@ -35,6 +35,15 @@ def test_run_key_is_content_hash_so_touching_files_does_not_rerun(landing):
     assert third.run_requests[0].run_key != first.run_requests[0].run_key
 
 
+def test_the_same_files_under_another_date_are_another_extract(landing):
+    drop_extract(landing, "2020-03-30")
+    first = evaluate()
+    drop_extract(landing, "2020-03-31")  # byte-identical files, later date: figures as at another day
+    second = evaluate(first.cursor)
+    assert [r.tags[EXTRACT_DATE_TAG] for r in second.run_requests] == ["2020-03-31"]
+    assert second.run_requests[0].run_key != first.run_requests[0].run_key  # the daemon would skip a reused key
+
+
 def test_incomplete_folder_is_reported_not_run(landing):
     (drop_extract(landing, "2020-03-31") / "plans.csv").unlink()
     result = evaluate()
