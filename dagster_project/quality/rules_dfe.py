@@ -461,7 +461,10 @@ CENSUS_START_WORKING_DAY = (
     "(select min(w.calendar_date) from <<ref:working_days>> w where w.is_working_day "
     "and w.calendar_date >= <<extract_date>> - interval 1 year + interval 1 day)"
 )
-SEX_NOT_RECORDED = "((s.sex is null or s.sex = 'U') and s.expected_date_of_birth_text is null)"
+
+
+def _sex_not_recorded(alias: str) -> str:
+    return f"(({alias}.sex is null or {alias}.sex = 'U') and {alias}.expected_date_of_birth_text is null)"
 
 
 def cin_census_more_rules() -> list[Rule]:
@@ -470,7 +473,7 @@ def cin_census_more_rules() -> list[Rule]:
         _rule("children.sex_not_recorded_over_2_percent",
               "child (not unborn) without a sex, or with sex U, while more than 2% of the children have none "
               "(the DfE's query is on the return's share; each such child is flagged)",
-              f"{SEX_NOT_RECORDED} and (select count(*) from <<stg:children>> s where {SEX_NOT_RECORDED}) "
+              f"{_sex_not_recorded('s')} and (select count(*) from <<stg:children>> c where {_sex_not_recorded('c')}) "
               "> 0.02 * (select count(*) from <<stg:children>>)", cin("2886Q")),
         _rule("referrals.nfa_before_census_year",
               "referral marked no further action although dated before the census year's first working day and "
@@ -524,8 +527,9 @@ def episode_more_rules() -> list[Rule]:
     v3_days = (
         "(select v.episode_id, v.child_id, y.year_start, date_diff('day', greatest(v.start_date, y.year_start), "
         "least(coalesce(v.end_date, <<extract_date>>), cast(y.year_start + interval 1 year - interval 1 day as date)))"
-        " as days from <<stg:cla_episodes>> v, (select make_date(cast(t.x as integer), 4, 1) as year_start "
-        "from range(1991, 2101) t(x)) y where v.legal_status = 'V3' and v.start_date is not null "
+        " as day_count from <<stg:cla_episodes>> v, (select make_date(cast(n.year_number as integer), 4, 1) as "
+        "year_start from (select unnest(range(1991, 2101)) as year_number) as n) as y "
+        "where v.legal_status = 'V3' and v.start_date is not null "
         "and y.year_start <= coalesce(v.end_date, <<extract_date>>) "
         "and y.year_start + interval 1 year > v.start_date)"
     )
@@ -546,8 +550,8 @@ def episode_more_rules() -> list[Rule]:
               "short-term respite (V3) episodes of one child totalling more than 75 days in a collection year "
               "(April-March; open: to the extract date)",
               f"s.legal_status = 'V3' and s.episode_id in (select d.episode_id from (select e.episode_id, "
-              "sum(e.days) over (partition by e.child_id, e.year_start) as year_days from "
-              f"{v3_days} e where e.days > 0) d where d.year_days > 75)", ssda903("367"), "episode_sequence"),
+              "sum(e.day_count) over (partition by e.child_id, e.year_start) as year_days from "
+              f"{v3_days} e where e.day_count > 0) d where d.year_days > 75)", ssda903("367"), "episode_sequence"),
         _rule("cla_episodes.more_than_two_holiday_placements",
               "more than two temporary placements for the foster carers' holiday (T3) starting in one collection "
               "year", f"s.placement_type = 'T3' and s.episode_id in (select c.episode_id from (select o.episode_id,"
@@ -578,8 +582,8 @@ def episode_more_rules() -> list[Rule]:
 # child's referral dates stands for FCONTA (the first allocation of new work on the child).
 ALLOCATIONS_IN_ORDER = (
     "(select a.allocation_id, a.start_date, row_number() over w as allocation_number, lag(a.end_date) over w "
-    "as previous_end, lag(a.end_date_text) over w as previous_end_text, exists (select 1 from "
-    "<<stg:referrals>> r where r.child_id = a.child_id and r.referral_date = a.start_date) as first_contact "
+    "as previous_end, lag(a.end_date_text) over w as previous_end_text, coalesce(a.start_date in (select "
+    "r.referral_date from <<stg:referrals>> r where r.child_id = a.child_id), false) as first_contact "
     "from <<stg:allocations>> a where a.start_date is not null "
     "window w as (partition by a.child_id order by a.start_date, a.end_date nulls last, a.allocation_id))"
 )
@@ -647,7 +651,7 @@ def _continuing_episode(condition: str) -> str:
         "o.legal_status, o.placement_type, pe.start_date as open_start, pe.reason_new_episode as open_rne, "
         "pe.legal_status as open_legal_status, pe.placement_type as open_placement, pe.from_latest, "
         "row_number() over (partition by o.child_id, pe.start_date order by o.start_date, o.episode_id) as n "
-        f"from <<stg:cla_episodes>> o join {PREV_EPISODES} pe on pe.child_id = o.child_id "
+        f"from <<stg:cla_episodes>> o inner join {PREV_EPISODES} pe on o.child_id = pe.child_id "
         "where pe.end_date_text is null and pe.start_date is not null and o.start_date is not null "
         "and (o.end_date_text is null or o.end_date > pe.start_date)) f where f.n = 1 and " + condition + ")"
     )
