@@ -22,13 +22,15 @@ def segments(ref: dict, dob: np.ndarray, horizon: np.datetime64) -> pd.DataFrame
     n = len(r)
     idx = np.arange(n)
     assess_only = np.isin(route, ["NFA", "EARLY_HELP"])
-    seg1_end = np.where(assess_only, closure, np.where(care & (care_start < auth), care_start, auth))
+    # Without a plan in between, the assessment's worker keeps the child until care starts (also after the
+    # authorisation: an unborn child comes into care at birth), so allocations run on (DfE 903 SW10).
+    has_plan = np.isin(route, ["CP", "CIN"])
+    seg1_end = np.where(assess_only, closure, np.where(care & ((care_start < auth) | ~has_plan), care_start, auth))
     parts = [
         (idx, np.where(ref["nfa"], "MASH", "ASSESSMENT"), r, np.where(ref["nfa"], closure, seg1_end)),
     ]
     plan_area = np.where(route == "CP", "CP_COURT", "CIN")
     plan_area = np.where((plan_area == "CIN") & (ref["disabled"] == "Y"), "DISABLED_CHILDREN", plan_area)
-    has_plan = np.isin(route, ["CP", "CIN"])
     parts.append((idx[has_plan], plan_area[has_plan], auth[has_plan],
                   np.where(care, care_start, closure)[has_plan]))  # fmt: skip
     leaver = ref["cla_to_18"] & ~np.isnat(ref["cla_end"])

@@ -10,8 +10,10 @@ from dagster_project.generate.dates import NAT, group_positions, plus_days
 from dagster_project.generate.rng import choice_by_weight, stream
 
 # No age is drawn here, so no age-bound codes: J1-J3 (youth justice, 10 and over: DfE 903 358) and S1
-# (residential school, 4 and over: 373) are left out.
-FIRST_LEGAL = {"V2": 46, "C2": 36, "C1": 8, "L1": 5, "L2": 5}
+# (residential school, 4 and over: 373) are left out. Nor are the short-term statuses whose length the DfE
+# limits (police protection L1 72 hours, emergency protection order L2 21 days: DfE 903 361, 362), as
+# episode lengths are not drawn with regard to them.
+FIRST_LEGAL = {"V2": 46, "C2": 36, "C1": 8}
 NEXT_LEGAL = {"V2": "C2", "C2": "C1", "C1": "E1", "E1": "C1", "L1": "V2", "L2": "C2", "L3": "C2", "J1": "V2",
               "J2": "V2", "J3": "V2", "D1": "E1", "V3": "V2", "V4": "V2"}  # fmt: skip
 PLACEMENTS = {"U1": 8, "U2": 4, "U3": 42, "U4": 8, "U5": 5, "U6": 15, "K2": 8, "R1": 3, "P1": 4, "H5": 2,
@@ -65,10 +67,18 @@ def episodes(periods: pd.DataFrame, horizon: np.datetime64, seed: int) -> pd.Dat
         legal_change = np.isin(rne[i], ["L", "U", "B"])
         legal[i] = np.where(legal_change, np.vectorize(NEXT_LEGAL.get, otypes=[object])(legal[prev]), legal[prev])
         place_change = rne[i] != "L"
-        new_place = np.where(legal[i] == "E1", adoption[i], place[i])
+        # Placed for adoption with the current foster carers (A5) only on a change of placement without a change
+        # of carers or with one of legal status (reason T or U; DfE 903 217), otherwise with others (A6).
+        with_carers = np.where(np.isin(rne[i], ["T", "U"]), adoption[i], "A6")
+        new_place = np.where(legal[i] == "E1", with_carers, place[i])
         place[i] = np.where(place_change, new_place, place[prev])
         until18[i] = np.where(place_change, np.where(np.isin(place[i], LONG_TERM_PLACEMENTS), until18[i], "N"),
                               until18[prev])  # fmt: skip
+    # Placed with parents (P1) is never a single period of accommodation under section 20 (V2; DfE 903 378):
+    # in a period of care with such an episode, P1 becomes a foster placement (U3) throughout, so that reasons
+    # for new episodes keep their meaning.
+    with_parents_s20 = np.unique(period[(place == "P1") & (legal == "V2")])
+    place = np.where(np.isin(period, with_parents_s20) & (place == "P1"), "U3", place)
     # SSDA903 PLACE codes retired from 2025-26 are recoded on episodes still running by then (DfE 146).
     for retired, current in RECODED_PLACEMENTS.items():
         running = np.isnat(end) | (end >= PLACEMENT_CODES_RETIRED)

@@ -98,7 +98,10 @@ def _new_children(rng: np.random.Generator, first_dates: np.ndarray) -> dict:
     unborn = band == 0
     age_days[unborn] = -rng.integers(14, 180, unborn.sum())  # due 2 weeks to 6 months after the referral
     dob = plus_days(first_dates, -age_days)
-    sex = np.where(unborn & (rng.random(n) < 0.5), "U", np.where(rng.random(n) < 0.52, "M", "F")).astype(object)
+    # Sex is known once born (an unborn child's is U at the extract date: cut.py); a looked-after child's sex
+    # is never unknown (DfE 903 232). The first draw is kept so that the other draws stay as they were.
+    rng.random(n)
+    sex = np.where(rng.random(n) < 0.52, "M", "F").astype(object)
     return {
         "dob": dob,
         "sex": sex,
@@ -172,6 +175,14 @@ def _episode(rng, frame: Frame, probs: dict, r: np.ndarray, dob: np.ndarray, dis
     route = route_keys[rng.choice(len(route_keys), n, p=np.array(list(probs.values())))]
     route = np.where(nfa, "NFA_REFERRAL", route).astype(object)
     out["route"] = route
+    # Factor 21 ("no factors identified") only on a referral closed after its assessment (RC8/RC9), closed the
+    # day the assessment is authorised (DfE 8873Q); a completed assessment always has factors (8897Q).
+    closed_after_assessment = np.isin(route, ["NFA", "EARLY_HELP"])
+    with_factors = np.array([p for p in pool if p and p != NO_FACTORS], dtype=object)
+    replacement = with_factors[np.arange(n) % len(with_factors)]
+    no_factors = out["factors"] == NO_FACTORS
+    out["factors"] = np.where((no_factors & ~closed_after_assessment) | (out["factors"] == ""), replacement,
+                              out["factors"])  # fmt: skip
     supported = np.isin(route, ["CP", "CLA", "CIN"])
     out["a_outcome"] = np.select([supported, route == "EARLY_HELP"], ["SUPPORT", "EARLY_HELP"], "NFA").astype(object)
 
@@ -218,11 +229,18 @@ def _episode(rng, frame: Frame, probs: dict, r: np.ndarray, dob: np.ndarray, dis
         [nfa, route == "NFA", route == "EARLY_HELP", cin, step_down & ~np.isnat(out["cin2_end"]), care, cp],
         # A short stay in care can end before the assessment is authorised: the case stays open until both
         # are done (DfE 8565: no activity after closure). NaT (still in care) stays NaT.
-        [plus_wd(r, rng.integers(0, 4, n)), auth, auth, out["cin_end"], out["cin2_end"],
-         np.maximum(out["cla_end"], auth), cp_end],
+        [
+            plus_wd(r, rng.integers(0, 4, n)),
+            auth,
+            auth,
+            out["cin_end"],
+            out["cin2_end"],
+            np.maximum(out["cla_end"], auth),
+            cp_end,
+        ],
         NAT,
     )
-    lag = np.where(nfa, 0, rng.integers(0, 21, n))
+    lag = np.where(nfa | (out["factors"] == NO_FACTORS), 0, rng.integers(0, 21, n))
     closure = plus_days(service_end, lag)
     closure = np.where(closure < service_end, service_end, closure)
     reason = np.select(

@@ -58,3 +58,39 @@ def not_applicable_rules(descriptor: SourceDescriptor) -> dict[str, str]:
         return {}
     reasons = {rule.id: not_applicable_reason(rule, descriptor) for rule in registry()}
     return {rule_id: reason for rule_id, reason in reasons.items() if reason}
+
+
+def previous_extract_not_applicable(warehouse, extract_date: str) -> dict[str, str]:
+    """rule id -> reason, for the rules comparing with the previous extract (`<<prev:file>>`) when the raw
+    layer holds no previous extract, or the previous one holds no rows of a file they compare with.
+
+    The previous extract is the most recent extract date before the run's target whose rows are still in
+    the raw layer (`raw.children`: every source delivers children); retention keeps the last
+    CSC_RAW_RETENTION_EXTRACTS dates. For an imported SSDA903 return it is last year's imported return.
+    Without it a comparison has nothing to compare with: the rule is not applicable, never passed."""
+    from dagster_project.warehouse import connect
+
+    rules = [rule for rule in registry() if rule.reads_previous_extract]
+    if not rules:
+        return {}
+    files = sorted({file for rule in rules for kind, file in rule.referenced() if kind == "prev"})
+    with connect(warehouse, read_only=True) as conn:
+        (previous,) = conn.execute(
+            "select cast(max(_extract_date) as varchar) from raw.children where _extract_date < cast(? as date)",
+            [extract_date],
+        ).fetchone()
+        held = {}
+        if previous is not None:
+            for file in files:
+                query = f"select count(*) > 0 from raw.{file} where _extract_date = cast(? as date)"
+                held[file] = conn.execute(query, [previous]).fetchone()[0]
+    reasons = {}
+    for rule in rules:
+        if previous is None:
+            reasons[rule.id] = f"not applicable: no extract before {extract_date} in the raw layer to compare with"
+            continue
+        lacking = sorted(f for kind, f in rule.referenced() if kind == "prev" and not held[f])
+        if lacking:
+            names = ", ".join(load_contract().files[f].file_name for f in lacking)
+            reasons[rule.id] = f"not applicable: the previous extract ({previous}) holds no {names}"
+    return reasons

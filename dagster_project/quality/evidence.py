@@ -8,7 +8,7 @@ from __future__ import annotations
 from dagster_project.ingest.discovery import BlockingProblem, list_extracts
 from dagster_project.ingest.origin import extract_origin
 from dagster_project.quality import file_checks
-from dagster_project.quality.applicability import not_applicable_rules
+from dagster_project.quality.applicability import not_applicable_rules, previous_extract_not_applicable
 from dagster_project.quality.results import CheckResult, append_dq_results, now, replace_failures
 from dagster_project.quality.rule_checks import RuleEvaluation, evaluate_rules
 from dagster_project.quality.summary import write_summary
@@ -42,7 +42,10 @@ def run_file_quality(paths: Paths, extract_date: str, run_id: str) -> list[file_
 
 
 def run_rule_quality(paths: Paths, extract_date: str, run_id: str) -> RuleEvaluation:
-    not_applicable = not_applicable_rules(_descriptor(paths, extract_date))
+    not_applicable = {
+        **previous_extract_not_applicable(paths.warehouse, extract_date),
+        **not_applicable_rules(_descriptor(paths, extract_date)),
+    }
     evaluation = evaluate_rules(paths.warehouse, extract_date, run_id, docs_dir(paths), not_applicable=not_applicable)
     consistency = CheckResult(
         run_id=run_id, checked_at=now(), extract_date=extract_date, source_file="(all files)",

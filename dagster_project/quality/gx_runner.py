@@ -114,6 +114,11 @@ def _relation_resolver(names: dict[str, str], extract_date: str):
             return names[f"int_{file}_validated"]
         if kind == "ref":
             return names.get(file, f"reference.{file}")
+        if kind == "prev":
+            return (
+                f"(select * from raw.{file} where _extract_date = "
+                f"(select max(_extract_date) from raw.children where _extract_date < date '{extract_date}'))"
+            )
         return f"(select * from raw.{file} where _extract_date = date '{extract_date}')"
 
     return relation

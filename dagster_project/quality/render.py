@@ -43,6 +43,13 @@ def dbt_relation(kind: str, file: str) -> str:
         return "{{ ref('" + validated_model(file) + "') }}"
     if kind == "ref":
         return "{{ source('reference', '" + file + "') }}"
+    if kind == "prev":
+        return (
+            "(select * from {{ source('raw', '" + file + "') }} where _extract_date = "
+            "(select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < "
+            + EXTRACT_DATE_SQL
+            + "))"
+        )
     return "(select * from {{ source('raw', '" + file + "') }} where _extract_date = " + EXTRACT_DATE_SQL + ")"
 
 

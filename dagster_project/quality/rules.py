@@ -8,6 +8,10 @@ Predicates use placeholders that each consumer resolves to a relation:
   `<<stg:children>>`   the staging model of a file (the run's extract, typed)
   `<<valid:children>>` the records of a file that count (`int_children_validated`)
   `<<raw:children>>`   the raw rows of the run's extract (values as delivered)
+  `<<prev:children>>`  the raw rows of the PREVIOUS extract (values as delivered): the most recent extract
+                       date before the run's target still in the raw layer (`raw.children`: every source
+                       delivers children; retention keeps CSC_RAW_RETENTION_EXTRACTS dates). Rules reading it
+                       are not applicable when there is none (applicability.previous_extract_not_applicable).
   `<<ref:working_days>>` a reference table (the working-day calendar)
   `<<extract_date>>`   the run's extract date as a DATE
 The row itself is alias `s` (a staging row) or `r` (a raw row) depending on `relation`.
@@ -52,7 +56,7 @@ FILE_ORDER = (
     "visits", "allocations", "supervisions",
 )  # fmt: skip
 
-_PLACEHOLDER = re.compile(r"<<(stg|valid|raw|ref):(\w+)>>|<<extract_date>>")
+_PLACEHOLDER = re.compile(r"<<(stg|valid|raw|prev|ref):(\w+)>>|<<extract_date>>")
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,11 @@ class Rule:
         """(kind, file) pairs the predicate reads besides its own row, e.g. ("valid", "children")."""
         return {(m.group(1), m.group(2)) for m in _PLACEHOLDER.finditer(self.predicate) if m.group(1)}
 
+    @property
+    def reads_previous_extract(self) -> bool:
+        """A rule comparing with the previous extract (DfE 903 previous-year rules)."""
+        return any(kind == "prev" for kind, _ in self.referenced())
+
 
 def resolve(predicate: str, relation_for, extract_date_sql: str) -> str:
     """Replace placeholders: `relation_for(kind, file)` gives the SQL relation for each."""
@@ -117,6 +126,8 @@ def _check(rule: Rule, contract: Contract) -> None:
             continue
         if kind == "valid":  # orphan checks may only look at files validated before this one
             assert FILE_ORDER.index(file) < FILE_ORDER.index(rule.file) or rule.action == "flag", rule.id
+        if kind == "prev":  # a comparison with the previous extract never decides which records count
+            assert rule.action == "flag" and not rule.may_block, rule.id
 
 
 @functools.cache

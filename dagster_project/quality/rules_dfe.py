@@ -16,7 +16,10 @@ other DfE rule, Error or Query, is a consistency problem that is kept and flagge
 no figure, so they never block a run nor count toward the WARN share (`Rule.may_block` False): they are
 reported in dq_results, the summary and the failures store.
 
-Rules comparing with last year's return (903 202-204, 502, 503*, 562, NoE) are not ported yet.
+Rules comparing with last year's return (903 202-204, 502, 503*, 562, NoE) compare with the PREVIOUS
+EXTRACT (`<<prev:file>>`, rules.py): the most recent extract date before the run's target still in the raw
+layer; for an imported SSDA903 return, last year's imported return. Without one they are not applicable
+(applicability.previous_extract_not_applicable), never passed.
 Pure Python: no Dagster imports.
 """
 
@@ -118,7 +121,8 @@ FORTY_FIVE_WD_BEFORE_EXTRACT = (
 EPISODES_IN_ORDER = (
     "(select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, "
     "lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, "
-    "lag(o.placement_type) over w as previous_placement, lead(o.start_date) over w as next_start "
+    "lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, "
+    "lead(o.start_date) over w as next_start "
     "from <<stg:cla_episodes>> o window w as (partition by o.child_id order by o.start_date, o.episode_id))"
 )
 
@@ -445,9 +449,269 @@ def social_worker_rules() -> list[Rule]:
     ]  # fmt: skip
 
 
+# Factor codes of the census's AssessmentFactorsList (cin2024_25 rule 8897Q's list).
+ASSESSMENT_FACTORS = (
+    "1A", "1B", "1C", "2A", "2B", "2C", "3A", "3B", "3C", "4A", "4B", "4C", "5A", "5B", "5C", "6A", "6B", "6C",
+    "7A", "8B", "8C", "8D", "8E", "8F", "9A", "10A", "11A", "12A", "13A", "14A", "15A", "16A", "17A", "18A",
+    "18B", "18C", "19A", "19B", "19C", "20", "21", "22A", "23A", "24A",
+)  # fmt: skip
+# The census year's first day (the reference date a year back, plus a day), rolled forward to a working day:
+# the validator's `collection_start - england_working_days(1)`.
+CENSUS_START_WORKING_DAY = (
+    "(select min(w.calendar_date) from <<ref:working_days>> w where w.is_working_day "
+    "and w.calendar_date >= <<extract_date>> - interval 1 year + interval 1 day)"
+)
+
+
+def _sex_not_recorded(alias: str) -> str:
+    return f"(({alias}.sex is null or {alias}.sex = 'U') and {alias}.expected_date_of_birth_text is null)"
+
+
+def cin_census_more_rules() -> list[Rule]:
+    factor_list = "[" + ", ".join(f"'{f}'" for f in ASSESSMENT_FACTORS) + "]"
+    return [
+        _rule("children.sex_not_recorded_over_2_percent",
+              "child (not unborn) without a sex, or with sex U, while more than 2% of the children have none "
+              "(the DfE's query is on the return's share; each such child is flagged)",
+              f"{_sex_not_recorded('s')} and (select count(*) from <<stg:children>> c where {_sex_not_recorded('c')}) "
+              "> 0.02 * (select count(*) from <<stg:children>>)", cin("2886Q")),
+        _rule("referrals.nfa_before_census_year",
+              "referral marked no further action although dated before the census year's first working day and "
+              "still open at its start (the census year ends on the extract date)",
+              f"s.nfa is not false and s.referral_date < {CENSUS_START_WORKING_DAY} "
+              "and (s.closure_date_text is null or s.closure_date >= <<extract_date>> - interval 1 year "
+              "+ interval 1 day)", cin("8569Q"), "case_activity"),
+        _rule("assessments.no_factors_single_assessment_not_closed_rc8",
+              "the referral's only assessment has factor 21 (no factors identified) but the referral is not "
+              "closed RC8 or RC9 (closed after assessment)",
+              "list_contains(string_split(s.factors, '|'), '21') and not exists (select 1 from <<stg:assessments>> "
+              "o where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id) and exists "
+              f"(select 1 from {REFERRAL} and (p.closure_reason is null or p.closure_reason not in ('RC8', 'RC9')))",
+              cin("8873Q"), "case_activity"),
+        _rule("assessments.completed_without_factors",
+              "authorised assessment without assessment factors, or with a code outside the census's factor list",
+              f"s.authorised_date is not null and (s.factors is null or "
+              f"not list_has_all({factor_list}, string_split(s.factors, '|')))", cin("8897Q")),
+    ]  # fmt: skip
+
+
+# Runs of a child's consecutive episodes under one legal status (each starting no later than the previous one
+# ended): first start and last end (open: the extract date), per episode. Computed once per rule.
+LEGAL_STATUS_SPELLS = (
+    "(select g.episode_id, g.legal_status, min(g.start_date) over p as spell_start, "
+    "max(coalesce(g.end_date, <<extract_date>>)) over p as spell_end from (select b.*, sum(b.new_spell) over "
+    "(partition by b.child_id order by b.start_date, b.episode_id) as spell from (select o.*, case when "
+    "lag(o.legal_status) over w = o.legal_status and lag(o.end_date) over w >= o.start_date then 0 else 1 end "
+    "as new_spell from <<stg:cla_episodes>> o where o.start_date is not null "
+    "window w as (partition by o.child_id order by o.start_date, o.episode_id)) b) g "
+    "window p as (partition by g.child_id, g.spell))"
+)
+# The collection year (1 April - 31 March) an episode's start falls in, named by its first year.
+COLLECTION_YEAR = "year(o.start_date - interval 3 month)"
+
+
+def _legal_status_limit(code: str, days: int, what: str, dfe: str) -> Rule:
+    return _rule(
+        f"cla_episodes.{code.lower()}_over_{days}_days",
+        f"{what} (legal status {code}) lasting more than {days} days over consecutive episodes (open: to the "
+        "extract date)",
+        f"s.legal_status = '{code}' and s.episode_id in (select q.episode_id from {LEGAL_STATUS_SPELLS} q "
+        f"where q.legal_status = '{code}' and q.spell_end > q.spell_start + interval {days} day)",
+        ssda903(dfe),
+        "episode_sequence",
+    )
+
+
+def episode_more_rules() -> list[Rule]:
+    # Each collection year touched by a V3 episode: its days in that year (start and end cut to the year).
+    v3_days = (
+        "(select v.episode_id, v.child_id, y.year_start, date_diff('day', greatest(v.start_date, y.year_start), "
+        "least(coalesce(v.end_date, <<extract_date>>), cast(y.year_start + interval 1 year - interval 1 day as date)))"
+        " as day_count from <<stg:cla_episodes>> v, (select make_date(cast(n.year_number as integer), 4, 1) as "
+        "year_start from (select unnest(range(1991, 2101)) as year_number) as n) as y "
+        "where v.legal_status = 'V3' and v.start_date is not null "
+        "and y.year_start <= coalesce(v.end_date, <<extract_date>>) "
+        "and y.year_start + interval 1 year > v.start_date)"
+    )
+    return [
+        _rule("cla_episodes.adoption_by_foster_carers_wrong_reason",
+              "placed for adoption with current foster carers (A3/A5) from 1 April 2015 on an episode whose reason "
+              "for new episode is not S, T or U", "s.placement_type in ('A3', 'A5') and s.start_date >= "
+              "date '2015-04-01' and (s.reason_new_episode is null or s.reason_new_episode not in ('S', 'T', 'U'))",
+              ssda903("217"), "episode_sequence"),
+        _rule("children.looked_after_sex_unknown", "looked-after child whose sex is recorded as unknown (U)",
+              "s.sex = 'U' and exists (select 1 from <<stg:cla_episodes>> e where e.child_id = s.child_id)",
+              ssda903("232")),
+        _legal_status_limit("L1", 3, "police protection", "361"),
+        _legal_status_limit("L2", 21, "emergency protection order", "362"),
+        _legal_status_limit("L3", 7, "child assessment order", "363"),
+        _legal_status_limit("J2", 21, "PACE detention", "364"),
+        _rule("cla_episodes.respite_over_75_days_a_year",
+              "short-term respite (V3) episodes of one child totalling more than 75 days in a collection year "
+              "(April-March; open: to the extract date)",
+              f"s.legal_status = 'V3' and s.episode_id in (select d.episode_id from (select e.episode_id, "
+              "sum(e.day_count) over (partition by e.child_id, e.year_start) as year_days from "
+              f"{v3_days} e where e.day_count > 0) d where d.year_days > 75)", ssda903("367"), "episode_sequence"),
+        _rule("cla_episodes.more_than_two_holiday_placements",
+              "more than two temporary placements for the foster carers' holiday (T3) starting in one collection "
+              "year", f"s.placement_type = 'T3' and s.episode_id in (select c.episode_id from (select o.episode_id,"
+              f" count(*) over (partition by o.child_id, {COLLECTION_YEAR}) as n from <<stg:cla_episodes>> o "
+              "where o.placement_type = 'T3' and o.start_date is not null) c where c.n > 2)", ssda903("377"),
+              "episode_sequence"),
+        _rule("cla_episodes.placed_with_parents_under_s20", "placed with parents (P1) under a single period of "
+              "accommodation (section 20, V2)", "s.placement_type = 'P1' and s.legal_status = 'V2'",
+              ssda903("378")),
+        _rule("cla_episodes.no_return_after_temporary_placement",
+              "episode after a temporary placement (T0-T4) whose reason is not P or whose placement type is not the "
+              "one before the temporary placement (postcode part absent)", _episodes_where(
+                  "q.episode_number > 2 and q.previous_placement in ('T0', 'T1', 'T2', 'T3', 'T4') and "
+                  "(q.reason_new_episode is distinct from 'P' "
+                  "or q.placement_type is distinct from q.placement_before_previous)"),
+              ssda903("383"), "episode_sequence"),
+        _rule("cla_episodes.respite_v3_and_v4_same_year",
+              "respite under both V3 and V4 for one child in one collection year (by episode start)",
+              "s.legal_status in ('V3', 'V4') and s.episode_id in (select c.episode_id from (select o.episode_id, "
+              f"count(distinct o.legal_status) over (partition by o.child_id, {COLLECTION_YEAR}) as n "
+              "from <<stg:cla_episodes>> o where o.legal_status in ('V3', 'V4') and o.start_date is not null) c "
+              "where c.n = 2)", ssda903("426"), "episode_sequence"),
+    ]  # fmt: skip
+
+
+# Allocations of one child in the 903's order (start, then end), each with the previous one's end and whether
+# it stands for a first contact: SW_REASON is not in the contract; an allocation starting on one of the
+# child's referral dates stands for FCONTA (the first allocation of new work on the child).
+ALLOCATIONS_IN_ORDER = (
+    "(select a.allocation_id, a.start_date, row_number() over w as allocation_number, lag(a.end_date) over w "
+    "as previous_end, lag(a.end_date_text) over w as previous_end_text, coalesce(a.start_date in (select "
+    "r.referral_date from <<stg:referrals>> r where r.child_id = a.child_id), false) as first_contact "
+    "from <<stg:allocations>> a where a.start_date is not null "
+    "window w as (partition by a.child_id order by a.start_date, a.end_date nulls last, a.allocation_id))"
+)
+
+
+def _allocations_where(condition: str) -> str:
+    looked_after = "exists (select 1 from <<stg:cla_episodes>> e where e.child_id = s.child_id)"
+    return (
+        f"{looked_after} and s.allocation_id in (select q.allocation_id from {ALLOCATIONS_IN_ORDER} q where "
+        f"q.allocation_number > 1 and {condition})"
+    )
+
+
+def social_worker_more_rules() -> list[Rule]:
+    march_31 = "make_date(year(s.end_date), 3, 31)"
+    return [
+        _rule("allocations.not_within_7_days_of_previous",
+              "looked-after child's allocation that is not a first contact (does not start on a referral date) "
+              "starts more than 7 days before or after the previous allocation ended, or while it is still open",
+              _allocations_where("not q.first_contact and (q.previous_end_text is null or q.previous_end is null "
+                                 "or q.start_date < q.previous_end - interval 7 day "
+                                 "or q.start_date > q.previous_end + interval 7 day)"),
+              ssda903("SW10STG2", "SW10aSTG2"), "allocation_sequence"),
+        _rule("allocations.first_contact_before_previous_ended",
+              "looked-after child's allocation starting on a referral date (a first contact) on or before the "
+              "previous allocation's end", _allocations_where("q.first_contact and q.start_date <= q.previous_end"),
+              ssda903("SW10bSTG2"), "allocation_sequence"),
+        _rule("allocations.ended_before_31_march_none_after",
+              "child looked after on 31 March whose latest allocation ended in the 5 days up to that 31 March",
+              f"s.end_date between {march_31} - interval 5 day and {march_31} and not exists (select 1 from "
+              "<<stg:allocations>> o where o.child_id = s.child_id and o.allocation_id <> s.allocation_id and "
+              "(o.start_date > s.start_date or (o.start_date = s.start_date and o.allocation_id > s.allocation_id)))"
+              f" and exists (select 1 from <<stg:cla_episodes>> e where e.child_id = s.child_id and e.start_date <= "
+              f"{march_31} and (e.end_date_text is null or e.end_date > {march_31}))",
+              ssda903("SW11bSTG2"), "allocation_sequence"),
+    ]  # fmt: skip
+
+
+# The previous extract (rules.py `<<prev:file>>`: raw values as delivered, trimmed and parsed here as staging
+# parses them). For an imported SSDA903 return it is last year's imported return.
+def _prev_date(column: str) -> str:
+    parsed = (f"try_strptime(trim(p.{column}), '{layout}')" for layout in ("%Y-%m-%d", "%d/%m/%Y"))
+    return f"cast(coalesce({', '.join(parsed)}) as date)"
+
+
+PREV_CHILD = "nullif(trim(p.child_id), '')"
+# The previous extract's episodes of the row's child, each with its rank from the latest (by start date).
+PREV_EPISODES = (
+    f"(select {PREV_CHILD} as child_id, {_prev_date('start_date')} as start_date, "
+    f"{_prev_date('end_date')} as end_date, nullif(trim(p.end_date), '') as end_date_text, "
+    "nullif(upper(trim(p.reason_new_episode)), '') as reason_new_episode, "
+    "nullif(upper(trim(p.legal_status)), '') as legal_status, nullif(upper(trim(p.placement_type)), '') "
+    f"as placement_type, row_number() over (partition by {PREV_CHILD} order by {_prev_date('start_date')} desc "
+    "nulls last) as from_latest from <<prev:cla_episodes>> p)"
+)
+PREVIOUS_EXTRACT_DATE = "(select max(c._extract_date) from <<prev:children>> c)"
+
+
+def _continuing_episode(condition: str) -> str:
+    """Rows that are the episode continuing the previous extract's open episode pe of the child (this extract's
+    first episode still running after pe started; for a 903 return, the child's first episode of the year)
+    and where `condition` holds."""
+    return (
+        f"s.episode_id in (select f.episode_id from (select o.episode_id, o.start_date, o.reason_new_episode, "
+        "o.legal_status, o.placement_type, pe.start_date as open_start, pe.reason_new_episode as open_rne, "
+        "pe.legal_status as open_legal_status, pe.placement_type as open_placement, pe.from_latest, "
+        "row_number() over (partition by o.child_id, pe.start_date order by o.start_date, o.episode_id) as n "
+        f"from <<stg:cla_episodes>> o inner join {PREV_EPISODES} pe on o.child_id = pe.child_id "
+        "where pe.end_date_text is null and pe.start_date is not null and o.start_date is not null "
+        "and (o.end_date_text is null or o.end_date > pe.start_date)) f where f.n = 1 and " + condition + ")"
+    )
+
+
+def previous_extract_rules() -> list[Rule]:
+    prev_child = (
+        f"(select {PREV_CHILD} as child_id, nullif(upper(trim(p.sex)), '') as sex, {_prev_date('date_of_birth')}"
+        " as date_of_birth, nullif(upper(trim(p.ethnicity)), '') as ethnicity from <<prev:children>> p)"
+    )
+
+    def changed(column: str, what: str, code: str) -> Rule:
+        return _rule(f"children.{column}_differs_from_previous_extract",
+                     f"{what} differs from the previous extract's for the same child",
+                     f"exists (select 1 from {prev_child} pc where pc.child_id = s.child_id "
+                     f"and pc.{column} is distinct from s.{column})", ssda903(code), "child_mismatch")  # fmt: skip
+
+    def continuing_differs(column: str, open_column: str, what: str, code: str) -> Rule:
+        return _rule(f"cla_episodes.{column}_differs_from_previous_open_episode",
+                     f"{what} of the episode continuing the previous extract's open episode (the child's latest "
+                     "there) differs from that episode's",
+                     _continuing_episode(f"f.from_latest = 1 and f.{column} is distinct from f.{open_column}"),
+                     ssda903(code), "episode_sequence")  # fmt: skip
+
+    before_previous = f"s.start_date <= {PREVIOUS_EXTRACT_DATE}"
+    return [
+        changed("sex", "sex", "202"),
+        changed("date_of_birth", "date of birth", "203"),
+        changed("ethnicity", "ethnicity", "204"),
+        _rule("cla_episodes.start_differs_from_previous_open_episode",
+              "the previous extract ended with an open episode but the episode continuing it here starts on another "
+              "date", _continuing_episode("f.start_date <> f.open_start"), ssda903("502"), "episode_sequence"),
+        continuing_differs("reason_new_episode", "open_rne", "reason for new episode", "503A"),
+        continuing_differs("legal_status", "open_legal_status", "legal status", "503B"),
+        _rule("cla_episodes.placement_type_differs_from_previous_open_episode",
+              "placement type of the episode continuing the previous extract's open episode (the child's latest "
+              "there) differs from that episode's (H5 recoded K3, the retired code's successor, excepted)",
+              _continuing_episode("f.from_latest = 1 and f.placement_type is distinct from f.open_placement "
+                                  "and not (f.open_placement = 'H5' and f.placement_type = 'K3')"),
+              ssda903("503D"), "episode_sequence"),
+        _rule("cla_episodes.running_at_previous_extract_not_its_latest",
+              "the child's latest episode starting on or before the previous extract's date does not start when the "
+              "previous extract's latest episode of the child starts (a missing continuous episode)",
+              f"{before_previous} and exists (select 1 from <<prev:cla_episodes>>) and s.episode_id = (select "
+              "max_by(o.episode_id, o.start_date) from <<stg:cla_episodes>> o where o.child_id = s.child_id and "
+              f"o.start_date <= {PREVIOUS_EXTRACT_DATE}) and not exists (select 1 from {PREV_EPISODES} pe where "
+              "pe.child_id = s.child_id and pe.from_latest = 1 and pe.start_date = s.start_date)",
+              ssda903("562"), "episode_sequence"),
+        _rule("cla_episodes.no_episodes_in_previous_extract",
+              "episode starting on or before the previous extract's date of a child with no episode in the "
+              "previous extract", f"{before_previous} and exists (select 1 from <<prev:cla_episodes>>) and not "
+              f"exists (select 1 from <<prev:cla_episodes>> p where {PREV_CHILD} = s.child_id)", ssda903("NoE"),
+              "episode_sequence"),
+    ]  # fmt: skip
+
+
 def dfe_rules() -> list[Rule]:
-    rules = [*cin_census_rules(), *ssda903_rules(), *_episode_age_rules(),
-             *retired_code_rules(), *social_worker_rules()]  # fmt: skip
+    rules = [*cin_census_rules(), *cin_census_more_rules(), *ssda903_rules(), *_episode_age_rules(),
+             *episode_more_rules(), *retired_code_rules(), *social_worker_rules(), *social_worker_more_rules(),
+             *previous_extract_rules()]  # fmt: skip
     for rule in rules:  # a ported DfE rule is kept and flagged, never excluded (module docstring)
         assert rule.action == "flag" and rule.dfe, rule.id
     return rules

@@ -36,6 +36,12 @@ DFE_FINDINGS_ON_CONFORMANCE = {
     "cla_episodes.s1_under_4": 1,  # 903 373: residential school placement under 4
     "cla_episodes.adopted_without_adoption_placement": 4,  # 903 390: adopted (E11/E12) not from A3-A6
     "cla_episodes.open_over_18_not_v2_k2": 1,  # 903 359: looked after past 18, not V2 in K2
+    "assessments.completed_without_factors": 125,  # CIN 8897Q: authorised assessments without factors
+    "assessments.no_factors_single_assessment_not_closed_rc8": 61,  # CIN 8873Q: only assessment has 21, not RC8/9
+    "cla_episodes.l1_over_3_days": 6,  # 903 361: police protection (L1) for months
+    "cla_episodes.j2_over_21_days": 1,  # 903 364: PACE detention (J2) for months
+    "cla_episodes.placed_with_parents_under_s20": 1,  # 903 378: P1 under V2
+    "allocations.not_within_7_days_of_previous": 20,  # 903 SW10/SW10a: 8+ days without an allocation
 }
 
 

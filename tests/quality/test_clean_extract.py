@@ -25,13 +25,17 @@ def test_clean_extract_fails_no_check(clean):
     file_checks = evidence.run_file_quality(clean, EXTRACT, "run-clean")
     evaluation = evidence.run_rule_quality(clean, EXTRACT, "run-clean")
     assert [c for c in file_checks if not c.passed] == []
-    assert {r.check_name: r.rows_failed for r in evaluation.results if not r.passed} == DFE_FINDINGS_ON_CONFORMANCE
+    assert {r.check_name: r.rows_failed for r in evaluation.results if r.passed is False} == DFE_FINDINGS_ON_CONFORMANCE
+    # one extract in the raw layer: the rules comparing with the previous extract have nothing to compare with
+    previous = {r.id for r in registry() if r.reads_previous_extract}
+    assert previous and {r.check_name for r in evaluation.results if r.passed is None} == previous
     assert {f[4] for f in evaluation.failures} == set(DFE_FINDINGS_ON_CONFORMANCE)
     assert all(rule_by_id(f[4]).action == "flag" and rule_by_id(f[4]).never_blocks for f in evaluation.failures)
     assert evaluation.mismatches == [] and evaluation.errors == []
     rows = read_dq_results(clean.history_database, "run-clean")
     assert len(rows) == 11 * 4 + len(registry()) + 1
-    assert [r["check_name"] for r in rows if not r["passed"]] == sorted(DFE_FINDINGS_ON_CONFORMANCE)
+    assert [r["check_name"] for r in rows if r["status"] == "failed"] == sorted(DFE_FINDINGS_ON_CONFORMANCE)
+    assert sorted(r["check_name"] for r in rows if r["status"] == "not_applicable") == sorted(previous)
     assert blocking_failures(clean.history_database, "run-clean") == []
 
 
