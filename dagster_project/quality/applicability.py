@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from dagster_project.contract.model import load_contract
-from dagster_project.quality.rules import Rule, registry
+from dagster_project.quality.rule import Rule
+from dagster_project.quality.rules import registry
 from dagster_project.sources.descriptor import SourceDescriptor
 
 _ROW_COLUMN = re.compile(r"\b([sr])\.([a-z_][a-z0-9_]*)")

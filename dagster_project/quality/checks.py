@@ -17,7 +17,8 @@ import dagster as dg
 from dagster_project.ingest.target import target_extract_date
 from dagster_project.quality import evidence, thresholds
 from dagster_project.quality.file_checks import FILE_CHECKS
-from dagster_project.quality.rules import FILE_ORDER, rule_by_id
+from dagster_project.quality.rule import FILE_ORDER
+from dagster_project.quality.rules import rule_by_id
 from dagster_project.run_context import WAREHOUSE_WRITER_POOL
 from dagster_project.settings import get_paths
 

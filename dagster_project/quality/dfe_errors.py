@@ -15,7 +15,8 @@ import duckdb
 from dagster_project.contract.model import load_contract, staging_model
 from dagster_project.quality.dfe import DfeRule
 from dagster_project.quality.results import FAILURES_FILE
-from dagster_project.quality.rules import Rule, rule_by_id
+from dagster_project.quality.rule import Rule
+from dagster_project.quality.rules import rule_by_id
 from dagster_project.sources.descriptor import read_descriptor
 from dagster_project.sources.extract_writer import read_lineage
 from dagster_project.warehouse import connect

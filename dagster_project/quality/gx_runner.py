@@ -40,7 +40,7 @@ from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
 
 from dagster_project.contract.model import staging_model  # noqa: E402
 from dagster_project.quality.offline_docs import make_self_contained  # noqa: E402
-from dagster_project.quality.rules import Rule, resolve  # noqa: E402
+from dagster_project.quality.rule import Rule, resolve  # noqa: E402
 from dagster_project.settings import duckdb_config  # noqa: E402
 from dagster_project.warehouse import bound_memory  # noqa: E402
 

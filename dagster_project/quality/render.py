@@ -15,7 +15,8 @@ from pathlib import Path
 import yaml
 
 from dagster_project.contract.model import ExportFile, load_contract, staging_model, validated_model
-from dagster_project.quality.rules import FILE_ORDER, Rule, registry, resolve, rules_for
+from dagster_project.quality.rule import FILE_ORDER, Rule, resolve
+from dagster_project.quality.rules import registry, rules_for
 from dagster_project.quality.rules_contract import TEXT_KEPT_TYPES, in_staging
 from dagster_project.settings import PROJECT_ROOT
 

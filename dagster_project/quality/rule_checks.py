@@ -12,7 +12,8 @@ from pathlib import Path
 from dagster_project.contract.model import load_contract, staging_model
 from dagster_project.quality import gx_runner, thresholds
 from dagster_project.quality.results import CheckResult, now
-from dagster_project.quality.rules import FILE_ORDER, Rule, registry, rule_by_id
+from dagster_project.quality.rule import FILE_ORDER, Rule
+from dagster_project.quality.rules import registry, rule_by_id
 from dagster_project.warehouse import connect
 
 SAMPLE_SIZE = 10

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dagster_project.quality.rules import FILE_ORDER, Rule, registry
+from dagster_project.quality.rule import FILE_ORDER, Rule
+from dagster_project.quality.rules import registry
 from dagster_project.settings import PROJECT_ROOT
 
 RULES_DOC = PROJECT_ROOT / "docs" / "data-quality-rules.md"

@@ -12,7 +12,7 @@ reason_ceased / end_date. DfE codes are tagged in rules_dfe.py.
 from __future__ import annotations
 
 from dagster_project.contract.model import Contract
-from dagster_project.quality.rules import Rule
+from dagster_project.quality.rule import Rule
 
 OPEN_END = "date '9999-12-31'"
 

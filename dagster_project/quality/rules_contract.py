@@ -7,7 +7,7 @@ range or reference in `raw_exports.yaml`. Pure Python: no Dagster imports.
 from __future__ import annotations
 
 from dagster_project.contract.model import Column, Contract, ExportFile
-from dagster_project.quality.rules import Rule
+from dagster_project.quality.rule import Rule
 
 # The staging models keep a `<column>_text` (trimmed delivered text) for these types.
 TEXT_KEPT_TYPES = ("date", "flag", "decimal", "code")

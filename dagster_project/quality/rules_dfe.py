@@ -29,7 +29,7 @@ import dataclasses
 
 from dagster_project.contract.model import load_contract
 from dagster_project.quality.dfe import cin, ssda903
-from dagster_project.quality.rules import Rule
+from dagster_project.quality.rule import Rule
 
 CP = "s.plan_type = 'CP'"
 CIN_PLAN = "s.plan_type = 'CIN'"

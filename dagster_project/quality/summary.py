@@ -10,7 +10,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from dagster_project.quality.results import read_dq_results
-from dagster_project.quality.rules import DIMENSIONS, registry
+from dagster_project.quality.rule import DIMENSIONS
+from dagster_project.quality.rules import registry
 
 TREND_RUNS = 6
 # Reports hold no personal value and are meant to be shared: world-readable (README "File modes").

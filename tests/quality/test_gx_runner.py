@@ -9,7 +9,7 @@ import sys
 import duckdb
 
 from dagster_project.quality import gx_runner
-from dagster_project.quality.rules import Rule
+from dagster_project.quality.rule import Rule
 
 
 def _warehouse(tmp_path):
