@@ -8,7 +8,7 @@ MANIFEST := dbt/target/manifest.json
 DBT_SOURCES := $(shell find dbt/models dbt/macros dbt/seeds dbt/tests -type f 2>/dev/null) dbt/dbt_project.yml
 # The sources of truth every generated file is rendered from (see dagster_project/generated_files.py).
 GENERATOR_SOURCES := dagster_project/contract/raw_exports.yaml dagster_project/catalogue/measures.yaml \
-	$(wildcard dagster_project/quality/rules*.py) docs/measures.md README.md
+	dagster_project/quality/rule.py $(wildcard dagster_project/quality/rules*.py) docs/measures.md README.md
 
 .PHONY: run test lint ui status setup benchmark lock generate docs snapshot
 
