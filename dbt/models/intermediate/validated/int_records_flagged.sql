@@ -6,7 +6,7 @@ with flagged as (
 
     -- teams.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.team_id), '') as record_key, 'teams.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
     where (r.team_id <> trim(r.team_id) or r.team_name <> trim(r.team_name) or r.service_area <> trim(r.service_area))
         and {{ csc_rule_applies('teams.trailing_spaces') }}
     union all
@@ -18,7 +18,7 @@ with flagged as (
     union all
     -- workers.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.worker_id), '') as record_key, 'workers.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
     where (r.worker_id <> trim(r.worker_id) or r.worker_name <> trim(r.worker_name) or r.role <> trim(r.role) or r.team_id <> trim(r.team_id) or r.fte <> trim(r.fte) or r.employment_type <> trim(r.employment_type) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date))
         and {{ csc_rule_applies('workers.trailing_spaces') }}
     union all
@@ -48,7 +48,7 @@ with flagged as (
     union all
     -- children.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'children.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
     where (r.child_id <> trim(r.child_id) or r.forename <> trim(r.forename) or r.surname <> trim(r.surname) or r.sex <> trim(r.sex) or r.date_of_birth <> trim(r.date_of_birth) or r.expected_date_of_birth <> trim(r.expected_date_of_birth) or r.ethnicity <> trim(r.ethnicity) or r.disabled <> trim(r.disabled) or r.postcode <> trim(r.postcode) or r.date_of_death <> trim(r.date_of_death))
         and {{ csc_rule_applies('children.trailing_spaces') }}
     union all
@@ -91,7 +91,7 @@ with flagged as (
     -- children.dob_out_of_range: date of birth more than 26 years before the extract date
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.dob_out_of_range' as rule_id, 'date of birth more than 26 years before the extract date' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (s.date_of_birth < cast('{{ var("extract_date") }}' as date) - interval 26 year)
+    where (s.date_of_birth < cast('{{ csc_run_var("extract_date") }}' as date) - interval 26 year)
         and {{ csc_rule_applies('children.dob_out_of_range') }}
     union all
     -- children.birth_dates_inconsistent: exactly one of date_of_birth and expected_date_of_birth must be set
@@ -109,18 +109,18 @@ with flagged as (
     -- children.expected_birth_out_of_range: expected date of birth not between 30 days before and 9 months after the extract date
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.expected_birth_out_of_range' as rule_id, 'expected date of birth not between 30 days before and 9 months after the extract date' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (s.expected_date_of_birth <= cast('{{ var("extract_date") }}' as date) - interval 30 day or s.expected_date_of_birth >= cast('{{ var("extract_date") }}' as date) + interval 9 month)
+    where (s.expected_date_of_birth <= cast('{{ csc_run_var("extract_date") }}' as date) - interval 30 day or s.expected_date_of_birth >= cast('{{ csc_run_var("extract_date") }}' as date) + interval 9 month)
         and {{ csc_rule_applies('children.expected_birth_out_of_range') }}
     union all
     -- children.over_25_open_case: child over 25 at the extract date with a referral open then or closed after their 25th birthday
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.over_25_open_case' as rule_id, 'child over 25 at the extract date with a referral open then or closed after their 25th birthday' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (s.date_of_birth < cast('{{ var("extract_date") }}' as date) - interval 25 year and exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id and (r.closure_date_text is null or r.closure_date > s.date_of_birth + interval 25 year)))
+    where (s.date_of_birth < cast('{{ csc_run_var("extract_date") }}' as date) - interval 25 year and exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id and (r.closure_date_text is null or r.closure_date > s.date_of_birth + interval 25 year)))
         and {{ csc_rule_applies('children.over_25_open_case') }}
     union all
     -- contacts.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.contact_id), '') as record_key, 'contacts.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
     where (r.contact_id <> trim(r.contact_id) or r.child_id <> trim(r.child_id) or r.contact_date <> trim(r.contact_date) or r.contact_source <> trim(r.contact_source) or r.decision_date <> trim(r.decision_date) or r.outcome <> trim(r.outcome))
         and {{ csc_rule_applies('contacts.trailing_spaces') }}
     union all
@@ -156,7 +156,7 @@ with flagged as (
     union all
     -- referrals.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.referral_id), '') as record_key, 'referrals.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
     where (r.referral_id <> trim(r.referral_id) or r.child_id <> trim(r.child_id) or r.contact_id <> trim(r.contact_id) or r.referral_date <> trim(r.referral_date) or r.referral_source <> trim(r.referral_source) or r.primary_need_code <> trim(r.primary_need_code) or r.nfa <> trim(r.nfa) or r.closure_date <> trim(r.closure_date) or r.closure_reason <> trim(r.closure_reason) or r.team_id <> trim(r.team_id) or r.worker_id <> trim(r.worker_id))
         and {{ csc_rule_applies('referrals.trailing_spaces') }}
     union all
@@ -217,7 +217,7 @@ with flagged as (
     -- referrals.overlapping_episodes: referral starts on or after another referral of the child and before that one closed (or, open and not NFA, before the extract date)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.overlapping_episodes' as rule_id, 'referral starts on or after another referral of the child and before that one closed (or, open and not NFA, before the extract date)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where (exists (select 1 from {{ ref('stg_case_management__referrals') }} o where o.child_id = s.child_id and o.referral_id <> s.referral_id and s.referral_date >= o.referral_date and ((o.closure_date is not null and s.referral_date < o.closure_date) or (o.closure_date_text is null and o.nfa = false and s.referral_date < cast('{{ var("extract_date") }}' as date)))))
+    where (exists (select 1 from {{ ref('stg_case_management__referrals') }} o where o.child_id = s.child_id and o.referral_id <> s.referral_id and s.referral_date >= o.referral_date and ((o.closure_date is not null and s.referral_date < o.closure_date) or (o.closure_date_text is null and o.nfa = false and s.referral_date < cast('{{ csc_run_var("extract_date") }}' as date)))))
         and {{ csc_rule_applies('referrals.overlapping_episodes') }}
     union all
     -- referrals.open_episode_not_latest: open referral that is not NFA is not the child's latest referral
@@ -258,7 +258,7 @@ with flagged as (
     union all
     -- assessments.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.assessment_id), '') as record_key, 'assessments.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
     where (r.assessment_id <> trim(r.assessment_id) or r.referral_id <> trim(r.referral_id) or r.child_id <> trim(r.child_id) or r.start_date <> trim(r.start_date) or r.authorised_date <> trim(r.authorised_date) or r.child_seen <> trim(r.child_seen) or r.outcome <> trim(r.outcome) or r.factors <> trim(r.factors) or r.team_id <> trim(r.team_id) or r.worker_id <> trim(r.worker_id))
         and {{ csc_rule_applies('assessments.trailing_spaces') }}
     union all
@@ -301,7 +301,7 @@ with flagged as (
     -- assessments.open_over_45_working_days: assessment not authorised and started more than 45 working days before the extract date
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.open_over_45_working_days' as rule_id, 'assessment not authorised and started more than 45 working days before the extract date' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where (s.authorised_date is null and s.start_date < (select max(w.calendar_date) from {{ source('reference', 'working_days') }} w where w.is_working_day and w.working_day_number <= (select e.working_day_number - 45 + case when e.is_working_day then 0 else 1 end from {{ source('reference', 'working_days') }} e where e.calendar_date = cast('{{ var("extract_date") }}' as date))))
+    where (s.authorised_date is null and s.start_date < (select max(w.calendar_date) from {{ source('reference', 'working_days') }} w where w.is_working_day and w.working_day_number <= (select e.working_day_number - 45 + case when e.is_working_day then 0 else 1 end from {{ source('reference', 'working_days') }} e where e.calendar_date = cast('{{ csc_run_var("extract_date") }}' as date))))
         and {{ csc_rule_applies('assessments.open_over_45_working_days') }}
     union all
     -- assessments.more_than_one_open: another assessment of the same referral is also not authorised
@@ -313,7 +313,7 @@ with flagged as (
     -- assessments.starts_during_another: assessment starts on or after another assessment of the same referral started and before it was authorised (or while it is still open); exact duplicates (same start and authorisation) excepted
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.starts_during_another' as rule_id, 'assessment starts on or after another assessment of the same referral started and before it was authorised (or while it is still open); exact duplicates (same start and authorisation) excepted' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where (exists (select 1 from {{ ref('stg_case_management__assessments') }} o where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id and s.start_date >= o.start_date and not (o.start_date = s.start_date and o.authorised_date is not distinct from s.authorised_date) and ((o.authorised_date is not null and s.start_date <= o.authorised_date) or (o.authorised_date is null and s.start_date <= cast('{{ var("extract_date") }}' as date)))))
+    where (exists (select 1 from {{ ref('stg_case_management__assessments') }} o where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id and s.start_date >= o.start_date and not (o.start_date = s.start_date and o.authorised_date is not distinct from s.authorised_date) and ((o.authorised_date is not null and s.start_date <= o.authorised_date) or (o.authorised_date is null and s.start_date <= cast('{{ csc_run_var("extract_date") }}' as date)))))
         and {{ csc_rule_applies('assessments.starts_during_another') }}
     union all
     -- assessments.on_nfa_referral: assessment on a referral marked no further action (S47/ICPC part absent)
@@ -354,7 +354,7 @@ with flagged as (
     union all
     -- plans.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.plan_id), '') as record_key, 'plans.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
     where (r.plan_id <> trim(r.plan_id) or r.child_id <> trim(r.child_id) or r.referral_id <> trim(r.referral_id) or r.plan_type <> trim(r.plan_type) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.category_of_abuse <> trim(r.category_of_abuse))
         and {{ csc_rule_applies('plans.trailing_spaces') }}
     union all
@@ -462,7 +462,7 @@ with flagged as (
     union all
     -- cla_episodes.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.episode_id), '') as record_key, 'cla_episodes.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
     where (r.episode_id <> trim(r.episode_id) or r.child_id <> trim(r.child_id) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.reason_new_episode <> trim(r.reason_new_episode) or r.legal_status <> trim(r.legal_status) or r.placement_type <> trim(r.placement_type) or r.reason_ceased <> trim(r.reason_ceased) or r.placement_intended_until_18 <> trim(r.placement_intended_until_18))
         and {{ csc_rule_applies('cla_episodes.trailing_spaces') }}
     union all
@@ -727,7 +727,7 @@ with flagged as (
     -- cla_episodes.respite_over_17_days: short-term respite (V3) episode over 17 days (open: to the extract date)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_over_17_days' as rule_id, 'short-term respite (V3) episode over 17 days (open: to the extract date)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.legal_status = 'V3' and coalesce(s.end_date, cast('{{ var("extract_date") }}' as date)) > s.start_date + interval 17 day)
+    where (s.legal_status = 'V3' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) > s.start_date + interval 17 day)
         and {{ csc_rule_applies('cla_episodes.respite_over_17_days') }}
     union all
     -- cla_episodes.respite_not_new_period: short-term respite (V3) on an episode whose reason is not S
@@ -739,7 +739,7 @@ with flagged as (
     -- cla_episodes.open_over_18_not_v2_k2: episode open at the extract date of a young person over 18 who is not accommodated under V2 in a K2 home
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.open_over_18_not_v2_k2' as rule_id, 'episode open at the extract date of a young person over 18 who is not accommodated under V2 in a K2 home' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.end_date_text is null and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year < cast('{{ var("extract_date") }}' as date) and not (s.legal_status = 'V2' and s.placement_type = 'K2'))
+    where (s.end_date_text is null and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year < cast('{{ csc_run_var("extract_date") }}' as date) and not (s.legal_status = 'V2' and s.placement_type = 'K2'))
         and {{ csc_rule_applies('cla_episodes.open_over_18_not_v2_k2') }}
     union all
     -- cla_episodes.first_episode_before_birth: the child's first episode starts before the date of birth
@@ -751,12 +751,12 @@ with flagged as (
     -- cla_episodes.placement_type_retired: placement type retired by the DfE (H5, P2, Z1) on an episode running after its retirement
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_type_retired' as rule_id, 'placement type retired by the DfE (H5, P2, Z1) on an episode running after its retirement' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where ((s.placement_type = 'H5' and coalesce(s.end_date, cast('{{ var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'P2' and coalesce(s.end_date, cast('{{ var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'Z1' and coalesce(s.end_date, cast('{{ var("extract_date") }}' as date)) >= date '2025-04-01'))
+    where ((s.placement_type = 'H5' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'P2' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'Z1' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) >= date '2025-04-01'))
         and {{ csc_rule_applies('cla_episodes.placement_type_retired') }}
     union all
     -- visits.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.visit_id), '') as record_key, 'visits.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
     where (r.visit_id <> trim(r.visit_id) or r.child_id <> trim(r.child_id) or r.visit_date <> trim(r.visit_date) or r.visit_type <> trim(r.visit_type) or r.child_seen <> trim(r.child_seen) or r.seen_alone <> trim(r.seen_alone) or r.worker_id <> trim(r.worker_id) or r.recorded_date <> trim(r.recorded_date))
         and {{ csc_rule_applies('visits.trailing_spaces') }}
     union all
@@ -804,7 +804,7 @@ with flagged as (
     union all
     -- allocations.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.allocation_id), '') as record_key, 'allocations.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
     where (r.allocation_id <> trim(r.allocation_id) or r.child_id <> trim(r.child_id) or r.worker_id <> trim(r.worker_id) or r.team_id <> trim(r.team_id) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date))
         and {{ csc_rule_applies('allocations.trailing_spaces') }}
     union all
@@ -823,7 +823,7 @@ with flagged as (
     -- allocations.open_to_departed_worker: allocation open at the extract date to a worker who has left
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.open_to_departed_worker' as rule_id, 'allocation open at the extract date to a worker who has left' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where ((s.end_date is null or s.end_date > cast('{{ var("extract_date") }}' as date)) and exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and w.end_date <= cast('{{ var("extract_date") }}' as date)))
+    where ((s.end_date is null or s.end_date > cast('{{ csc_run_var("extract_date") }}' as date)) and exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and w.end_date <= cast('{{ csc_run_var("extract_date") }}' as date)))
         and {{ csc_rule_applies('allocations.open_to_departed_worker') }}
     union all
     -- allocations.team_mismatch: allocation team differs from the worker's team
@@ -841,7 +841,7 @@ with flagged as (
     -- allocations.none_open_for_looked_after: child looked after at the extract date whose latest allocation has ended
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.none_open_for_looked_after' as rule_id, 'child looked after at the extract date whose latest allocation has ended' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where (s.end_date is not null and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date <= cast('{{ var("extract_date") }}' as date) and (e.end_date is null or e.end_date > cast('{{ var("extract_date") }}' as date))) and not exists (select 1 from {{ ref('stg_case_management__allocations') }} o where o.child_id = s.child_id and o.allocation_id <> s.allocation_id and (o.start_date > s.start_date or (o.start_date = s.start_date and o.allocation_id > s.allocation_id))))
+    where (s.end_date is not null and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date <= cast('{{ csc_run_var("extract_date") }}' as date) and (e.end_date is null or e.end_date > cast('{{ csc_run_var("extract_date") }}' as date))) and not exists (select 1 from {{ ref('stg_case_management__allocations') }} o where o.child_id = s.child_id and o.allocation_id <> s.allocation_id and (o.start_date > s.start_date or (o.start_date = s.start_date and o.allocation_id > s.allocation_id))))
         and {{ csc_rule_applies('allocations.none_open_for_looked_after') }}
     union all
     -- allocations.same_start_day: looked-after child has another allocation starting the same day
@@ -858,7 +858,7 @@ with flagged as (
     union all
     -- supervisions.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.supervision_id), '') as record_key, 'supervisions.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
     where (r.supervision_id <> trim(r.supervision_id) or r.worker_id <> trim(r.worker_id) or r.supervisor_id <> trim(r.supervisor_id) or r.supervision_date <> trim(r.supervision_date) or r.supervision_type <> trim(r.supervision_type))
         and {{ csc_rule_applies('supervisions.trailing_spaces') }}
     union all
