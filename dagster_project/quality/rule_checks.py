@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dagster_project.contract.model import load_contract
-from dagster_project.quality import gx_runner, thresholds
+from dagster_project.quality import thresholds
 from dagster_project.quality.results import CheckResult, now
 from dagster_project.quality.rules import FILE_ORDER, Rule, registry, rule_by_id
 from dagster_project.warehouse import connect
@@ -36,6 +36,8 @@ def _relation_name(names: dict[str, str], table: str) -> str:
 
 def read_counts_and_failures(warehouse: Path) -> tuple[dict[tuple[str, str], int], list[tuple]]:
     """Rows each rule looks at, per (file, relation), and the failing rows the dbt models recorded."""
+    from dagster_project.quality import gx_runner  # GX takes ~2 s to import: only when the rule checks run
+
     names = gx_runner.relation_names(warehouse)
     counts, failures = {}, []
     with connect(warehouse, read_only=True) as conn:
@@ -79,6 +81,8 @@ def evaluate_rules(
     rules = [r for r in all_rules if r.id not in not_applicable]
     contract = load_contract()
     counts, failure_rows = read_counts_and_failures(warehouse)
+    from dagster_project.quality import gx_runner
+
     outcomes = gx_runner.run_rules(
         warehouse, extract_date, rules, counts, docs_dir, run_name=f"extract_{extract_date}_run_{run_id}"
     )

@@ -68,3 +68,11 @@ def test_the_dbt_resource_skips_dbt_version_and_the_in_process_adapter():
     resource = dbt_resource()
     assert str(resource._cli_version) == importlib.metadata.version("dbt-core")
     assert resource._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_dbt_sets_the_duckdb_temp_directory_once_per_database():
+    """dbt-duckdb re-applies `settings` with SET on every cursor; after DuckDB has spilled, SET temp_directory
+    fails ("Cannot switch temporary directory ..."), so it must be a connect-time config option."""
+    output = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())["csc_warehouse"]["outputs"]["warehouse"]
+    assert "temp_directory" not in output["settings"]
+    assert output["config_options"]["temp_directory"].endswith("/duckdb_tmp")
