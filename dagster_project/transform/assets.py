@@ -9,12 +9,14 @@ import contextlib
 import importlib.metadata
 import os
 import shutil
+import subprocess
 import sys
 from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt.core import dbt_cli_invocation
 from packaging.version import Version
 
 from dagster_project.ingest.target import target_extract_date
@@ -123,6 +125,35 @@ class CscDbtCliResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args):
         return None
+
+    def cli(self, *args, **kwargs):
+        """dagster-dbt's `cli`, with the dbt process bound to this one: if the run worker is killed (kill -9, OOM),
+        dbt gets SIGKILL too instead of running on as an orphan that holds the warehouse's write lock, which made
+        the next run fail at its first warehouse step (tests/ops/test_kill_recovery.py)."""
+        if SETPRIV is None:
+            return super().cli(*args, **kwargs)
+        saved = dbt_cli_invocation.subprocess
+        dbt_cli_invocation.subprocess = _SubprocessBoundToParent()
+        try:
+            return super().cli(*args, **kwargs)
+        finally:
+            dbt_cli_invocation.subprocess = saved
+
+
+# util-linux's setpriv sets the child's parent-death signal before it execs dbt (no preexec_fn in a threaded
+# process); where it is missing, dbt runs unbound as before.
+SETPRIV = shutil.which("setpriv")
+
+
+class _SubprocessBoundToParent:
+    """`subprocess` as dagster-dbt's invocation sees it while `CscDbtCliResource.cli` starts dbt."""
+
+    def __getattr__(self, name: str):
+        return getattr(subprocess, name)
+
+    @staticmethod
+    def Popen(args, **kwargs):  # noqa: N802 (subprocess's name)
+        return subprocess.Popen([SETPRIV, "--pdeathsig", "KILL", "--", *args], **kwargs)
 
 
 def dbt_resource() -> DbtCliResource:
