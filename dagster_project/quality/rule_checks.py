@@ -90,7 +90,8 @@ def read_counts_and_failures(
             f"<= {SAMPLE_SIZE} order by rule_id, model_order, source_file, source_line"
         ).fetchall():
             samples[row[4]].append(row)
-        failures = conn.execute(
+        # the relation API: Arrow from a DB-API result (execute) would copy the rows once more
+        failures = conn.sql(
             f"select f.extract_date, f.source_file, f.source_line, f.record_key, f.rule_id, m.dimension, m.action "
             f"from ({union}) as f left join rule_meta as m using (rule_id) "
             f"order by f.model_order, f.source_file, f.source_line, f.rule_id"
