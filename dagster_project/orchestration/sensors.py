@@ -17,7 +17,7 @@ from dagster_project.orchestration.run_records import alerts_log, record_dagster
 from dagster_project.run_context import CONTENT_HASH_TAG, EXTRACT_DATE_TAG, TRIGGER_TAG
 from dagster_project.settings import get_paths
 
-DEAD_RUN_MIN_AGE_SECONDS = 60  # for runs not yet tagged with their process id (see ops/recovery.py)
+DEAD_RUN_MIN_AGE_SECONDS = 60  # for runs not yet tagged with their process id (see orchestration/recovery.py)
 
 
 def freshness_limit_hours() -> float:

@@ -129,20 +129,24 @@ def blocking_failures(history_db: Path, run_id: str) -> list[dict]:
     return [r for r in read_dq_results(history_db, run_id) if r["severity"] == "ERROR" and r["passed"] is False]
 
 
-def replace_failures(restricted_dir: Path, run_id: str, rows: list[tuple]) -> Path:
+def replace_failures(restricted_dir: Path, run_id: str, rows) -> Path:
     """Store the run's row-level failures (extract_date, source_file, source_line, record_key, rule_id,
-    dimension, action) in the restricted store; returns its path."""
+    dimension, action) in the restricted store; returns its path. `rows`: tuples, or an object whose `table`
+    is an Arrow table of those columns (rule_checks.FailureRows)."""
     path = Path(restricted_dir) / FAILURES_FILE
     with connect(path) as conn:
         conn.execute(FAILURES_DDL)
         conn.execute("begin")
         conn.execute("delete from main.dq_failures where run_id = ?", [run_id])
-        if rows:
+        if len(rows):
             # Columnar (Arrow) instead of executemany: a row-by-row insert of a national run's failures took minutes.
-            columns = list(zip(*rows, strict=True))
-            failures = pa.table(  # noqa: F841 (read by name in the SQL below)
-                {name: pa.array(values) for name, values in zip(FAILURE_COLUMNS, columns, strict=True)}
-            )
+            if hasattr(rows, "table"):
+                failures = rows.table.rename_columns(list(FAILURE_COLUMNS))  # noqa: F841 (read by name below)
+            else:
+                columns = list(zip(*rows, strict=True))
+                failures = pa.table(  # noqa: F841 (read by name in the SQL below)
+                    {name: pa.array(values) for name, values in zip(FAILURE_COLUMNS, columns, strict=True)}
+                )
             conn.execute(
                 f"insert into main.dq_failures select ?, cast(extract_date as date), "
                 f"{', '.join(FAILURE_COLUMNS[1:])} from failures",

@@ -6,11 +6,14 @@ Pure Python: no Dagster imports.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+
 from dagster_project.contract.model import load_contract, staging_model
-from dagster_project.quality import gx_runner, thresholds
+from dagster_project.quality import thresholds
 from dagster_project.quality.results import CheckResult, now
 from dagster_project.quality.rule import FILE_ORDER, Rule
 from dagster_project.quality.rules import registry, rule_by_id
@@ -22,7 +25,7 @@ SAMPLE_SIZE = 10
 @dataclass
 class RuleEvaluation:
     results: list[CheckResult]
-    failures: list[tuple]  # (extract_date, source_file, source_line, record_key, rule_id, dimension, action)
+    failures: FailureRows  # (extract_date, source_file, source_line, record_key, rule_id, dimension, action)
     mismatches: list[str] = field(default_factory=list)  # rules where GX and the dbt models disagree
     errors: list[str] = field(default_factory=list)  # rules GX could not evaluate
 
@@ -35,21 +38,66 @@ def _relation_name(names: dict[str, str], table: str) -> str:
     return names[table]
 
 
-def read_counts_and_failures(warehouse: Path) -> tuple[dict[tuple[str, str], int], list[tuple]]:
-    """Rows each rule looks at, per (file, relation), and the failing rows the dbt models recorded."""
+FAILURE_MODELS = ("int_records_excluded", "int_records_flagged")
+
+
+class FailureRows:
+    """The run's row-level failures (extract_date, source_file, source_line, record_key, rule_id, dimension,
+    action) as one Arrow table, straight from DuckDB: as Python tuples a national run's failures took GBs."""
+
+    def __init__(self, table: pa.Table):
+        self.table = table
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def __iter__(self) -> Iterator[tuple]:
+        for batch in self.table.to_batches():
+            yield from zip(*(column.to_pylist() for column in batch.columns), strict=True)
+
+
+def read_counts_and_failures(
+    warehouse: Path,
+) -> tuple[dict[tuple[str, str], int], dict[str, int], dict[str, list[tuple]], FailureRows]:
+    """Rows each rule looks at, per (file, relation); from the failing rows the dbt models recorded: the count
+    and the first SAMPLE_SIZE rows per rule (excluded before flagged, by file and line), and all of them."""
+    from dagster_project.quality import gx_runner  # GX takes ~2 s to import: only when the rule checks run
+
     names = gx_runner.relation_names(warehouse)
-    counts, failures = {}, []
+    counts = {}
+    union = " union all ".join(
+        f"select {order} as model_order, cast(extract_date as varchar) as extract_date, source_file, source_line, "
+        f"record_key, rule_id from {names[model]}"
+        for order, model in enumerate(FAILURE_MODELS)
+    )
+    rules = registry()
+    rule_meta = pa.table(  # noqa: F841 (read by name in the SQL below)
+        {
+            "rule_id": [r.id for r in rules],
+            "dimension": [r.dimension for r in rules],
+            "action": [r.action for r in rules],
+        }
+    )
     with connect(warehouse, read_only=True) as conn:
         for file in FILE_ORDER:
             staging = names[staging_model(file)]
             counts[(file, "staging")] = conn.execute(f"select count(*) from {staging}").fetchone()[0]
             counts[(file, "raw")] = counts[(file, "staging")]  # staging is the raw extract, row for row
-        for model in ("int_records_excluded", "int_records_flagged"):
-            failures += conn.execute(
-                f"select cast(extract_date as varchar), source_file, source_line, record_key, rule_id "
-                f"from {names[model]} order by source_file, source_line, rule_id"
-            ).fetchall()
-    return counts, failures
+        recorded = dict(conn.execute(f"select rule_id, count(*) from ({union}) group by rule_id").fetchall())
+        samples: dict[str, list[tuple]] = defaultdict(list)
+        for row in conn.execute(
+            f"select extract_date, source_file, source_line, record_key, rule_id from ({union}) "
+            f"qualify row_number() over (partition by rule_id order by model_order, source_file, source_line) "
+            f"<= {SAMPLE_SIZE} order by rule_id, model_order, source_file, source_line"
+        ).fetchall():
+            samples[row[4]].append(row)
+        # the relation API: Arrow from a DB-API result (execute) would copy the rows once more
+        failures = conn.sql(
+            f"select f.extract_date, f.source_file, f.source_line, f.record_key, f.rule_id, m.dimension, m.action "
+            f"from ({union}) as f left join rule_meta as m using (rule_id) "
+            f"order by f.model_order, f.source_file, f.source_line, f.rule_id"
+        ).to_arrow_table()
+    return counts, recorded, samples, FailureRows(failures)
 
 
 def _sample(rows: list[tuple]) -> str:
@@ -79,27 +127,27 @@ def evaluate_rules(
     all_rules = list(rules or registry())
     rules = [r for r in all_rules if r.id not in not_applicable]
     contract = load_contract()
-    counts, failure_rows = read_counts_and_failures(warehouse)
+    counts, recorded_counts, samples, failures = read_counts_and_failures(warehouse)
+    from dagster_project.quality import gx_runner
+
     outcomes = gx_runner.run_rules(
         warehouse, extract_date, rules, counts, docs_dir, run_name=f"extract_{extract_date}_run_{run_id}"
     )
-    by_rule = defaultdict(list)
-    for row in failure_rows:
-        by_rule[row[4]].append(row)
     checked_at, results, mismatches, errors = now(), [], [], []
     for outcome in outcomes:
         rule = rule_by_id(outcome.rule_id)
-        recorded = by_rule.get(rule.id, [])
+        recorded = recorded_counts.get(rule.id, 0)
         if outcome.error:
             errors.append(f"{rule.id}: {outcome.error.splitlines()[0]}")
-        elif outcome.rows_failed != len(recorded):
-            mismatches.append(f"{rule.id}: GX {outcome.rows_failed} rows, dbt models {len(recorded)} rows")
+        elif outcome.rows_failed != recorded:
+            mismatches.append(f"{rule.id}: GX {outcome.rows_failed} rows, dbt models {recorded} rows")
         results.append(
             CheckResult(
                 run_id=run_id, checked_at=checked_at, extract_date=extract_date,
                 source_file=contract.files[rule.file].file_name, check_name=rule.id, dimension=rule.dimension,
                 severity=severity_for(rule, outcome.rows_failed, outcome.rows_checked), passed=outcome.passed,
-                rows_checked=outcome.rows_checked, rows_failed=outcome.rows_failed, failure_sample=_sample(recorded),
+                rows_checked=outcome.rows_checked, rows_failed=outcome.rows_failed,
+                failure_sample=_sample(samples.get(rule.id, [])),
             )
         )  # fmt: skip
     for rule in all_rules:
@@ -112,8 +160,4 @@ def evaluate_rules(
                     failure_sample=not_applicable[rule.id],
                 )
             )  # fmt: skip
-    failures = []
-    for extract, source_file, line, key, rule_id in failure_rows:
-        rule = rule_by_id(rule_id)
-        failures.append((extract, source_file, line, key, rule_id, rule.dimension, rule.action))
     return RuleEvaluation(results=results, failures=failures, mismatches=mismatches, errors=errors)

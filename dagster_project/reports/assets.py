@@ -3,7 +3,6 @@ publish; a blocked or failed run never reaches it, so the reports always match t
 
 import dagster as dg
 
-from dagster_project.reports.build import build_reports
 from dagster_project.settings import get_paths
 
 
@@ -18,6 +17,10 @@ from dagster_project.settings import get_paths
     ),
 )
 def report_outputs(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    # matplotlib, fpdf, openpyxl and Jinja take ~1-3 s to import: only when the reports are built, not each
+    # time the definitions load (the daemon, the web UI, every `csc` command)
+    from dagster_project.reports.build import build_reports
+
     outputs = build_reports(get_paths())
     context.log.info(f"reports index: {outputs.index}")
     return dg.MaterializeResult(

@@ -59,7 +59,7 @@ def render_staging_sql(file: ExportFile) -> str:
 with source as (
 
     select * from {{{{ source('raw', '{file.name}') }}}}
-    where _extract_date = cast('{{{{ var("extract_date") }}}}' as date)
+    where _extract_date = cast('{{{{ csc_run_var("extract_date") }}}}' as date)
 
 ),
 

@@ -1,4 +1,12 @@
-"""The vars every dbt invocation gets. Pure Python: no Dagster imports."""
+"""What every dbt invocation gets: the standards as --vars and the run's own values as a run context.
+
+The run's own values (extract date, run id, what the extract's source supports) change every run. Passed as
+--vars they made dbt re-parse the whole project at every step ("config vars changed", ~5 s a step), so the job
+writes them into the warehouse instead (`write_run_context`, table main._dbt_run_context) and the dbt macro
+`csc_run_var` reads them at execution time. The standards stay --vars: they change only when a council
+changes a CSC_<NAME> setting, and then dbt re-parses once, as it must.
+Pure Python: no Dagster imports.
+"""
 
 from __future__ import annotations
 
@@ -29,8 +37,9 @@ def source_vars(raw_dir: Path | None, extract_date: str) -> dict[str, object]:
 def dbt_vars(
     extract_date: str, run_id: str, standards: Standards | None = None, raw_dir: Path | None = None
 ) -> dict[str, object]:
-    """extract_date (the run's target extract), run_id, the local standards (CSC_<NAME> overrides) and
-    what the extract's source cannot support."""
+    """Every var a hand-run `dbt build --vars` takes: extract_date (the run's target extract), run_id, the local
+    standards (CSC_<NAME> overrides) and what the extract's source cannot support. The job passes the same
+    values split: the standards as --vars, the rest as the run context."""
     return {
         "extract_date": extract_date,
         "run_id": run_id,
@@ -39,15 +48,40 @@ def dbt_vars(
     }
 
 
-def dbt_build_args(
-    extract_date: str, run_id: str, standards: Standards | None = None, raw_dir: Path | None = None
-) -> list[str]:
+RUN_CONTEXT_TABLE = "main._dbt_run_context"
+
+
+def run_context(extract_date: str, run_id: str, raw_dir: Path | None = None) -> dict[str, object]:
+    """The run's own values, read by the dbt macro csc_run_var: extract_date, run_id and the source's."""
+    return {"extract_date": extract_date, "run_id": run_id, **source_vars(raw_dir, extract_date)}
+
+
+def write_run_context(warehouse: Path, context: dict[str, object]) -> None:
+    """Replace the run context (one row, one JSON object) that the next dbt invocation reads."""
+    from dagster_project.warehouse import connect
+
+    with connect(warehouse) as conn:
+        conn.execute(f"create or replace table {RUN_CONTEXT_TABLE} (context varchar)")
+        conn.execute(f"insert into {RUN_CONTEXT_TABLE} values (?)", [json.dumps(context)])
+
+
+def clear_run_context(warehouse: Path) -> None:
+    """Drop the run context after a dbt step, so a later hand-run dbt without --vars refuses (no extract date)
+    instead of building the last run's extract."""
+    from dagster_project.warehouse import connect
+
+    with connect(warehouse) as conn:
+        conn.execute(f"drop table if exists {RUN_CONTEXT_TABLE}")
+
+
+def dbt_build_args(standards: Standards | None = None) -> list[str]:
+    """`dbt build` with the standards as --vars (the same every run, so dbt's partial parsing holds)."""
     # dbt unit tests check the models' logic, not the night's data: CI runs them (tests/transform/
     # test_dbt_unit_tests.py); the nightly build runs the models and every data test only.
     return [
         "build",
         "--vars",
-        json.dumps(dbt_vars(extract_date, run_id, standards, raw_dir)),
+        json.dumps((standards or load_standards()).as_dbt_vars(), sort_keys=True),
         "--exclude-resource-type",
         "unit_test",
     ]

@@ -139,6 +139,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--presets", nargs="+", default=["council", "large"])
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    parser.add_argument(
+        "--raw-from",
+        type=Path,
+        help="reuse an extract generated before (a raw folder holding <extract date>/, e.g. one kept with --keep; "
+        "one preset only) instead of generating it: `generate` is then not measured",
+    )
+    parser.add_argument(
+        "--data-from",
+        type=Path,
+        help="run in an existing data folder (with --raw-from: e.g. the `data` folder of a run kept with --keep), "
+        "as the next night's run does: dbt's saved parse and the history are already there",
+    )
     args = parser.parse_args()
     out_dir = Path(os.environ.get("CSC_BENCHMARK_DIR") or PROJECT_ROOT / "data" / "benchmarks")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -149,7 +161,13 @@ def main() -> int:
         root = Path(tempfile.mkdtemp(prefix=f"csc-bench-{preset}-"))
         try:
             with TreeMemorySampler() as sampler:
-                generate = _generate(preset, root / "raw", sampler)
+                if args.raw_from:
+                    (root / "raw").symlink_to(args.raw_from.resolve(), target_is_directory=True)
+                    generate = (0.0, 0)
+                    if args.data_from:
+                        (root / "data").symlink_to(args.data_from.resolve(), target_is_directory=True)
+                else:
+                    generate = _generate(preset, root / "raw", sampler)
                 run_started = time.time()
                 total, stages, ok = _run_job(root, sampler)
                 peak = sampler.peak_between(run_started, time.time())

@@ -35,4 +35,5 @@ def test_staging_keeps_personal_fields_in_raw_except_date_of_birth():
 
 def test_every_staging_model_filters_on_the_run_extract():
     for path in STAGING_DIR.glob("stg_case_management__*.sql"):
-        assert "where _extract_date = cast('{{ var(\"extract_date\") }}' as date)" in path.read_text(), path.name
+        expected = "where _extract_date = cast('{{ csc_run_var(\"extract_date\") }}' as date)"
+        assert expected in path.read_text(), path.name

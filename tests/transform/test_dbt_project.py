@@ -40,11 +40,39 @@ def test_a_build_without_extract_date_stops_with_a_clear_message(conformance_war
     assert "var extract_date is required" in result.stdout
 
 
-def test_dbt_vars_carry_the_run_and_the_standards():
-    from dagster_project.transform.dbt_vars import dbt_build_args
+def test_dbt_vars_carry_the_standards_and_the_run_context_the_run():
+    from dagster_project.transform.dbt_vars import dbt_build_args, run_context
 
-    args = dbt_build_args("2020-03-31", "run-1", Standards(caseload_max=20))
+    args = dbt_build_args(Standards(caseload_max=20))
     assert args[:2] == ["build", "--vars"]
     passed = json.loads(args[2])
-    assert passed["extract_date"] == "2020-03-31" and passed["run_id"] == "run-1" and passed["caseload_max"] == 20
-    assert passed["cla_long_term_visit_days"] == 91
+    assert passed["caseload_max"] == 20 and passed["cla_long_term_visit_days"] == 91
+    # the run's own values change every run: never --vars (dbt would re-parse the whole project each step)
+    assert "extract_date" not in passed and "run_id" not in passed
+    assert dbt_build_args(Standards(caseload_max=20)) == args  # the same every run: partial parsing holds
+    context = run_context("2020-03-31", "run-1")
+    assert context["extract_date"] == "2020-03-31" and context["run_id"] == "run-1"
+    assert context["source"] == "case_management" and context["not_applicable_rules"] == []
+
+
+def test_the_dbt_resource_skips_dbt_version_and_the_in_process_adapter():
+    """dagster-dbt runs `dbt --version` and builds an in-process adapter before each first dbt command
+    (~3.5 s); the project's resource replaces both hooks. If an upgrade renames them, this fails."""
+    import importlib.metadata
+
+    from dagster_dbt import DbtCliResource
+
+    from dagster_project.transform.assets import dbt_resource
+
+    assert hasattr(DbtCliResource, "_cli_version") and hasattr(DbtCliResource, "_initialize_dbt_core_adapter")
+    resource = dbt_resource()
+    assert str(resource._cli_version) == importlib.metadata.version("dbt-core")
+    assert resource._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_dbt_sets_the_duckdb_temp_directory_once_per_database():
+    """dbt-duckdb re-applies `settings` with SET on every cursor; after DuckDB has spilled, SET temp_directory
+    fails ("Cannot switch temporary directory ..."), so it must be a connect-time config option."""
+    output = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())["csc_warehouse"]["outputs"]["warehouse"]
+    assert "temp_directory" not in output["settings"]
+    assert output["config_options"]["temp_directory"].endswith("/duckdb_tmp")

@@ -8,7 +8,7 @@ with availability as (
     select
         unnest(
             from_json(
-                {{ csc_json_literal(var("measure_availability", [])) }},
+                {{ csc_json_literal(csc_run_var("measure_availability")) }},
                 '[{"measure": "VARCHAR", "available": "BOOLEAN", "reason": "VARCHAR"}]'
             ),
             recursive := true
@@ -19,8 +19,8 @@ with availability as (
 dated as (
 
     select
-        cast('{{ var("extract_date") }}' as date) as extract_date,
-        cast('{{ var("source") }}' as varchar) as extract_source,
+        cast('{{ csc_run_var("extract_date") }}' as date) as extract_date,
+        cast('{{ csc_run_var("source") }}' as varchar) as extract_source,
         measure,
         available,
         reason

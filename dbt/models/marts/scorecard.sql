@@ -35,8 +35,8 @@ valued as (
         cast(family_measures.denominator as double) as denominator,
         {{ measure_value('family_measures.numerator', 'family_measures.denominator', 'catalogue.unit') }}
             as value,  -- noqa: RF04
-        cast('{{ var("extract_date") }}' as date) as extract_date,
-        cast('{{ var("run_id") }}' as varchar) as run_id,
+        cast('{{ csc_run_var("extract_date") }}' as date) as extract_date,
+        cast('{{ csc_run_var("run_id") }}' as varchar) as run_id,
         reporting_dates.is_complete_period
     from family_measures
     inner join reporting_dates

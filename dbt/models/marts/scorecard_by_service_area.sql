@@ -37,8 +37,8 @@ valued as (
             when summed.measure like '%\_pct' escape '\' then summed.numerator * 100 / summed.denominator
             else summed.numerator / summed.denominator
         end as value,  -- noqa: RF04
-        cast('{{ var("extract_date") }}' as date) as extract_date,
-        cast('{{ var("run_id") }}' as varchar) as run_id
+        cast('{{ csc_run_var("extract_date") }}' as date) as extract_date,
+        cast('{{ csc_run_var("run_id") }}' as varchar) as run_id
     from summed
 
 )

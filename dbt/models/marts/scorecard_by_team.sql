@@ -156,8 +156,8 @@ valued as (
         {{ measure_numerator('measures.numerator', 'measures.denominator') }} as numerator,
         cast(measures.denominator as double) as denominator,
         {{ measure_value('measures.numerator', 'measures.denominator', 'catalogue.unit') }} as value,  -- noqa: RF04
-        cast('{{ var("extract_date") }}' as date) as extract_date,
-        cast('{{ var("run_id") }}' as varchar) as run_id,
+        cast('{{ csc_run_var("extract_date") }}' as date) as extract_date,
+        cast('{{ csc_run_var("run_id") }}' as varchar) as run_id,
         reporting_dates.is_complete_period
     from measures
     inner join reporting_dates

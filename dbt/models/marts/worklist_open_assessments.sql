@@ -18,11 +18,11 @@ open_at_extract as (
         start_date,
         team_id,
         worker_id,
-        cast('{{ var("extract_date") }}' as date) as as_at_date
+        cast('{{ csc_run_var("extract_date") }}' as date) as as_at_date
     from assessments
     where
         authorised_date is null
-        and start_date <= cast('{{ var("extract_date") }}' as date)
+        and start_date <= cast('{{ csc_run_var("extract_date") }}' as date)
 
 ),
 

@@ -5,7 +5,7 @@
 with open_cases as (
 
     select * from {{ ref('int_children_open_cases_listed') }}
-    where as_at_date = cast('{{ var("extract_date") }}' as date)
+    where as_at_date = cast('{{ csc_run_var("extract_date") }}' as date)
 
 ),
 

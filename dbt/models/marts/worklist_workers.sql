@@ -5,14 +5,14 @@
 with caseloads as (
 
     select * from {{ ref('int_workers_caseload_measured') }}
-    where as_at_date = cast('{{ var("extract_date") }}' as date)
+    where as_at_date = cast('{{ csc_run_var("extract_date") }}' as date)
 
 ),
 
 supervision as (
 
     select * from {{ ref('int_workers_supervision_evaluated') }}
-    where as_at_date = cast('{{ var("extract_date") }}' as date)
+    where as_at_date = cast('{{ csc_run_var("extract_date") }}' as date)
 
 ),
 

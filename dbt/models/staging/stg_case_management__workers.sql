@@ -4,7 +4,7 @@
 with source as (
 
     select * from {{ source('raw', 'workers') }}
-    where _extract_date = cast('{{ var("extract_date") }}' as date)
+    where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)
 
 ),
 

@@ -39,7 +39,7 @@ bounds as (
         cast(date_trunc('month', least(
             referrals.first_date, contacts.first_date, plans.first_date, episodes.first_date, allocations.first_date
         )) as date) as first_day,
-        cast('{{ var("extract_date") }}' as date) as extract_date
+        cast('{{ csc_run_var("extract_date") }}' as date) as extract_date
     from referrals, contacts, plans, episodes, allocations
 
 ),

@@ -6,14 +6,14 @@ with failures as (
 
     -- allocations.duplicate_row: exact copy of an earlier allocations.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.allocation_id), '') as record_key, 'allocations.duplicate_row' as rule_id, 'exact copy of an earlier allocations.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(allocation_id), trim(child_id), trim(worker_id), trim(team_id), trim(start_date), trim(end_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ var("extract_date") }}' as date))) where copy_number > 1))
+    from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(allocation_id), trim(child_id), trim(worker_id), trim(team_id), trim(start_date), trim(end_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
         and {{ csc_rule_applies('allocations.duplicate_row') }}
     union all
     -- allocations.duplicate_key: allocation_id appears on rows with different content: every row with that allocation_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.allocation_id), '') as record_key, 'allocations.duplicate_key' as rule_id, 'allocation_id appears on rows with different content: every row with that allocation_id is excluded' as reason
-    from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (trim(r.allocation_id) in (select trim(allocation_id) from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) group by trim(allocation_id) having count(distinct row(trim(allocation_id), trim(child_id), trim(worker_id), trim(team_id), trim(start_date), trim(end_date))) > 1))
+    from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (trim(r.allocation_id) in (select trim(allocation_id) from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(allocation_id) having count(distinct row(trim(allocation_id), trim(child_id), trim(worker_id), trim(team_id), trim(start_date), trim(end_date))) > 1))
         and {{ csc_rule_applies('allocations.duplicate_key') }}
     union all
     -- allocations.allocation_id.required: allocation_id is required but empty
@@ -121,7 +121,7 @@ with failures as (
     -- allocations.start_date.in_future: start_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.start_date.in_future' as rule_id, 'start_date is after the extract date' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where (s.start_date > cast('{{ var("extract_date") }}' as date))
+    where (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('allocations.start_date.in_future') }}
     union all
     -- allocations.end_date.us_date: end_date is day/month/year text that is no valid UK date (US month/day order)
@@ -139,7 +139,7 @@ with failures as (
     -- allocations.end_date.in_future: end_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.end_date.in_future' as rule_id, 'end_date is after the extract date' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where (s.end_date > cast('{{ var("extract_date") }}' as date))
+    where (s.end_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('allocations.end_date.in_future') }}
     union all
     -- allocations.end_date_before_start_date: end_date is before start_date

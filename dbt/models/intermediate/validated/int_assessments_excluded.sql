@@ -6,14 +6,14 @@ with failures as (
 
     -- assessments.duplicate_row: exact copy of an earlier assessments.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.assessment_id), '') as record_key, 'assessments.duplicate_row' as rule_id, 'exact copy of an earlier assessments.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(assessment_id), trim(referral_id), trim(child_id), trim(start_date), trim(authorised_date), trim(child_seen), trim(outcome), trim(factors), trim(team_id), trim(worker_id) order by _source_line) as copy_number from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ var("extract_date") }}' as date))) where copy_number > 1))
+    from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(assessment_id), trim(referral_id), trim(child_id), trim(start_date), trim(authorised_date), trim(child_seen), trim(outcome), trim(factors), trim(team_id), trim(worker_id) order by _source_line) as copy_number from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
         and {{ csc_rule_applies('assessments.duplicate_row') }}
     union all
     -- assessments.duplicate_key: assessment_id appears on rows with different content: every row with that assessment_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.assessment_id), '') as record_key, 'assessments.duplicate_key' as rule_id, 'assessment_id appears on rows with different content: every row with that assessment_id is excluded' as reason
-    from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (trim(r.assessment_id) in (select trim(assessment_id) from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) group by trim(assessment_id) having count(distinct row(trim(assessment_id), trim(referral_id), trim(child_id), trim(start_date), trim(authorised_date), trim(child_seen), trim(outcome), trim(factors), trim(team_id), trim(worker_id))) > 1))
+    from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (trim(r.assessment_id) in (select trim(assessment_id) from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(assessment_id) having count(distinct row(trim(assessment_id), trim(referral_id), trim(child_id), trim(start_date), trim(authorised_date), trim(child_seen), trim(outcome), trim(factors), trim(team_id), trim(worker_id))) > 1))
         and {{ csc_rule_applies('assessments.duplicate_key') }}
     union all
     -- assessments.assessment_id.required: assessment_id is required but empty
@@ -97,7 +97,7 @@ with failures as (
     -- assessments.start_date.in_future: start_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.start_date.in_future' as rule_id, 'start_date is after the extract date' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where (s.start_date > cast('{{ var("extract_date") }}' as date))
+    where (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('assessments.start_date.in_future') }}
     union all
     -- assessments.authorised_date.us_date: authorised_date is day/month/year text that is no valid UK date (US month/day order)
@@ -115,7 +115,7 @@ with failures as (
     -- assessments.authorised_date.in_future: authorised_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_date.in_future' as rule_id, 'authorised_date is after the extract date' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where (s.authorised_date > cast('{{ var("extract_date") }}' as date))
+    where (s.authorised_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('assessments.authorised_date.in_future') }}
     union all
     -- assessments.child_seen.required: child_seen is required but empty

@@ -6,14 +6,14 @@ with failures as (
 
     -- children.duplicate_row: exact copy of an earlier children.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'children.duplicate_row' as rule_id, 'exact copy of an earlier children.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(child_id), trim(forename), trim(surname), trim(sex), trim(date_of_birth), trim(expected_date_of_birth), trim(ethnicity), trim(disabled), trim(postcode), trim(date_of_death) order by _source_line) as copy_number from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ var("extract_date") }}' as date))) where copy_number > 1))
+    from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(child_id), trim(forename), trim(surname), trim(sex), trim(date_of_birth), trim(expected_date_of_birth), trim(ethnicity), trim(disabled), trim(postcode), trim(date_of_death) order by _source_line) as copy_number from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
         and {{ csc_rule_applies('children.duplicate_row') }}
     union all
     -- children.duplicate_key: child_id appears on rows with different content: every row with that child_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'children.duplicate_key' as rule_id, 'child_id appears on rows with different content: every row with that child_id is excluded' as reason
-    from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (trim(r.child_id) in (select trim(child_id) from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) group by trim(child_id) having count(distinct row(trim(child_id), trim(forename), trim(surname), trim(sex), trim(date_of_birth), trim(expected_date_of_birth), trim(ethnicity), trim(disabled), trim(postcode), trim(date_of_death))) > 1))
+    from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (trim(r.child_id) in (select trim(child_id) from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(child_id) having count(distinct row(trim(child_id), trim(forename), trim(surname), trim(sex), trim(date_of_birth), trim(expected_date_of_birth), trim(ethnicity), trim(disabled), trim(postcode), trim(date_of_death))) > 1))
         and {{ csc_rule_applies('children.duplicate_key') }}
     union all
     -- children.child_id.required: child_id is required but empty
@@ -55,7 +55,7 @@ with failures as (
     -- children.date_of_birth.in_future: date_of_birth is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_birth.in_future' as rule_id, 'date_of_birth is after the extract date' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (s.date_of_birth > cast('{{ var("extract_date") }}' as date))
+    where (s.date_of_birth > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('children.date_of_birth.in_future') }}
     union all
     -- children.expected_date_of_birth.us_date: expected_date_of_birth is day/month/year text that is no valid UK date (US month/day order)
@@ -109,7 +109,7 @@ with failures as (
     -- children.date_of_death.in_future: date_of_death is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_death.in_future' as rule_id, 'date_of_death is after the extract date' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (s.date_of_death > cast('{{ var("extract_date") }}' as date))
+    where (s.date_of_death > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('children.date_of_death.in_future') }}
     union all
     -- children.date_of_death_before_date_of_birth: date_of_death is before date_of_birth

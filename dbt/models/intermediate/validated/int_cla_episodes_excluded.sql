@@ -6,14 +6,14 @@ with failures as (
 
     -- cla_episodes.duplicate_row: exact copy of an earlier cla_episodes.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.episode_id), '') as record_key, 'cla_episodes.duplicate_row' as rule_id, 'exact copy of an earlier cla_episodes.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(episode_id), trim(child_id), trim(start_date), trim(end_date), trim(reason_new_episode), trim(legal_status), trim(placement_type), trim(reason_ceased), trim(placement_intended_until_18) order by _source_line) as copy_number from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ var("extract_date") }}' as date))) where copy_number > 1))
+    from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(episode_id), trim(child_id), trim(start_date), trim(end_date), trim(reason_new_episode), trim(legal_status), trim(placement_type), trim(reason_ceased), trim(placement_intended_until_18) order by _source_line) as copy_number from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
         and {{ csc_rule_applies('cla_episodes.duplicate_row') }}
     union all
     -- cla_episodes.duplicate_key: episode_id appears on rows with different content: every row with that episode_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.episode_id), '') as record_key, 'cla_episodes.duplicate_key' as rule_id, 'episode_id appears on rows with different content: every row with that episode_id is excluded' as reason
-    from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (trim(r.episode_id) in (select trim(episode_id) from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) group by trim(episode_id) having count(distinct row(trim(episode_id), trim(child_id), trim(start_date), trim(end_date), trim(reason_new_episode), trim(legal_status), trim(placement_type), trim(reason_ceased), trim(placement_intended_until_18))) > 1))
+    from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (trim(r.episode_id) in (select trim(episode_id) from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(episode_id) having count(distinct row(trim(episode_id), trim(child_id), trim(start_date), trim(end_date), trim(reason_new_episode), trim(legal_status), trim(placement_type), trim(reason_ceased), trim(placement_intended_until_18))) > 1))
         and {{ csc_rule_applies('cla_episodes.duplicate_key') }}
     union all
     -- cla_episodes.episode_id.required: episode_id is required but empty
@@ -73,7 +73,7 @@ with failures as (
     -- cla_episodes.start_date.in_future: start_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.start_date.in_future' as rule_id, 'start_date is after the extract date' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.start_date > cast('{{ var("extract_date") }}' as date))
+    where (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('cla_episodes.start_date.in_future') }}
     union all
     -- cla_episodes.end_date.us_date: end_date is day/month/year text that is no valid UK date (US month/day order)
@@ -91,7 +91,7 @@ with failures as (
     -- cla_episodes.end_date.in_future: end_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.end_date.in_future' as rule_id, 'end_date is after the extract date' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.end_date > cast('{{ var("extract_date") }}' as date))
+    where (s.end_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('cla_episodes.end_date.in_future') }}
     union all
     -- cla_episodes.reason_new_episode.required: reason_new_episode is required but empty

@@ -6,14 +6,14 @@ with failures as (
 
     -- contacts.duplicate_row: exact copy of an earlier contacts.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.contact_id), '') as record_key, 'contacts.duplicate_row' as rule_id, 'exact copy of an earlier contacts.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(contact_id), trim(child_id), trim(contact_date), trim(contact_source), trim(decision_date), trim(outcome) order by _source_line) as copy_number from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ var("extract_date") }}' as date))) where copy_number > 1))
+    from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(contact_id), trim(child_id), trim(contact_date), trim(contact_source), trim(decision_date), trim(outcome) order by _source_line) as copy_number from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
         and {{ csc_rule_applies('contacts.duplicate_row') }}
     union all
     -- contacts.duplicate_key: contact_id appears on rows with different content: every row with that contact_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.contact_id), '') as record_key, 'contacts.duplicate_key' as rule_id, 'contact_id appears on rows with different content: every row with that contact_id is excluded' as reason
-    from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (trim(r.contact_id) in (select trim(contact_id) from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) group by trim(contact_id) having count(distinct row(trim(contact_id), trim(child_id), trim(contact_date), trim(contact_source), trim(decision_date), trim(outcome))) > 1))
+    from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (trim(r.contact_id) in (select trim(contact_id) from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(contact_id) having count(distinct row(trim(contact_id), trim(child_id), trim(contact_date), trim(contact_source), trim(decision_date), trim(outcome))) > 1))
         and {{ csc_rule_applies('contacts.duplicate_key') }}
     union all
     -- contacts.contact_id.required: contact_id is required but empty
@@ -73,7 +73,7 @@ with failures as (
     -- contacts.contact_date.in_future: contact_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_date.in_future' as rule_id, 'contact_date is after the extract date' as reason
     from {{ ref('stg_case_management__contacts') }} as s
-    where (s.contact_date > cast('{{ var("extract_date") }}' as date))
+    where (s.contact_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('contacts.contact_date.in_future') }}
     union all
     -- contacts.contact_source.required: contact_source is required but empty
@@ -103,7 +103,7 @@ with failures as (
     -- contacts.decision_date.in_future: decision_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_date.in_future' as rule_id, 'decision_date is after the extract date' as reason
     from {{ ref('stg_case_management__contacts') }} as s
-    where (s.decision_date > cast('{{ var("extract_date") }}' as date))
+    where (s.decision_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('contacts.decision_date.in_future') }}
     union all
     -- contacts.outcome.invalid_code: outcome is not in the code list contact_outcome

@@ -6,14 +6,14 @@ with failures as (
 
     -- plans.duplicate_row: exact copy of an earlier plans.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.plan_id), '') as record_key, 'plans.duplicate_row' as rule_id, 'exact copy of an earlier plans.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(plan_id), trim(child_id), trim(referral_id), trim(plan_type), trim(start_date), trim(end_date), trim(category_of_abuse) order by _source_line) as copy_number from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ var("extract_date") }}' as date))) where copy_number > 1))
+    from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(plan_id), trim(child_id), trim(referral_id), trim(plan_type), trim(start_date), trim(end_date), trim(category_of_abuse) order by _source_line) as copy_number from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
         and {{ csc_rule_applies('plans.duplicate_row') }}
     union all
     -- plans.duplicate_key: plan_id appears on rows with different content: every row with that plan_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.plan_id), '') as record_key, 'plans.duplicate_key' as rule_id, 'plan_id appears on rows with different content: every row with that plan_id is excluded' as reason
-    from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (trim(r.plan_id) in (select trim(plan_id) from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) group by trim(plan_id) having count(distinct row(trim(plan_id), trim(child_id), trim(referral_id), trim(plan_type), trim(start_date), trim(end_date), trim(category_of_abuse))) > 1))
+    from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (trim(r.plan_id) in (select trim(plan_id) from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(plan_id) having count(distinct row(trim(plan_id), trim(child_id), trim(referral_id), trim(plan_type), trim(start_date), trim(end_date), trim(category_of_abuse))) > 1))
         and {{ csc_rule_applies('plans.duplicate_key') }}
     union all
     -- plans.plan_id.required: plan_id is required but empty
@@ -109,7 +109,7 @@ with failures as (
     -- plans.start_date.in_future: start_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.start_date.in_future' as rule_id, 'start_date is after the extract date' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where (s.start_date > cast('{{ var("extract_date") }}' as date))
+    where (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('plans.start_date.in_future') }}
     union all
     -- plans.end_date.us_date: end_date is day/month/year text that is no valid UK date (US month/day order)
@@ -127,7 +127,7 @@ with failures as (
     -- plans.end_date.in_future: end_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.end_date.in_future' as rule_id, 'end_date is after the extract date' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where (s.end_date > cast('{{ var("extract_date") }}' as date))
+    where (s.end_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('plans.end_date.in_future') }}
     union all
     -- plans.category_of_abuse.invalid_code: category_of_abuse is not in the code list category_of_abuse

@@ -6,14 +6,14 @@ with failures as (
 
     -- referrals.duplicate_row: exact copy of an earlier referrals.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.referral_id), '') as record_key, 'referrals.duplicate_row' as rule_id, 'exact copy of an earlier referrals.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(referral_id), trim(child_id), trim(contact_id), trim(referral_date), trim(referral_source), trim(primary_need_code), trim(nfa), trim(closure_date), trim(closure_reason), trim(team_id), trim(worker_id) order by _source_line) as copy_number from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ var("extract_date") }}' as date))) where copy_number > 1))
+    from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(referral_id), trim(child_id), trim(contact_id), trim(referral_date), trim(referral_source), trim(primary_need_code), trim(nfa), trim(closure_date), trim(closure_reason), trim(team_id), trim(worker_id) order by _source_line) as copy_number from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
         and {{ csc_rule_applies('referrals.duplicate_row') }}
     union all
     -- referrals.duplicate_key: referral_id appears on rows with different content: every row with that referral_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.referral_id), '') as record_key, 'referrals.duplicate_key' as rule_id, 'referral_id appears on rows with different content: every row with that referral_id is excluded' as reason
-    from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (trim(r.referral_id) in (select trim(referral_id) from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) group by trim(referral_id) having count(distinct row(trim(referral_id), trim(child_id), trim(contact_id), trim(referral_date), trim(referral_source), trim(primary_need_code), trim(nfa), trim(closure_date), trim(closure_reason), trim(team_id), trim(worker_id))) > 1))
+    from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (trim(r.referral_id) in (select trim(referral_id) from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(referral_id) having count(distinct row(trim(referral_id), trim(child_id), trim(contact_id), trim(referral_date), trim(referral_source), trim(primary_need_code), trim(nfa), trim(closure_date), trim(closure_reason), trim(team_id), trim(worker_id))) > 1))
         and {{ csc_rule_applies('referrals.duplicate_key') }}
     union all
     -- referrals.referral_id.required: referral_id is required but empty
@@ -91,7 +91,7 @@ with failures as (
     -- referrals.referral_date.in_future: referral_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_date.in_future' as rule_id, 'referral_date is after the extract date' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where (s.referral_date > cast('{{ var("extract_date") }}' as date))
+    where (s.referral_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('referrals.referral_date.in_future') }}
     union all
     -- referrals.referral_source.required: referral_source is required but empty
@@ -139,7 +139,7 @@ with failures as (
     -- referrals.closure_date.in_future: closure_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date.in_future' as rule_id, 'closure_date is after the extract date' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where (s.closure_date > cast('{{ var("extract_date") }}' as date))
+    where (s.closure_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('referrals.closure_date.in_future') }}
     union all
     -- referrals.closure_reason.invalid_code: closure_reason is not in the code list closure_reason

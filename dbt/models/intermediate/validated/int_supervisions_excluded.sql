@@ -6,14 +6,14 @@ with failures as (
 
     -- supervisions.duplicate_row: exact copy of an earlier supervisions.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.supervision_id), '') as record_key, 'supervisions.duplicate_row' as rule_id, 'exact copy of an earlier supervisions.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(supervision_id), trim(worker_id), trim(supervisor_id), trim(supervision_date), trim(supervision_type) order by _source_line) as copy_number from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ var("extract_date") }}' as date))) where copy_number > 1))
+    from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(supervision_id), trim(worker_id), trim(supervisor_id), trim(supervision_date), trim(supervision_type) order by _source_line) as copy_number from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
         and {{ csc_rule_applies('supervisions.duplicate_row') }}
     union all
     -- supervisions.duplicate_key: supervision_id appears on rows with different content: every row with that supervision_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.supervision_id), '') as record_key, 'supervisions.duplicate_key' as rule_id, 'supervision_id appears on rows with different content: every row with that supervision_id is excluded' as reason
-    from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (trim(r.supervision_id) in (select trim(supervision_id) from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) group by trim(supervision_id) having count(distinct row(trim(supervision_id), trim(worker_id), trim(supervisor_id), trim(supervision_date), trim(supervision_type))) > 1))
+    from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (trim(r.supervision_id) in (select trim(supervision_id) from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(supervision_id) having count(distinct row(trim(supervision_id), trim(worker_id), trim(supervisor_id), trim(supervision_date), trim(supervision_type))) > 1))
         and {{ csc_rule_applies('supervisions.duplicate_key') }}
     union all
     -- supervisions.supervision_id.required: supervision_id is required but empty
@@ -97,7 +97,7 @@ with failures as (
     -- supervisions.supervision_date.in_future: supervision_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_date.in_future' as rule_id, 'supervision_date is after the extract date' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
-    where (s.supervision_date > cast('{{ var("extract_date") }}' as date))
+    where (s.supervision_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('supervisions.supervision_date.in_future') }}
     union all
     -- supervisions.supervision_type.required: supervision_type is required but empty

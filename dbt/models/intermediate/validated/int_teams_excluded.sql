@@ -6,14 +6,14 @@ with failures as (
 
     -- teams.duplicate_row: exact copy of an earlier teams.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.team_id), '') as record_key, 'teams.duplicate_row' as rule_id, 'exact copy of an earlier teams.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(team_id), trim(team_name), trim(service_area) order by _source_line) as copy_number from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ var("extract_date") }}' as date))) where copy_number > 1))
+    from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(team_id), trim(team_name), trim(service_area) order by _source_line) as copy_number from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
         and {{ csc_rule_applies('teams.duplicate_row') }}
     union all
     -- teams.duplicate_key: team_id appears on rows with different content: every row with that team_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.team_id), '') as record_key, 'teams.duplicate_key' as rule_id, 'team_id appears on rows with different content: every row with that team_id is excluded' as reason
-    from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (trim(r.team_id) in (select trim(team_id) from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) group by trim(team_id) having count(distinct row(trim(team_id), trim(team_name), trim(service_area))) > 1))
+    from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (trim(r.team_id) in (select trim(team_id) from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(team_id) having count(distinct row(trim(team_id), trim(team_name), trim(service_area))) > 1))
         and {{ csc_rule_applies('teams.duplicate_key') }}
     union all
     -- teams.team_id.required: team_id is required but empty

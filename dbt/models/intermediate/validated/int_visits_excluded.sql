@@ -6,14 +6,14 @@ with failures as (
 
     -- visits.duplicate_row: exact copy of an earlier visits.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.visit_id), '') as record_key, 'visits.duplicate_row' as rule_id, 'exact copy of an earlier visits.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(visit_id), trim(child_id), trim(visit_date), trim(visit_type), trim(child_seen), trim(seen_alone), trim(worker_id), trim(recorded_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ var("extract_date") }}' as date))) where copy_number > 1))
+    from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(visit_id), trim(child_id), trim(visit_date), trim(visit_type), trim(child_seen), trim(seen_alone), trim(worker_id), trim(recorded_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
         and {{ csc_rule_applies('visits.duplicate_row') }}
     union all
     -- visits.duplicate_key: visit_id appears on rows with different content: every row with that visit_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.visit_id), '') as record_key, 'visits.duplicate_key' as rule_id, 'visit_id appears on rows with different content: every row with that visit_id is excluded' as reason
-    from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (trim(r.visit_id) in (select trim(visit_id) from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) group by trim(visit_id) having count(distinct row(trim(visit_id), trim(child_id), trim(visit_date), trim(visit_type), trim(child_seen), trim(seen_alone), trim(worker_id), trim(recorded_date))) > 1))
+    from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (trim(r.visit_id) in (select trim(visit_id) from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(visit_id) having count(distinct row(trim(visit_id), trim(child_id), trim(visit_date), trim(visit_type), trim(child_seen), trim(seen_alone), trim(worker_id), trim(recorded_date))) > 1))
         and {{ csc_rule_applies('visits.duplicate_key') }}
     union all
     -- visits.visit_id.required: visit_id is required but empty
@@ -73,7 +73,7 @@ with failures as (
     -- visits.visit_date.in_future: visit_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_date.in_future' as rule_id, 'visit_date is after the extract date' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where (s.visit_date > cast('{{ var("extract_date") }}' as date))
+    where (s.visit_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('visits.visit_date.in_future') }}
     union all
     -- visits.visit_type.required: visit_type is required but empty
@@ -151,7 +151,7 @@ with failures as (
     -- visits.recorded_date.in_future: recorded_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.recorded_date.in_future' as rule_id, 'recorded_date is after the extract date' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where (s.recorded_date > cast('{{ var("extract_date") }}' as date))
+    where (s.recorded_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('visits.recorded_date.in_future') }}
     union all
     -- visits.recorded_date_before_visit_date: recorded_date is before visit_date

@@ -6,14 +6,14 @@ with failures as (
 
     -- workers.duplicate_row: exact copy of an earlier workers.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.worker_id), '') as record_key, 'workers.duplicate_row' as rule_id, 'exact copy of an earlier workers.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(worker_id), trim(worker_name), trim(role), trim(team_id), trim(fte), trim(employment_type), trim(start_date), trim(end_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ var("extract_date") }}' as date))) where copy_number > 1))
+    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(worker_id), trim(worker_name), trim(role), trim(team_id), trim(fte), trim(employment_type), trim(start_date), trim(end_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
         and {{ csc_rule_applies('workers.duplicate_row') }}
     union all
     -- workers.duplicate_key: worker_id appears on rows with different content: every row with that worker_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.worker_id), '') as record_key, 'workers.duplicate_key' as rule_id, 'worker_id appears on rows with different content: every row with that worker_id is excluded' as reason
-    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
-    where (trim(r.worker_id) in (select trim(worker_id) from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) group by trim(worker_id) having count(distinct row(trim(worker_id), trim(worker_name), trim(role), trim(team_id), trim(fte), trim(employment_type), trim(start_date), trim(end_date))) > 1))
+    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (trim(r.worker_id) in (select trim(worker_id) from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(worker_id) having count(distinct row(trim(worker_id), trim(worker_name), trim(role), trim(team_id), trim(fte), trim(employment_type), trim(start_date), trim(end_date))) > 1))
         and {{ csc_rule_applies('workers.duplicate_key') }}
     union all
     -- workers.worker_id.required: worker_id is required but empty
@@ -30,7 +30,7 @@ with failures as (
     union all
     -- workers.worker_name.required: worker_name is required but empty
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.worker_id), '') as record_key, 'workers.worker_name.required' as rule_id, 'worker_name is required but empty' as reason
-    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
     where (nullif(trim(r.worker_name), '') is null)
         and {{ csc_rule_applies('workers.worker_name.required') }}
     union all
@@ -121,7 +121,7 @@ with failures as (
     -- workers.start_date.in_future: start_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.start_date.in_future' as rule_id, 'start_date is after the extract date' as reason
     from {{ ref('stg_case_management__workers') }} as s
-    where (s.start_date > cast('{{ var("extract_date") }}' as date))
+    where (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('workers.start_date.in_future') }}
     union all
     -- workers.end_date.us_date: end_date is day/month/year text that is no valid UK date (US month/day order)
@@ -139,7 +139,7 @@ with failures as (
     -- workers.end_date.in_future: end_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.end_date.in_future' as rule_id, 'end_date is after the extract date' as reason
     from {{ ref('stg_case_management__workers') }} as s
-    where (s.end_date > cast('{{ var("extract_date") }}' as date))
+    where (s.end_date > cast('{{ csc_run_var("extract_date") }}' as date))
         and {{ csc_rule_applies('workers.end_date.in_future') }}
     union all
     -- workers.end_date_before_start_date: end_date is before start_date
