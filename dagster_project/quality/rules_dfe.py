@@ -118,12 +118,16 @@ FORTY_FIVE_WD_BEFORE_EXTRACT = (
 )
 # Episodes of one child in the 903's order (start date), each with its neighbours' values: computed once
 # per rule (an uncorrelated subquery), not once per row.
+# Every window a rule orders rows in ends with the row's source line: duplicate rows (same key, same dates) would
+# otherwise be ordered arbitrarily, and the dbt models and the one-pass check could count different rows
+# (seen at the national preset). tests/quality/test_registry.py checks it.
 EPISODES_IN_ORDER = (
     "(select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, "
     "lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, "
     "lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, "
     "lead(o.start_date) over w as next_start "
-    "from <<stg:cla_episodes>> o window w as (partition by o.child_id order by o.start_date, o.episode_id))"
+    "from <<stg:cla_episodes>> o "
+    "window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line))"
 )
 
 
@@ -500,10 +504,10 @@ def cin_census_more_rules() -> list[Rule]:
 LEGAL_STATUS_SPELLS = (
     "(select g.episode_id, g.legal_status, min(g.start_date) over p as spell_start, "
     "max(coalesce(g.end_date, <<extract_date>>)) over p as spell_end from (select b.*, sum(b.new_spell) over "
-    "(partition by b.child_id order by b.start_date, b.episode_id) as spell from (select o.*, case when "
+    "(partition by b.child_id order by b.start_date, b.episode_id, b.source_line) as spell from (select o.*, case when "
     "lag(o.legal_status) over w = o.legal_status and lag(o.end_date) over w >= o.start_date then 0 else 1 end "
     "as new_spell from <<stg:cla_episodes>> o where o.start_date is not null "
-    "window w as (partition by o.child_id order by o.start_date, o.episode_id)) b) g "
+    "window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) b) g "
     "window p as (partition by g.child_id, g.spell))"
 )
 # The collection year (1 April - 31 March) an episode's start falls in, named by its first year.
@@ -585,7 +589,8 @@ ALLOCATIONS_IN_ORDER = (
     "as previous_end, lag(a.end_date_text) over w as previous_end_text, coalesce(a.start_date in (select "
     "r.referral_date from <<stg:referrals>> r where r.child_id = a.child_id), false) as first_contact "
     "from <<stg:allocations>> a where a.start_date is not null "
-    "window w as (partition by a.child_id order by a.start_date, a.end_date nulls last, a.allocation_id))"
+    "window w as (partition by a.child_id order by a.start_date, a.end_date nulls last, a.allocation_id, "
+    "a.source_line))"
 )
 
 
@@ -637,7 +642,7 @@ PREV_EPISODES = (
     "nullif(upper(trim(p.reason_new_episode)), '') as reason_new_episode, "
     "nullif(upper(trim(p.legal_status)), '') as legal_status, nullif(upper(trim(p.placement_type)), '') "
     f"as placement_type, row_number() over (partition by {PREV_CHILD} order by {_prev_date('start_date')} desc "
-    "nulls last) as from_latest from <<prev:cla_episodes>> p)"
+    "nulls last, p._source_line) as from_latest from <<prev:cla_episodes>> p)"
 )
 PREVIOUS_EXTRACT_DATE = "(select max(c._extract_date) from <<prev:children>> c)"
 
@@ -650,7 +655,8 @@ def _continuing_episode(condition: str) -> str:
         f"s.episode_id in (select f.episode_id from (select o.episode_id, o.start_date, o.reason_new_episode, "
         "o.legal_status, o.placement_type, pe.start_date as open_start, pe.reason_new_episode as open_rne, "
         "pe.legal_status as open_legal_status, pe.placement_type as open_placement, pe.from_latest, "
-        "row_number() over (partition by o.child_id, pe.start_date order by o.start_date, o.episode_id) as n "
+        "row_number() over (partition by o.child_id, pe.start_date "
+        "order by o.start_date, o.episode_id, o.source_line) as n "
         f"from <<stg:cla_episodes>> o inner join {PREV_EPISODES} pe on o.child_id = pe.child_id "
         "where pe.end_date_text is null and pe.start_date is not null and o.start_date is not null "
         "and (o.end_date_text is null or o.end_date > pe.start_date)) f where f.n = 1 and " + condition + ")"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dagster_project.contract.model import load_contract
 from dagster_project.quality import render
 from dagster_project.quality.dfe import catalogue
@@ -105,3 +107,34 @@ def test_dfe_coverage_page_is_up_to_date():
     figures = dfe_coverage.coverage()
     assert figures["CIN"]["rules"] == 109 and figures["903"]["rules"] == 327
     assert all(f["implemented"] <= f["evaluable"] for f in figures.values())
+
+
+def _window_specs(sql: str) -> list[str]:
+    """The text of every window specification: `over (...)` and named `window w as (...)` clauses."""
+    specs = []
+    for match in re.finditer(r"\bover\s*\(|\bwindow\s+\w+\s+as\s*\(|,\s*\w+\s+as\s*\(partition by", sql):
+        start = match.end() - 1 if sql[match.end() - 1] == "(" else sql.index("(", match.start())
+        depth = 0
+        for end in range(start, len(sql)):
+            depth += {"(": 1, ")": -1}.get(sql[end], 0)
+            if depth == 0:
+                specs.append(sql[start : end + 1])
+                break
+    return specs
+
+
+def test_rule_windows_order_rows_by_a_unique_key():
+    """A window that orders rows must end on the source line: duplicate rows (same key and dates) would otherwise
+    be ordered arbitrarily, and the dbt models and the one-pass check could count different rows (as at the
+    national preset before this test)."""
+    unordered = {
+        rule.id: spec
+        for rule in registry()
+        for spec in _window_specs(rule.predicate)
+        if "order by" in spec and "source_line" not in spec
+    }
+    assert unordered == {}
+    assert _window_specs("lag(x) over (partition by c order by d) y window w as (order by e)") == [
+        "(partition by c order by d)",
+        "(order by e)",
+    ]
