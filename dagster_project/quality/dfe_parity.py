@@ -60,6 +60,10 @@ class Parity:
     def equal(self) -> bool:
         return all(c.equal for c in self.codes.values()) and not self.unused_allowances
 
+    def unequal(self) -> dict[str, tuple[list[str], list[str]]]:
+        """code -> (first child ids only the project reports, first only the validator reports), unequal codes."""
+        return {code: (c.only_project[:5], c.only_golden[:5]) for code, c in self.codes.items() if not c.equal}
+
     def table(self) -> str:
         """Per-code counts side by side (markdown)."""
         lines = ["| code | project | DfE validator | only project | only validator |", "|---|---|---|---|---|"]

@@ -34,10 +34,6 @@ class RuleEvaluation:
         return [r for r in self.results if r.source_file == name]
 
 
-def _relation_name(names: dict[str, str], table: str) -> str:
-    return names[table]
-
-
 FAILURE_MODELS = ("int_records_excluded", "int_records_flagged")
 
 

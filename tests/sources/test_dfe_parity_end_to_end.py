@@ -37,7 +37,7 @@ def parity(tmp_path_factory):
 def test_project_equals_the_cin_validator_for_every_code_both_evaluate(parity):
     result, _, _ = parity
     print("\n" + result.table())  # the side-by-side counts, for the closing note (pytest -s)
-    unequal = {code: (c.only_project[:5], c.only_golden[:5]) for code, c in result.codes.items() if not c.equal}
+    unequal = result.unequal()
     assert not unequal, f"per code (only project, only validator): {unequal}"
     assert not result.unused_allowances, f"allowed differences that allow nothing: {result.unused_allowances}"
 
