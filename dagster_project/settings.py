@@ -71,8 +71,12 @@ def memory_budget_gb() -> float:
     return float(os.environ.get("CSC_MEMORY_BUDGET_GB") or MEMORY_BUDGET_GB_DEFAULT)
 
 
+def duckdb_memory_limit_gb() -> float:
+    return max(0.5, memory_budget_gb() - PYTHON_RESERVE_GB)
+
+
 def duckdb_memory_limit() -> str:
-    return f"{max(0.5, memory_budget_gb() - PYTHON_RESERVE_GB):g}GB"
+    return f"{duckdb_memory_limit_gb():g}GB"
 
 
 def duckdb_config() -> dict[str, str]:

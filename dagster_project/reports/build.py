@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dagster_project.quality.results import FAILURES_FILE
 from dagster_project.quality.rules import registry
-from dagster_project.reports.formatting import month_label, natural_key
+from dagster_project.reports.formatting import month_label, natural_key, service_area_label
 from dagster_project.reports.html import render_index, render_scorecard, render_worklist, scorecard_title
 from dagster_project.reports.pdf import write_scorecard_pdf
 from dagster_project.reports.published import PublishedData, load_dq_failures, load_published
@@ -41,12 +41,24 @@ class ReportOutputs:
     worklists: tuple[Path, ...]
 
 
-def _team_caseloads(data: PublishedData, as_at: dt.date) -> list[tuple[str, list[float]]]:
+# One chart row per team up to this many teams (a page); beyond it, one row per service area: England's 1,500
+# teams made a chart 490 inches tall. The team breakdown of average caseload and the workers worklists keep them.
+CASELOAD_CHART_MAX_TEAMS = 40
+
+
+def _caseload_rows(data: PublishedData, as_at: dt.date) -> tuple[str, list[tuple[str, list[float]]]]:
+    """("team" or "service area", [(row label, the caseloads of its workers at `as_at`)])."""
     by_team: dict[str | None, list[float]] = {}
     for team_id, caseload in data.caseloads.get(as_at, []):
         by_team.setdefault(team_id, []).append(caseload)
-    ordered = sorted(by_team, key=lambda t: (t is None, natural_key(data.teams.get(t, (t, ""))[0])))
-    return [(data.teams.get(t, (t or "No team", None))[0], by_team[t]) for t in ordered]
+    if len(by_team) <= CASELOAD_CHART_MAX_TEAMS:
+        ordered = sorted(by_team, key=lambda t: (t is None, natural_key(data.teams.get(t, (t, ""))[0])))
+        return "team", [(data.teams.get(t, (t or "No team", None))[0], by_team[t]) for t in ordered]
+    by_area: dict[str | None, list[float]] = {}
+    for team_id, caseloads in by_team.items():
+        by_area.setdefault(data.teams.get(team_id, (None, None))[1], []).extend(caseloads)
+    areas = sorted(by_area, key=lambda a: (a is None, service_area_label(a)))
+    return "service area", [(service_area_label(a), by_area[a]) for a in areas]
 
 
 def _dq_status(data: PublishedData) -> tuple[str, str]:
@@ -102,14 +114,15 @@ def build_reports(paths: Paths, as_at: dt.date | None = None) -> ReportOutputs:
     files: list[Path] = []
     committee = build_scorecard(data, targets, COMMITTEE, as_at)
     management = build_scorecard(data, targets, MANAGEMENT, as_at)
-    caseloads = _team_caseloads(data, management.view.latest)
-    for view, stem, team_caseloads in (
+    caseloads_by, caseloads = _caseload_rows(data, management.view.latest)
+    for view, stem, rows in (
         (committee, "committee_scorecard", None),
         (management, "management_scorecard", caseloads),
     ):
         title = scorecard_title(view)
-        (building / f"{stem}.html").write_text(render_scorecard(view, team_caseloads, band), encoding="utf-8")
-        write_scorecard_pdf(view, building / f"{stem}.pdf", title, team_caseloads, band)
+        html = render_scorecard(view, rows, band, caseloads_by)
+        (building / f"{stem}.html").write_text(html, encoding="utf-8")
+        write_scorecard_pdf(view, building / f"{stem}.pdf", title, rows, band, caseloads_by)
         write_scorecard_workbook(view, building / f"{stem}.xlsx", title)
         files += [folder / f"{stem}.{ext}" for ext in ("html", "pdf", "xlsx")]
 

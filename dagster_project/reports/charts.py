@@ -4,6 +4,8 @@ for the PDF. Pure Python (matplotlib's Agg/SVG back ends, no display)."""
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
+from functools import lru_cache
 
 import matplotlib
 
@@ -29,45 +31,64 @@ def _finish(fig, fmt: str) -> bytes | str:
     return data
 
 
+@dataclass(frozen=True)
+class _TrendSpec:
+    """Everything a trend chart shows, so equal charts are drawn once: the committee and management views of a
+    council figure are the same chart unless suppression differs."""
+
+    labels: tuple[str, ...]
+    values: tuple[float | None, ...]
+    targets: tuple[float | None, ...]
+    last_rag: str | None
+    unit: str
+
+
 def trend_chart(measure_view, fmt: str = "svg") -> bytes | str:
     """13-month line of the council figure, the target line (as it was in force each month) and the latest
     point in its RAG colour. Suppressed or missing months are gaps."""
     cells = measure_view.trend
-    labels = [month_label(c.as_at) for c in cells]
-    values = [None if (c.suppressed or c.value is None) else c.value for c in cells]
+    spec = _TrendSpec(
+        labels=tuple(month_label(c.as_at) for c in cells),
+        values=tuple(None if (c.suppressed or c.value is None) else c.value for c in cells),
+        targets=tuple(c.target for c in cells),
+        last_rag=cells[-1].rag,
+        unit=measure_view.measure.unit,
+    )
+    return _draw_trend(spec, fmt)
+
+
+@lru_cache(maxsize=256)  # a run draws ~40 distinct charts; the bound keeps a long-lived process small
+def _draw_trend(spec: _TrendSpec, fmt: str) -> bytes | str:
     fig, ax = plt.subplots(figsize=(4.2, 2.0))
-    xs = list(range(len(cells)))
+    xs = list(range(len(spec.labels)))
     ax.plot(
         xs,
-        [float("nan") if v is None else v for v in values],
+        [float("nan") if v is None else v for v in spec.values],
         color=LINE,
         linewidth=1.8,
         marker="o",
         markersize=2.5,
         label="council",
     )
-    targets = [c.target for c in cells]
-    if any(t is not None for t in targets):
+    if any(t is not None for t in spec.targets):
         ax.step(
             xs,
-            [float("nan") if t is None else t for t in targets],
+            [float("nan") if t is None else t for t in spec.targets],
             where="mid",
             color=TARGET,
             linestyle="--",
             linewidth=1,
             label="target",
         )
-    last = cells[-1]
-    if values[-1] is not None:
-        ax.plot([xs[-1]], [values[-1]], marker="o", markersize=7, color=RAG_COLOURS.get(last.rag, LINE))
-    ax.set_xticks(xs[::3], labels[::3])
+    if spec.values[-1] is not None:
+        ax.plot([xs[-1]], [spec.values[-1]], marker="o", markersize=7, color=RAG_COLOURS.get(spec.last_rag, LINE))
+    ax.set_xticks(xs[::3], spec.labels[::3])
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
-    unit = measure_view.measure.unit
-    if unit == "percent":
+    if spec.unit == "percent":
         ax.set_ylim(0, 100)
         ax.set_ylabel("%")
-    elif unit == "count":
+    elif spec.unit == "count":
         ax.set_ylim(bottom=0)
     ax.legend(loc="best", fontsize=7, frameon=False, ncol=2)
     return _finish(fig, fmt)

@@ -11,6 +11,7 @@ import jinja2
 from dagster_project.reports.charts import caseload_chart, trend_chart
 from dagster_project.reports.formatting import format_value, month_label, service_area_label
 from dagster_project.reports.scorecard import COMMITTEE, ScorecardView, column_labels
+from dagster_project.reports.worklists import PAGE_MAX_ROWS
 
 
 @cache
@@ -43,7 +44,10 @@ def scorecard_title(view: ScorecardView) -> str:
 
 
 def render_scorecard(
-    view: ScorecardView, caseloads: list[tuple[str, list[float]]] | None = None, band: tuple[int, int] = (16, 23)
+    view: ScorecardView,
+    caseloads: list[tuple[str, list[float]]] | None = None,
+    band: tuple[int, int] = (16, 23),
+    caseloads_by: str = "team",
 ) -> str:
     committee = view.audience == COMMITTEE
     context = _common(scorecard_title(view), view.extract_date, view.run_id)
@@ -66,6 +70,7 @@ def render_scorecard(
         quarter_labels=[month_label(d) for d in view.view.quarters],
         charts={m.measure.measure: trend_chart(m) for m in view.measures},
         caseload_chart=caseload_chart(caseloads, band) if caseloads else None,
+        caseloads_by=caseloads_by,
         band=band,
         breakdown_name="service area" if committee else "team",
         breakdown_heading="Service area" if committee else "Team",
@@ -85,6 +90,7 @@ def render_scorecard(
 def render_worklist(worklist, extract_date, run_id: str) -> str:
     context = _common(f"Team worklist: {worklist.team_label}", extract_date, run_id)
     context["worklist"] = worklist
+    context["page_max_rows"] = PAGE_MAX_ROWS
     return environment().get_template("worklist.html.j2").render(**context)
 
 

@@ -49,8 +49,18 @@ def _cell_style(cell) -> FontFace | None:
     return FontFace(fill_color=RAG_RGB[cell.rag], emphasis="BOLD") if cell.rag in RAG_RGB else None
 
 
+# Team rows a printed breakdown table holds (a large council's teams, four pages); beyond it the PDF points to the
+# web page and the workbook, which hold every team: England's 1,500 teams made 40 pages a measure.
+PDF_MAX_BREAKDOWN_ROWS = 150
+
+
 def write_scorecard_pdf(
-    view: ScorecardView, path: Path, title: str, caseloads: list[tuple[str, list[float]]] | None = None, band=(16, 23)
+    view: ScorecardView,
+    path: Path,
+    title: str,
+    caseloads: list[tuple[str, list[float]]] | None = None,
+    band=(16, 23),
+    caseloads_by: str = "team",
 ) -> Path:
     pdf = _Document(
         title, f"Extract {view.extract_date} - run {view.run_id} - every figure is a row of the published marts"
@@ -126,11 +136,14 @@ def write_scorecard_pdf(
 
     if caseloads:
         pdf.add_page()
-        _heading(pdf, f"Caseloads by team, {month_label(view.view.latest)} (band {band[0]}-{band[1]})")
-        pdf.image(io.BytesIO(caseload_chart(caseloads, band, fmt="png")), w=230)
+        _heading(pdf, f"Caseloads by {caseloads_by}, {month_label(view.view.latest)} (band {band[0]}-{band[1]})")
+        # fitted into the page: a chart of many teams is taller than it is wide
+        chart = io.BytesIO(caseload_chart(caseloads, band, fmt="png"))
+        pdf.image(chart, w=230, h=pdf.eph - (pdf.get_y() - pdf.t_margin) - 4, keep_aspect_ratio=True)
 
+    too_long = [m for m in view.measures if len(m.breakdown) > PDF_MAX_BREAKDOWN_ROWS]
     for m in view.measures:
-        if not m.breakdown:
+        if not m.breakdown or len(m.breakdown) > PDF_MAX_BREAKDOWN_ROWS:
             continue
         pdf.add_page()
         _heading(pdf, f"{m.measure.title}: by {'service area' if view.suppressed else 'team'}")
@@ -143,6 +156,16 @@ def write_scorecard_pdf(
                 row.cell(_latin1(b.label))
                 for cell in b.cells:
                     row.cell(_latin1(cell.text), style=_cell_style(cell))
+    if too_long:
+        pdf.add_page()
+        _heading(pdf, f"Breakdowns by {'service area' if view.suppressed else 'team'}")
+        pdf.set_font("Helvetica", size=9)
+        for m in too_long:
+            text = (
+                f"{m.measure.title}: {len(m.breakdown) - 1} rows, too many to print. Every row is in the web page "
+                f"and in the workbook's sheet for {m.measure.measure}."
+            )
+            pdf.multi_cell(0, 5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
     return path
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from dagster_project.reports.formatting import day_label, natural_key
@@ -15,6 +16,11 @@ from dagster_project.workdays.calendar import add_wd
 
 DUE_SOON_WORKING_DAYS = 5
 NO_TEAM_LABEL = "No team"
+# A worklist's page and workbook show at most these many rows a section (the counts count every row): at the
+# national preset the "No team" list held a million data-to-fix rows, a 380 MB page and more rows than an Excel
+# sheet holds (1,048,576). Each section says where every row is.
+PAGE_MAX_ROWS = 2_000
+WORKBOOK_MAX_ROWS = 100_000
 
 
 @dataclass
@@ -32,6 +38,16 @@ class Section:
     rows: list[Row]
     numeric: tuple[str, ...] = ()
     rag_column: str | None = None
+    every_row_in: str = ""  # where every row is when a page or workbook shows only the first ones
+
+    def cut_note(self, limit: int) -> str | None:
+        """The sentence a page or workbook showing at most `limit` rows carries, or None if it shows them all."""
+        if len(self.rows) <= limit:
+            return None
+        note = f"Showing the first {limit:,} of {len(self.rows):,} rows."
+        if limit < WORKBOOK_MAX_ROWS and len(self.rows) <= WORKBOOK_MAX_ROWS:
+            return f"{note} Every row is in this worklist's workbook."
+        return f"{note} Every row is in {self.every_row_in}."
 
 
 @dataclass
@@ -212,6 +228,7 @@ SECTIONS = (
         "Children whose visit is overdue (red) or due in the next 5 working days (amber).",
         ("Days overdue",),
         "Status",
+        "the published database (marts.visit_timeliness)",
     ),
     (
         "assessments",
@@ -219,6 +236,7 @@ SECTIONS = (
         "Working days since the referral: at risk from 35 (amber), overdue after 45 (red).",
         ("Working days",),
         "Status",
+        "the published database (marts.worklist_open_assessments)",
     ),
     (
         "unallocated",
@@ -226,6 +244,7 @@ SECTIONS = (
         "On a plan or looked after with no open allocation; team = the team of their last allocation.",
         ("Days unallocated",),
         None,
+        "the published database (marts.worklist_unallocated_children)",
     ),
     (
         "workers",
@@ -233,6 +252,7 @@ SECTIONS = (
         "Caseload against the maximum (FTE-adjusted shown too) and the last individual supervision.",
         ("FTE", "Caseload", "FTE-adjusted", "Maximum"),
         "Over maximum",
+        "the published database (marts.worklist_workers)",
     ),
     (
         "data_to_fix",
@@ -241,6 +261,7 @@ SECTIONS = (
         "the case-management system and the figures correct themselves.",
         ("Line",),
         "Effect",
+        "the restricted failures store (restricted/dq_failures.duckdb, this run's run_id)",
     ),
 )
 
@@ -256,16 +277,23 @@ def build_worklists(
         "workers": _worker_rows(tables["workers"], caseload_max),
         "data_to_fix": _data_to_fix_rows(failures, data, messages),
     }
+    # each section's rows grouped by team once (one pass over the rows, not one per team: at the national
+    # preset's 1,530 teams that was 1,530 passes over every section)
+    by_team: dict[str, dict[str | None, list[Row]]] = {}
+    for key, rows in sources.items():
+        grouped = by_team.setdefault(key, defaultdict(list))
+        for team, row in rows:
+            grouped[team].append(row)
     team_ids = {t for t in data.teams if t is not None}
-    for rows in sources.values():
-        team_ids |= {team for team, _ in rows if team is not None}
+    for grouped in by_team.values():
+        team_ids |= {team for team in grouped if team is not None}
     worklists = []
     for team_id in [*sorted(team_ids, key=lambda t: (data.teams.get(t, (t, ""))[1] or "", natural_key(t))), None]:
         name, area = data.teams.get(team_id, (team_id, None)) if team_id is not None else (NO_TEAM_LABEL, None)
         worklist = Worklist(team_id, f"{name} ({team_id})" if team_id else NO_TEAM_LABEL, area)
-        for key, title, note, numeric, rag_column in SECTIONS:
-            rows = [row for team, row in sources[key] if team == team_id]
+        for key, title, note, numeric, rag_column, every_row_in in SECTIONS:
+            rows = by_team[key].get(team_id, [])
             headings = list(rows[0].cells) if rows else []
-            worklist.sections.append(Section(key, title, note, headings, rows, numeric, rag_column))
+            worklist.sections.append(Section(key, title, note, headings, rows, numeric, rag_column, every_row_in))
         worklists.append(worklist)
     return worklists

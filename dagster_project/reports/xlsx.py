@@ -13,6 +13,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from dagster_project.reports.formatting import decimals_for, month_label
 from dagster_project.reports.scorecard import Cell, ScorecardView, column_labels
 from dagster_project.reports.suppression import SUPPRESSED
+from dagster_project.reports.worklists import WORKBOOK_MAX_ROWS
 
 RAG_FILLS = {"green": ("#cce2d8", "#005a30"), "amber": ("#fcd6c3", "#6e3619"), "red": ("#f6d7d2", "#942514")}
 
@@ -240,8 +241,12 @@ def write_worklist_workbook(worklist, path: Path, extract_date, run_id: str) -> 
         if not section.rows:
             sheet.write(3, 0, "Nothing to act on.")
             continue
+        cut = section.cut_note(WORKBOOK_MAX_ROWS)
+        if cut:
+            sheet.write(2, 0, cut, formats.note)
+        rows = section.rows[:WORKBOOK_MAX_ROWS]
         sheet.write_row(3, 0, section.headings, formats.header)
-        for r, row in enumerate(section.rows, start=4):
+        for r, row in enumerate(rows, start=4):
             for c, heading in enumerate(section.headings):
                 value = row.cells[heading]
                 fmt = formats.rag.get(row.flag) if heading == section.rag_column else None
@@ -250,7 +255,7 @@ def write_worklist_workbook(worklist, path: Path, extract_date, run_id: str) -> 
                 else:
                     sheet.write_string(r, c, "" if value is None else str(value), fmt)
         sheet.set_column(0, len(section.headings), 16)
-        sheet.autofilter(3, 0, 3 + len(section.rows), len(section.headings) - 1)
+        sheet.autofilter(3, 0, 3 + len(rows), len(section.headings) - 1)
         sheet.freeze_panes(4, 0)
     book.close()
     return path

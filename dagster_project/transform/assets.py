@@ -22,9 +22,15 @@ from packaging.version import Version
 from dagster_project.ingest.target import target_extract_date
 from dagster_project.quality.render import stale_models
 from dagster_project.run_context import RUN_LOCK_RESOURCE, WAREHOUSE_WRITER_POOL
-from dagster_project.settings import get_paths
+from dagster_project.settings import duckdb_memory_limit_gb, get_paths
 from dagster_project.transform.calendar_table import write_working_days
-from dagster_project.transform.dbt_vars import clear_run_context, dbt_build_args, run_context, write_run_context
+from dagster_project.transform.dbt_vars import (
+    clear_run_context,
+    dbt_build_args,
+    dbt_threads,
+    run_context,
+    write_run_context,
+)
 from dagster_project.transform.prepare import dbt_executable
 from dagster_project.transform.project import dbt_project
 from dagster_project.transform.translator import CscDbtTranslator
@@ -68,7 +74,9 @@ def _dbt_build(context: dg.AssetExecutionContext):
         target.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shared_parse, target / PARTIAL_PARSE_FILE)
     try:
-        yield from dbt.cli(dbt_build_args(), context=context, target_path=target).stream()
+        threads = dbt_threads(paths.warehouse.stat().st_size, duckdb_memory_limit_gb() * 1e9)
+        context.log.info(f"dbt runs {threads} node(s) at once (warehouse {paths.warehouse.stat().st_size:,} bytes)")
+        yield from dbt.cli(dbt_build_args(threads=threads), context=context, target_path=target).stream()
     finally:
         # best effort: if dbt still holds the file (the step was interrupted), the next run replaces the context
         with contextlib.suppress(Exception):

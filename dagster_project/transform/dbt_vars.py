@@ -11,6 +11,7 @@ Pure Python: no Dagster imports.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from dagster_project.standards import Standards, load_standards
@@ -74,14 +75,34 @@ def clear_run_context(warehouse: Path) -> None:
         conn.execute(f"drop table if exists {RUN_CONTEXT_TABLE}")
 
 
-def dbt_build_args(standards: Standards | None = None) -> list[str]:
-    """`dbt build` with the standards as --vars (the same every run, so dbt's partial parsing holds)."""
+# DuckDB needs a multiple of a warehouse's size in memory for its largest node (a window over the biggest table,
+# a uniqueness test): two nodes at once while the warehouse is below this share of DuckDB's memory limit.
+PARALLEL_NODES_WAREHOUSE_SHARE = 0.25
+
+
+def dbt_threads(warehouse_bytes: int, duckdb_memory_limit_bytes: float, cores: int | None = None) -> int:
+    """How many dbt nodes run at once. Two overlap one node's dbt overhead (compiling, bookkeeping) with another's
+    query, which saves seconds on a council's or a region's extract; but both share one DuckDB memory limit, and at
+    the national preset a uniqueness test beside a model exhausted it. So: two while the warehouse is small beside
+    the limit, else one (DuckDB still uses every core inside each query). `CSC_DBT_THREADS` overrides."""
+    override = os.environ.get("CSC_DBT_THREADS")
+    if override:
+        return max(1, int(override))
+    small = warehouse_bytes <= PARALLEL_NODES_WAREHOUSE_SHARE * duckdb_memory_limit_bytes
+    return 2 if small and (cores or os.cpu_count() or 1) >= 2 else 1
+
+
+def dbt_build_args(standards: Standards | None = None, threads: int = 1) -> list[str]:
+    """`dbt build` with the standards as --vars (the same every run, so dbt's partial parsing holds) and the
+    number of nodes at once (`dbt_threads`; a run-time flag, so changing it keeps the parse too)."""
     # dbt unit tests check the models' logic, not the night's data: CI runs them (tests/transform/
     # test_dbt_unit_tests.py); the nightly build runs the models and every data test only.
     return [
         "build",
         "--vars",
         json.dumps((standards or load_standards()).as_dbt_vars(), sort_keys=True),
+        "--threads",
+        str(threads),
         "--exclude-resource-type",
         "unit_test",
     ]

@@ -25,12 +25,22 @@ import duckdb
 from dagster_project.contract.model import load_contract
 from dagster_project.quality import gx_runner
 from dagster_project.quality.rules import registry
+from dagster_project.settings import duckdb_memory_limit
 
 DBT_DIR = Path(__file__).resolve().parents[2] / "dbt"
 
 
+def _connect(database: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Under the job's own DuckDB memory limit, so both sides of the comparison get the same budget (unbounded,
+    DuckDB alone took 13 GB at the national preset), spilling to the system's temporary folder."""
+    spill = Path(tempfile.gettempdir()) / "csc-bench-alone-spill"
+    spill.mkdir(exist_ok=True)
+    config = {"memory_limit": duckdb_memory_limit(), "temp_directory": str(spill)}
+    return duckdb.connect(str(database), read_only=read_only, config=config)
+
+
 def load_alone(extract_dir: Path, database: Path) -> float:
-    with duckdb.connect(str(database)) as conn:
+    with _connect(database) as conn:
         start = time.perf_counter()
         for csv in sorted(extract_dir.glob("*.csv")):
             conn.execute(
@@ -55,7 +65,7 @@ def check_queries(conn: duckdb.DuckDBPyConnection, extract_date: str) -> list[st
 
 
 def checks_alone(warehouse: Path, extract_date: str) -> float:
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
+    with _connect(warehouse, read_only=True) as conn:
         queries = check_queries(conn, extract_date)
         start = time.perf_counter()
         for query in queries:
@@ -123,7 +133,7 @@ def models_alone(warehouse: Path, models: list[tuple[str, str, str, str]]) -> fl
     with tempfile.TemporaryDirectory(prefix="csc-bench-models-") as scratch:
         copy = Path(scratch) / "warehouse.duckdb"
         shutil.copy(warehouse, copy)
-        with duckdb.connect(str(copy)) as conn:
+        with _connect(copy) as conn:
             start = time.perf_counter()
             existing = dict(
                 conn.execute(
@@ -143,7 +153,7 @@ def models_alone(warehouse: Path, models: list[tuple[str, str, str, str]]) -> fl
 def publish_alone(warehouse: Path) -> float:
     with tempfile.TemporaryDirectory(prefix="csc-bench-publish-") as scratch:
         target = Path(scratch) / "analytics.duckdb"
-        with duckdb.connect(str(target)) as conn:
+        with _connect(target) as conn:
             start = time.perf_counter()
             conn.execute(f"attach '{warehouse}' as warehouse (read_only)")
             tables = conn.execute(

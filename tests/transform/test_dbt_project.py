@@ -55,6 +55,21 @@ def test_dbt_vars_carry_the_standards_and_the_run_context_the_run():
     assert context["source"] == "case_management" and context["not_applicable_rules"] == []
 
 
+def test_dbt_runs_two_nodes_at_once_only_while_the_warehouse_is_small_beside_duckdbs_memory(monkeypatch):
+    from dagster_project.transform.dbt_vars import dbt_build_args, dbt_threads
+
+    monkeypatch.delenv("CSC_DBT_THREADS", raising=False)
+    limit = 3e9
+    assert dbt_threads(190_000_000, limit, cores=2) == 2  # the large preset's warehouse
+    assert dbt_threads(6_000_000_000, limit, cores=2) == 1  # the national preset's: two nodes ran out of memory
+    assert dbt_threads(int(0.25 * limit) + 1, limit, cores=2) == 1
+    assert dbt_threads(190_000_000, limit, cores=1) == 1  # nothing to overlap on one core
+    monkeypatch.setenv("CSC_DBT_THREADS", "1")
+    assert dbt_threads(190_000_000, limit, cores=2) == 1
+    args = dbt_build_args(Standards(), threads=2)
+    assert args[args.index("--threads") + 1] == "2"
+
+
 def test_the_dbt_resource_skips_dbt_version_and_the_in_process_adapter():
     """dagster-dbt runs `dbt --version` and builds an in-process adapter before each first dbt command
     (~3.5 s); the project's resource replaces both hooks. If an upgrade renames them, this fails."""
