@@ -62,7 +62,15 @@ def failure_select(rule: Rule, primary_key: str, relation=dbt_relation) -> str:
     """One rule as a select of failing rows, in the FAILURE_COLUMNS layout; `relation(kind, file)` names
     the relations the rule reads (its own row's relation included)."""
     predicate = resolve(rule.predicate, relation, EXTRACT_DATE_SQL)
-    lineage, source = _lineage_and_source(rule, primary_key, relation)
+    if rule.relation == "staging":
+        lineage = f"s.extract_date, s.source_file, s.source_line, s.{primary_key} as record_key"
+        source = relation("stg", rule.file) + " as s"
+    else:
+        lineage = (
+            "r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, "
+            f"nullif(trim(r.{primary_key}), '') as record_key"
+        )
+        source = relation("raw", rule.file) + " as r"
     return (
         f"    -- {rule.id}: {rule.description}\n"
         f"    select {lineage}, {_quote(rule.id)} as rule_id, {_quote(rule.description)} as reason\n"
@@ -72,80 +80,10 @@ def failure_select(rule: Rule, primary_key: str, relation=dbt_relation) -> str:
     )
 
 
-def _lineage_and_source(rule: Rule, primary_key: str, relation=dbt_relation) -> tuple[str, str]:
-    if rule.relation == "staging":
-        return (
-            f"s.extract_date, s.source_file, s.source_line, s.{primary_key} as record_key",
-            relation("stg", rule.file) + " as s",
-        )
-    return (
-        "r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, "
-        f"nullif(trim(r.{primary_key}), '') as record_key",
-        relation("raw", rule.file) + " as r",
-    )
-
-
-def _reads_other_rows(rule: Rule) -> bool:
-    """A predicate with a subquery or another relation (duplicates, other files, windows) keeps its own select:
-    in a one-pass select it would be evaluated twice (in the filter and in the rule list)."""
-    resolved = resolve(rule.predicate, dbt_relation, EXTRACT_DATE_SQL).lower()
-    return "select" in resolved or "{{ ref(" in resolved or "{{ source(" in resolved or " over " in resolved
-
-
-def one_pass_select(rules: list[Rule], primary_key: str, relation=dbt_relation) -> str:
-    """Rules on one (file, relation) whose predicates read only their own row, as ONE scan: rows failing any of
-    them, then one output row per rule each fails (the same rows `failure_select` gives rule by rule). At the
-    national preset one select per rule scanned visits 25 times."""
-    lineage, source = _lineage_and_source(rules[0], primary_key, relation)
-    tests = [
-        (rule, f"({resolve(rule.predicate, relation, EXTRACT_DATE_SQL)}) and {{{{ csc_rule_applies('{rule.id}') }}}}")
-        for rule in rules
-    ]
-    hits = ",\n".join(
-        f"                case when {test} then "
-        f"{{ 'rule_id': {_quote(rule.id)}, 'reason': {_quote(rule.description)} }} end"
-        for rule, test in tests
-    )
-    any_fails = "\n            or ".join(f"({test})" for _, test in tests)
-    return (
-        f"    -- {rules[0].file}.csv ({rules[0].relation}), {len(rules)} rules in one pass: "
-        + ", ".join(rule.id for rule in rules)
-        + "\n"
-        "    select extract_date, source_file, source_line, record_key,\n"
-        "        hit['rule_id'] as rule_id, hit['reason'] as reason\n"
-        "    from (\n"
-        f"        select {lineage},\n"
-        f"            unnest([\n{hits}\n            ]) as hit\n"
-        f"        from {source}\n"
-        f"        where {any_fails}\n"
-        "    )\n"
-        "    where hit is not null"
-    )
-
-
-def failure_selects(rules: list[Rule], primary_key_of) -> str:
-    """Every rule's failing rows as a union: rules that read only their own row in one pass per (file, relation),
-    the others one select each. `primary_key_of(file)` names a file's record key."""
-    groups: dict[tuple[str, str], list[Rule]] = {}
-    alone: list[Rule] = []
-    for rule in rules:
-        if _reads_other_rows(rule):
-            alone.append(rule)
-        else:
-            groups.setdefault((rule.file, rule.relation), []).append(rule)
-    selects = [failure_select(rule, primary_key_of(rule.file)) for rule in alone]
-    for (file, _), grouped in groups.items():
-        if len(grouped) == 1:
-            selects.append(failure_select(grouped[0], primary_key_of(file)))
-        else:
-            selects.append(one_pass_select(grouped, primary_key_of(file)))
-    return "\n    union all\n".join(selects)
-
-
 def render_excluded(file: ExportFile) -> str:
-    # Each select reads the staging view directly: parsing is cheap next to materialising a national
+    # Each rule reads the staging view directly: parsing is cheap next to materialising a national
     # extract in memory once more (measured: 600k visits parse in ~20 ms).
-    selects = failure_selects(rules_for(file.name, "exclude"), lambda _: file.primary_key)
+    selects = "\n    union all\n".join(failure_select(r, file.primary_key) for r in rules_for(file.name, "exclude"))
     return (
         HEADER
         + f"-- {file.file_name} rows that do not count, one row per (row, rule that excludes it).\n"
@@ -187,8 +125,8 @@ def render_records_excluded() -> str:
 
 def render_records_flagged() -> str:
     contract = load_contract()
-    selects = failure_selects(
-        [r for r in registry() if r.action == "flag"], lambda file: contract.files[file].primary_key
+    selects = "\n    union all\n".join(
+        failure_select(r, contract.files[r.file].primary_key) for r in registry() if r.action == "flag"
     )
     return (
         HEADER

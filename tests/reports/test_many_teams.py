@@ -1,20 +1,25 @@
-"""Reports of a service with many teams (a region, England): the caseload chart moves to service areas and the
-PDF stops printing team tables it cannot usefully print, while the web page and workbook keep every team.
-Built from the real published database of the shared report run, with teams added by copying its own rows."""
+"""Reports of a service with many teams or rows (a region, England): the caseload chart moves to service areas,
+the PDF stops printing team tables it cannot usefully print (the web page and workbook keep every team), and a
+worklist section longer than a page or a workbook shows its first rows and says where every row is. Built from
+the real published database of the shared report run, with teams added by copying its own rows."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 
+import openpyxl
 from pypdf import PdfReader
 
 from dagster_project.reports.build import CASELOAD_CHART_MAX_TEAMS, _caseload_rows
-from dagster_project.reports.html import render_scorecard
+from dagster_project.reports.html import render_scorecard, render_worklist
 from dagster_project.reports.pdf import PDF_MAX_BREAKDOWN_ROWS, write_scorecard_pdf
 from dagster_project.reports.published import load_published
 from dagster_project.reports.scorecard import MANAGEMENT, build_scorecard
 from dagster_project.reports.targets import load_targets
+from dagster_project.reports.worklists import PAGE_MAX_ROWS, WORKBOOK_MAX_ROWS, Row, Section, Worklist
+from dagster_project.reports.xlsx import write_worklist_workbook
 
 
 def _with_copied_teams(data, copies: int):
@@ -76,3 +81,42 @@ def test_many_teams_chart_by_service_area_and_the_pdf_points_to_the_full_tables(
     assert "Caseloads by service area" in html
     copied = next(name for name, _ in many.teams.values() if name.endswith(f"copy {copies - 1}"))
     assert copied in html  # the web page keeps every team
+
+
+def _long_worklist(rows: int) -> Worklist:
+    section = Section(
+        key="data_to_fix",
+        title="Data to fix",
+        note="n",
+        headings=["File", "Line"],
+        rows=[Row({"File": "visits.csv", "Line": line}, "red") for line in range(2, rows + 2)],
+        numeric=("Line",),
+        rag_column="File",
+        every_row_in="the restricted failures store",
+    )
+    return Worklist(team_id=None, team_label="No team", service_area=None, sections=[section])
+
+
+def test_a_worklist_longer_than_a_page_shows_the_first_rows_and_says_where_all_are(tmp_path):
+    worklist = _long_worklist(WORKBOOK_MAX_ROWS + 1)
+    html = render_worklist(worklist, dt.date(2020, 3, 31), "run-1")
+    assert html.count('<tr class="flag-red">') == PAGE_MAX_ROWS
+    assert f"Showing the first {PAGE_MAX_ROWS:,} of {WORKBOOK_MAX_ROWS + 1:,} rows" in html
+    assert "Every row is in the restricted failures store" in html  # more rows than the workbook holds
+    assert f">{WORKBOOK_MAX_ROWS + 1}<" in html  # the count at a glance counts every row
+
+    sheet = openpyxl.load_workbook(
+        write_worklist_workbook(worklist, tmp_path / "w.xlsx", dt.date(2020, 3, 31), "run-1"), read_only=True
+    )["Data to fix"]
+    cells = [row[0] for row in sheet.iter_rows(values_only=True)]
+    note = f"Showing the first {WORKBOOK_MAX_ROWS:,} of {WORKBOOK_MAX_ROWS + 1:,} rows."
+    assert cells[2] == f"{note} Every row is in the restricted failures store."
+    assert cells[3] == "File" and len(cells) == 4 + WORKBOOK_MAX_ROWS
+
+
+def test_a_worklist_within_the_page_shows_every_row_without_a_note():
+    worklist = _long_worklist(PAGE_MAX_ROWS)
+    html = render_worklist(worklist, dt.date(2020, 3, 31), "run-1")
+    assert html.count('<tr class="flag-red">') == PAGE_MAX_ROWS and "Showing the first" not in html
+    worklist = _long_worklist(PAGE_MAX_ROWS + 1)
+    assert "Every row is in this worklist&#39;s workbook" in render_worklist(worklist, dt.date(2020, 3, 31), "run-1")

@@ -16,6 +16,30 @@ with failures as (
     where (trim(r.allocation_id) in (select trim(allocation_id) from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(allocation_id) having count(distinct row(trim(allocation_id), trim(child_id), trim(worker_id), trim(team_id), trim(start_date), trim(end_date))) > 1))
         and {{ csc_rule_applies('allocations.duplicate_key') }}
     union all
+    -- allocations.allocation_id.required: allocation_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.allocation_id.required' as rule_id, 'allocation_id is required but empty' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.allocation_id is null)
+        and {{ csc_rule_applies('allocations.allocation_id.required') }}
+    union all
+    -- allocations.allocation_id.id_format: allocation_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.allocation_id.id_format' as rule_id, 'allocation_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.allocation_id is not null and (length(s.allocation_id) > 20 or not regexp_full_match(s.allocation_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('allocations.allocation_id.id_format') }}
+    union all
+    -- allocations.child_id.required: child_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.child_id.required' as rule_id, 'child_id is required but empty' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.child_id is null)
+        and {{ csc_rule_applies('allocations.child_id.required') }}
+    union all
+    -- allocations.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('allocations.child_id.id_format') }}
+    union all
     -- allocations.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__allocations') }} as s
@@ -27,6 +51,18 @@ with failures as (
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
         and {{ csc_rule_applies('allocations.child_id.parent_not_counted') }}
+    union all
+    -- allocations.worker_id.required: worker_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.worker_id.required' as rule_id, 'worker_id is required but empty' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.worker_id is null)
+        and {{ csc_rule_applies('allocations.worker_id.required') }}
+    union all
+    -- allocations.worker_id.id_format: worker_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.worker_id.id_format' as rule_id, 'worker_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('allocations.worker_id.id_format') }}
     union all
     -- allocations.worker_id.orphan: worker_id points to no workers row
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.worker_id.orphan' as rule_id, 'worker_id points to no workers row' as reason
@@ -40,6 +76,18 @@ with failures as (
     where (s.worker_id is not null and exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.worker_id) and not exists (select 1 from {{ ref('int_workers_validated') }} v where v.worker_id = s.worker_id))
         and {{ csc_rule_applies('allocations.worker_id.parent_not_counted') }}
     union all
+    -- allocations.team_id.required: team_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.team_id.required' as rule_id, 'team_id is required but empty' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.team_id is null)
+        and {{ csc_rule_applies('allocations.team_id.required') }}
+    union all
+    -- allocations.team_id.id_format: team_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.team_id.id_format' as rule_id, 'team_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('allocations.team_id.id_format') }}
+    union all
     -- allocations.team_id.orphan: team_id points to no teams row
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.team_id.orphan' as rule_id, 'team_id points to no teams row' as reason
     from {{ ref('stg_case_management__allocations') }} as s
@@ -52,48 +100,53 @@ with failures as (
     where (s.team_id is not null and exists (select 1 from {{ ref('stg_case_management__teams') }} p where p.team_id = s.team_id) and not exists (select 1 from {{ ref('int_teams_validated') }} v where v.team_id = s.team_id))
         and {{ csc_rule_applies('allocations.team_id.parent_not_counted') }}
     union all
-    -- allocations.csv (staging), 16 rules in one pass: allocations.allocation_id.required, allocations.allocation_id.id_format, allocations.child_id.required, allocations.child_id.id_format, allocations.worker_id.required, allocations.worker_id.id_format, allocations.team_id.required, allocations.team_id.id_format, allocations.start_date.required, allocations.start_date.us_date, allocations.start_date.not_a_date, allocations.start_date.in_future, allocations.end_date.us_date, allocations.end_date.not_a_date, allocations.end_date.in_future, allocations.end_date_before_start_date
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key,
-            unnest([
-                case when (s.allocation_id is null) and {{ csc_rule_applies('allocations.allocation_id.required') }} then { 'rule_id': 'allocations.allocation_id.required', 'reason': 'allocation_id is required but empty' } end,
-                case when (s.allocation_id is not null and (length(s.allocation_id) > 20 or not regexp_full_match(s.allocation_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('allocations.allocation_id.id_format') }} then { 'rule_id': 'allocations.allocation_id.id_format', 'reason': 'allocation_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.child_id is null) and {{ csc_rule_applies('allocations.child_id.required') }} then { 'rule_id': 'allocations.child_id.required', 'reason': 'child_id is required but empty' } end,
-                case when (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('allocations.child_id.id_format') }} then { 'rule_id': 'allocations.child_id.id_format', 'reason': 'child_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.worker_id is null) and {{ csc_rule_applies('allocations.worker_id.required') }} then { 'rule_id': 'allocations.worker_id.required', 'reason': 'worker_id is required but empty' } end,
-                case when (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('allocations.worker_id.id_format') }} then { 'rule_id': 'allocations.worker_id.id_format', 'reason': 'worker_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.team_id is null) and {{ csc_rule_applies('allocations.team_id.required') }} then { 'rule_id': 'allocations.team_id.required', 'reason': 'team_id is required but empty' } end,
-                case when (s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('allocations.team_id.id_format') }} then { 'rule_id': 'allocations.team_id.id_format', 'reason': 'team_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.start_date_text is null) and {{ csc_rule_applies('allocations.start_date.required') }} then { 'rule_id': 'allocations.start_date.required', 'reason': 'start_date is required but empty' } end,
-                case when (s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('allocations.start_date.us_date') }} then { 'rule_id': 'allocations.start_date.us_date', 'reason': 'start_date is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('allocations.start_date.not_a_date') }} then { 'rule_id': 'allocations.start_date.not_a_date', 'reason': 'start_date is not a date' } end,
-                case when (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('allocations.start_date.in_future') }} then { 'rule_id': 'allocations.start_date.in_future', 'reason': 'start_date is after the extract date' } end,
-                case when (s.end_date_text is not null and s.end_date is null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('allocations.end_date.us_date') }} then { 'rule_id': 'allocations.end_date.us_date', 'reason': 'end_date is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.end_date_text is not null and s.end_date is null and not regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('allocations.end_date.not_a_date') }} then { 'rule_id': 'allocations.end_date.not_a_date', 'reason': 'end_date is not a date' } end,
-                case when (s.end_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('allocations.end_date.in_future') }} then { 'rule_id': 'allocations.end_date.in_future', 'reason': 'end_date is after the extract date' } end,
-                case when (s.end_date < s.start_date) and {{ csc_rule_applies('allocations.end_date_before_start_date') }} then { 'rule_id': 'allocations.end_date_before_start_date', 'reason': 'end_date is before start_date' } end
-            ]) as hit
-        from {{ ref('stg_case_management__allocations') }} as s
-        where ((s.allocation_id is null) and {{ csc_rule_applies('allocations.allocation_id.required') }})
-            or ((s.allocation_id is not null and (length(s.allocation_id) > 20 or not regexp_full_match(s.allocation_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('allocations.allocation_id.id_format') }})
-            or ((s.child_id is null) and {{ csc_rule_applies('allocations.child_id.required') }})
-            or ((s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('allocations.child_id.id_format') }})
-            or ((s.worker_id is null) and {{ csc_rule_applies('allocations.worker_id.required') }})
-            or ((s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('allocations.worker_id.id_format') }})
-            or ((s.team_id is null) and {{ csc_rule_applies('allocations.team_id.required') }})
-            or ((s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('allocations.team_id.id_format') }})
-            or ((s.start_date_text is null) and {{ csc_rule_applies('allocations.start_date.required') }})
-            or ((s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('allocations.start_date.us_date') }})
-            or ((s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('allocations.start_date.not_a_date') }})
-            or ((s.start_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('allocations.start_date.in_future') }})
-            or ((s.end_date_text is not null and s.end_date is null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('allocations.end_date.us_date') }})
-            or ((s.end_date_text is not null and s.end_date is null and not regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('allocations.end_date.not_a_date') }})
-            or ((s.end_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('allocations.end_date.in_future') }})
-            or ((s.end_date < s.start_date) and {{ csc_rule_applies('allocations.end_date_before_start_date') }})
-    )
-    where hit is not null
+    -- allocations.start_date.required: start_date is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.start_date.required' as rule_id, 'start_date is required but empty' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.start_date_text is null)
+        and {{ csc_rule_applies('allocations.start_date.required') }}
+    union all
+    -- allocations.start_date.us_date: start_date is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.start_date.us_date' as rule_id, 'start_date is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('allocations.start_date.us_date') }}
+    union all
+    -- allocations.start_date.not_a_date: start_date is not a date
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.start_date.not_a_date' as rule_id, 'start_date is not a date' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('allocations.start_date.not_a_date') }}
+    union all
+    -- allocations.start_date.in_future: start_date is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.start_date.in_future' as rule_id, 'start_date is after the extract date' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('allocations.start_date.in_future') }}
+    union all
+    -- allocations.end_date.us_date: end_date is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.end_date.us_date' as rule_id, 'end_date is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.end_date_text is not null and s.end_date is null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('allocations.end_date.us_date') }}
+    union all
+    -- allocations.end_date.not_a_date: end_date is not a date
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.end_date.not_a_date' as rule_id, 'end_date is not a date' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.end_date_text is not null and s.end_date is null and not regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('allocations.end_date.not_a_date') }}
+    union all
+    -- allocations.end_date.in_future: end_date is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.end_date.in_future' as rule_id, 'end_date is after the extract date' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.end_date > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('allocations.end_date.in_future') }}
+    union all
+    -- allocations.end_date_before_start_date: end_date is before start_date
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.end_date_before_start_date' as rule_id, 'end_date is before start_date' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.end_date < s.start_date)
+        and {{ csc_rule_applies('allocations.end_date_before_start_date') }}
 
 )
 

@@ -16,6 +16,30 @@ with failures as (
     where (trim(r.assessment_id) in (select trim(assessment_id) from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(assessment_id) having count(distinct row(trim(assessment_id), trim(referral_id), trim(child_id), trim(start_date), trim(authorised_date), trim(child_seen), trim(outcome), trim(factors), trim(team_id), trim(worker_id))) > 1))
         and {{ csc_rule_applies('assessments.duplicate_key') }}
     union all
+    -- assessments.assessment_id.required: assessment_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.assessment_id.required' as rule_id, 'assessment_id is required but empty' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.assessment_id is null)
+        and {{ csc_rule_applies('assessments.assessment_id.required') }}
+    union all
+    -- assessments.assessment_id.id_format: assessment_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.assessment_id.id_format' as rule_id, 'assessment_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.assessment_id is not null and (length(s.assessment_id) > 20 or not regexp_full_match(s.assessment_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('assessments.assessment_id.id_format') }}
+    union all
+    -- assessments.referral_id.required: referral_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.referral_id.required' as rule_id, 'referral_id is required but empty' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.referral_id is null)
+        and {{ csc_rule_applies('assessments.referral_id.required') }}
+    union all
+    -- assessments.referral_id.id_format: referral_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.referral_id.id_format' as rule_id, 'referral_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.referral_id is not null and (length(s.referral_id) > 20 or not regexp_full_match(s.referral_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('assessments.referral_id.id_format') }}
+    union all
     -- assessments.referral_id.orphan: referral_id points to no referrals row
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.referral_id.orphan' as rule_id, 'referral_id points to no referrals row' as reason
     from {{ ref('stg_case_management__assessments') }} as s
@@ -27,6 +51,18 @@ with failures as (
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.referral_id is not null and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id) and not exists (select 1 from {{ ref('int_referrals_validated') }} v where v.referral_id = s.referral_id))
         and {{ csc_rule_applies('assessments.referral_id.parent_not_counted') }}
+    union all
+    -- assessments.child_id.required: child_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_id.required' as rule_id, 'child_id is required but empty' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.child_id is null)
+        and {{ csc_rule_applies('assessments.child_id.required') }}
+    union all
+    -- assessments.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('assessments.child_id.id_format') }}
     union all
     -- assessments.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
@@ -40,6 +76,78 @@ with failures as (
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
         and {{ csc_rule_applies('assessments.child_id.parent_not_counted') }}
     union all
+    -- assessments.start_date.required: start_date is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.start_date.required' as rule_id, 'start_date is required but empty' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.start_date_text is null)
+        and {{ csc_rule_applies('assessments.start_date.required') }}
+    union all
+    -- assessments.start_date.us_date: start_date is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.start_date.us_date' as rule_id, 'start_date is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('assessments.start_date.us_date') }}
+    union all
+    -- assessments.start_date.not_a_date: start_date is not a date
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.start_date.not_a_date' as rule_id, 'start_date is not a date' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('assessments.start_date.not_a_date') }}
+    union all
+    -- assessments.start_date.in_future: start_date is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.start_date.in_future' as rule_id, 'start_date is after the extract date' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('assessments.start_date.in_future') }}
+    union all
+    -- assessments.authorised_date.us_date: authorised_date is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_date.us_date' as rule_id, 'authorised_date is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.authorised_date_text is not null and s.authorised_date is null and regexp_full_match(s.authorised_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('assessments.authorised_date.us_date') }}
+    union all
+    -- assessments.authorised_date.not_a_date: authorised_date is not a date
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_date.not_a_date' as rule_id, 'authorised_date is not a date' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.authorised_date_text is not null and s.authorised_date is null and not regexp_full_match(s.authorised_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('assessments.authorised_date.not_a_date') }}
+    union all
+    -- assessments.authorised_date.in_future: authorised_date is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_date.in_future' as rule_id, 'authorised_date is after the extract date' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.authorised_date > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('assessments.authorised_date.in_future') }}
+    union all
+    -- assessments.child_seen.required: child_seen is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_seen.required' as rule_id, 'child_seen is required but empty' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.child_seen_text is null)
+        and {{ csc_rule_applies('assessments.child_seen.required') }}
+    union all
+    -- assessments.child_seen.invalid_flag: child_seen is not Y or N
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_seen.invalid_flag' as rule_id, 'child_seen is not Y or N' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.child_seen_text is not null and s.child_seen is null)
+        and {{ csc_rule_applies('assessments.child_seen.invalid_flag') }}
+    union all
+    -- assessments.outcome.invalid_code: outcome is not in the code list assessment_outcome
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.outcome.invalid_code' as rule_id, 'outcome is not in the code list assessment_outcome' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.outcome is not null and s.outcome not in ('SUPPORT', 'NFA', 'EARLY_HELP'))
+        and {{ csc_rule_applies('assessments.outcome.invalid_code') }}
+    union all
+    -- assessments.team_id.required: team_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.team_id.required' as rule_id, 'team_id is required but empty' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.team_id is null)
+        and {{ csc_rule_applies('assessments.team_id.required') }}
+    union all
+    -- assessments.team_id.id_format: team_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.team_id.id_format' as rule_id, 'team_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('assessments.team_id.id_format') }}
+    union all
     -- assessments.team_id.orphan: team_id points to no teams row
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.team_id.orphan' as rule_id, 'team_id points to no teams row' as reason
     from {{ ref('stg_case_management__assessments') }} as s
@@ -51,6 +159,18 @@ with failures as (
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.team_id is not null and exists (select 1 from {{ ref('stg_case_management__teams') }} p where p.team_id = s.team_id) and not exists (select 1 from {{ ref('int_teams_validated') }} v where v.team_id = s.team_id))
         and {{ csc_rule_applies('assessments.team_id.parent_not_counted') }}
+    union all
+    -- assessments.worker_id.required: worker_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.worker_id.required' as rule_id, 'worker_id is required but empty' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.worker_id is null)
+        and {{ csc_rule_applies('assessments.worker_id.required') }}
+    union all
+    -- assessments.worker_id.id_format: worker_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.worker_id.id_format' as rule_id, 'worker_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('assessments.worker_id.id_format') }}
     union all
     -- assessments.worker_id.orphan: worker_id points to no workers row
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.worker_id.orphan' as rule_id, 'worker_id points to no workers row' as reason
@@ -64,64 +184,17 @@ with failures as (
     where (s.worker_id is not null and exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.worker_id) and not exists (select 1 from {{ ref('int_workers_validated') }} v where v.worker_id = s.worker_id))
         and {{ csc_rule_applies('assessments.worker_id.parent_not_counted') }}
     union all
+    -- assessments.authorised_before_start: assessment authorised before it started
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_before_start' as rule_id, 'assessment authorised before it started' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.authorised_date < s.start_date)
+        and {{ csc_rule_applies('assessments.authorised_before_start') }}
+    union all
     -- assessments.authorised_before_referral: assessment authorised before its referral date
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_before_referral' as rule_id, 'assessment authorised before its referral date' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.authorised_date < p.referral_date))
         and {{ csc_rule_applies('assessments.authorised_before_referral') }}
-    union all
-    -- assessments.csv (staging), 21 rules in one pass: assessments.assessment_id.required, assessments.assessment_id.id_format, assessments.referral_id.required, assessments.referral_id.id_format, assessments.child_id.required, assessments.child_id.id_format, assessments.start_date.required, assessments.start_date.us_date, assessments.start_date.not_a_date, assessments.start_date.in_future, assessments.authorised_date.us_date, assessments.authorised_date.not_a_date, assessments.authorised_date.in_future, assessments.child_seen.required, assessments.child_seen.invalid_flag, assessments.outcome.invalid_code, assessments.team_id.required, assessments.team_id.id_format, assessments.worker_id.required, assessments.worker_id.id_format, assessments.authorised_before_start
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key,
-            unnest([
-                case when (s.assessment_id is null) and {{ csc_rule_applies('assessments.assessment_id.required') }} then { 'rule_id': 'assessments.assessment_id.required', 'reason': 'assessment_id is required but empty' } end,
-                case when (s.assessment_id is not null and (length(s.assessment_id) > 20 or not regexp_full_match(s.assessment_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('assessments.assessment_id.id_format') }} then { 'rule_id': 'assessments.assessment_id.id_format', 'reason': 'assessment_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.referral_id is null) and {{ csc_rule_applies('assessments.referral_id.required') }} then { 'rule_id': 'assessments.referral_id.required', 'reason': 'referral_id is required but empty' } end,
-                case when (s.referral_id is not null and (length(s.referral_id) > 20 or not regexp_full_match(s.referral_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('assessments.referral_id.id_format') }} then { 'rule_id': 'assessments.referral_id.id_format', 'reason': 'referral_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.child_id is null) and {{ csc_rule_applies('assessments.child_id.required') }} then { 'rule_id': 'assessments.child_id.required', 'reason': 'child_id is required but empty' } end,
-                case when (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('assessments.child_id.id_format') }} then { 'rule_id': 'assessments.child_id.id_format', 'reason': 'child_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.start_date_text is null) and {{ csc_rule_applies('assessments.start_date.required') }} then { 'rule_id': 'assessments.start_date.required', 'reason': 'start_date is required but empty' } end,
-                case when (s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('assessments.start_date.us_date') }} then { 'rule_id': 'assessments.start_date.us_date', 'reason': 'start_date is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('assessments.start_date.not_a_date') }} then { 'rule_id': 'assessments.start_date.not_a_date', 'reason': 'start_date is not a date' } end,
-                case when (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('assessments.start_date.in_future') }} then { 'rule_id': 'assessments.start_date.in_future', 'reason': 'start_date is after the extract date' } end,
-                case when (s.authorised_date_text is not null and s.authorised_date is null and regexp_full_match(s.authorised_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('assessments.authorised_date.us_date') }} then { 'rule_id': 'assessments.authorised_date.us_date', 'reason': 'authorised_date is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.authorised_date_text is not null and s.authorised_date is null and not regexp_full_match(s.authorised_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('assessments.authorised_date.not_a_date') }} then { 'rule_id': 'assessments.authorised_date.not_a_date', 'reason': 'authorised_date is not a date' } end,
-                case when (s.authorised_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('assessments.authorised_date.in_future') }} then { 'rule_id': 'assessments.authorised_date.in_future', 'reason': 'authorised_date is after the extract date' } end,
-                case when (s.child_seen_text is null) and {{ csc_rule_applies('assessments.child_seen.required') }} then { 'rule_id': 'assessments.child_seen.required', 'reason': 'child_seen is required but empty' } end,
-                case when (s.child_seen_text is not null and s.child_seen is null) and {{ csc_rule_applies('assessments.child_seen.invalid_flag') }} then { 'rule_id': 'assessments.child_seen.invalid_flag', 'reason': 'child_seen is not Y or N' } end,
-                case when (s.outcome is not null and s.outcome not in ('SUPPORT', 'NFA', 'EARLY_HELP')) and {{ csc_rule_applies('assessments.outcome.invalid_code') }} then { 'rule_id': 'assessments.outcome.invalid_code', 'reason': 'outcome is not in the code list assessment_outcome' } end,
-                case when (s.team_id is null) and {{ csc_rule_applies('assessments.team_id.required') }} then { 'rule_id': 'assessments.team_id.required', 'reason': 'team_id is required but empty' } end,
-                case when (s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('assessments.team_id.id_format') }} then { 'rule_id': 'assessments.team_id.id_format', 'reason': 'team_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.worker_id is null) and {{ csc_rule_applies('assessments.worker_id.required') }} then { 'rule_id': 'assessments.worker_id.required', 'reason': 'worker_id is required but empty' } end,
-                case when (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('assessments.worker_id.id_format') }} then { 'rule_id': 'assessments.worker_id.id_format', 'reason': 'worker_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.authorised_date < s.start_date) and {{ csc_rule_applies('assessments.authorised_before_start') }} then { 'rule_id': 'assessments.authorised_before_start', 'reason': 'assessment authorised before it started' } end
-            ]) as hit
-        from {{ ref('stg_case_management__assessments') }} as s
-        where ((s.assessment_id is null) and {{ csc_rule_applies('assessments.assessment_id.required') }})
-            or ((s.assessment_id is not null and (length(s.assessment_id) > 20 or not regexp_full_match(s.assessment_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('assessments.assessment_id.id_format') }})
-            or ((s.referral_id is null) and {{ csc_rule_applies('assessments.referral_id.required') }})
-            or ((s.referral_id is not null and (length(s.referral_id) > 20 or not regexp_full_match(s.referral_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('assessments.referral_id.id_format') }})
-            or ((s.child_id is null) and {{ csc_rule_applies('assessments.child_id.required') }})
-            or ((s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('assessments.child_id.id_format') }})
-            or ((s.start_date_text is null) and {{ csc_rule_applies('assessments.start_date.required') }})
-            or ((s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('assessments.start_date.us_date') }})
-            or ((s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('assessments.start_date.not_a_date') }})
-            or ((s.start_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('assessments.start_date.in_future') }})
-            or ((s.authorised_date_text is not null and s.authorised_date is null and regexp_full_match(s.authorised_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('assessments.authorised_date.us_date') }})
-            or ((s.authorised_date_text is not null and s.authorised_date is null and not regexp_full_match(s.authorised_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('assessments.authorised_date.not_a_date') }})
-            or ((s.authorised_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('assessments.authorised_date.in_future') }})
-            or ((s.child_seen_text is null) and {{ csc_rule_applies('assessments.child_seen.required') }})
-            or ((s.child_seen_text is not null and s.child_seen is null) and {{ csc_rule_applies('assessments.child_seen.invalid_flag') }})
-            or ((s.outcome is not null and s.outcome not in ('SUPPORT', 'NFA', 'EARLY_HELP')) and {{ csc_rule_applies('assessments.outcome.invalid_code') }})
-            or ((s.team_id is null) and {{ csc_rule_applies('assessments.team_id.required') }})
-            or ((s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('assessments.team_id.id_format') }})
-            or ((s.worker_id is null) and {{ csc_rule_applies('assessments.worker_id.required') }})
-            or ((s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('assessments.worker_id.id_format') }})
-            or ((s.authorised_date < s.start_date) and {{ csc_rule_applies('assessments.authorised_before_start') }})
-    )
-    where hit is not null
 
 )
 

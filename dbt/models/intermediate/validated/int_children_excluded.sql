@@ -16,50 +16,107 @@ with failures as (
     where (trim(r.child_id) in (select trim(child_id) from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(child_id) having count(distinct row(trim(child_id), trim(forename), trim(surname), trim(sex), trim(date_of_birth), trim(expected_date_of_birth), trim(ethnicity), trim(disabled), trim(postcode), trim(date_of_death))) > 1))
         and {{ csc_rule_applies('children.duplicate_key') }}
     union all
-    -- children.csv (staging), 17 rules in one pass: children.child_id.required, children.child_id.id_format, children.sex.required, children.sex.invalid_code, children.date_of_birth.us_date, children.date_of_birth.not_a_date, children.date_of_birth.in_future, children.expected_date_of_birth.us_date, children.expected_date_of_birth.not_a_date, children.ethnicity.required, children.ethnicity.invalid_code, children.disabled.required, children.disabled.invalid_code, children.date_of_death.us_date, children.date_of_death.not_a_date, children.date_of_death.in_future, children.date_of_death_before_date_of_birth
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.child_id as record_key,
-            unnest([
-                case when (s.child_id is null) and {{ csc_rule_applies('children.child_id.required') }} then { 'rule_id': 'children.child_id.required', 'reason': 'child_id is required but empty' } end,
-                case when (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('children.child_id.id_format') }} then { 'rule_id': 'children.child_id.id_format', 'reason': 'child_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.sex_text is null) and {{ csc_rule_applies('children.sex.required') }} then { 'rule_id': 'children.sex.required', 'reason': 'sex is required but empty' } end,
-                case when (s.sex is not null and s.sex not in ('M', 'F', 'U')) and {{ csc_rule_applies('children.sex.invalid_code') }} then { 'rule_id': 'children.sex.invalid_code', 'reason': 'sex is not in the code list sex' } end,
-                case when (s.date_of_birth_text is not null and s.date_of_birth is null and regexp_full_match(s.date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.date_of_birth.us_date') }} then { 'rule_id': 'children.date_of_birth.us_date', 'reason': 'date_of_birth is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.date_of_birth_text is not null and s.date_of_birth is null and not regexp_full_match(s.date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.date_of_birth.not_a_date') }} then { 'rule_id': 'children.date_of_birth.not_a_date', 'reason': 'date_of_birth is not a date' } end,
-                case when (s.date_of_birth > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('children.date_of_birth.in_future') }} then { 'rule_id': 'children.date_of_birth.in_future', 'reason': 'date_of_birth is after the extract date' } end,
-                case when (s.expected_date_of_birth_text is not null and s.expected_date_of_birth is null and regexp_full_match(s.expected_date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.expected_date_of_birth.us_date') }} then { 'rule_id': 'children.expected_date_of_birth.us_date', 'reason': 'expected_date_of_birth is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.expected_date_of_birth_text is not null and s.expected_date_of_birth is null and not regexp_full_match(s.expected_date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.expected_date_of_birth.not_a_date') }} then { 'rule_id': 'children.expected_date_of_birth.not_a_date', 'reason': 'expected_date_of_birth is not a date' } end,
-                case when (s.ethnicity_text is null) and {{ csc_rule_applies('children.ethnicity.required') }} then { 'rule_id': 'children.ethnicity.required', 'reason': 'ethnicity is required but empty' } end,
-                case when (s.ethnicity is not null and s.ethnicity not in ('WBRI', 'WIRI', 'WIRT', 'WOTH', 'WROM', 'MWBC', 'MWBA', 'MWAS', 'MOTH', 'AIND', 'APKN', 'ABAN', 'AOTH', 'BCRB', 'BAFR', 'BOTH', 'CHNE', 'OOTH', 'REFU', 'NOBT')) and {{ csc_rule_applies('children.ethnicity.invalid_code') }} then { 'rule_id': 'children.ethnicity.invalid_code', 'reason': 'ethnicity is not in the code list ethnicity' } end,
-                case when (s.disabled_text is null) and {{ csc_rule_applies('children.disabled.required') }} then { 'rule_id': 'children.disabled.required', 'reason': 'disabled is required but empty' } end,
-                case when (s.disabled is not null and s.disabled not in ('Y', 'N', 'U')) and {{ csc_rule_applies('children.disabled.invalid_code') }} then { 'rule_id': 'children.disabled.invalid_code', 'reason': 'disabled is not in the code list flag_ynu' } end,
-                case when (s.date_of_death_text is not null and s.date_of_death is null and regexp_full_match(s.date_of_death_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.date_of_death.us_date') }} then { 'rule_id': 'children.date_of_death.us_date', 'reason': 'date_of_death is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.date_of_death_text is not null and s.date_of_death is null and not regexp_full_match(s.date_of_death_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.date_of_death.not_a_date') }} then { 'rule_id': 'children.date_of_death.not_a_date', 'reason': 'date_of_death is not a date' } end,
-                case when (s.date_of_death > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('children.date_of_death.in_future') }} then { 'rule_id': 'children.date_of_death.in_future', 'reason': 'date_of_death is after the extract date' } end,
-                case when (s.date_of_death < s.date_of_birth) and {{ csc_rule_applies('children.date_of_death_before_date_of_birth') }} then { 'rule_id': 'children.date_of_death_before_date_of_birth', 'reason': 'date_of_death is before date_of_birth' } end
-            ]) as hit
-        from {{ ref('stg_case_management__children') }} as s
-        where ((s.child_id is null) and {{ csc_rule_applies('children.child_id.required') }})
-            or ((s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('children.child_id.id_format') }})
-            or ((s.sex_text is null) and {{ csc_rule_applies('children.sex.required') }})
-            or ((s.sex is not null and s.sex not in ('M', 'F', 'U')) and {{ csc_rule_applies('children.sex.invalid_code') }})
-            or ((s.date_of_birth_text is not null and s.date_of_birth is null and regexp_full_match(s.date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.date_of_birth.us_date') }})
-            or ((s.date_of_birth_text is not null and s.date_of_birth is null and not regexp_full_match(s.date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.date_of_birth.not_a_date') }})
-            or ((s.date_of_birth > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('children.date_of_birth.in_future') }})
-            or ((s.expected_date_of_birth_text is not null and s.expected_date_of_birth is null and regexp_full_match(s.expected_date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.expected_date_of_birth.us_date') }})
-            or ((s.expected_date_of_birth_text is not null and s.expected_date_of_birth is null and not regexp_full_match(s.expected_date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.expected_date_of_birth.not_a_date') }})
-            or ((s.ethnicity_text is null) and {{ csc_rule_applies('children.ethnicity.required') }})
-            or ((s.ethnicity is not null and s.ethnicity not in ('WBRI', 'WIRI', 'WIRT', 'WOTH', 'WROM', 'MWBC', 'MWBA', 'MWAS', 'MOTH', 'AIND', 'APKN', 'ABAN', 'AOTH', 'BCRB', 'BAFR', 'BOTH', 'CHNE', 'OOTH', 'REFU', 'NOBT')) and {{ csc_rule_applies('children.ethnicity.invalid_code') }})
-            or ((s.disabled_text is null) and {{ csc_rule_applies('children.disabled.required') }})
-            or ((s.disabled is not null and s.disabled not in ('Y', 'N', 'U')) and {{ csc_rule_applies('children.disabled.invalid_code') }})
-            or ((s.date_of_death_text is not null and s.date_of_death is null and regexp_full_match(s.date_of_death_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.date_of_death.us_date') }})
-            or ((s.date_of_death_text is not null and s.date_of_death is null and not regexp_full_match(s.date_of_death_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.date_of_death.not_a_date') }})
-            or ((s.date_of_death > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('children.date_of_death.in_future') }})
-            or ((s.date_of_death < s.date_of_birth) and {{ csc_rule_applies('children.date_of_death_before_date_of_birth') }})
-    )
-    where hit is not null
+    -- children.child_id.required: child_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.child_id.required' as rule_id, 'child_id is required but empty' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.child_id is null)
+        and {{ csc_rule_applies('children.child_id.required') }}
+    union all
+    -- children.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('children.child_id.id_format') }}
+    union all
+    -- children.sex.required: sex is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.sex.required' as rule_id, 'sex is required but empty' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.sex_text is null)
+        and {{ csc_rule_applies('children.sex.required') }}
+    union all
+    -- children.sex.invalid_code: sex is not in the code list sex
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.sex.invalid_code' as rule_id, 'sex is not in the code list sex' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.sex is not null and s.sex not in ('M', 'F', 'U'))
+        and {{ csc_rule_applies('children.sex.invalid_code') }}
+    union all
+    -- children.date_of_birth.us_date: date_of_birth is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_birth.us_date' as rule_id, 'date_of_birth is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.date_of_birth_text is not null and s.date_of_birth is null and regexp_full_match(s.date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('children.date_of_birth.us_date') }}
+    union all
+    -- children.date_of_birth.not_a_date: date_of_birth is not a date
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_birth.not_a_date' as rule_id, 'date_of_birth is not a date' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.date_of_birth_text is not null and s.date_of_birth is null and not regexp_full_match(s.date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('children.date_of_birth.not_a_date') }}
+    union all
+    -- children.date_of_birth.in_future: date_of_birth is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_birth.in_future' as rule_id, 'date_of_birth is after the extract date' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.date_of_birth > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('children.date_of_birth.in_future') }}
+    union all
+    -- children.expected_date_of_birth.us_date: expected_date_of_birth is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.expected_date_of_birth.us_date' as rule_id, 'expected_date_of_birth is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.expected_date_of_birth_text is not null and s.expected_date_of_birth is null and regexp_full_match(s.expected_date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('children.expected_date_of_birth.us_date') }}
+    union all
+    -- children.expected_date_of_birth.not_a_date: expected_date_of_birth is not a date
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.expected_date_of_birth.not_a_date' as rule_id, 'expected_date_of_birth is not a date' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.expected_date_of_birth_text is not null and s.expected_date_of_birth is null and not regexp_full_match(s.expected_date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('children.expected_date_of_birth.not_a_date') }}
+    union all
+    -- children.ethnicity.required: ethnicity is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.ethnicity.required' as rule_id, 'ethnicity is required but empty' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.ethnicity_text is null)
+        and {{ csc_rule_applies('children.ethnicity.required') }}
+    union all
+    -- children.ethnicity.invalid_code: ethnicity is not in the code list ethnicity
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.ethnicity.invalid_code' as rule_id, 'ethnicity is not in the code list ethnicity' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.ethnicity is not null and s.ethnicity not in ('WBRI', 'WIRI', 'WIRT', 'WOTH', 'WROM', 'MWBC', 'MWBA', 'MWAS', 'MOTH', 'AIND', 'APKN', 'ABAN', 'AOTH', 'BCRB', 'BAFR', 'BOTH', 'CHNE', 'OOTH', 'REFU', 'NOBT'))
+        and {{ csc_rule_applies('children.ethnicity.invalid_code') }}
+    union all
+    -- children.disabled.required: disabled is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.disabled.required' as rule_id, 'disabled is required but empty' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.disabled_text is null)
+        and {{ csc_rule_applies('children.disabled.required') }}
+    union all
+    -- children.disabled.invalid_code: disabled is not in the code list flag_ynu
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.disabled.invalid_code' as rule_id, 'disabled is not in the code list flag_ynu' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.disabled is not null and s.disabled not in ('Y', 'N', 'U'))
+        and {{ csc_rule_applies('children.disabled.invalid_code') }}
+    union all
+    -- children.date_of_death.us_date: date_of_death is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_death.us_date' as rule_id, 'date_of_death is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.date_of_death_text is not null and s.date_of_death is null and regexp_full_match(s.date_of_death_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('children.date_of_death.us_date') }}
+    union all
+    -- children.date_of_death.not_a_date: date_of_death is not a date
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_death.not_a_date' as rule_id, 'date_of_death is not a date' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.date_of_death_text is not null and s.date_of_death is null and not regexp_full_match(s.date_of_death_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('children.date_of_death.not_a_date') }}
+    union all
+    -- children.date_of_death.in_future: date_of_death is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_death.in_future' as rule_id, 'date_of_death is after the extract date' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.date_of_death > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('children.date_of_death.in_future') }}
+    union all
+    -- children.date_of_death_before_date_of_birth: date_of_death is before date_of_birth
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_death_before_date_of_birth' as rule_id, 'date_of_death is before date_of_birth' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.date_of_death < s.date_of_birth)
+        and {{ csc_rule_applies('children.date_of_death_before_date_of_birth') }}
 
 )
 

@@ -16,6 +16,30 @@ with failures as (
     where (trim(r.contact_id) in (select trim(contact_id) from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(contact_id) having count(distinct row(trim(contact_id), trim(child_id), trim(contact_date), trim(contact_source), trim(decision_date), trim(outcome))) > 1))
         and {{ csc_rule_applies('contacts.duplicate_key') }}
     union all
+    -- contacts.contact_id.required: contact_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_id.required' as rule_id, 'contact_id is required but empty' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.contact_id is null)
+        and {{ csc_rule_applies('contacts.contact_id.required') }}
+    union all
+    -- contacts.contact_id.id_format: contact_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_id.id_format' as rule_id, 'contact_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.contact_id is not null and (length(s.contact_id) > 20 or not regexp_full_match(s.contact_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('contacts.contact_id.id_format') }}
+    union all
+    -- contacts.child_id.required: child_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.child_id.required' as rule_id, 'child_id is required but empty' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.child_id is null)
+        and {{ csc_rule_applies('contacts.child_id.required') }}
+    union all
+    -- contacts.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('contacts.child_id.id_format') }}
+    union all
     -- contacts.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__contacts') }} as s
@@ -28,46 +52,71 @@ with failures as (
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
         and {{ csc_rule_applies('contacts.child_id.parent_not_counted') }}
     union all
-    -- contacts.csv (staging), 15 rules in one pass: contacts.contact_id.required, contacts.contact_id.id_format, contacts.child_id.required, contacts.child_id.id_format, contacts.contact_date.required, contacts.contact_date.us_date, contacts.contact_date.not_a_date, contacts.contact_date.in_future, contacts.contact_source.required, contacts.contact_source.invalid_code, contacts.decision_date.us_date, contacts.decision_date.not_a_date, contacts.decision_date.in_future, contacts.outcome.invalid_code, contacts.decision_date_before_contact_date
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key,
-            unnest([
-                case when (s.contact_id is null) and {{ csc_rule_applies('contacts.contact_id.required') }} then { 'rule_id': 'contacts.contact_id.required', 'reason': 'contact_id is required but empty' } end,
-                case when (s.contact_id is not null and (length(s.contact_id) > 20 or not regexp_full_match(s.contact_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('contacts.contact_id.id_format') }} then { 'rule_id': 'contacts.contact_id.id_format', 'reason': 'contact_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.child_id is null) and {{ csc_rule_applies('contacts.child_id.required') }} then { 'rule_id': 'contacts.child_id.required', 'reason': 'child_id is required but empty' } end,
-                case when (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('contacts.child_id.id_format') }} then { 'rule_id': 'contacts.child_id.id_format', 'reason': 'child_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.contact_date_text is null) and {{ csc_rule_applies('contacts.contact_date.required') }} then { 'rule_id': 'contacts.contact_date.required', 'reason': 'contact_date is required but empty' } end,
-                case when (s.contact_date_text is not null and s.contact_date is null and regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('contacts.contact_date.us_date') }} then { 'rule_id': 'contacts.contact_date.us_date', 'reason': 'contact_date is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.contact_date_text is not null and s.contact_date is null and not regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('contacts.contact_date.not_a_date') }} then { 'rule_id': 'contacts.contact_date.not_a_date', 'reason': 'contact_date is not a date' } end,
-                case when (s.contact_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('contacts.contact_date.in_future') }} then { 'rule_id': 'contacts.contact_date.in_future', 'reason': 'contact_date is after the extract date' } end,
-                case when (s.contact_source_text is null) and {{ csc_rule_applies('contacts.contact_source.required') }} then { 'rule_id': 'contacts.contact_source.required', 'reason': 'contact_source is required but empty' } end,
-                case when (s.contact_source is not null and s.contact_source not in ('1A', '1B', '1C', '1D', '2A', '2B', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5A', '5B', '5C', '5D', '6', '7', '8', '9', '10')) and {{ csc_rule_applies('contacts.contact_source.invalid_code') }} then { 'rule_id': 'contacts.contact_source.invalid_code', 'reason': 'contact_source is not in the code list referral_source' } end,
-                case when (s.decision_date_text is not null and s.decision_date is null and regexp_full_match(s.decision_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('contacts.decision_date.us_date') }} then { 'rule_id': 'contacts.decision_date.us_date', 'reason': 'decision_date is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.decision_date_text is not null and s.decision_date is null and not regexp_full_match(s.decision_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('contacts.decision_date.not_a_date') }} then { 'rule_id': 'contacts.decision_date.not_a_date', 'reason': 'decision_date is not a date' } end,
-                case when (s.decision_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('contacts.decision_date.in_future') }} then { 'rule_id': 'contacts.decision_date.in_future', 'reason': 'decision_date is after the extract date' } end,
-                case when (s.outcome is not null and s.outcome not in ('REFERRAL', 'EARLY_HELP', 'INFO_ADVICE', 'NFA')) and {{ csc_rule_applies('contacts.outcome.invalid_code') }} then { 'rule_id': 'contacts.outcome.invalid_code', 'reason': 'outcome is not in the code list contact_outcome' } end,
-                case when (s.decision_date < s.contact_date) and {{ csc_rule_applies('contacts.decision_date_before_contact_date') }} then { 'rule_id': 'contacts.decision_date_before_contact_date', 'reason': 'decision_date is before contact_date' } end
-            ]) as hit
-        from {{ ref('stg_case_management__contacts') }} as s
-        where ((s.contact_id is null) and {{ csc_rule_applies('contacts.contact_id.required') }})
-            or ((s.contact_id is not null and (length(s.contact_id) > 20 or not regexp_full_match(s.contact_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('contacts.contact_id.id_format') }})
-            or ((s.child_id is null) and {{ csc_rule_applies('contacts.child_id.required') }})
-            or ((s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('contacts.child_id.id_format') }})
-            or ((s.contact_date_text is null) and {{ csc_rule_applies('contacts.contact_date.required') }})
-            or ((s.contact_date_text is not null and s.contact_date is null and regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('contacts.contact_date.us_date') }})
-            or ((s.contact_date_text is not null and s.contact_date is null and not regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('contacts.contact_date.not_a_date') }})
-            or ((s.contact_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('contacts.contact_date.in_future') }})
-            or ((s.contact_source_text is null) and {{ csc_rule_applies('contacts.contact_source.required') }})
-            or ((s.contact_source is not null and s.contact_source not in ('1A', '1B', '1C', '1D', '2A', '2B', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5A', '5B', '5C', '5D', '6', '7', '8', '9', '10')) and {{ csc_rule_applies('contacts.contact_source.invalid_code') }})
-            or ((s.decision_date_text is not null and s.decision_date is null and regexp_full_match(s.decision_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('contacts.decision_date.us_date') }})
-            or ((s.decision_date_text is not null and s.decision_date is null and not regexp_full_match(s.decision_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('contacts.decision_date.not_a_date') }})
-            or ((s.decision_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('contacts.decision_date.in_future') }})
-            or ((s.outcome is not null and s.outcome not in ('REFERRAL', 'EARLY_HELP', 'INFO_ADVICE', 'NFA')) and {{ csc_rule_applies('contacts.outcome.invalid_code') }})
-            or ((s.decision_date < s.contact_date) and {{ csc_rule_applies('contacts.decision_date_before_contact_date') }})
-    )
-    where hit is not null
+    -- contacts.contact_date.required: contact_date is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_date.required' as rule_id, 'contact_date is required but empty' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.contact_date_text is null)
+        and {{ csc_rule_applies('contacts.contact_date.required') }}
+    union all
+    -- contacts.contact_date.us_date: contact_date is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_date.us_date' as rule_id, 'contact_date is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.contact_date_text is not null and s.contact_date is null and regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('contacts.contact_date.us_date') }}
+    union all
+    -- contacts.contact_date.not_a_date: contact_date is not a date
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_date.not_a_date' as rule_id, 'contact_date is not a date' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.contact_date_text is not null and s.contact_date is null and not regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('contacts.contact_date.not_a_date') }}
+    union all
+    -- contacts.contact_date.in_future: contact_date is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_date.in_future' as rule_id, 'contact_date is after the extract date' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.contact_date > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('contacts.contact_date.in_future') }}
+    union all
+    -- contacts.contact_source.required: contact_source is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_source.required' as rule_id, 'contact_source is required but empty' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.contact_source_text is null)
+        and {{ csc_rule_applies('contacts.contact_source.required') }}
+    union all
+    -- contacts.contact_source.invalid_code: contact_source is not in the code list referral_source
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_source.invalid_code' as rule_id, 'contact_source is not in the code list referral_source' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.contact_source is not null and s.contact_source not in ('1A', '1B', '1C', '1D', '2A', '2B', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5A', '5B', '5C', '5D', '6', '7', '8', '9', '10'))
+        and {{ csc_rule_applies('contacts.contact_source.invalid_code') }}
+    union all
+    -- contacts.decision_date.us_date: decision_date is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_date.us_date' as rule_id, 'decision_date is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.decision_date_text is not null and s.decision_date is null and regexp_full_match(s.decision_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('contacts.decision_date.us_date') }}
+    union all
+    -- contacts.decision_date.not_a_date: decision_date is not a date
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_date.not_a_date' as rule_id, 'decision_date is not a date' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.decision_date_text is not null and s.decision_date is null and not regexp_full_match(s.decision_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('contacts.decision_date.not_a_date') }}
+    union all
+    -- contacts.decision_date.in_future: decision_date is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_date.in_future' as rule_id, 'decision_date is after the extract date' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.decision_date > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('contacts.decision_date.in_future') }}
+    union all
+    -- contacts.outcome.invalid_code: outcome is not in the code list contact_outcome
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.outcome.invalid_code' as rule_id, 'outcome is not in the code list contact_outcome' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.outcome is not null and s.outcome not in ('REFERRAL', 'EARLY_HELP', 'INFO_ADVICE', 'NFA'))
+        and {{ csc_rule_applies('contacts.outcome.invalid_code') }}
+    union all
+    -- contacts.decision_date_before_contact_date: decision_date is before contact_date
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_date_before_contact_date' as rule_id, 'decision_date is before contact_date' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.decision_date < s.contact_date)
+        and {{ csc_rule_applies('contacts.decision_date_before_contact_date') }}
 
 )
 

@@ -16,6 +16,30 @@ with failures as (
     where (trim(r.plan_id) in (select trim(plan_id) from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(plan_id) having count(distinct row(trim(plan_id), trim(child_id), trim(referral_id), trim(plan_type), trim(start_date), trim(end_date), trim(category_of_abuse))) > 1))
         and {{ csc_rule_applies('plans.duplicate_key') }}
     union all
+    -- plans.plan_id.required: plan_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.plan_id.required' as rule_id, 'plan_id is required but empty' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.plan_id is null)
+        and {{ csc_rule_applies('plans.plan_id.required') }}
+    union all
+    -- plans.plan_id.id_format: plan_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.plan_id.id_format' as rule_id, 'plan_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.plan_id is not null and (length(s.plan_id) > 20 or not regexp_full_match(s.plan_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('plans.plan_id.id_format') }}
+    union all
+    -- plans.child_id.required: child_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.child_id.required' as rule_id, 'child_id is required but empty' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.child_id is null)
+        and {{ csc_rule_applies('plans.child_id.required') }}
+    union all
+    -- plans.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('plans.child_id.id_format') }}
+    union all
     -- plans.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__plans') }} as s
@@ -27,6 +51,18 @@ with failures as (
     from {{ ref('stg_case_management__plans') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
         and {{ csc_rule_applies('plans.child_id.parent_not_counted') }}
+    union all
+    -- plans.referral_id.required: referral_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.referral_id.required' as rule_id, 'referral_id is required but empty' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.referral_id is null)
+        and {{ csc_rule_applies('plans.referral_id.required') }}
+    union all
+    -- plans.referral_id.id_format: referral_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.referral_id.id_format' as rule_id, 'referral_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.referral_id is not null and (length(s.referral_id) > 20 or not regexp_full_match(s.referral_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('plans.referral_id.id_format') }}
     union all
     -- plans.referral_id.orphan: referral_id points to no referrals row
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.referral_id.orphan' as rule_id, 'referral_id points to no referrals row' as reason
@@ -40,50 +76,71 @@ with failures as (
     where (s.referral_id is not null and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id) and not exists (select 1 from {{ ref('int_referrals_validated') }} v where v.referral_id = s.referral_id))
         and {{ csc_rule_applies('plans.referral_id.parent_not_counted') }}
     union all
-    -- plans.csv (staging), 17 rules in one pass: plans.plan_id.required, plans.plan_id.id_format, plans.child_id.required, plans.child_id.id_format, plans.referral_id.required, plans.referral_id.id_format, plans.plan_type.required, plans.plan_type.invalid_code, plans.start_date.required, plans.start_date.us_date, plans.start_date.not_a_date, plans.start_date.in_future, plans.end_date.us_date, plans.end_date.not_a_date, plans.end_date.in_future, plans.category_of_abuse.invalid_code, plans.end_date_before_start_date
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key,
-            unnest([
-                case when (s.plan_id is null) and {{ csc_rule_applies('plans.plan_id.required') }} then { 'rule_id': 'plans.plan_id.required', 'reason': 'plan_id is required but empty' } end,
-                case when (s.plan_id is not null and (length(s.plan_id) > 20 or not regexp_full_match(s.plan_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('plans.plan_id.id_format') }} then { 'rule_id': 'plans.plan_id.id_format', 'reason': 'plan_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.child_id is null) and {{ csc_rule_applies('plans.child_id.required') }} then { 'rule_id': 'plans.child_id.required', 'reason': 'child_id is required but empty' } end,
-                case when (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('plans.child_id.id_format') }} then { 'rule_id': 'plans.child_id.id_format', 'reason': 'child_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.referral_id is null) and {{ csc_rule_applies('plans.referral_id.required') }} then { 'rule_id': 'plans.referral_id.required', 'reason': 'referral_id is required but empty' } end,
-                case when (s.referral_id is not null and (length(s.referral_id) > 20 or not regexp_full_match(s.referral_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('plans.referral_id.id_format') }} then { 'rule_id': 'plans.referral_id.id_format', 'reason': 'referral_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.plan_type_text is null) and {{ csc_rule_applies('plans.plan_type.required') }} then { 'rule_id': 'plans.plan_type.required', 'reason': 'plan_type is required but empty' } end,
-                case when (s.plan_type is not null and s.plan_type not in ('CIN', 'CP')) and {{ csc_rule_applies('plans.plan_type.invalid_code') }} then { 'rule_id': 'plans.plan_type.invalid_code', 'reason': 'plan_type is not in the code list plan_type' } end,
-                case when (s.start_date_text is null) and {{ csc_rule_applies('plans.start_date.required') }} then { 'rule_id': 'plans.start_date.required', 'reason': 'start_date is required but empty' } end,
-                case when (s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('plans.start_date.us_date') }} then { 'rule_id': 'plans.start_date.us_date', 'reason': 'start_date is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('plans.start_date.not_a_date') }} then { 'rule_id': 'plans.start_date.not_a_date', 'reason': 'start_date is not a date' } end,
-                case when (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('plans.start_date.in_future') }} then { 'rule_id': 'plans.start_date.in_future', 'reason': 'start_date is after the extract date' } end,
-                case when (s.end_date_text is not null and s.end_date is null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('plans.end_date.us_date') }} then { 'rule_id': 'plans.end_date.us_date', 'reason': 'end_date is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.end_date_text is not null and s.end_date is null and not regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('plans.end_date.not_a_date') }} then { 'rule_id': 'plans.end_date.not_a_date', 'reason': 'end_date is not a date' } end,
-                case when (s.end_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('plans.end_date.in_future') }} then { 'rule_id': 'plans.end_date.in_future', 'reason': 'end_date is after the extract date' } end,
-                case when (s.category_of_abuse is not null and s.category_of_abuse not in ('NEG', 'PHY', 'SAB', 'EMO', 'MUL')) and {{ csc_rule_applies('plans.category_of_abuse.invalid_code') }} then { 'rule_id': 'plans.category_of_abuse.invalid_code', 'reason': 'category_of_abuse is not in the code list category_of_abuse' } end,
-                case when (s.end_date < s.start_date) and {{ csc_rule_applies('plans.end_date_before_start_date') }} then { 'rule_id': 'plans.end_date_before_start_date', 'reason': 'end_date is before start_date' } end
-            ]) as hit
-        from {{ ref('stg_case_management__plans') }} as s
-        where ((s.plan_id is null) and {{ csc_rule_applies('plans.plan_id.required') }})
-            or ((s.plan_id is not null and (length(s.plan_id) > 20 or not regexp_full_match(s.plan_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('plans.plan_id.id_format') }})
-            or ((s.child_id is null) and {{ csc_rule_applies('plans.child_id.required') }})
-            or ((s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('plans.child_id.id_format') }})
-            or ((s.referral_id is null) and {{ csc_rule_applies('plans.referral_id.required') }})
-            or ((s.referral_id is not null and (length(s.referral_id) > 20 or not regexp_full_match(s.referral_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('plans.referral_id.id_format') }})
-            or ((s.plan_type_text is null) and {{ csc_rule_applies('plans.plan_type.required') }})
-            or ((s.plan_type is not null and s.plan_type not in ('CIN', 'CP')) and {{ csc_rule_applies('plans.plan_type.invalid_code') }})
-            or ((s.start_date_text is null) and {{ csc_rule_applies('plans.start_date.required') }})
-            or ((s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('plans.start_date.us_date') }})
-            or ((s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('plans.start_date.not_a_date') }})
-            or ((s.start_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('plans.start_date.in_future') }})
-            or ((s.end_date_text is not null and s.end_date is null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('plans.end_date.us_date') }})
-            or ((s.end_date_text is not null and s.end_date is null and not regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('plans.end_date.not_a_date') }})
-            or ((s.end_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('plans.end_date.in_future') }})
-            or ((s.category_of_abuse is not null and s.category_of_abuse not in ('NEG', 'PHY', 'SAB', 'EMO', 'MUL')) and {{ csc_rule_applies('plans.category_of_abuse.invalid_code') }})
-            or ((s.end_date < s.start_date) and {{ csc_rule_applies('plans.end_date_before_start_date') }})
-    )
-    where hit is not null
+    -- plans.plan_type.required: plan_type is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.plan_type.required' as rule_id, 'plan_type is required but empty' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.plan_type_text is null)
+        and {{ csc_rule_applies('plans.plan_type.required') }}
+    union all
+    -- plans.plan_type.invalid_code: plan_type is not in the code list plan_type
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.plan_type.invalid_code' as rule_id, 'plan_type is not in the code list plan_type' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.plan_type is not null and s.plan_type not in ('CIN', 'CP'))
+        and {{ csc_rule_applies('plans.plan_type.invalid_code') }}
+    union all
+    -- plans.start_date.required: start_date is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.start_date.required' as rule_id, 'start_date is required but empty' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.start_date_text is null)
+        and {{ csc_rule_applies('plans.start_date.required') }}
+    union all
+    -- plans.start_date.us_date: start_date is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.start_date.us_date' as rule_id, 'start_date is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('plans.start_date.us_date') }}
+    union all
+    -- plans.start_date.not_a_date: start_date is not a date
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.start_date.not_a_date' as rule_id, 'start_date is not a date' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('plans.start_date.not_a_date') }}
+    union all
+    -- plans.start_date.in_future: start_date is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.start_date.in_future' as rule_id, 'start_date is after the extract date' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('plans.start_date.in_future') }}
+    union all
+    -- plans.end_date.us_date: end_date is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.end_date.us_date' as rule_id, 'end_date is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.end_date_text is not null and s.end_date is null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('plans.end_date.us_date') }}
+    union all
+    -- plans.end_date.not_a_date: end_date is not a date
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.end_date.not_a_date' as rule_id, 'end_date is not a date' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.end_date_text is not null and s.end_date is null and not regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('plans.end_date.not_a_date') }}
+    union all
+    -- plans.end_date.in_future: end_date is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.end_date.in_future' as rule_id, 'end_date is after the extract date' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.end_date > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('plans.end_date.in_future') }}
+    union all
+    -- plans.category_of_abuse.invalid_code: category_of_abuse is not in the code list category_of_abuse
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.category_of_abuse.invalid_code' as rule_id, 'category_of_abuse is not in the code list category_of_abuse' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.category_of_abuse is not null and s.category_of_abuse not in ('NEG', 'PHY', 'SAB', 'EMO', 'MUL'))
+        and {{ csc_rule_applies('plans.category_of_abuse.invalid_code') }}
+    union all
+    -- plans.end_date_before_start_date: end_date is before start_date
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.end_date_before_start_date' as rule_id, 'end_date is before start_date' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.end_date < s.start_date)
+        and {{ csc_rule_applies('plans.end_date_before_start_date') }}
 
 )
 

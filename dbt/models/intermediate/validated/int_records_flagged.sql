@@ -4,6 +4,114 @@
 
 with flagged as (
 
+    -- teams.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.team_id), '') as record_key, 'teams.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.team_id <> trim(r.team_id) or r.team_name <> trim(r.team_name) or r.service_area <> trim(r.service_area))
+        and {{ csc_rule_applies('teams.trailing_spaces') }}
+    union all
+    -- teams.service_area.lower_case: service_area delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.team_id as record_key, 'teams.service_area.lower_case' as rule_id, 'service_area delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__teams') }} as s
+    where (s.service_area_text <> upper(s.service_area_text))
+        and {{ csc_rule_applies('teams.service_area.lower_case') }}
+    union all
+    -- workers.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.worker_id), '') as record_key, 'workers.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.worker_id <> trim(r.worker_id) or r.worker_name <> trim(r.worker_name) or r.role <> trim(r.role) or r.team_id <> trim(r.team_id) or r.fte <> trim(r.fte) or r.employment_type <> trim(r.employment_type) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date))
+        and {{ csc_rule_applies('workers.trailing_spaces') }}
+    union all
+    -- workers.role.lower_case: role delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.role.lower_case' as rule_id, 'role delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.role_text <> upper(s.role_text))
+        and {{ csc_rule_applies('workers.role.lower_case') }}
+    union all
+    -- workers.employment_type.lower_case: employment_type delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.employment_type.lower_case' as rule_id, 'employment_type delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.employment_type_text <> upper(s.employment_type_text))
+        and {{ csc_rule_applies('workers.employment_type.lower_case') }}
+    union all
+    -- workers.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('workers.start_date.uk_date') }}
+    union all
+    -- workers.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('workers.end_date.uk_date') }}
+    union all
+    -- children.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'children.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.child_id <> trim(r.child_id) or r.forename <> trim(r.forename) or r.surname <> trim(r.surname) or r.sex <> trim(r.sex) or r.date_of_birth <> trim(r.date_of_birth) or r.expected_date_of_birth <> trim(r.expected_date_of_birth) or r.ethnicity <> trim(r.ethnicity) or r.disabled <> trim(r.disabled) or r.postcode <> trim(r.postcode) or r.date_of_death <> trim(r.date_of_death))
+        and {{ csc_rule_applies('children.trailing_spaces') }}
+    union all
+    -- children.sex.lower_case: sex delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.sex.lower_case' as rule_id, 'sex delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.sex_text <> upper(s.sex_text))
+        and {{ csc_rule_applies('children.sex.lower_case') }}
+    union all
+    -- children.date_of_birth.uk_date: date_of_birth delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_birth.uk_date' as rule_id, 'date_of_birth delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.date_of_birth is not null and regexp_full_match(s.date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('children.date_of_birth.uk_date') }}
+    union all
+    -- children.expected_date_of_birth.uk_date: expected_date_of_birth delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.expected_date_of_birth.uk_date' as rule_id, 'expected_date_of_birth delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.expected_date_of_birth is not null and regexp_full_match(s.expected_date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('children.expected_date_of_birth.uk_date') }}
+    union all
+    -- children.ethnicity.lower_case: ethnicity delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.ethnicity.lower_case' as rule_id, 'ethnicity delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.ethnicity_text <> upper(s.ethnicity_text))
+        and {{ csc_rule_applies('children.ethnicity.lower_case') }}
+    union all
+    -- children.disabled.lower_case: disabled delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.disabled.lower_case' as rule_id, 'disabled delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.disabled_text <> upper(s.disabled_text))
+        and {{ csc_rule_applies('children.disabled.lower_case') }}
+    union all
+    -- children.date_of_death.uk_date: date_of_death delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_death.uk_date' as rule_id, 'date_of_death delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.date_of_death is not null and regexp_full_match(s.date_of_death_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('children.date_of_death.uk_date') }}
+    union all
+    -- children.dob_out_of_range: date of birth more than 26 years before the extract date
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.dob_out_of_range' as rule_id, 'date of birth more than 26 years before the extract date' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.date_of_birth < cast('{{ csc_run_var("extract_date") }}' as date) - interval 26 year)
+        and {{ csc_rule_applies('children.dob_out_of_range') }}
+    union all
+    -- children.birth_dates_inconsistent: exactly one of date_of_birth and expected_date_of_birth must be set
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.birth_dates_inconsistent' as rule_id, 'exactly one of date_of_birth and expected_date_of_birth must be set' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where ((s.date_of_birth_text is null) = (s.expected_date_of_birth_text is null))
+        and {{ csc_rule_applies('children.birth_dates_inconsistent') }}
+    union all
+    -- children.unborn_sex_not_u: unborn child (expected date of birth only) with sex other than U
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.unborn_sex_not_u' as rule_id, 'unborn child (expected date of birth only) with sex other than U' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.date_of_birth_text is null and s.expected_date_of_birth is not null and s.sex <> 'U')
+        and {{ csc_rule_applies('children.unborn_sex_not_u') }}
+    union all
+    -- children.expected_birth_out_of_range: expected date of birth not between 30 days before and 9 months after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.expected_birth_out_of_range' as rule_id, 'expected date of birth not between 30 days before and 9 months after the extract date' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.expected_date_of_birth <= cast('{{ csc_run_var("extract_date") }}' as date) - interval 30 day or s.expected_date_of_birth >= cast('{{ csc_run_var("extract_date") }}' as date) + interval 9 month)
+        and {{ csc_rule_applies('children.expected_birth_out_of_range') }}
+    union all
     -- children.over_25_open_case: child over 25 at the extract date with a referral open then or closed after their 25th birthday
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.over_25_open_case' as rule_id, 'child over 25 at the extract date with a referral open then or closed after their 25th birthday' as reason
     from {{ ref('stg_case_management__children') }} as s
@@ -39,6 +147,84 @@ with flagged as (
     from {{ ref('stg_case_management__children') }} as s
     where (exists (select 1 from (select nullif(trim(p.child_id), '') as child_id, nullif(upper(trim(p.sex)), '') as sex, cast(coalesce(try_strptime(trim(p.date_of_birth), '%Y-%m-%d'), try_strptime(trim(p.date_of_birth), '%d/%m/%Y')) as date) as date_of_birth, nullif(upper(trim(p.ethnicity)), '') as ethnicity from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p) pc where pc.child_id = s.child_id and pc.ethnicity is distinct from s.ethnicity))
         and {{ csc_rule_applies('children.ethnicity_differs_from_previous_extract') }}
+    union all
+    -- contacts.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.contact_id), '') as record_key, 'contacts.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.contact_id <> trim(r.contact_id) or r.child_id <> trim(r.child_id) or r.contact_date <> trim(r.contact_date) or r.contact_source <> trim(r.contact_source) or r.decision_date <> trim(r.decision_date) or r.outcome <> trim(r.outcome))
+        and {{ csc_rule_applies('contacts.trailing_spaces') }}
+    union all
+    -- contacts.contact_date.uk_date: contact_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_date.uk_date' as rule_id, 'contact_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.contact_date is not null and regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('contacts.contact_date.uk_date') }}
+    union all
+    -- contacts.contact_source.lower_case: contact_source delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_source.lower_case' as rule_id, 'contact_source delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.contact_source_text <> upper(s.contact_source_text))
+        and {{ csc_rule_applies('contacts.contact_source.lower_case') }}
+    union all
+    -- contacts.decision_date.uk_date: decision_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_date.uk_date' as rule_id, 'decision_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.decision_date is not null and regexp_full_match(s.decision_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('contacts.decision_date.uk_date') }}
+    union all
+    -- contacts.outcome.lower_case: outcome delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.outcome.lower_case' as rule_id, 'outcome delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where (s.outcome_text <> upper(s.outcome_text))
+        and {{ csc_rule_applies('contacts.outcome.lower_case') }}
+    union all
+    -- contacts.decision_without_outcome: decision_date and outcome must be set together
+    select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_without_outcome' as rule_id, 'decision_date and outcome must be set together' as reason
+    from {{ ref('stg_case_management__contacts') }} as s
+    where ((s.decision_date_text is null) <> (s.outcome_text is null))
+        and {{ csc_rule_applies('contacts.decision_without_outcome') }}
+    union all
+    -- referrals.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.referral_id), '') as record_key, 'referrals.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.referral_id <> trim(r.referral_id) or r.child_id <> trim(r.child_id) or r.contact_id <> trim(r.contact_id) or r.referral_date <> trim(r.referral_date) or r.referral_source <> trim(r.referral_source) or r.primary_need_code <> trim(r.primary_need_code) or r.nfa <> trim(r.nfa) or r.closure_date <> trim(r.closure_date) or r.closure_reason <> trim(r.closure_reason) or r.team_id <> trim(r.team_id) or r.worker_id <> trim(r.worker_id))
+        and {{ csc_rule_applies('referrals.trailing_spaces') }}
+    union all
+    -- referrals.referral_date.uk_date: referral_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_date.uk_date' as rule_id, 'referral_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.referral_date is not null and regexp_full_match(s.referral_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('referrals.referral_date.uk_date') }}
+    union all
+    -- referrals.referral_source.lower_case: referral_source delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_source.lower_case' as rule_id, 'referral_source delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.referral_source_text <> upper(s.referral_source_text))
+        and {{ csc_rule_applies('referrals.referral_source.lower_case') }}
+    union all
+    -- referrals.primary_need_code.lower_case: primary_need_code delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.primary_need_code.lower_case' as rule_id, 'primary_need_code delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.primary_need_code_text <> upper(s.primary_need_code_text))
+        and {{ csc_rule_applies('referrals.primary_need_code.lower_case') }}
+    union all
+    -- referrals.nfa.lower_case: nfa delivered as y/n (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.nfa.lower_case' as rule_id, 'nfa delivered as y/n (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.nfa_text <> upper(s.nfa_text))
+        and {{ csc_rule_applies('referrals.nfa.lower_case') }}
+    union all
+    -- referrals.closure_date.uk_date: closure_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date.uk_date' as rule_id, 'closure_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.closure_date is not null and regexp_full_match(s.closure_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('referrals.closure_date.uk_date') }}
+    union all
+    -- referrals.closure_reason.lower_case: closure_reason delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_reason.lower_case' as rule_id, 'closure_reason delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.closure_reason_text <> upper(s.closure_reason_text))
+        and {{ csc_rule_applies('referrals.closure_reason.lower_case') }}
     union all
     -- referrals.closed_with_open_assessment: referral closed while one of its assessments is not authorised
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closed_with_open_assessment' as rule_id, 'referral closed while one of its assessments is not authorised' as reason
@@ -106,6 +292,36 @@ with flagged as (
     where (s.nfa is not false and s.referral_date < (select min(w.calendar_date) from {{ source('reference', 'working_days') }} w where w.is_working_day and w.calendar_date >= cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day) and (s.closure_date_text is null or s.closure_date >= cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day))
         and {{ csc_rule_applies('referrals.nfa_before_census_year') }}
     union all
+    -- assessments.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.assessment_id), '') as record_key, 'assessments.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.assessment_id <> trim(r.assessment_id) or r.referral_id <> trim(r.referral_id) or r.child_id <> trim(r.child_id) or r.start_date <> trim(r.start_date) or r.authorised_date <> trim(r.authorised_date) or r.child_seen <> trim(r.child_seen) or r.outcome <> trim(r.outcome) or r.factors <> trim(r.factors) or r.team_id <> trim(r.team_id) or r.worker_id <> trim(r.worker_id))
+        and {{ csc_rule_applies('assessments.trailing_spaces') }}
+    union all
+    -- assessments.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('assessments.start_date.uk_date') }}
+    union all
+    -- assessments.authorised_date.uk_date: authorised_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_date.uk_date' as rule_id, 'authorised_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.authorised_date is not null and regexp_full_match(s.authorised_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('assessments.authorised_date.uk_date') }}
+    union all
+    -- assessments.child_seen.lower_case: child_seen delivered as y/n (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_seen.lower_case' as rule_id, 'child_seen delivered as y/n (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.child_seen_text <> upper(s.child_seen_text))
+        and {{ csc_rule_applies('assessments.child_seen.lower_case') }}
+    union all
+    -- assessments.outcome.lower_case: outcome delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.outcome.lower_case' as rule_id, 'outcome delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.outcome_text <> upper(s.outcome_text))
+        and {{ csc_rule_applies('assessments.outcome.lower_case') }}
+    union all
     -- assessments.started_before_referral: assessment started before its referral date
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.started_before_referral' as rule_id, 'assessment started before its referral date' as reason
     from {{ ref('stg_case_management__assessments') }} as s
@@ -142,11 +358,77 @@ with flagged as (
     where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.nfa))
         and {{ csc_rule_applies('assessments.on_nfa_referral') }}
     union all
+    -- assessments.factors_on_open_assessment: assessment factors recorded on an assessment not authorised
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.factors_on_open_assessment' as rule_id, 'assessment factors recorded on an assessment not authorised' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.authorised_date_text is null and s.factors is not null)
+        and {{ csc_rule_applies('assessments.factors_on_open_assessment') }}
+    union all
+    -- assessments.factor_21_with_others: factor 21 (no factors identified) combined with other factors
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.factor_21_with_others' as rule_id, 'factor 21 (no factors identified) combined with other factors' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (list_contains(string_split(s.factors, '|'), '21') and len(string_split(s.factors, '|')) > 1)
+        and {{ csc_rule_applies('assessments.factor_21_with_others') }}
+    union all
+    -- assessments.factor_repeated: the same assessment factor code appears twice
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.factor_repeated' as rule_id, 'the same assessment factor code appears twice' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (len(string_split(s.factors, '|')) > len(list_distinct(string_split(s.factors, '|'))))
+        and {{ csc_rule_applies('assessments.factor_repeated') }}
+    union all
+    -- assessments.factor_18a: assessment factor 18A is no longer used (use 18B or 18C)
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.factor_18a' as rule_id, 'assessment factor 18A is no longer used (use 18B or 18C)' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (list_contains(string_split(s.factors, '|'), '18A'))
+        and {{ csc_rule_applies('assessments.factor_18a') }}
+    union all
+    -- assessments.factor_19a: assessment factor 19A is no longer used (use 19B or 19C)
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.factor_19a' as rule_id, 'assessment factor 19A is no longer used (use 19B or 19C)' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (list_contains(string_split(s.factors, '|'), '19A'))
+        and {{ csc_rule_applies('assessments.factor_19a') }}
+    union all
     -- assessments.no_factors_single_assessment_not_closed_rc8: the referral's only assessment has factor 21 (no factors identified) but the referral is not closed RC8 or RC9 (closed after assessment)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.no_factors_single_assessment_not_closed_rc8' as rule_id, 'the referral''s only assessment has factor 21 (no factors identified) but the referral is not closed RC8 or RC9 (closed after assessment)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (list_contains(string_split(s.factors, '|'), '21') and not exists (select 1 from {{ ref('stg_case_management__assessments') }} o where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id) and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and (p.closure_reason is null or p.closure_reason not in ('RC8', 'RC9'))))
         and {{ csc_rule_applies('assessments.no_factors_single_assessment_not_closed_rc8') }}
+    union all
+    -- assessments.completed_without_factors: authorised assessment without assessment factors, or with a code outside the census's factor list
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.completed_without_factors' as rule_id, 'authorised assessment without assessment factors, or with a code outside the census''s factor list' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.authorised_date is not null and (s.factors is null or not list_has_all(['1A', '1B', '1C', '2A', '2B', '2C', '3A', '3B', '3C', '4A', '4B', '4C', '5A', '5B', '5C', '6A', '6B', '6C', '7A', '8B', '8C', '8D', '8E', '8F', '9A', '10A', '11A', '12A', '13A', '14A', '15A', '16A', '17A', '18A', '18B', '18C', '19A', '19B', '19C', '20', '21', '22A', '23A', '24A'], string_split(s.factors, '|'))))
+        and {{ csc_rule_applies('assessments.completed_without_factors') }}
+    union all
+    -- plans.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.plan_id), '') as record_key, 'plans.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.plan_id <> trim(r.plan_id) or r.child_id <> trim(r.child_id) or r.referral_id <> trim(r.referral_id) or r.plan_type <> trim(r.plan_type) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.category_of_abuse <> trim(r.category_of_abuse))
+        and {{ csc_rule_applies('plans.trailing_spaces') }}
+    union all
+    -- plans.plan_type.lower_case: plan_type delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.plan_type.lower_case' as rule_id, 'plan_type delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.plan_type_text <> upper(s.plan_type_text))
+        and {{ csc_rule_applies('plans.plan_type.lower_case') }}
+    union all
+    -- plans.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('plans.start_date.uk_date') }}
+    union all
+    -- plans.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('plans.end_date.uk_date') }}
+    union all
+    -- plans.category_of_abuse.lower_case: category_of_abuse delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.category_of_abuse.lower_case' as rule_id, 'category_of_abuse delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.category_of_abuse_text <> upper(s.category_of_abuse_text))
+        and {{ csc_rule_applies('plans.category_of_abuse.lower_case') }}
     union all
     -- plans.overlapping_cp_plans: child has another CP plan open over the same days
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.overlapping_cp_plans' as rule_id, 'child has another CP plan open over the same days' as reason
@@ -165,6 +447,12 @@ with flagged as (
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CP' and o.plan_id <> s.plan_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31')))
         and {{ csc_rule_applies('plans.cin_alongside_cp') }}
+    union all
+    -- plans.category_of_abuse_mismatch: category_of_abuse missing on a CP plan or set on a CIN plan
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.category_of_abuse_mismatch' as rule_id, 'category_of_abuse missing on a CP plan or set on a CIN plan' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where ((s.plan_type = 'CP' and s.category_of_abuse_text is null) or (s.plan_type = 'CIN' and s.category_of_abuse_text is not null))
+        and {{ csc_rule_applies('plans.category_of_abuse_mismatch') }}
     union all
     -- plans.cp_started_before_referral: CP plan starts before its referral date
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cp_started_before_referral' as rule_id, 'CP plan starts before its referral date' as reason
@@ -196,6 +484,18 @@ with flagged as (
     where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.closure_reason in ('RC8', 'RC9')))
         and {{ csc_rule_applies('plans.on_referral_closed_after_assessment') }}
     union all
+    -- plans.cp_same_day: CP plan starts and ends on the same day
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cp_same_day' as rule_id, 'CP plan starts and ends on the same day' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.plan_type = 'CP' and s.end_date = s.start_date)
+        and {{ csc_rule_applies('plans.cp_same_day') }}
+    union all
+    -- plans.cin_same_day: CIN plan starts and ends on the same day
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cin_same_day' as rule_id, 'CIN plan starts and ends on the same day' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.plan_type = 'CIN' and s.end_date = s.start_date)
+        and {{ csc_rule_applies('plans.cin_same_day') }}
+    union all
     -- plans.starts_after_death: plan starts after the child's date of death
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.starts_after_death' as rule_id, 'plan starts after the child''s date of death' as reason
     from {{ ref('stg_case_management__plans') }} as s
@@ -207,6 +507,54 @@ with flagged as (
     from {{ ref('stg_case_management__plans') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.end_date > c.date_of_death))
         and {{ csc_rule_applies('plans.ends_after_death') }}
+    union all
+    -- cla_episodes.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.episode_id), '') as record_key, 'cla_episodes.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.episode_id <> trim(r.episode_id) or r.child_id <> trim(r.child_id) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.reason_new_episode <> trim(r.reason_new_episode) or r.legal_status <> trim(r.legal_status) or r.placement_type <> trim(r.placement_type) or r.reason_ceased <> trim(r.reason_ceased) or r.placement_intended_until_18 <> trim(r.placement_intended_until_18))
+        and {{ csc_rule_applies('cla_episodes.trailing_spaces') }}
+    union all
+    -- cla_episodes.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('cla_episodes.start_date.uk_date') }}
+    union all
+    -- cla_episodes.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('cla_episodes.end_date.uk_date') }}
+    union all
+    -- cla_episodes.reason_new_episode.lower_case: reason_new_episode delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.reason_new_episode.lower_case' as rule_id, 'reason_new_episode delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.reason_new_episode_text <> upper(s.reason_new_episode_text))
+        and {{ csc_rule_applies('cla_episodes.reason_new_episode.lower_case') }}
+    union all
+    -- cla_episodes.legal_status.lower_case: legal_status delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.legal_status.lower_case' as rule_id, 'legal_status delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.legal_status_text <> upper(s.legal_status_text))
+        and {{ csc_rule_applies('cla_episodes.legal_status.lower_case') }}
+    union all
+    -- cla_episodes.placement_type.lower_case: placement_type delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_type.lower_case' as rule_id, 'placement_type delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.placement_type_text <> upper(s.placement_type_text))
+        and {{ csc_rule_applies('cla_episodes.placement_type.lower_case') }}
+    union all
+    -- cla_episodes.reason_ceased.lower_case: reason_ceased delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.reason_ceased.lower_case' as rule_id, 'reason_ceased delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.reason_ceased_text <> upper(s.reason_ceased_text))
+        and {{ csc_rule_applies('cla_episodes.reason_ceased.lower_case') }}
+    union all
+    -- cla_episodes.placement_intended_until_18.lower_case: placement_intended_until_18 delivered as y/n (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_intended_until_18.lower_case' as rule_id, 'placement_intended_until_18 delivered as y/n (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.placement_intended_until_18_text <> upper(s.placement_intended_until_18_text))
+        and {{ csc_rule_applies('cla_episodes.placement_intended_until_18.lower_case') }}
     union all
     -- cla_episodes.overlapping_episodes: child has another looked-after episode open over the same days
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.overlapping_episodes' as rule_id, 'child has another looked-after episode open over the same days' as reason
@@ -250,11 +598,23 @@ with flagged as (
     where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.reason_new_episode in ('B', 'U') and q.episode_number > 1 and q.previous_legal_status = q.legal_status))
         and {{ csc_rule_applies('cla_episodes.both_changes_not_reflected') }}
     union all
+    -- cla_episodes.less_than_a_day: episode starts and ends on the same day (under 24 hours)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.less_than_a_day' as rule_id, 'episode starts and ends on the same day (under 24 hours)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.end_date = s.start_date)
+        and {{ csc_rule_applies('cla_episodes.less_than_a_day') }}
+    union all
     -- cla_episodes.started_at_18_or_over: child started to be looked after (RNE S) at 18 or over
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.started_at_18_or_over' as rule_id, 'child started to be looked after (RNE S) at 18 or over' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.reason_new_episode = 'S' and s.start_date >= (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year)
         and {{ csc_rule_applies('cla_episodes.started_at_18_or_over') }}
+    union all
+    -- cla_episodes.before_14_october_1991: episode starts before 14 October 1991 (Children Act 1989)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.before_14_october_1991' as rule_id, 'episode starts before 14 October 1991 (Children Act 1989)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.start_date < date '1991-10-14')
+        and {{ csc_rule_applies('cla_episodes.before_14_october_1991') }}
     union all
     -- cla_episodes.first_episode_not_s: the child's first episode has a reason for new episode other than S
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.first_episode_not_s' as rule_id, 'the child''s first episode has a reason for new episode other than S' as reason
@@ -292,6 +652,42 @@ with flagged as (
     where (s.placement_type = 'P3' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 14 year)
         and {{ csc_rule_applies('cla_episodes.p3_under_14') }}
     union all
+    -- cla_episodes.t1_over_42_days: temporary placement T1 lasting more than 42 days
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.t1_over_42_days' as rule_id, 'temporary placement T1 lasting more than 42 days' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.placement_type = 'T1' and s.end_date > s.start_date + interval 42 day)
+        and {{ csc_rule_applies('cla_episodes.t1_over_42_days') }}
+    union all
+    -- cla_episodes.t3_over_21_days: temporary placement T3 lasting more than 21 days
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.t3_over_21_days' as rule_id, 'temporary placement T3 lasting more than 21 days' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.placement_type = 'T3' and s.end_date > s.start_date + interval 21 day)
+        and {{ csc_rule_applies('cla_episodes.t3_over_21_days') }}
+    union all
+    -- cla_episodes.t4_over_7_days: temporary placement T4 lasting more than 7 days
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.t4_over_7_days' as rule_id, 'temporary placement T4 lasting more than 7 days' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.placement_type = 'T4' and s.end_date > s.start_date + interval 7 day)
+        and {{ csc_rule_applies('cla_episodes.t4_over_7_days') }}
+    union all
+    -- cla_episodes.temporary_placement_starts_period: temporary placement (T0-T4) on an episode whose reason is not P or B
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.temporary_placement_starts_period' as rule_id, 'temporary placement (T0-T4) on an episode whose reason is not P or B' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4') and s.reason_new_episode not in ('P', 'B'))
+        and {{ csc_rule_applies('cla_episodes.temporary_placement_starts_period') }}
+    union all
+    -- cla_episodes.temporary_placement_ends_period: period of care ends with a temporary placement
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.temporary_placement_ends_period' as rule_id, 'period of care ends with a temporary placement' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4') and s.reason_ceased <> 'X1')
+        and {{ csc_rule_applies('cla_episodes.temporary_placement_ends_period') }}
+    union all
+    -- cla_episodes.respite_in_temporary_placement: respite (V3/V4) in a temporary placement
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_in_temporary_placement' as rule_id, 'respite (V3/V4) in a temporary placement' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.legal_status in ('V3', 'V4') and s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4'))
+        and {{ csc_rule_applies('cla_episodes.respite_in_temporary_placement') }}
+    union all
     -- cla_episodes.adopted_at_18: ceased adopted (E11/E12) at 18 or over
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adopted_at_18' as rule_id, 'ceased adopted (E11/E12) at 18 or over' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
@@ -316,6 +712,12 @@ with flagged as (
     where (s.reason_ceased in ('E45', 'E46', 'E47', 'E48') and s.end_date > (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year)
         and {{ csc_rule_applies('cla_episodes.sgo_after_18') }}
     union all
+    -- cla_episodes.adoption_placement_without_placement_order: placed for adoption (A5/A6) without legal status E1 (placement order)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adoption_placement_without_placement_order' as rule_id, 'placed for adoption (A5/A6) without legal status E1 (placement order)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.placement_type in ('A5', 'A6') and s.legal_status <> 'E1')
+        and {{ csc_rule_applies('cla_episodes.adoption_placement_without_placement_order') }}
+    union all
     -- cla_episodes.new_period_same_day: reason S (started to be looked after) but the previous episode ended on or after this start
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.new_period_same_day' as rule_id, 'reason S (started to be looked after) but the previous episode ended on or after this start' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
@@ -327,6 +729,12 @@ with flagged as (
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.reason_ceased in ('E2', 'E15') and q.next_start is not null))
         and {{ csc_rule_applies('cla_episodes.episode_after_death_or_18') }}
+    union all
+    -- cla_episodes.e1_before_december_2005: legal status E1 on an episode starting before 1 December 2005
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.e1_before_december_2005' as rule_id, 'legal status E1 on an episode starting before 1 December 2005' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.legal_status = 'E1' and s.start_date < date '2005-12-01')
+        and {{ csc_rule_applies('cla_episodes.e1_before_december_2005') }}
     union all
     -- cla_episodes.stayed_with_carers_under_18: ceased E17 (stayed with carers at 18) under 18
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.stayed_with_carers_under_18' as rule_id, 'ceased E17 (stayed with carers at 18) under 18' as reason
@@ -346,6 +754,36 @@ with flagged as (
     where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.placement_type in ('A3', 'A4') and q.episode_number > 1 and q.previous_placement not in ('A3', 'A4', 'A5', 'A6', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6')))
         and {{ csc_rule_applies('cla_episodes.adoption_not_after_foster') }}
     union all
+    -- cla_episodes.respite_in_long_term_foster: respite (V3/V4) in a long-term foster placement (U1/U4)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_in_long_term_foster' as rule_id, 'respite (V3/V4) in a long-term foster placement (U1/U4)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.legal_status in ('V3', 'V4') and s.placement_type in ('U1', 'U4'))
+        and {{ csc_rule_applies('cla_episodes.respite_in_long_term_foster') }}
+    union all
+    -- cla_episodes.adopted_without_adoption_placement: ceased adopted (E11/E12) from a placement other than an adoption placement (A3-A6)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adopted_without_adoption_placement' as rule_id, 'ceased adopted (E11/E12) from a placement other than an adoption placement (A3-A6)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.reason_ceased in ('E11', 'E12') and s.placement_type not in ('A3', 'A4', 'A5', 'A6'))
+        and {{ csc_rule_applies('cla_episodes.adopted_without_adoption_placement') }}
+    union all
+    -- cla_episodes.sgo_former_carers_not_foster: ceased to a special guardianship order by former foster carers (E45/E46) from a placement other than foster care (U1-U6)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.sgo_former_carers_not_foster' as rule_id, 'ceased to a special guardianship order by former foster carers (E45/E46) from a placement other than foster care (U1-U6)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.reason_ceased in ('E45', 'E46') and s.placement_type not in ('U1', 'U2', 'U3', 'U4', 'U5', 'U6'))
+        and {{ csc_rule_applies('cla_episodes.sgo_former_carers_not_foster') }}
+    union all
+    -- cla_episodes.respite_over_17_days: short-term respite (V3) episode over 17 days (open: to the extract date)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_over_17_days' as rule_id, 'short-term respite (V3) episode over 17 days (open: to the extract date)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.legal_status = 'V3' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) > s.start_date + interval 17 day)
+        and {{ csc_rule_applies('cla_episodes.respite_over_17_days') }}
+    union all
+    -- cla_episodes.respite_not_new_period: short-term respite (V3) on an episode whose reason is not S
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_not_new_period' as rule_id, 'short-term respite (V3) on an episode whose reason is not S' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.legal_status = 'V3' and s.reason_new_episode <> 'S')
+        and {{ csc_rule_applies('cla_episodes.respite_not_new_period') }}
+    union all
     -- cla_episodes.open_over_18_not_v2_k2: episode open at the extract date of a young person over 18 who is not accommodated under V2 in a K2 home
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.open_over_18_not_v2_k2' as rule_id, 'episode open at the extract date of a young person over 18 who is not accommodated under V2 in a K2 home' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
@@ -357,6 +795,12 @@ with flagged as (
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.episode_number = 1) and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id))
         and {{ csc_rule_applies('cla_episodes.first_episode_before_birth') }}
+    union all
+    -- cla_episodes.adoption_by_foster_carers_wrong_reason: placed for adoption with current foster carers (A3/A5) from 1 April 2015 on an episode whose reason for new episode is not S, T or U
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adoption_by_foster_carers_wrong_reason' as rule_id, 'placed for adoption with current foster carers (A3/A5) from 1 April 2015 on an episode whose reason for new episode is not S, T or U' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.placement_type in ('A3', 'A5') and s.start_date >= date '2015-04-01' and (s.reason_new_episode is null or s.reason_new_episode not in ('S', 'T', 'U')))
+        and {{ csc_rule_applies('cla_episodes.adoption_by_foster_carers_wrong_reason') }}
     union all
     -- cla_episodes.l1_over_3_days: police protection (legal status L1) lasting more than 3 days over consecutive episodes (open: to the extract date)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.l1_over_3_days' as rule_id, 'police protection (legal status L1) lasting more than 3 days over consecutive episodes (open: to the extract date)' as reason
@@ -394,6 +838,12 @@ with flagged as (
     where (s.placement_type = 'T3' and s.episode_id in (select c.episode_id from (select o.episode_id, count(*) over (partition by o.child_id, year(o.start_date - interval 3 month)) as n from {{ ref('stg_case_management__cla_episodes') }} o where o.placement_type = 'T3' and o.start_date is not null) c where c.n > 2))
         and {{ csc_rule_applies('cla_episodes.more_than_two_holiday_placements') }}
     union all
+    -- cla_episodes.placed_with_parents_under_s20: placed with parents (P1) under a single period of accommodation (section 20, V2)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placed_with_parents_under_s20' as rule_id, 'placed with parents (P1) under a single period of accommodation (section 20, V2)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.placement_type = 'P1' and s.legal_status = 'V2')
+        and {{ csc_rule_applies('cla_episodes.placed_with_parents_under_s20') }}
+    union all
     -- cla_episodes.no_return_after_temporary_placement: episode after a temporary placement (T0-T4) whose reason is not P or whose placement type is not the one before the temporary placement (postcode part absent)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.no_return_after_temporary_placement' as rule_id, 'episode after a temporary placement (T0-T4) whose reason is not P or whose placement type is not the one before the temporary placement (postcode part absent)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
@@ -405,6 +855,12 @@ with flagged as (
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.legal_status in ('V3', 'V4') and s.episode_id in (select c.episode_id from (select o.episode_id, count(distinct o.legal_status) over (partition by o.child_id, year(o.start_date - interval 3 month)) as n from {{ ref('stg_case_management__cla_episodes') }} o where o.legal_status in ('V3', 'V4') and o.start_date is not null) c where c.n = 2))
         and {{ csc_rule_applies('cla_episodes.respite_v3_and_v4_same_year') }}
+    union all
+    -- cla_episodes.placement_type_retired: placement type retired by the DfE (H5, P2, Z1) on an episode running after its retirement
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_type_retired' as rule_id, 'placement type retired by the DfE (H5, P2, Z1) on an episode running after its retirement' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where ((s.placement_type = 'H5' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'P2' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'Z1' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) >= date '2025-04-01'))
+        and {{ csc_rule_applies('cla_episodes.placement_type_retired') }}
     union all
     -- cla_episodes.start_differs_from_previous_open_episode: the previous extract ended with an open episode but the episode continuing it here starts on another date
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.start_differs_from_previous_open_episode' as rule_id, 'the previous extract ended with an open episode but the episode continuing it here starts on another date' as reason
@@ -442,6 +898,42 @@ with flagged as (
     where (s.start_date <= (select max(c._extract_date) from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) c) and exists (select 1 from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date)))) and not exists (select 1 from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p where nullif(trim(p.child_id), '') = s.child_id))
         and {{ csc_rule_applies('cla_episodes.no_episodes_in_previous_extract') }}
     union all
+    -- visits.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.visit_id), '') as record_key, 'visits.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.visit_id <> trim(r.visit_id) or r.child_id <> trim(r.child_id) or r.visit_date <> trim(r.visit_date) or r.visit_type <> trim(r.visit_type) or r.child_seen <> trim(r.child_seen) or r.seen_alone <> trim(r.seen_alone) or r.worker_id <> trim(r.worker_id) or r.recorded_date <> trim(r.recorded_date))
+        and {{ csc_rule_applies('visits.trailing_spaces') }}
+    union all
+    -- visits.visit_date.uk_date: visit_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_date.uk_date' as rule_id, 'visit_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.visit_date is not null and regexp_full_match(s.visit_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('visits.visit_date.uk_date') }}
+    union all
+    -- visits.visit_type.lower_case: visit_type delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_type.lower_case' as rule_id, 'visit_type delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.visit_type_text <> upper(s.visit_type_text))
+        and {{ csc_rule_applies('visits.visit_type.lower_case') }}
+    union all
+    -- visits.child_seen.lower_case: child_seen delivered as y/n (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.child_seen.lower_case' as rule_id, 'child_seen delivered as y/n (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.child_seen_text <> upper(s.child_seen_text))
+        and {{ csc_rule_applies('visits.child_seen.lower_case') }}
+    union all
+    -- visits.seen_alone.lower_case: seen_alone delivered as y/n (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.seen_alone.lower_case' as rule_id, 'seen_alone delivered as y/n (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.seen_alone_text <> upper(s.seen_alone_text))
+        and {{ csc_rule_applies('visits.seen_alone.lower_case') }}
+    union all
+    -- visits.recorded_date.uk_date: recorded_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.recorded_date.uk_date' as rule_id, 'recorded_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.recorded_date is not null and regexp_full_match(s.recorded_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('visits.recorded_date.uk_date') }}
+    union all
     -- visits.worker_not_employed: visit by a worker not employed on the visit date
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.worker_not_employed' as rule_id, 'visit by a worker not employed on the visit date' as reason
     from {{ ref('stg_case_management__visits') }} as s
@@ -453,6 +945,24 @@ with flagged as (
     from {{ ref('stg_case_management__visits') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.visit_date < c.date_of_birth))
         and {{ csc_rule_applies('visits.before_birth') }}
+    union all
+    -- allocations.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.allocation_id), '') as record_key, 'allocations.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.allocation_id <> trim(r.allocation_id) or r.child_id <> trim(r.child_id) or r.worker_id <> trim(r.worker_id) or r.team_id <> trim(r.team_id) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date))
+        and {{ csc_rule_applies('allocations.trailing_spaces') }}
+    union all
+    -- allocations.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('allocations.start_date.uk_date') }}
+    union all
+    -- allocations.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__allocations') }} as s
+    where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('allocations.end_date.uk_date') }}
     union all
     -- allocations.open_to_departed_worker: allocation open at the extract date to a worker who has left
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.open_to_departed_worker' as rule_id, 'allocation open at the extract date to a worker who has left' as reason
@@ -508,339 +1018,23 @@ with flagged as (
     where (s.end_date between make_date(year(s.end_date), 3, 31) - interval 5 day and make_date(year(s.end_date), 3, 31) and not exists (select 1 from {{ ref('stg_case_management__allocations') }} o where o.child_id = s.child_id and o.allocation_id <> s.allocation_id and (o.start_date > s.start_date or (o.start_date = s.start_date and o.allocation_id > s.allocation_id))) and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date <= make_date(year(s.end_date), 3, 31) and (e.end_date_text is null or e.end_date > make_date(year(s.end_date), 3, 31))))
         and {{ csc_rule_applies('allocations.ended_before_31_march_none_after') }}
     union all
-    -- teams.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
-    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.team_id), '') as record_key, 'teams.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r.team_id <> trim(r.team_id) or r.team_name <> trim(r.team_name) or r.service_area <> trim(r.service_area))
-        and {{ csc_rule_applies('teams.trailing_spaces') }}
-    union all
-    -- teams.service_area.lower_case: service_area delivered in lower case (upper-cased, flagged)
-    select s.extract_date, s.source_file, s.source_line, s.team_id as record_key, 'teams.service_area.lower_case' as rule_id, 'service_area delivered in lower case (upper-cased, flagged)' as reason
-    from {{ ref('stg_case_management__teams') }} as s
-    where (s.service_area_text <> upper(s.service_area_text))
-        and {{ csc_rule_applies('teams.service_area.lower_case') }}
-    union all
-    -- workers.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
-    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.worker_id), '') as record_key, 'workers.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r.worker_id <> trim(r.worker_id) or r.worker_name <> trim(r.worker_name) or r.role <> trim(r.role) or r.team_id <> trim(r.team_id) or r.fte <> trim(r.fte) or r.employment_type <> trim(r.employment_type) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date))
-        and {{ csc_rule_applies('workers.trailing_spaces') }}
-    union all
-    -- workers.csv (staging), 4 rules in one pass: workers.role.lower_case, workers.employment_type.lower_case, workers.start_date.uk_date, workers.end_date.uk_date
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key,
-            unnest([
-                case when (s.role_text <> upper(s.role_text)) and {{ csc_rule_applies('workers.role.lower_case') }} then { 'rule_id': 'workers.role.lower_case', 'reason': 'role delivered in lower case (upper-cased, flagged)' } end,
-                case when (s.employment_type_text <> upper(s.employment_type_text)) and {{ csc_rule_applies('workers.employment_type.lower_case') }} then { 'rule_id': 'workers.employment_type.lower_case', 'reason': 'employment_type delivered in lower case (upper-cased, flagged)' } end,
-                case when (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('workers.start_date.uk_date') }} then { 'rule_id': 'workers.start_date.uk_date', 'reason': 'start_date delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('workers.end_date.uk_date') }} then { 'rule_id': 'workers.end_date.uk_date', 'reason': 'end_date delivered as DD/MM/YYYY (accepted, flagged)' } end
-            ]) as hit
-        from {{ ref('stg_case_management__workers') }} as s
-        where ((s.role_text <> upper(s.role_text)) and {{ csc_rule_applies('workers.role.lower_case') }})
-            or ((s.employment_type_text <> upper(s.employment_type_text)) and {{ csc_rule_applies('workers.employment_type.lower_case') }})
-            or ((s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('workers.start_date.uk_date') }})
-            or ((s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('workers.end_date.uk_date') }})
-    )
-    where hit is not null
-    union all
-    -- children.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
-    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'children.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r.child_id <> trim(r.child_id) or r.forename <> trim(r.forename) or r.surname <> trim(r.surname) or r.sex <> trim(r.sex) or r.date_of_birth <> trim(r.date_of_birth) or r.expected_date_of_birth <> trim(r.expected_date_of_birth) or r.ethnicity <> trim(r.ethnicity) or r.disabled <> trim(r.disabled) or r.postcode <> trim(r.postcode) or r.date_of_death <> trim(r.date_of_death))
-        and {{ csc_rule_applies('children.trailing_spaces') }}
-    union all
-    -- children.csv (staging), 10 rules in one pass: children.sex.lower_case, children.date_of_birth.uk_date, children.expected_date_of_birth.uk_date, children.ethnicity.lower_case, children.disabled.lower_case, children.date_of_death.uk_date, children.dob_out_of_range, children.birth_dates_inconsistent, children.unborn_sex_not_u, children.expected_birth_out_of_range
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.child_id as record_key,
-            unnest([
-                case when (s.sex_text <> upper(s.sex_text)) and {{ csc_rule_applies('children.sex.lower_case') }} then { 'rule_id': 'children.sex.lower_case', 'reason': 'sex delivered in lower case (upper-cased, flagged)' } end,
-                case when (s.date_of_birth is not null and regexp_full_match(s.date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.date_of_birth.uk_date') }} then { 'rule_id': 'children.date_of_birth.uk_date', 'reason': 'date_of_birth delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.expected_date_of_birth is not null and regexp_full_match(s.expected_date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.expected_date_of_birth.uk_date') }} then { 'rule_id': 'children.expected_date_of_birth.uk_date', 'reason': 'expected_date_of_birth delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.ethnicity_text <> upper(s.ethnicity_text)) and {{ csc_rule_applies('children.ethnicity.lower_case') }} then { 'rule_id': 'children.ethnicity.lower_case', 'reason': 'ethnicity delivered in lower case (upper-cased, flagged)' } end,
-                case when (s.disabled_text <> upper(s.disabled_text)) and {{ csc_rule_applies('children.disabled.lower_case') }} then { 'rule_id': 'children.disabled.lower_case', 'reason': 'disabled delivered in lower case (upper-cased, flagged)' } end,
-                case when (s.date_of_death is not null and regexp_full_match(s.date_of_death_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.date_of_death.uk_date') }} then { 'rule_id': 'children.date_of_death.uk_date', 'reason': 'date_of_death delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.date_of_birth < cast('{{ csc_run_var("extract_date") }}' as date) - interval 26 year) and {{ csc_rule_applies('children.dob_out_of_range') }} then { 'rule_id': 'children.dob_out_of_range', 'reason': 'date of birth more than 26 years before the extract date' } end,
-                case when ((s.date_of_birth_text is null) = (s.expected_date_of_birth_text is null)) and {{ csc_rule_applies('children.birth_dates_inconsistent') }} then { 'rule_id': 'children.birth_dates_inconsistent', 'reason': 'exactly one of date_of_birth and expected_date_of_birth must be set' } end,
-                case when (s.date_of_birth_text is null and s.expected_date_of_birth is not null and s.sex <> 'U') and {{ csc_rule_applies('children.unborn_sex_not_u') }} then { 'rule_id': 'children.unborn_sex_not_u', 'reason': 'unborn child (expected date of birth only) with sex other than U' } end,
-                case when (s.expected_date_of_birth <= cast('{{ csc_run_var("extract_date") }}' as date) - interval 30 day or s.expected_date_of_birth >= cast('{{ csc_run_var("extract_date") }}' as date) + interval 9 month) and {{ csc_rule_applies('children.expected_birth_out_of_range') }} then { 'rule_id': 'children.expected_birth_out_of_range', 'reason': 'expected date of birth not between 30 days before and 9 months after the extract date' } end
-            ]) as hit
-        from {{ ref('stg_case_management__children') }} as s
-        where ((s.sex_text <> upper(s.sex_text)) and {{ csc_rule_applies('children.sex.lower_case') }})
-            or ((s.date_of_birth is not null and regexp_full_match(s.date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.date_of_birth.uk_date') }})
-            or ((s.expected_date_of_birth is not null and regexp_full_match(s.expected_date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.expected_date_of_birth.uk_date') }})
-            or ((s.ethnicity_text <> upper(s.ethnicity_text)) and {{ csc_rule_applies('children.ethnicity.lower_case') }})
-            or ((s.disabled_text <> upper(s.disabled_text)) and {{ csc_rule_applies('children.disabled.lower_case') }})
-            or ((s.date_of_death is not null and regexp_full_match(s.date_of_death_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('children.date_of_death.uk_date') }})
-            or ((s.date_of_birth < cast('{{ csc_run_var("extract_date") }}' as date) - interval 26 year) and {{ csc_rule_applies('children.dob_out_of_range') }})
-            or (((s.date_of_birth_text is null) = (s.expected_date_of_birth_text is null)) and {{ csc_rule_applies('children.birth_dates_inconsistent') }})
-            or ((s.date_of_birth_text is null and s.expected_date_of_birth is not null and s.sex <> 'U') and {{ csc_rule_applies('children.unborn_sex_not_u') }})
-            or ((s.expected_date_of_birth <= cast('{{ csc_run_var("extract_date") }}' as date) - interval 30 day or s.expected_date_of_birth >= cast('{{ csc_run_var("extract_date") }}' as date) + interval 9 month) and {{ csc_rule_applies('children.expected_birth_out_of_range') }})
-    )
-    where hit is not null
-    union all
-    -- contacts.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
-    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.contact_id), '') as record_key, 'contacts.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r.contact_id <> trim(r.contact_id) or r.child_id <> trim(r.child_id) or r.contact_date <> trim(r.contact_date) or r.contact_source <> trim(r.contact_source) or r.decision_date <> trim(r.decision_date) or r.outcome <> trim(r.outcome))
-        and {{ csc_rule_applies('contacts.trailing_spaces') }}
-    union all
-    -- contacts.csv (staging), 5 rules in one pass: contacts.contact_date.uk_date, contacts.contact_source.lower_case, contacts.decision_date.uk_date, contacts.outcome.lower_case, contacts.decision_without_outcome
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key,
-            unnest([
-                case when (s.contact_date is not null and regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('contacts.contact_date.uk_date') }} then { 'rule_id': 'contacts.contact_date.uk_date', 'reason': 'contact_date delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.contact_source_text <> upper(s.contact_source_text)) and {{ csc_rule_applies('contacts.contact_source.lower_case') }} then { 'rule_id': 'contacts.contact_source.lower_case', 'reason': 'contact_source delivered in lower case (upper-cased, flagged)' } end,
-                case when (s.decision_date is not null and regexp_full_match(s.decision_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('contacts.decision_date.uk_date') }} then { 'rule_id': 'contacts.decision_date.uk_date', 'reason': 'decision_date delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.outcome_text <> upper(s.outcome_text)) and {{ csc_rule_applies('contacts.outcome.lower_case') }} then { 'rule_id': 'contacts.outcome.lower_case', 'reason': 'outcome delivered in lower case (upper-cased, flagged)' } end,
-                case when ((s.decision_date_text is null) <> (s.outcome_text is null)) and {{ csc_rule_applies('contacts.decision_without_outcome') }} then { 'rule_id': 'contacts.decision_without_outcome', 'reason': 'decision_date and outcome must be set together' } end
-            ]) as hit
-        from {{ ref('stg_case_management__contacts') }} as s
-        where ((s.contact_date is not null and regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('contacts.contact_date.uk_date') }})
-            or ((s.contact_source_text <> upper(s.contact_source_text)) and {{ csc_rule_applies('contacts.contact_source.lower_case') }})
-            or ((s.decision_date is not null and regexp_full_match(s.decision_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('contacts.decision_date.uk_date') }})
-            or ((s.outcome_text <> upper(s.outcome_text)) and {{ csc_rule_applies('contacts.outcome.lower_case') }})
-            or (((s.decision_date_text is null) <> (s.outcome_text is null)) and {{ csc_rule_applies('contacts.decision_without_outcome') }})
-    )
-    where hit is not null
-    union all
-    -- referrals.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
-    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.referral_id), '') as record_key, 'referrals.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r.referral_id <> trim(r.referral_id) or r.child_id <> trim(r.child_id) or r.contact_id <> trim(r.contact_id) or r.referral_date <> trim(r.referral_date) or r.referral_source <> trim(r.referral_source) or r.primary_need_code <> trim(r.primary_need_code) or r.nfa <> trim(r.nfa) or r.closure_date <> trim(r.closure_date) or r.closure_reason <> trim(r.closure_reason) or r.team_id <> trim(r.team_id) or r.worker_id <> trim(r.worker_id))
-        and {{ csc_rule_applies('referrals.trailing_spaces') }}
-    union all
-    -- referrals.csv (staging), 6 rules in one pass: referrals.referral_date.uk_date, referrals.referral_source.lower_case, referrals.primary_need_code.lower_case, referrals.nfa.lower_case, referrals.closure_date.uk_date, referrals.closure_reason.lower_case
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key,
-            unnest([
-                case when (s.referral_date is not null and regexp_full_match(s.referral_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('referrals.referral_date.uk_date') }} then { 'rule_id': 'referrals.referral_date.uk_date', 'reason': 'referral_date delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.referral_source_text <> upper(s.referral_source_text)) and {{ csc_rule_applies('referrals.referral_source.lower_case') }} then { 'rule_id': 'referrals.referral_source.lower_case', 'reason': 'referral_source delivered in lower case (upper-cased, flagged)' } end,
-                case when (s.primary_need_code_text <> upper(s.primary_need_code_text)) and {{ csc_rule_applies('referrals.primary_need_code.lower_case') }} then { 'rule_id': 'referrals.primary_need_code.lower_case', 'reason': 'primary_need_code delivered in lower case (upper-cased, flagged)' } end,
-                case when (s.nfa_text <> upper(s.nfa_text)) and {{ csc_rule_applies('referrals.nfa.lower_case') }} then { 'rule_id': 'referrals.nfa.lower_case', 'reason': 'nfa delivered as y/n (upper-cased, flagged)' } end,
-                case when (s.closure_date is not null and regexp_full_match(s.closure_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('referrals.closure_date.uk_date') }} then { 'rule_id': 'referrals.closure_date.uk_date', 'reason': 'closure_date delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.closure_reason_text <> upper(s.closure_reason_text)) and {{ csc_rule_applies('referrals.closure_reason.lower_case') }} then { 'rule_id': 'referrals.closure_reason.lower_case', 'reason': 'closure_reason delivered in lower case (upper-cased, flagged)' } end
-            ]) as hit
-        from {{ ref('stg_case_management__referrals') }} as s
-        where ((s.referral_date is not null and regexp_full_match(s.referral_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('referrals.referral_date.uk_date') }})
-            or ((s.referral_source_text <> upper(s.referral_source_text)) and {{ csc_rule_applies('referrals.referral_source.lower_case') }})
-            or ((s.primary_need_code_text <> upper(s.primary_need_code_text)) and {{ csc_rule_applies('referrals.primary_need_code.lower_case') }})
-            or ((s.nfa_text <> upper(s.nfa_text)) and {{ csc_rule_applies('referrals.nfa.lower_case') }})
-            or ((s.closure_date is not null and regexp_full_match(s.closure_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('referrals.closure_date.uk_date') }})
-            or ((s.closure_reason_text <> upper(s.closure_reason_text)) and {{ csc_rule_applies('referrals.closure_reason.lower_case') }})
-    )
-    where hit is not null
-    union all
-    -- assessments.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
-    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.assessment_id), '') as record_key, 'assessments.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r.assessment_id <> trim(r.assessment_id) or r.referral_id <> trim(r.referral_id) or r.child_id <> trim(r.child_id) or r.start_date <> trim(r.start_date) or r.authorised_date <> trim(r.authorised_date) or r.child_seen <> trim(r.child_seen) or r.outcome <> trim(r.outcome) or r.factors <> trim(r.factors) or r.team_id <> trim(r.team_id) or r.worker_id <> trim(r.worker_id))
-        and {{ csc_rule_applies('assessments.trailing_spaces') }}
-    union all
-    -- assessments.csv (staging), 10 rules in one pass: assessments.start_date.uk_date, assessments.authorised_date.uk_date, assessments.child_seen.lower_case, assessments.outcome.lower_case, assessments.factors_on_open_assessment, assessments.factor_21_with_others, assessments.factor_repeated, assessments.factor_18a, assessments.factor_19a, assessments.completed_without_factors
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key,
-            unnest([
-                case when (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('assessments.start_date.uk_date') }} then { 'rule_id': 'assessments.start_date.uk_date', 'reason': 'start_date delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.authorised_date is not null and regexp_full_match(s.authorised_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('assessments.authorised_date.uk_date') }} then { 'rule_id': 'assessments.authorised_date.uk_date', 'reason': 'authorised_date delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.child_seen_text <> upper(s.child_seen_text)) and {{ csc_rule_applies('assessments.child_seen.lower_case') }} then { 'rule_id': 'assessments.child_seen.lower_case', 'reason': 'child_seen delivered as y/n (upper-cased, flagged)' } end,
-                case when (s.outcome_text <> upper(s.outcome_text)) and {{ csc_rule_applies('assessments.outcome.lower_case') }} then { 'rule_id': 'assessments.outcome.lower_case', 'reason': 'outcome delivered in lower case (upper-cased, flagged)' } end,
-                case when (s.authorised_date_text is null and s.factors is not null) and {{ csc_rule_applies('assessments.factors_on_open_assessment') }} then { 'rule_id': 'assessments.factors_on_open_assessment', 'reason': 'assessment factors recorded on an assessment not authorised' } end,
-                case when (list_contains(string_split(s.factors, '|'), '21') and len(string_split(s.factors, '|')) > 1) and {{ csc_rule_applies('assessments.factor_21_with_others') }} then { 'rule_id': 'assessments.factor_21_with_others', 'reason': 'factor 21 (no factors identified) combined with other factors' } end,
-                case when (len(string_split(s.factors, '|')) > len(list_distinct(string_split(s.factors, '|')))) and {{ csc_rule_applies('assessments.factor_repeated') }} then { 'rule_id': 'assessments.factor_repeated', 'reason': 'the same assessment factor code appears twice' } end,
-                case when (list_contains(string_split(s.factors, '|'), '18A')) and {{ csc_rule_applies('assessments.factor_18a') }} then { 'rule_id': 'assessments.factor_18a', 'reason': 'assessment factor 18A is no longer used (use 18B or 18C)' } end,
-                case when (list_contains(string_split(s.factors, '|'), '19A')) and {{ csc_rule_applies('assessments.factor_19a') }} then { 'rule_id': 'assessments.factor_19a', 'reason': 'assessment factor 19A is no longer used (use 19B or 19C)' } end,
-                case when (s.authorised_date is not null and (s.factors is null or not list_has_all(['1A', '1B', '1C', '2A', '2B', '2C', '3A', '3B', '3C', '4A', '4B', '4C', '5A', '5B', '5C', '6A', '6B', '6C', '7A', '8B', '8C', '8D', '8E', '8F', '9A', '10A', '11A', '12A', '13A', '14A', '15A', '16A', '17A', '18A', '18B', '18C', '19A', '19B', '19C', '20', '21', '22A', '23A', '24A'], string_split(s.factors, '|')))) and {{ csc_rule_applies('assessments.completed_without_factors') }} then { 'rule_id': 'assessments.completed_without_factors', 'reason': 'authorised assessment without assessment factors, or with a code outside the census''s factor list' } end
-            ]) as hit
-        from {{ ref('stg_case_management__assessments') }} as s
-        where ((s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('assessments.start_date.uk_date') }})
-            or ((s.authorised_date is not null and regexp_full_match(s.authorised_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('assessments.authorised_date.uk_date') }})
-            or ((s.child_seen_text <> upper(s.child_seen_text)) and {{ csc_rule_applies('assessments.child_seen.lower_case') }})
-            or ((s.outcome_text <> upper(s.outcome_text)) and {{ csc_rule_applies('assessments.outcome.lower_case') }})
-            or ((s.authorised_date_text is null and s.factors is not null) and {{ csc_rule_applies('assessments.factors_on_open_assessment') }})
-            or ((list_contains(string_split(s.factors, '|'), '21') and len(string_split(s.factors, '|')) > 1) and {{ csc_rule_applies('assessments.factor_21_with_others') }})
-            or ((len(string_split(s.factors, '|')) > len(list_distinct(string_split(s.factors, '|')))) and {{ csc_rule_applies('assessments.factor_repeated') }})
-            or ((list_contains(string_split(s.factors, '|'), '18A')) and {{ csc_rule_applies('assessments.factor_18a') }})
-            or ((list_contains(string_split(s.factors, '|'), '19A')) and {{ csc_rule_applies('assessments.factor_19a') }})
-            or ((s.authorised_date is not null and (s.factors is null or not list_has_all(['1A', '1B', '1C', '2A', '2B', '2C', '3A', '3B', '3C', '4A', '4B', '4C', '5A', '5B', '5C', '6A', '6B', '6C', '7A', '8B', '8C', '8D', '8E', '8F', '9A', '10A', '11A', '12A', '13A', '14A', '15A', '16A', '17A', '18A', '18B', '18C', '19A', '19B', '19C', '20', '21', '22A', '23A', '24A'], string_split(s.factors, '|')))) and {{ csc_rule_applies('assessments.completed_without_factors') }})
-    )
-    where hit is not null
-    union all
-    -- plans.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
-    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.plan_id), '') as record_key, 'plans.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r.plan_id <> trim(r.plan_id) or r.child_id <> trim(r.child_id) or r.referral_id <> trim(r.referral_id) or r.plan_type <> trim(r.plan_type) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.category_of_abuse <> trim(r.category_of_abuse))
-        and {{ csc_rule_applies('plans.trailing_spaces') }}
-    union all
-    -- plans.csv (staging), 7 rules in one pass: plans.plan_type.lower_case, plans.start_date.uk_date, plans.end_date.uk_date, plans.category_of_abuse.lower_case, plans.category_of_abuse_mismatch, plans.cp_same_day, plans.cin_same_day
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key,
-            unnest([
-                case when (s.plan_type_text <> upper(s.plan_type_text)) and {{ csc_rule_applies('plans.plan_type.lower_case') }} then { 'rule_id': 'plans.plan_type.lower_case', 'reason': 'plan_type delivered in lower case (upper-cased, flagged)' } end,
-                case when (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('plans.start_date.uk_date') }} then { 'rule_id': 'plans.start_date.uk_date', 'reason': 'start_date delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('plans.end_date.uk_date') }} then { 'rule_id': 'plans.end_date.uk_date', 'reason': 'end_date delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.category_of_abuse_text <> upper(s.category_of_abuse_text)) and {{ csc_rule_applies('plans.category_of_abuse.lower_case') }} then { 'rule_id': 'plans.category_of_abuse.lower_case', 'reason': 'category_of_abuse delivered in lower case (upper-cased, flagged)' } end,
-                case when ((s.plan_type = 'CP' and s.category_of_abuse_text is null) or (s.plan_type = 'CIN' and s.category_of_abuse_text is not null)) and {{ csc_rule_applies('plans.category_of_abuse_mismatch') }} then { 'rule_id': 'plans.category_of_abuse_mismatch', 'reason': 'category_of_abuse missing on a CP plan or set on a CIN plan' } end,
-                case when (s.plan_type = 'CP' and s.end_date = s.start_date) and {{ csc_rule_applies('plans.cp_same_day') }} then { 'rule_id': 'plans.cp_same_day', 'reason': 'CP plan starts and ends on the same day' } end,
-                case when (s.plan_type = 'CIN' and s.end_date = s.start_date) and {{ csc_rule_applies('plans.cin_same_day') }} then { 'rule_id': 'plans.cin_same_day', 'reason': 'CIN plan starts and ends on the same day' } end
-            ]) as hit
-        from {{ ref('stg_case_management__plans') }} as s
-        where ((s.plan_type_text <> upper(s.plan_type_text)) and {{ csc_rule_applies('plans.plan_type.lower_case') }})
-            or ((s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('plans.start_date.uk_date') }})
-            or ((s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('plans.end_date.uk_date') }})
-            or ((s.category_of_abuse_text <> upper(s.category_of_abuse_text)) and {{ csc_rule_applies('plans.category_of_abuse.lower_case') }})
-            or (((s.plan_type = 'CP' and s.category_of_abuse_text is null) or (s.plan_type = 'CIN' and s.category_of_abuse_text is not null)) and {{ csc_rule_applies('plans.category_of_abuse_mismatch') }})
-            or ((s.plan_type = 'CP' and s.end_date = s.start_date) and {{ csc_rule_applies('plans.cp_same_day') }})
-            or ((s.plan_type = 'CIN' and s.end_date = s.start_date) and {{ csc_rule_applies('plans.cin_same_day') }})
-    )
-    where hit is not null
-    union all
-    -- cla_episodes.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
-    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.episode_id), '') as record_key, 'cla_episodes.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r.episode_id <> trim(r.episode_id) or r.child_id <> trim(r.child_id) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.reason_new_episode <> trim(r.reason_new_episode) or r.legal_status <> trim(r.legal_status) or r.placement_type <> trim(r.placement_type) or r.reason_ceased <> trim(r.reason_ceased) or r.placement_intended_until_18 <> trim(r.placement_intended_until_18))
-        and {{ csc_rule_applies('cla_episodes.trailing_spaces') }}
-    union all
-    -- cla_episodes.csv (staging), 25 rules in one pass: cla_episodes.start_date.uk_date, cla_episodes.end_date.uk_date, cla_episodes.reason_new_episode.lower_case, cla_episodes.legal_status.lower_case, cla_episodes.placement_type.lower_case, cla_episodes.reason_ceased.lower_case, cla_episodes.placement_intended_until_18.lower_case, cla_episodes.less_than_a_day, cla_episodes.before_14_october_1991, cla_episodes.t1_over_42_days, cla_episodes.t3_over_21_days, cla_episodes.t4_over_7_days, cla_episodes.temporary_placement_starts_period, cla_episodes.temporary_placement_ends_period, cla_episodes.respite_in_temporary_placement, cla_episodes.adoption_placement_without_placement_order, cla_episodes.e1_before_december_2005, cla_episodes.respite_in_long_term_foster, cla_episodes.adopted_without_adoption_placement, cla_episodes.sgo_former_carers_not_foster, cla_episodes.respite_over_17_days, cla_episodes.respite_not_new_period, cla_episodes.adoption_by_foster_carers_wrong_reason, cla_episodes.placed_with_parents_under_s20, cla_episodes.placement_type_retired
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key,
-            unnest([
-                case when (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('cla_episodes.start_date.uk_date') }} then { 'rule_id': 'cla_episodes.start_date.uk_date', 'reason': 'start_date delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('cla_episodes.end_date.uk_date') }} then { 'rule_id': 'cla_episodes.end_date.uk_date', 'reason': 'end_date delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.reason_new_episode_text <> upper(s.reason_new_episode_text)) and {{ csc_rule_applies('cla_episodes.reason_new_episode.lower_case') }} then { 'rule_id': 'cla_episodes.reason_new_episode.lower_case', 'reason': 'reason_new_episode delivered in lower case (upper-cased, flagged)' } end,
-                case when (s.legal_status_text <> upper(s.legal_status_text)) and {{ csc_rule_applies('cla_episodes.legal_status.lower_case') }} then { 'rule_id': 'cla_episodes.legal_status.lower_case', 'reason': 'legal_status delivered in lower case (upper-cased, flagged)' } end,
-                case when (s.placement_type_text <> upper(s.placement_type_text)) and {{ csc_rule_applies('cla_episodes.placement_type.lower_case') }} then { 'rule_id': 'cla_episodes.placement_type.lower_case', 'reason': 'placement_type delivered in lower case (upper-cased, flagged)' } end,
-                case when (s.reason_ceased_text <> upper(s.reason_ceased_text)) and {{ csc_rule_applies('cla_episodes.reason_ceased.lower_case') }} then { 'rule_id': 'cla_episodes.reason_ceased.lower_case', 'reason': 'reason_ceased delivered in lower case (upper-cased, flagged)' } end,
-                case when (s.placement_intended_until_18_text <> upper(s.placement_intended_until_18_text)) and {{ csc_rule_applies('cla_episodes.placement_intended_until_18.lower_case') }} then { 'rule_id': 'cla_episodes.placement_intended_until_18.lower_case', 'reason': 'placement_intended_until_18 delivered as y/n (upper-cased, flagged)' } end,
-                case when (s.end_date = s.start_date) and {{ csc_rule_applies('cla_episodes.less_than_a_day') }} then { 'rule_id': 'cla_episodes.less_than_a_day', 'reason': 'episode starts and ends on the same day (under 24 hours)' } end,
-                case when (s.start_date < date '1991-10-14') and {{ csc_rule_applies('cla_episodes.before_14_october_1991') }} then { 'rule_id': 'cla_episodes.before_14_october_1991', 'reason': 'episode starts before 14 October 1991 (Children Act 1989)' } end,
-                case when (s.placement_type = 'T1' and s.end_date > s.start_date + interval 42 day) and {{ csc_rule_applies('cla_episodes.t1_over_42_days') }} then { 'rule_id': 'cla_episodes.t1_over_42_days', 'reason': 'temporary placement T1 lasting more than 42 days' } end,
-                case when (s.placement_type = 'T3' and s.end_date > s.start_date + interval 21 day) and {{ csc_rule_applies('cla_episodes.t3_over_21_days') }} then { 'rule_id': 'cla_episodes.t3_over_21_days', 'reason': 'temporary placement T3 lasting more than 21 days' } end,
-                case when (s.placement_type = 'T4' and s.end_date > s.start_date + interval 7 day) and {{ csc_rule_applies('cla_episodes.t4_over_7_days') }} then { 'rule_id': 'cla_episodes.t4_over_7_days', 'reason': 'temporary placement T4 lasting more than 7 days' } end,
-                case when (s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4') and s.reason_new_episode not in ('P', 'B')) and {{ csc_rule_applies('cla_episodes.temporary_placement_starts_period') }} then { 'rule_id': 'cla_episodes.temporary_placement_starts_period', 'reason': 'temporary placement (T0-T4) on an episode whose reason is not P or B' } end,
-                case when (s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4') and s.reason_ceased <> 'X1') and {{ csc_rule_applies('cla_episodes.temporary_placement_ends_period') }} then { 'rule_id': 'cla_episodes.temporary_placement_ends_period', 'reason': 'period of care ends with a temporary placement' } end,
-                case when (s.legal_status in ('V3', 'V4') and s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4')) and {{ csc_rule_applies('cla_episodes.respite_in_temporary_placement') }} then { 'rule_id': 'cla_episodes.respite_in_temporary_placement', 'reason': 'respite (V3/V4) in a temporary placement' } end,
-                case when (s.placement_type in ('A5', 'A6') and s.legal_status <> 'E1') and {{ csc_rule_applies('cla_episodes.adoption_placement_without_placement_order') }} then { 'rule_id': 'cla_episodes.adoption_placement_without_placement_order', 'reason': 'placed for adoption (A5/A6) without legal status E1 (placement order)' } end,
-                case when (s.legal_status = 'E1' and s.start_date < date '2005-12-01') and {{ csc_rule_applies('cla_episodes.e1_before_december_2005') }} then { 'rule_id': 'cla_episodes.e1_before_december_2005', 'reason': 'legal status E1 on an episode starting before 1 December 2005' } end,
-                case when (s.legal_status in ('V3', 'V4') and s.placement_type in ('U1', 'U4')) and {{ csc_rule_applies('cla_episodes.respite_in_long_term_foster') }} then { 'rule_id': 'cla_episodes.respite_in_long_term_foster', 'reason': 'respite (V3/V4) in a long-term foster placement (U1/U4)' } end,
-                case when (s.reason_ceased in ('E11', 'E12') and s.placement_type not in ('A3', 'A4', 'A5', 'A6')) and {{ csc_rule_applies('cla_episodes.adopted_without_adoption_placement') }} then { 'rule_id': 'cla_episodes.adopted_without_adoption_placement', 'reason': 'ceased adopted (E11/E12) from a placement other than an adoption placement (A3-A6)' } end,
-                case when (s.reason_ceased in ('E45', 'E46') and s.placement_type not in ('U1', 'U2', 'U3', 'U4', 'U5', 'U6')) and {{ csc_rule_applies('cla_episodes.sgo_former_carers_not_foster') }} then { 'rule_id': 'cla_episodes.sgo_former_carers_not_foster', 'reason': 'ceased to a special guardianship order by former foster carers (E45/E46) from a placement other than foster care (U1-U6)' } end,
-                case when (s.legal_status = 'V3' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) > s.start_date + interval 17 day) and {{ csc_rule_applies('cla_episodes.respite_over_17_days') }} then { 'rule_id': 'cla_episodes.respite_over_17_days', 'reason': 'short-term respite (V3) episode over 17 days (open: to the extract date)' } end,
-                case when (s.legal_status = 'V3' and s.reason_new_episode <> 'S') and {{ csc_rule_applies('cla_episodes.respite_not_new_period') }} then { 'rule_id': 'cla_episodes.respite_not_new_period', 'reason': 'short-term respite (V3) on an episode whose reason is not S' } end,
-                case when (s.placement_type in ('A3', 'A5') and s.start_date >= date '2015-04-01' and (s.reason_new_episode is null or s.reason_new_episode not in ('S', 'T', 'U'))) and {{ csc_rule_applies('cla_episodes.adoption_by_foster_carers_wrong_reason') }} then { 'rule_id': 'cla_episodes.adoption_by_foster_carers_wrong_reason', 'reason': 'placed for adoption with current foster carers (A3/A5) from 1 April 2015 on an episode whose reason for new episode is not S, T or U' } end,
-                case when (s.placement_type = 'P1' and s.legal_status = 'V2') and {{ csc_rule_applies('cla_episodes.placed_with_parents_under_s20') }} then { 'rule_id': 'cla_episodes.placed_with_parents_under_s20', 'reason': 'placed with parents (P1) under a single period of accommodation (section 20, V2)' } end,
-                case when ((s.placement_type = 'H5' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'P2' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'Z1' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) >= date '2025-04-01')) and {{ csc_rule_applies('cla_episodes.placement_type_retired') }} then { 'rule_id': 'cla_episodes.placement_type_retired', 'reason': 'placement type retired by the DfE (H5, P2, Z1) on an episode running after its retirement' } end
-            ]) as hit
-        from {{ ref('stg_case_management__cla_episodes') }} as s
-        where ((s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('cla_episodes.start_date.uk_date') }})
-            or ((s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('cla_episodes.end_date.uk_date') }})
-            or ((s.reason_new_episode_text <> upper(s.reason_new_episode_text)) and {{ csc_rule_applies('cla_episodes.reason_new_episode.lower_case') }})
-            or ((s.legal_status_text <> upper(s.legal_status_text)) and {{ csc_rule_applies('cla_episodes.legal_status.lower_case') }})
-            or ((s.placement_type_text <> upper(s.placement_type_text)) and {{ csc_rule_applies('cla_episodes.placement_type.lower_case') }})
-            or ((s.reason_ceased_text <> upper(s.reason_ceased_text)) and {{ csc_rule_applies('cla_episodes.reason_ceased.lower_case') }})
-            or ((s.placement_intended_until_18_text <> upper(s.placement_intended_until_18_text)) and {{ csc_rule_applies('cla_episodes.placement_intended_until_18.lower_case') }})
-            or ((s.end_date = s.start_date) and {{ csc_rule_applies('cla_episodes.less_than_a_day') }})
-            or ((s.start_date < date '1991-10-14') and {{ csc_rule_applies('cla_episodes.before_14_october_1991') }})
-            or ((s.placement_type = 'T1' and s.end_date > s.start_date + interval 42 day) and {{ csc_rule_applies('cla_episodes.t1_over_42_days') }})
-            or ((s.placement_type = 'T3' and s.end_date > s.start_date + interval 21 day) and {{ csc_rule_applies('cla_episodes.t3_over_21_days') }})
-            or ((s.placement_type = 'T4' and s.end_date > s.start_date + interval 7 day) and {{ csc_rule_applies('cla_episodes.t4_over_7_days') }})
-            or ((s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4') and s.reason_new_episode not in ('P', 'B')) and {{ csc_rule_applies('cla_episodes.temporary_placement_starts_period') }})
-            or ((s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4') and s.reason_ceased <> 'X1') and {{ csc_rule_applies('cla_episodes.temporary_placement_ends_period') }})
-            or ((s.legal_status in ('V3', 'V4') and s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4')) and {{ csc_rule_applies('cla_episodes.respite_in_temporary_placement') }})
-            or ((s.placement_type in ('A5', 'A6') and s.legal_status <> 'E1') and {{ csc_rule_applies('cla_episodes.adoption_placement_without_placement_order') }})
-            or ((s.legal_status = 'E1' and s.start_date < date '2005-12-01') and {{ csc_rule_applies('cla_episodes.e1_before_december_2005') }})
-            or ((s.legal_status in ('V3', 'V4') and s.placement_type in ('U1', 'U4')) and {{ csc_rule_applies('cla_episodes.respite_in_long_term_foster') }})
-            or ((s.reason_ceased in ('E11', 'E12') and s.placement_type not in ('A3', 'A4', 'A5', 'A6')) and {{ csc_rule_applies('cla_episodes.adopted_without_adoption_placement') }})
-            or ((s.reason_ceased in ('E45', 'E46') and s.placement_type not in ('U1', 'U2', 'U3', 'U4', 'U5', 'U6')) and {{ csc_rule_applies('cla_episodes.sgo_former_carers_not_foster') }})
-            or ((s.legal_status = 'V3' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) > s.start_date + interval 17 day) and {{ csc_rule_applies('cla_episodes.respite_over_17_days') }})
-            or ((s.legal_status = 'V3' and s.reason_new_episode <> 'S') and {{ csc_rule_applies('cla_episodes.respite_not_new_period') }})
-            or ((s.placement_type in ('A3', 'A5') and s.start_date >= date '2015-04-01' and (s.reason_new_episode is null or s.reason_new_episode not in ('S', 'T', 'U'))) and {{ csc_rule_applies('cla_episodes.adoption_by_foster_carers_wrong_reason') }})
-            or ((s.placement_type = 'P1' and s.legal_status = 'V2') and {{ csc_rule_applies('cla_episodes.placed_with_parents_under_s20') }})
-            or (((s.placement_type = 'H5' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'P2' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'Z1' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) >= date '2025-04-01')) and {{ csc_rule_applies('cla_episodes.placement_type_retired') }})
-    )
-    where hit is not null
-    union all
-    -- visits.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
-    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.visit_id), '') as record_key, 'visits.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r.visit_id <> trim(r.visit_id) or r.child_id <> trim(r.child_id) or r.visit_date <> trim(r.visit_date) or r.visit_type <> trim(r.visit_type) or r.child_seen <> trim(r.child_seen) or r.seen_alone <> trim(r.seen_alone) or r.worker_id <> trim(r.worker_id) or r.recorded_date <> trim(r.recorded_date))
-        and {{ csc_rule_applies('visits.trailing_spaces') }}
-    union all
-    -- visits.csv (staging), 5 rules in one pass: visits.visit_date.uk_date, visits.visit_type.lower_case, visits.child_seen.lower_case, visits.seen_alone.lower_case, visits.recorded_date.uk_date
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key,
-            unnest([
-                case when (s.visit_date is not null and regexp_full_match(s.visit_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('visits.visit_date.uk_date') }} then { 'rule_id': 'visits.visit_date.uk_date', 'reason': 'visit_date delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.visit_type_text <> upper(s.visit_type_text)) and {{ csc_rule_applies('visits.visit_type.lower_case') }} then { 'rule_id': 'visits.visit_type.lower_case', 'reason': 'visit_type delivered in lower case (upper-cased, flagged)' } end,
-                case when (s.child_seen_text <> upper(s.child_seen_text)) and {{ csc_rule_applies('visits.child_seen.lower_case') }} then { 'rule_id': 'visits.child_seen.lower_case', 'reason': 'child_seen delivered as y/n (upper-cased, flagged)' } end,
-                case when (s.seen_alone_text <> upper(s.seen_alone_text)) and {{ csc_rule_applies('visits.seen_alone.lower_case') }} then { 'rule_id': 'visits.seen_alone.lower_case', 'reason': 'seen_alone delivered as y/n (upper-cased, flagged)' } end,
-                case when (s.recorded_date is not null and regexp_full_match(s.recorded_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('visits.recorded_date.uk_date') }} then { 'rule_id': 'visits.recorded_date.uk_date', 'reason': 'recorded_date delivered as DD/MM/YYYY (accepted, flagged)' } end
-            ]) as hit
-        from {{ ref('stg_case_management__visits') }} as s
-        where ((s.visit_date is not null and regexp_full_match(s.visit_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('visits.visit_date.uk_date') }})
-            or ((s.visit_type_text <> upper(s.visit_type_text)) and {{ csc_rule_applies('visits.visit_type.lower_case') }})
-            or ((s.child_seen_text <> upper(s.child_seen_text)) and {{ csc_rule_applies('visits.child_seen.lower_case') }})
-            or ((s.seen_alone_text <> upper(s.seen_alone_text)) and {{ csc_rule_applies('visits.seen_alone.lower_case') }})
-            or ((s.recorded_date is not null and regexp_full_match(s.recorded_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('visits.recorded_date.uk_date') }})
-    )
-    where hit is not null
-    union all
-    -- allocations.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
-    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.allocation_id), '') as record_key, 'allocations.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r.allocation_id <> trim(r.allocation_id) or r.child_id <> trim(r.child_id) or r.worker_id <> trim(r.worker_id) or r.team_id <> trim(r.team_id) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date))
-        and {{ csc_rule_applies('allocations.trailing_spaces') }}
-    union all
-    -- allocations.csv (staging), 2 rules in one pass: allocations.start_date.uk_date, allocations.end_date.uk_date
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key,
-            unnest([
-                case when (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('allocations.start_date.uk_date') }} then { 'rule_id': 'allocations.start_date.uk_date', 'reason': 'start_date delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('allocations.end_date.uk_date') }} then { 'rule_id': 'allocations.end_date.uk_date', 'reason': 'end_date delivered as DD/MM/YYYY (accepted, flagged)' } end
-            ]) as hit
-        from {{ ref('stg_case_management__allocations') }} as s
-        where ((s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('allocations.start_date.uk_date') }})
-            or ((s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('allocations.end_date.uk_date') }})
-    )
-    where hit is not null
-    union all
     -- supervisions.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.supervision_id), '') as record_key, 'supervisions.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
     where (r.supervision_id <> trim(r.supervision_id) or r.worker_id <> trim(r.worker_id) or r.supervisor_id <> trim(r.supervisor_id) or r.supervision_date <> trim(r.supervision_date) or r.supervision_type <> trim(r.supervision_type))
         and {{ csc_rule_applies('supervisions.trailing_spaces') }}
     union all
-    -- supervisions.csv (staging), 2 rules in one pass: supervisions.supervision_date.uk_date, supervisions.supervision_type.lower_case
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key,
-            unnest([
-                case when (s.supervision_date is not null and regexp_full_match(s.supervision_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('supervisions.supervision_date.uk_date') }} then { 'rule_id': 'supervisions.supervision_date.uk_date', 'reason': 'supervision_date delivered as DD/MM/YYYY (accepted, flagged)' } end,
-                case when (s.supervision_type_text <> upper(s.supervision_type_text)) and {{ csc_rule_applies('supervisions.supervision_type.lower_case') }} then { 'rule_id': 'supervisions.supervision_type.lower_case', 'reason': 'supervision_type delivered in lower case (upper-cased, flagged)' } end
-            ]) as hit
-        from {{ ref('stg_case_management__supervisions') }} as s
-        where ((s.supervision_date is not null and regexp_full_match(s.supervision_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('supervisions.supervision_date.uk_date') }})
-            or ((s.supervision_type_text <> upper(s.supervision_type_text)) and {{ csc_rule_applies('supervisions.supervision_type.lower_case') }})
-    )
-    where hit is not null
+    -- supervisions.supervision_date.uk_date: supervision_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_date.uk_date' as rule_id, 'supervision_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__supervisions') }} as s
+    where (s.supervision_date is not null and regexp_full_match(s.supervision_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('supervisions.supervision_date.uk_date') }}
+    union all
+    -- supervisions.supervision_type.lower_case: supervision_type delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_type.lower_case' as rule_id, 'supervision_type delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__supervisions') }} as s
+    where (s.supervision_type_text <> upper(s.supervision_type_text))
+        and {{ csc_rule_applies('supervisions.supervision_type.lower_case') }}
 
 )
 

@@ -16,6 +16,30 @@ with failures as (
     where (trim(r.referral_id) in (select trim(referral_id) from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(referral_id) having count(distinct row(trim(referral_id), trim(child_id), trim(contact_id), trim(referral_date), trim(referral_source), trim(primary_need_code), trim(nfa), trim(closure_date), trim(closure_reason), trim(team_id), trim(worker_id))) > 1))
         and {{ csc_rule_applies('referrals.duplicate_key') }}
     union all
+    -- referrals.referral_id.required: referral_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_id.required' as rule_id, 'referral_id is required but empty' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.referral_id is null)
+        and {{ csc_rule_applies('referrals.referral_id.required') }}
+    union all
+    -- referrals.referral_id.id_format: referral_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_id.id_format' as rule_id, 'referral_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.referral_id is not null and (length(s.referral_id) > 20 or not regexp_full_match(s.referral_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('referrals.referral_id.id_format') }}
+    union all
+    -- referrals.child_id.required: child_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.child_id.required' as rule_id, 'child_id is required but empty' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.child_id is null)
+        and {{ csc_rule_applies('referrals.child_id.required') }}
+    union all
+    -- referrals.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('referrals.child_id.id_format') }}
+    union all
     -- referrals.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__referrals') }} as s
@@ -27,6 +51,12 @@ with failures as (
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
         and {{ csc_rule_applies('referrals.child_id.parent_not_counted') }}
+    union all
+    -- referrals.contact_id.id_format: contact_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.contact_id.id_format' as rule_id, 'contact_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.contact_id is not null and (length(s.contact_id) > 20 or not regexp_full_match(s.contact_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('referrals.contact_id.id_format') }}
     union all
     -- referrals.contact_id.orphan: contact_id points to no contacts row
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.contact_id.orphan' as rule_id, 'contact_id points to no contacts row' as reason
@@ -40,6 +70,96 @@ with failures as (
     where (s.contact_id is not null and exists (select 1 from {{ ref('stg_case_management__contacts') }} p where p.contact_id = s.contact_id) and not exists (select 1 from {{ ref('int_contacts_validated') }} v where v.contact_id = s.contact_id))
         and {{ csc_rule_applies('referrals.contact_id.parent_not_counted') }}
     union all
+    -- referrals.referral_date.required: referral_date is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_date.required' as rule_id, 'referral_date is required but empty' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.referral_date_text is null)
+        and {{ csc_rule_applies('referrals.referral_date.required') }}
+    union all
+    -- referrals.referral_date.us_date: referral_date is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_date.us_date' as rule_id, 'referral_date is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.referral_date_text is not null and s.referral_date is null and regexp_full_match(s.referral_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('referrals.referral_date.us_date') }}
+    union all
+    -- referrals.referral_date.not_a_date: referral_date is not a date
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_date.not_a_date' as rule_id, 'referral_date is not a date' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.referral_date_text is not null and s.referral_date is null and not regexp_full_match(s.referral_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('referrals.referral_date.not_a_date') }}
+    union all
+    -- referrals.referral_date.in_future: referral_date is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_date.in_future' as rule_id, 'referral_date is after the extract date' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.referral_date > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('referrals.referral_date.in_future') }}
+    union all
+    -- referrals.referral_source.required: referral_source is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_source.required' as rule_id, 'referral_source is required but empty' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.referral_source_text is null)
+        and {{ csc_rule_applies('referrals.referral_source.required') }}
+    union all
+    -- referrals.referral_source.invalid_code: referral_source is not in the code list referral_source
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_source.invalid_code' as rule_id, 'referral_source is not in the code list referral_source' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.referral_source is not null and s.referral_source not in ('1A', '1B', '1C', '1D', '2A', '2B', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5A', '5B', '5C', '5D', '6', '7', '8', '9', '10'))
+        and {{ csc_rule_applies('referrals.referral_source.invalid_code') }}
+    union all
+    -- referrals.primary_need_code.invalid_code: primary_need_code is not in the code list primary_need_code
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.primary_need_code.invalid_code' as rule_id, 'primary_need_code is not in the code list primary_need_code' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.primary_need_code is not null and s.primary_need_code not in ('N0', 'N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'N7', 'N8', 'N9'))
+        and {{ csc_rule_applies('referrals.primary_need_code.invalid_code') }}
+    union all
+    -- referrals.nfa.required: nfa is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.nfa.required' as rule_id, 'nfa is required but empty' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.nfa_text is null)
+        and {{ csc_rule_applies('referrals.nfa.required') }}
+    union all
+    -- referrals.nfa.invalid_flag: nfa is not Y or N
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.nfa.invalid_flag' as rule_id, 'nfa is not Y or N' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.nfa_text is not null and s.nfa is null)
+        and {{ csc_rule_applies('referrals.nfa.invalid_flag') }}
+    union all
+    -- referrals.closure_date.us_date: closure_date is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date.us_date' as rule_id, 'closure_date is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.closure_date_text is not null and s.closure_date is null and regexp_full_match(s.closure_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('referrals.closure_date.us_date') }}
+    union all
+    -- referrals.closure_date.not_a_date: closure_date is not a date
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date.not_a_date' as rule_id, 'closure_date is not a date' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.closure_date_text is not null and s.closure_date is null and not regexp_full_match(s.closure_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('referrals.closure_date.not_a_date') }}
+    union all
+    -- referrals.closure_date.in_future: closure_date is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date.in_future' as rule_id, 'closure_date is after the extract date' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.closure_date > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('referrals.closure_date.in_future') }}
+    union all
+    -- referrals.closure_reason.invalid_code: closure_reason is not in the code list closure_reason
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_reason.invalid_code' as rule_id, 'closure_reason is not in the code list closure_reason' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.closure_reason is not null and s.closure_reason not in ('RC1', 'RC2', 'RC3', 'RC4', 'RC5', 'RC6', 'RC7', 'RC8', 'RC9'))
+        and {{ csc_rule_applies('referrals.closure_reason.invalid_code') }}
+    union all
+    -- referrals.team_id.required: team_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.team_id.required' as rule_id, 'team_id is required but empty' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.team_id is null)
+        and {{ csc_rule_applies('referrals.team_id.required') }}
+    union all
+    -- referrals.team_id.id_format: team_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.team_id.id_format' as rule_id, 'team_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('referrals.team_id.id_format') }}
+    union all
     -- referrals.team_id.orphan: team_id points to no teams row
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.team_id.orphan' as rule_id, 'team_id points to no teams row' as reason
     from {{ ref('stg_case_management__referrals') }} as s
@@ -51,6 +171,12 @@ with failures as (
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.team_id is not null and exists (select 1 from {{ ref('stg_case_management__teams') }} p where p.team_id = s.team_id) and not exists (select 1 from {{ ref('int_teams_validated') }} v where v.team_id = s.team_id))
         and {{ csc_rule_applies('referrals.team_id.parent_not_counted') }}
+    union all
+    -- referrals.worker_id.id_format: worker_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.worker_id.id_format' as rule_id, 'worker_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('referrals.worker_id.id_format') }}
     union all
     -- referrals.worker_id.orphan: worker_id points to no workers row
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.worker_id.orphan' as rule_id, 'worker_id points to no workers row' as reason
@@ -64,64 +190,23 @@ with failures as (
     where (s.worker_id is not null and exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.worker_id) and not exists (select 1 from {{ ref('int_workers_validated') }} v where v.worker_id = s.worker_id))
         and {{ csc_rule_applies('referrals.worker_id.parent_not_counted') }}
     union all
-    -- referrals.csv (staging), 24 rules in one pass: referrals.referral_id.required, referrals.referral_id.id_format, referrals.child_id.required, referrals.child_id.id_format, referrals.contact_id.id_format, referrals.referral_date.required, referrals.referral_date.us_date, referrals.referral_date.not_a_date, referrals.referral_date.in_future, referrals.referral_source.required, referrals.referral_source.invalid_code, referrals.primary_need_code.invalid_code, referrals.nfa.required, referrals.nfa.invalid_flag, referrals.closure_date.us_date, referrals.closure_date.not_a_date, referrals.closure_date.in_future, referrals.closure_reason.invalid_code, referrals.team_id.required, referrals.team_id.id_format, referrals.worker_id.id_format, referrals.closure_date_before_referral_date, referrals.closure_date_without_closure_reason, referrals.closure_reason_without_closure_date
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key,
-            unnest([
-                case when (s.referral_id is null) and {{ csc_rule_applies('referrals.referral_id.required') }} then { 'rule_id': 'referrals.referral_id.required', 'reason': 'referral_id is required but empty' } end,
-                case when (s.referral_id is not null and (length(s.referral_id) > 20 or not regexp_full_match(s.referral_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('referrals.referral_id.id_format') }} then { 'rule_id': 'referrals.referral_id.id_format', 'reason': 'referral_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.child_id is null) and {{ csc_rule_applies('referrals.child_id.required') }} then { 'rule_id': 'referrals.child_id.required', 'reason': 'child_id is required but empty' } end,
-                case when (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('referrals.child_id.id_format') }} then { 'rule_id': 'referrals.child_id.id_format', 'reason': 'child_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.contact_id is not null and (length(s.contact_id) > 20 or not regexp_full_match(s.contact_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('referrals.contact_id.id_format') }} then { 'rule_id': 'referrals.contact_id.id_format', 'reason': 'contact_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.referral_date_text is null) and {{ csc_rule_applies('referrals.referral_date.required') }} then { 'rule_id': 'referrals.referral_date.required', 'reason': 'referral_date is required but empty' } end,
-                case when (s.referral_date_text is not null and s.referral_date is null and regexp_full_match(s.referral_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('referrals.referral_date.us_date') }} then { 'rule_id': 'referrals.referral_date.us_date', 'reason': 'referral_date is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.referral_date_text is not null and s.referral_date is null and not regexp_full_match(s.referral_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('referrals.referral_date.not_a_date') }} then { 'rule_id': 'referrals.referral_date.not_a_date', 'reason': 'referral_date is not a date' } end,
-                case when (s.referral_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('referrals.referral_date.in_future') }} then { 'rule_id': 'referrals.referral_date.in_future', 'reason': 'referral_date is after the extract date' } end,
-                case when (s.referral_source_text is null) and {{ csc_rule_applies('referrals.referral_source.required') }} then { 'rule_id': 'referrals.referral_source.required', 'reason': 'referral_source is required but empty' } end,
-                case when (s.referral_source is not null and s.referral_source not in ('1A', '1B', '1C', '1D', '2A', '2B', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5A', '5B', '5C', '5D', '6', '7', '8', '9', '10')) and {{ csc_rule_applies('referrals.referral_source.invalid_code') }} then { 'rule_id': 'referrals.referral_source.invalid_code', 'reason': 'referral_source is not in the code list referral_source' } end,
-                case when (s.primary_need_code is not null and s.primary_need_code not in ('N0', 'N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'N7', 'N8', 'N9')) and {{ csc_rule_applies('referrals.primary_need_code.invalid_code') }} then { 'rule_id': 'referrals.primary_need_code.invalid_code', 'reason': 'primary_need_code is not in the code list primary_need_code' } end,
-                case when (s.nfa_text is null) and {{ csc_rule_applies('referrals.nfa.required') }} then { 'rule_id': 'referrals.nfa.required', 'reason': 'nfa is required but empty' } end,
-                case when (s.nfa_text is not null and s.nfa is null) and {{ csc_rule_applies('referrals.nfa.invalid_flag') }} then { 'rule_id': 'referrals.nfa.invalid_flag', 'reason': 'nfa is not Y or N' } end,
-                case when (s.closure_date_text is not null and s.closure_date is null and regexp_full_match(s.closure_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('referrals.closure_date.us_date') }} then { 'rule_id': 'referrals.closure_date.us_date', 'reason': 'closure_date is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.closure_date_text is not null and s.closure_date is null and not regexp_full_match(s.closure_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('referrals.closure_date.not_a_date') }} then { 'rule_id': 'referrals.closure_date.not_a_date', 'reason': 'closure_date is not a date' } end,
-                case when (s.closure_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('referrals.closure_date.in_future') }} then { 'rule_id': 'referrals.closure_date.in_future', 'reason': 'closure_date is after the extract date' } end,
-                case when (s.closure_reason is not null and s.closure_reason not in ('RC1', 'RC2', 'RC3', 'RC4', 'RC5', 'RC6', 'RC7', 'RC8', 'RC9')) and {{ csc_rule_applies('referrals.closure_reason.invalid_code') }} then { 'rule_id': 'referrals.closure_reason.invalid_code', 'reason': 'closure_reason is not in the code list closure_reason' } end,
-                case when (s.team_id is null) and {{ csc_rule_applies('referrals.team_id.required') }} then { 'rule_id': 'referrals.team_id.required', 'reason': 'team_id is required but empty' } end,
-                case when (s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('referrals.team_id.id_format') }} then { 'rule_id': 'referrals.team_id.id_format', 'reason': 'team_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('referrals.worker_id.id_format') }} then { 'rule_id': 'referrals.worker_id.id_format', 'reason': 'worker_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.closure_date < s.referral_date) and {{ csc_rule_applies('referrals.closure_date_before_referral_date') }} then { 'rule_id': 'referrals.closure_date_before_referral_date', 'reason': 'closure_date is before referral_date' } end,
-                case when (s.closure_date_text is not null and s.closure_reason_text is null) and {{ csc_rule_applies('referrals.closure_date_without_closure_reason') }} then { 'rule_id': 'referrals.closure_date_without_closure_reason', 'reason': 'closure_date is set but closure_reason is empty' } end,
-                case when (s.closure_reason_text is not null and s.closure_date_text is null) and {{ csc_rule_applies('referrals.closure_reason_without_closure_date') }} then { 'rule_id': 'referrals.closure_reason_without_closure_date', 'reason': 'closure_reason is set but closure_date is empty' } end
-            ]) as hit
-        from {{ ref('stg_case_management__referrals') }} as s
-        where ((s.referral_id is null) and {{ csc_rule_applies('referrals.referral_id.required') }})
-            or ((s.referral_id is not null and (length(s.referral_id) > 20 or not regexp_full_match(s.referral_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('referrals.referral_id.id_format') }})
-            or ((s.child_id is null) and {{ csc_rule_applies('referrals.child_id.required') }})
-            or ((s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('referrals.child_id.id_format') }})
-            or ((s.contact_id is not null and (length(s.contact_id) > 20 or not regexp_full_match(s.contact_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('referrals.contact_id.id_format') }})
-            or ((s.referral_date_text is null) and {{ csc_rule_applies('referrals.referral_date.required') }})
-            or ((s.referral_date_text is not null and s.referral_date is null and regexp_full_match(s.referral_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('referrals.referral_date.us_date') }})
-            or ((s.referral_date_text is not null and s.referral_date is null and not regexp_full_match(s.referral_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('referrals.referral_date.not_a_date') }})
-            or ((s.referral_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('referrals.referral_date.in_future') }})
-            or ((s.referral_source_text is null) and {{ csc_rule_applies('referrals.referral_source.required') }})
-            or ((s.referral_source is not null and s.referral_source not in ('1A', '1B', '1C', '1D', '2A', '2B', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5A', '5B', '5C', '5D', '6', '7', '8', '9', '10')) and {{ csc_rule_applies('referrals.referral_source.invalid_code') }})
-            or ((s.primary_need_code is not null and s.primary_need_code not in ('N0', 'N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'N7', 'N8', 'N9')) and {{ csc_rule_applies('referrals.primary_need_code.invalid_code') }})
-            or ((s.nfa_text is null) and {{ csc_rule_applies('referrals.nfa.required') }})
-            or ((s.nfa_text is not null and s.nfa is null) and {{ csc_rule_applies('referrals.nfa.invalid_flag') }})
-            or ((s.closure_date_text is not null and s.closure_date is null and regexp_full_match(s.closure_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('referrals.closure_date.us_date') }})
-            or ((s.closure_date_text is not null and s.closure_date is null and not regexp_full_match(s.closure_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('referrals.closure_date.not_a_date') }})
-            or ((s.closure_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('referrals.closure_date.in_future') }})
-            or ((s.closure_reason is not null and s.closure_reason not in ('RC1', 'RC2', 'RC3', 'RC4', 'RC5', 'RC6', 'RC7', 'RC8', 'RC9')) and {{ csc_rule_applies('referrals.closure_reason.invalid_code') }})
-            or ((s.team_id is null) and {{ csc_rule_applies('referrals.team_id.required') }})
-            or ((s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('referrals.team_id.id_format') }})
-            or ((s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('referrals.worker_id.id_format') }})
-            or ((s.closure_date < s.referral_date) and {{ csc_rule_applies('referrals.closure_date_before_referral_date') }})
-            or ((s.closure_date_text is not null and s.closure_reason_text is null) and {{ csc_rule_applies('referrals.closure_date_without_closure_reason') }})
-            or ((s.closure_reason_text is not null and s.closure_date_text is null) and {{ csc_rule_applies('referrals.closure_reason_without_closure_date') }})
-    )
-    where hit is not null
+    -- referrals.closure_date_before_referral_date: closure_date is before referral_date
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date_before_referral_date' as rule_id, 'closure_date is before referral_date' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.closure_date < s.referral_date)
+        and {{ csc_rule_applies('referrals.closure_date_before_referral_date') }}
+    union all
+    -- referrals.closure_date_without_closure_reason: closure_date is set but closure_reason is empty
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date_without_closure_reason' as rule_id, 'closure_date is set but closure_reason is empty' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.closure_date_text is not null and s.closure_reason_text is null)
+        and {{ csc_rule_applies('referrals.closure_date_without_closure_reason') }}
+    union all
+    -- referrals.closure_reason_without_closure_date: closure_reason is set but closure_date is empty
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_reason_without_closure_date' as rule_id, 'closure_reason is set but closure_date is empty' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.closure_reason_text is not null and s.closure_date_text is null)
+        and {{ csc_rule_applies('referrals.closure_reason_without_closure_date') }}
 
 )
 

@@ -16,6 +16,30 @@ with failures as (
     where (trim(r.supervision_id) in (select trim(supervision_id) from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(supervision_id) having count(distinct row(trim(supervision_id), trim(worker_id), trim(supervisor_id), trim(supervision_date), trim(supervision_type))) > 1))
         and {{ csc_rule_applies('supervisions.duplicate_key') }}
     union all
+    -- supervisions.supervision_id.required: supervision_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_id.required' as rule_id, 'supervision_id is required but empty' as reason
+    from {{ ref('stg_case_management__supervisions') }} as s
+    where (s.supervision_id is null)
+        and {{ csc_rule_applies('supervisions.supervision_id.required') }}
+    union all
+    -- supervisions.supervision_id.id_format: supervision_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_id.id_format' as rule_id, 'supervision_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__supervisions') }} as s
+    where (s.supervision_id is not null and (length(s.supervision_id) > 20 or not regexp_full_match(s.supervision_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('supervisions.supervision_id.id_format') }}
+    union all
+    -- supervisions.worker_id.required: worker_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.worker_id.required' as rule_id, 'worker_id is required but empty' as reason
+    from {{ ref('stg_case_management__supervisions') }} as s
+    where (s.worker_id is null)
+        and {{ csc_rule_applies('supervisions.worker_id.required') }}
+    union all
+    -- supervisions.worker_id.id_format: worker_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.worker_id.id_format' as rule_id, 'worker_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__supervisions') }} as s
+    where (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('supervisions.worker_id.id_format') }}
+    union all
     -- supervisions.worker_id.orphan: worker_id points to no workers row
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.worker_id.orphan' as rule_id, 'worker_id points to no workers row' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
@@ -27,6 +51,18 @@ with failures as (
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.worker_id is not null and exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.worker_id) and not exists (select 1 from {{ ref('int_workers_validated') }} v where v.worker_id = s.worker_id))
         and {{ csc_rule_applies('supervisions.worker_id.parent_not_counted') }}
+    union all
+    -- supervisions.supervisor_id.required: supervisor_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervisor_id.required' as rule_id, 'supervisor_id is required but empty' as reason
+    from {{ ref('stg_case_management__supervisions') }} as s
+    where (s.supervisor_id is null)
+        and {{ csc_rule_applies('supervisions.supervisor_id.required') }}
+    union all
+    -- supervisions.supervisor_id.id_format: supervisor_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervisor_id.id_format' as rule_id, 'supervisor_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__supervisions') }} as s
+    where (s.supervisor_id is not null and (length(s.supervisor_id) > 20 or not regexp_full_match(s.supervisor_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('supervisions.supervisor_id.id_format') }}
     union all
     -- supervisions.supervisor_id.orphan: supervisor_id points to no workers row
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervisor_id.orphan' as rule_id, 'supervisor_id points to no workers row' as reason
@@ -40,40 +76,41 @@ with failures as (
     where (s.supervisor_id is not null and exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.supervisor_id) and not exists (select 1 from {{ ref('int_workers_validated') }} v where v.worker_id = s.supervisor_id))
         and {{ csc_rule_applies('supervisions.supervisor_id.parent_not_counted') }}
     union all
-    -- supervisions.csv (staging), 12 rules in one pass: supervisions.supervision_id.required, supervisions.supervision_id.id_format, supervisions.worker_id.required, supervisions.worker_id.id_format, supervisions.supervisor_id.required, supervisions.supervisor_id.id_format, supervisions.supervision_date.required, supervisions.supervision_date.us_date, supervisions.supervision_date.not_a_date, supervisions.supervision_date.in_future, supervisions.supervision_type.required, supervisions.supervision_type.invalid_code
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key,
-            unnest([
-                case when (s.supervision_id is null) and {{ csc_rule_applies('supervisions.supervision_id.required') }} then { 'rule_id': 'supervisions.supervision_id.required', 'reason': 'supervision_id is required but empty' } end,
-                case when (s.supervision_id is not null and (length(s.supervision_id) > 20 or not regexp_full_match(s.supervision_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('supervisions.supervision_id.id_format') }} then { 'rule_id': 'supervisions.supervision_id.id_format', 'reason': 'supervision_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.worker_id is null) and {{ csc_rule_applies('supervisions.worker_id.required') }} then { 'rule_id': 'supervisions.worker_id.required', 'reason': 'worker_id is required but empty' } end,
-                case when (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('supervisions.worker_id.id_format') }} then { 'rule_id': 'supervisions.worker_id.id_format', 'reason': 'worker_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.supervisor_id is null) and {{ csc_rule_applies('supervisions.supervisor_id.required') }} then { 'rule_id': 'supervisions.supervisor_id.required', 'reason': 'supervisor_id is required but empty' } end,
-                case when (s.supervisor_id is not null and (length(s.supervisor_id) > 20 or not regexp_full_match(s.supervisor_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('supervisions.supervisor_id.id_format') }} then { 'rule_id': 'supervisions.supervisor_id.id_format', 'reason': 'supervisor_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.supervision_date_text is null) and {{ csc_rule_applies('supervisions.supervision_date.required') }} then { 'rule_id': 'supervisions.supervision_date.required', 'reason': 'supervision_date is required but empty' } end,
-                case when (s.supervision_date_text is not null and s.supervision_date is null and regexp_full_match(s.supervision_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('supervisions.supervision_date.us_date') }} then { 'rule_id': 'supervisions.supervision_date.us_date', 'reason': 'supervision_date is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.supervision_date_text is not null and s.supervision_date is null and not regexp_full_match(s.supervision_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('supervisions.supervision_date.not_a_date') }} then { 'rule_id': 'supervisions.supervision_date.not_a_date', 'reason': 'supervision_date is not a date' } end,
-                case when (s.supervision_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('supervisions.supervision_date.in_future') }} then { 'rule_id': 'supervisions.supervision_date.in_future', 'reason': 'supervision_date is after the extract date' } end,
-                case when (s.supervision_type_text is null) and {{ csc_rule_applies('supervisions.supervision_type.required') }} then { 'rule_id': 'supervisions.supervision_type.required', 'reason': 'supervision_type is required but empty' } end,
-                case when (s.supervision_type is not null and s.supervision_type not in ('INDIVIDUAL', 'GROUP')) and {{ csc_rule_applies('supervisions.supervision_type.invalid_code') }} then { 'rule_id': 'supervisions.supervision_type.invalid_code', 'reason': 'supervision_type is not in the code list supervision_type' } end
-            ]) as hit
-        from {{ ref('stg_case_management__supervisions') }} as s
-        where ((s.supervision_id is null) and {{ csc_rule_applies('supervisions.supervision_id.required') }})
-            or ((s.supervision_id is not null and (length(s.supervision_id) > 20 or not regexp_full_match(s.supervision_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('supervisions.supervision_id.id_format') }})
-            or ((s.worker_id is null) and {{ csc_rule_applies('supervisions.worker_id.required') }})
-            or ((s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('supervisions.worker_id.id_format') }})
-            or ((s.supervisor_id is null) and {{ csc_rule_applies('supervisions.supervisor_id.required') }})
-            or ((s.supervisor_id is not null and (length(s.supervisor_id) > 20 or not regexp_full_match(s.supervisor_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('supervisions.supervisor_id.id_format') }})
-            or ((s.supervision_date_text is null) and {{ csc_rule_applies('supervisions.supervision_date.required') }})
-            or ((s.supervision_date_text is not null and s.supervision_date is null and regexp_full_match(s.supervision_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('supervisions.supervision_date.us_date') }})
-            or ((s.supervision_date_text is not null and s.supervision_date is null and not regexp_full_match(s.supervision_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('supervisions.supervision_date.not_a_date') }})
-            or ((s.supervision_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('supervisions.supervision_date.in_future') }})
-            or ((s.supervision_type_text is null) and {{ csc_rule_applies('supervisions.supervision_type.required') }})
-            or ((s.supervision_type is not null and s.supervision_type not in ('INDIVIDUAL', 'GROUP')) and {{ csc_rule_applies('supervisions.supervision_type.invalid_code') }})
-    )
-    where hit is not null
+    -- supervisions.supervision_date.required: supervision_date is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_date.required' as rule_id, 'supervision_date is required but empty' as reason
+    from {{ ref('stg_case_management__supervisions') }} as s
+    where (s.supervision_date_text is null)
+        and {{ csc_rule_applies('supervisions.supervision_date.required') }}
+    union all
+    -- supervisions.supervision_date.us_date: supervision_date is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_date.us_date' as rule_id, 'supervision_date is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__supervisions') }} as s
+    where (s.supervision_date_text is not null and s.supervision_date is null and regexp_full_match(s.supervision_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('supervisions.supervision_date.us_date') }}
+    union all
+    -- supervisions.supervision_date.not_a_date: supervision_date is not a date
+    select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_date.not_a_date' as rule_id, 'supervision_date is not a date' as reason
+    from {{ ref('stg_case_management__supervisions') }} as s
+    where (s.supervision_date_text is not null and s.supervision_date is null and not regexp_full_match(s.supervision_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('supervisions.supervision_date.not_a_date') }}
+    union all
+    -- supervisions.supervision_date.in_future: supervision_date is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_date.in_future' as rule_id, 'supervision_date is after the extract date' as reason
+    from {{ ref('stg_case_management__supervisions') }} as s
+    where (s.supervision_date > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('supervisions.supervision_date.in_future') }}
+    union all
+    -- supervisions.supervision_type.required: supervision_type is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_type.required' as rule_id, 'supervision_type is required but empty' as reason
+    from {{ ref('stg_case_management__supervisions') }} as s
+    where (s.supervision_type_text is null)
+        and {{ csc_rule_applies('supervisions.supervision_type.required') }}
+    union all
+    -- supervisions.supervision_type.invalid_code: supervision_type is not in the code list supervision_type
+    select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_type.invalid_code' as rule_id, 'supervision_type is not in the code list supervision_type' as reason
+    from {{ ref('stg_case_management__supervisions') }} as s
+    where (s.supervision_type is not null and s.supervision_type not in ('INDIVIDUAL', 'GROUP'))
+        and {{ csc_rule_applies('supervisions.supervision_type.invalid_code') }}
 
 )
 

@@ -16,26 +16,35 @@ with failures as (
     where (trim(r.team_id) in (select trim(team_id) from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(team_id) having count(distinct row(trim(team_id), trim(team_name), trim(service_area))) > 1))
         and {{ csc_rule_applies('teams.duplicate_key') }}
     union all
-    -- teams.csv (staging), 5 rules in one pass: teams.team_id.required, teams.team_id.id_format, teams.team_name.required, teams.service_area.required, teams.service_area.invalid_code
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.team_id as record_key,
-            unnest([
-                case when (s.team_id is null) and {{ csc_rule_applies('teams.team_id.required') }} then { 'rule_id': 'teams.team_id.required', 'reason': 'team_id is required but empty' } end,
-                case when (s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('teams.team_id.id_format') }} then { 'rule_id': 'teams.team_id.id_format', 'reason': 'team_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.team_name is null) and {{ csc_rule_applies('teams.team_name.required') }} then { 'rule_id': 'teams.team_name.required', 'reason': 'team_name is required but empty' } end,
-                case when (s.service_area_text is null) and {{ csc_rule_applies('teams.service_area.required') }} then { 'rule_id': 'teams.service_area.required', 'reason': 'service_area is required but empty' } end,
-                case when (s.service_area is not null and s.service_area not in ('MASH', 'ASSESSMENT', 'CIN', 'CP_COURT', 'LAC', 'DISABLED_CHILDREN', 'LEAVING_CARE')) and {{ csc_rule_applies('teams.service_area.invalid_code') }} then { 'rule_id': 'teams.service_area.invalid_code', 'reason': 'service_area is not in the code list service_area' } end
-            ]) as hit
-        from {{ ref('stg_case_management__teams') }} as s
-        where ((s.team_id is null) and {{ csc_rule_applies('teams.team_id.required') }})
-            or ((s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('teams.team_id.id_format') }})
-            or ((s.team_name is null) and {{ csc_rule_applies('teams.team_name.required') }})
-            or ((s.service_area_text is null) and {{ csc_rule_applies('teams.service_area.required') }})
-            or ((s.service_area is not null and s.service_area not in ('MASH', 'ASSESSMENT', 'CIN', 'CP_COURT', 'LAC', 'DISABLED_CHILDREN', 'LEAVING_CARE')) and {{ csc_rule_applies('teams.service_area.invalid_code') }})
-    )
-    where hit is not null
+    -- teams.team_id.required: team_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.team_id as record_key, 'teams.team_id.required' as rule_id, 'team_id is required but empty' as reason
+    from {{ ref('stg_case_management__teams') }} as s
+    where (s.team_id is null)
+        and {{ csc_rule_applies('teams.team_id.required') }}
+    union all
+    -- teams.team_id.id_format: team_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.team_id as record_key, 'teams.team_id.id_format' as rule_id, 'team_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__teams') }} as s
+    where (s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('teams.team_id.id_format') }}
+    union all
+    -- teams.team_name.required: team_name is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.team_id as record_key, 'teams.team_name.required' as rule_id, 'team_name is required but empty' as reason
+    from {{ ref('stg_case_management__teams') }} as s
+    where (s.team_name is null)
+        and {{ csc_rule_applies('teams.team_name.required') }}
+    union all
+    -- teams.service_area.required: service_area is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.team_id as record_key, 'teams.service_area.required' as rule_id, 'service_area is required but empty' as reason
+    from {{ ref('stg_case_management__teams') }} as s
+    where (s.service_area_text is null)
+        and {{ csc_rule_applies('teams.service_area.required') }}
+    union all
+    -- teams.service_area.invalid_code: service_area is not in the code list service_area
+    select s.extract_date, s.source_file, s.source_line, s.team_id as record_key, 'teams.service_area.invalid_code' as rule_id, 'service_area is not in the code list service_area' as reason
+    from {{ ref('stg_case_management__teams') }} as s
+    where (s.service_area is not null and s.service_area not in ('MASH', 'ASSESSMENT', 'CIN', 'CP_COURT', 'LAC', 'DISABLED_CHILDREN', 'LEAVING_CARE'))
+        and {{ csc_rule_applies('teams.service_area.invalid_code') }}
 
 )
 

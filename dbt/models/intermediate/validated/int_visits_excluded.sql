@@ -16,6 +16,30 @@ with failures as (
     where (trim(r.visit_id) in (select trim(visit_id) from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(visit_id) having count(distinct row(trim(visit_id), trim(child_id), trim(visit_date), trim(visit_type), trim(child_seen), trim(seen_alone), trim(worker_id), trim(recorded_date))) > 1))
         and {{ csc_rule_applies('visits.duplicate_key') }}
     union all
+    -- visits.visit_id.required: visit_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_id.required' as rule_id, 'visit_id is required but empty' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.visit_id is null)
+        and {{ csc_rule_applies('visits.visit_id.required') }}
+    union all
+    -- visits.visit_id.id_format: visit_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_id.id_format' as rule_id, 'visit_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.visit_id is not null and (length(s.visit_id) > 20 or not regexp_full_match(s.visit_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('visits.visit_id.id_format') }}
+    union all
+    -- visits.child_id.required: child_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.child_id.required' as rule_id, 'child_id is required but empty' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.child_id is null)
+        and {{ csc_rule_applies('visits.child_id.required') }}
+    union all
+    -- visits.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('visits.child_id.id_format') }}
+    union all
     -- visits.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__visits') }} as s
@@ -27,6 +51,72 @@ with failures as (
     from {{ ref('stg_case_management__visits') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
         and {{ csc_rule_applies('visits.child_id.parent_not_counted') }}
+    union all
+    -- visits.visit_date.required: visit_date is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_date.required' as rule_id, 'visit_date is required but empty' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.visit_date_text is null)
+        and {{ csc_rule_applies('visits.visit_date.required') }}
+    union all
+    -- visits.visit_date.us_date: visit_date is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_date.us_date' as rule_id, 'visit_date is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.visit_date_text is not null and s.visit_date is null and regexp_full_match(s.visit_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('visits.visit_date.us_date') }}
+    union all
+    -- visits.visit_date.not_a_date: visit_date is not a date
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_date.not_a_date' as rule_id, 'visit_date is not a date' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.visit_date_text is not null and s.visit_date is null and not regexp_full_match(s.visit_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('visits.visit_date.not_a_date') }}
+    union all
+    -- visits.visit_date.in_future: visit_date is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_date.in_future' as rule_id, 'visit_date is after the extract date' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.visit_date > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('visits.visit_date.in_future') }}
+    union all
+    -- visits.visit_type.required: visit_type is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_type.required' as rule_id, 'visit_type is required but empty' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.visit_type_text is null)
+        and {{ csc_rule_applies('visits.visit_type.required') }}
+    union all
+    -- visits.visit_type.invalid_code: visit_type is not in the code list visit_type
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_type.invalid_code' as rule_id, 'visit_type is not in the code list visit_type' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.visit_type is not null and s.visit_type not in ('CIN', 'CP', 'CLA'))
+        and {{ csc_rule_applies('visits.visit_type.invalid_code') }}
+    union all
+    -- visits.child_seen.required: child_seen is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.child_seen.required' as rule_id, 'child_seen is required but empty' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.child_seen_text is null)
+        and {{ csc_rule_applies('visits.child_seen.required') }}
+    union all
+    -- visits.child_seen.invalid_flag: child_seen is not Y or N
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.child_seen.invalid_flag' as rule_id, 'child_seen is not Y or N' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.child_seen_text is not null and s.child_seen is null)
+        and {{ csc_rule_applies('visits.child_seen.invalid_flag') }}
+    union all
+    -- visits.seen_alone.invalid_flag: seen_alone is not Y or N
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.seen_alone.invalid_flag' as rule_id, 'seen_alone is not Y or N' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.seen_alone_text is not null and s.seen_alone is null)
+        and {{ csc_rule_applies('visits.seen_alone.invalid_flag') }}
+    union all
+    -- visits.worker_id.required: worker_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.worker_id.required' as rule_id, 'worker_id is required but empty' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.worker_id is null)
+        and {{ csc_rule_applies('visits.worker_id.required') }}
+    union all
+    -- visits.worker_id.id_format: worker_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.worker_id.id_format' as rule_id, 'worker_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('visits.worker_id.id_format') }}
     union all
     -- visits.worker_id.orphan: worker_id points to no workers row
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.worker_id.orphan' as rule_id, 'worker_id points to no workers row' as reason
@@ -40,56 +130,35 @@ with failures as (
     where (s.worker_id is not null and exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.worker_id) and not exists (select 1 from {{ ref('int_workers_validated') }} v where v.worker_id = s.worker_id))
         and {{ csc_rule_applies('visits.worker_id.parent_not_counted') }}
     union all
-    -- visits.csv (staging), 20 rules in one pass: visits.visit_id.required, visits.visit_id.id_format, visits.child_id.required, visits.child_id.id_format, visits.visit_date.required, visits.visit_date.us_date, visits.visit_date.not_a_date, visits.visit_date.in_future, visits.visit_type.required, visits.visit_type.invalid_code, visits.child_seen.required, visits.child_seen.invalid_flag, visits.seen_alone.invalid_flag, visits.worker_id.required, visits.worker_id.id_format, visits.recorded_date.required, visits.recorded_date.us_date, visits.recorded_date.not_a_date, visits.recorded_date.in_future, visits.recorded_date_before_visit_date
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key,
-            unnest([
-                case when (s.visit_id is null) and {{ csc_rule_applies('visits.visit_id.required') }} then { 'rule_id': 'visits.visit_id.required', 'reason': 'visit_id is required but empty' } end,
-                case when (s.visit_id is not null and (length(s.visit_id) > 20 or not regexp_full_match(s.visit_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('visits.visit_id.id_format') }} then { 'rule_id': 'visits.visit_id.id_format', 'reason': 'visit_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.child_id is null) and {{ csc_rule_applies('visits.child_id.required') }} then { 'rule_id': 'visits.child_id.required', 'reason': 'child_id is required but empty' } end,
-                case when (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('visits.child_id.id_format') }} then { 'rule_id': 'visits.child_id.id_format', 'reason': 'child_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.visit_date_text is null) and {{ csc_rule_applies('visits.visit_date.required') }} then { 'rule_id': 'visits.visit_date.required', 'reason': 'visit_date is required but empty' } end,
-                case when (s.visit_date_text is not null and s.visit_date is null and regexp_full_match(s.visit_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('visits.visit_date.us_date') }} then { 'rule_id': 'visits.visit_date.us_date', 'reason': 'visit_date is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.visit_date_text is not null and s.visit_date is null and not regexp_full_match(s.visit_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('visits.visit_date.not_a_date') }} then { 'rule_id': 'visits.visit_date.not_a_date', 'reason': 'visit_date is not a date' } end,
-                case when (s.visit_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('visits.visit_date.in_future') }} then { 'rule_id': 'visits.visit_date.in_future', 'reason': 'visit_date is after the extract date' } end,
-                case when (s.visit_type_text is null) and {{ csc_rule_applies('visits.visit_type.required') }} then { 'rule_id': 'visits.visit_type.required', 'reason': 'visit_type is required but empty' } end,
-                case when (s.visit_type is not null and s.visit_type not in ('CIN', 'CP', 'CLA')) and {{ csc_rule_applies('visits.visit_type.invalid_code') }} then { 'rule_id': 'visits.visit_type.invalid_code', 'reason': 'visit_type is not in the code list visit_type' } end,
-                case when (s.child_seen_text is null) and {{ csc_rule_applies('visits.child_seen.required') }} then { 'rule_id': 'visits.child_seen.required', 'reason': 'child_seen is required but empty' } end,
-                case when (s.child_seen_text is not null and s.child_seen is null) and {{ csc_rule_applies('visits.child_seen.invalid_flag') }} then { 'rule_id': 'visits.child_seen.invalid_flag', 'reason': 'child_seen is not Y or N' } end,
-                case when (s.seen_alone_text is not null and s.seen_alone is null) and {{ csc_rule_applies('visits.seen_alone.invalid_flag') }} then { 'rule_id': 'visits.seen_alone.invalid_flag', 'reason': 'seen_alone is not Y or N' } end,
-                case when (s.worker_id is null) and {{ csc_rule_applies('visits.worker_id.required') }} then { 'rule_id': 'visits.worker_id.required', 'reason': 'worker_id is required but empty' } end,
-                case when (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('visits.worker_id.id_format') }} then { 'rule_id': 'visits.worker_id.id_format', 'reason': 'worker_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.recorded_date_text is null) and {{ csc_rule_applies('visits.recorded_date.required') }} then { 'rule_id': 'visits.recorded_date.required', 'reason': 'recorded_date is required but empty' } end,
-                case when (s.recorded_date_text is not null and s.recorded_date is null and regexp_full_match(s.recorded_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('visits.recorded_date.us_date') }} then { 'rule_id': 'visits.recorded_date.us_date', 'reason': 'recorded_date is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.recorded_date_text is not null and s.recorded_date is null and not regexp_full_match(s.recorded_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('visits.recorded_date.not_a_date') }} then { 'rule_id': 'visits.recorded_date.not_a_date', 'reason': 'recorded_date is not a date' } end,
-                case when (s.recorded_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('visits.recorded_date.in_future') }} then { 'rule_id': 'visits.recorded_date.in_future', 'reason': 'recorded_date is after the extract date' } end,
-                case when (s.recorded_date < s.visit_date) and {{ csc_rule_applies('visits.recorded_date_before_visit_date') }} then { 'rule_id': 'visits.recorded_date_before_visit_date', 'reason': 'recorded_date is before visit_date' } end
-            ]) as hit
-        from {{ ref('stg_case_management__visits') }} as s
-        where ((s.visit_id is null) and {{ csc_rule_applies('visits.visit_id.required') }})
-            or ((s.visit_id is not null and (length(s.visit_id) > 20 or not regexp_full_match(s.visit_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('visits.visit_id.id_format') }})
-            or ((s.child_id is null) and {{ csc_rule_applies('visits.child_id.required') }})
-            or ((s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('visits.child_id.id_format') }})
-            or ((s.visit_date_text is null) and {{ csc_rule_applies('visits.visit_date.required') }})
-            or ((s.visit_date_text is not null and s.visit_date is null and regexp_full_match(s.visit_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('visits.visit_date.us_date') }})
-            or ((s.visit_date_text is not null and s.visit_date is null and not regexp_full_match(s.visit_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('visits.visit_date.not_a_date') }})
-            or ((s.visit_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('visits.visit_date.in_future') }})
-            or ((s.visit_type_text is null) and {{ csc_rule_applies('visits.visit_type.required') }})
-            or ((s.visit_type is not null and s.visit_type not in ('CIN', 'CP', 'CLA')) and {{ csc_rule_applies('visits.visit_type.invalid_code') }})
-            or ((s.child_seen_text is null) and {{ csc_rule_applies('visits.child_seen.required') }})
-            or ((s.child_seen_text is not null and s.child_seen is null) and {{ csc_rule_applies('visits.child_seen.invalid_flag') }})
-            or ((s.seen_alone_text is not null and s.seen_alone is null) and {{ csc_rule_applies('visits.seen_alone.invalid_flag') }})
-            or ((s.worker_id is null) and {{ csc_rule_applies('visits.worker_id.required') }})
-            or ((s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('visits.worker_id.id_format') }})
-            or ((s.recorded_date_text is null) and {{ csc_rule_applies('visits.recorded_date.required') }})
-            or ((s.recorded_date_text is not null and s.recorded_date is null and regexp_full_match(s.recorded_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('visits.recorded_date.us_date') }})
-            or ((s.recorded_date_text is not null and s.recorded_date is null and not regexp_full_match(s.recorded_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('visits.recorded_date.not_a_date') }})
-            or ((s.recorded_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('visits.recorded_date.in_future') }})
-            or ((s.recorded_date < s.visit_date) and {{ csc_rule_applies('visits.recorded_date_before_visit_date') }})
-    )
-    where hit is not null
+    -- visits.recorded_date.required: recorded_date is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.recorded_date.required' as rule_id, 'recorded_date is required but empty' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.recorded_date_text is null)
+        and {{ csc_rule_applies('visits.recorded_date.required') }}
+    union all
+    -- visits.recorded_date.us_date: recorded_date is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.recorded_date.us_date' as rule_id, 'recorded_date is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.recorded_date_text is not null and s.recorded_date is null and regexp_full_match(s.recorded_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('visits.recorded_date.us_date') }}
+    union all
+    -- visits.recorded_date.not_a_date: recorded_date is not a date
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.recorded_date.not_a_date' as rule_id, 'recorded_date is not a date' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.recorded_date_text is not null and s.recorded_date is null and not regexp_full_match(s.recorded_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('visits.recorded_date.not_a_date') }}
+    union all
+    -- visits.recorded_date.in_future: recorded_date is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.recorded_date.in_future' as rule_id, 'recorded_date is after the extract date' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.recorded_date > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('visits.recorded_date.in_future') }}
+    union all
+    -- visits.recorded_date_before_visit_date: recorded_date is before visit_date
+    select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.recorded_date_before_visit_date' as rule_id, 'recorded_date is before visit_date' as reason
+    from {{ ref('stg_case_management__visits') }} as s
+    where (s.recorded_date < s.visit_date)
+        and {{ csc_rule_applies('visits.recorded_date_before_visit_date') }}
 
 )
 

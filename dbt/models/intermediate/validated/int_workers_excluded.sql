@@ -16,6 +16,48 @@ with failures as (
     where (trim(r.worker_id) in (select trim(worker_id) from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(worker_id) having count(distinct row(trim(worker_id), trim(worker_name), trim(role), trim(team_id), trim(fte), trim(employment_type), trim(start_date), trim(end_date))) > 1))
         and {{ csc_rule_applies('workers.duplicate_key') }}
     union all
+    -- workers.worker_id.required: worker_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.worker_id.required' as rule_id, 'worker_id is required but empty' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.worker_id is null)
+        and {{ csc_rule_applies('workers.worker_id.required') }}
+    union all
+    -- workers.worker_id.id_format: worker_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.worker_id.id_format' as rule_id, 'worker_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('workers.worker_id.id_format') }}
+    union all
+    -- workers.worker_name.required: worker_name is required but empty
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.worker_id), '') as record_key, 'workers.worker_name.required' as rule_id, 'worker_name is required but empty' as reason
+    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (nullif(trim(r.worker_name), '') is null)
+        and {{ csc_rule_applies('workers.worker_name.required') }}
+    union all
+    -- workers.role.required: role is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.role.required' as rule_id, 'role is required but empty' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.role_text is null)
+        and {{ csc_rule_applies('workers.role.required') }}
+    union all
+    -- workers.role.invalid_code: role is not in the code list role
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.role.invalid_code' as rule_id, 'role is not in the code list role' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.role is not null and s.role not in ('SW', 'ASYE', 'SP', 'TM', 'PA', 'FSW'))
+        and {{ csc_rule_applies('workers.role.invalid_code') }}
+    union all
+    -- workers.team_id.required: team_id is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.team_id.required' as rule_id, 'team_id is required but empty' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.team_id is null)
+        and {{ csc_rule_applies('workers.team_id.required') }}
+    union all
+    -- workers.team_id.id_format: team_id is not an identifier (letters and digits, at most 20 characters)
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.team_id.id_format' as rule_id, 'team_id is not an identifier (letters and digits, at most 20 characters)' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+')))
+        and {{ csc_rule_applies('workers.team_id.id_format') }}
+    union all
     -- workers.team_id.orphan: team_id points to no teams row
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.team_id.orphan' as rule_id, 'team_id points to no teams row' as reason
     from {{ ref('stg_case_management__workers') }} as s
@@ -28,60 +70,83 @@ with failures as (
     where (s.team_id is not null and exists (select 1 from {{ ref('stg_case_management__teams') }} p where p.team_id = s.team_id) and not exists (select 1 from {{ ref('int_teams_validated') }} v where v.team_id = s.team_id))
         and {{ csc_rule_applies('workers.team_id.parent_not_counted') }}
     union all
-    -- workers.csv (staging), 19 rules in one pass: workers.worker_id.required, workers.worker_id.id_format, workers.role.required, workers.role.invalid_code, workers.team_id.required, workers.team_id.id_format, workers.fte.required, workers.fte.not_a_number, workers.fte.out_of_range, workers.employment_type.required, workers.employment_type.invalid_code, workers.start_date.required, workers.start_date.us_date, workers.start_date.not_a_date, workers.start_date.in_future, workers.end_date.us_date, workers.end_date.not_a_date, workers.end_date.in_future, workers.end_date_before_start_date
-    select extract_date, source_file, source_line, record_key,
-        hit['rule_id'] as rule_id, hit['reason'] as reason
-    from (
-        select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key,
-            unnest([
-                case when (s.worker_id is null) and {{ csc_rule_applies('workers.worker_id.required') }} then { 'rule_id': 'workers.worker_id.required', 'reason': 'worker_id is required but empty' } end,
-                case when (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('workers.worker_id.id_format') }} then { 'rule_id': 'workers.worker_id.id_format', 'reason': 'worker_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.role_text is null) and {{ csc_rule_applies('workers.role.required') }} then { 'rule_id': 'workers.role.required', 'reason': 'role is required but empty' } end,
-                case when (s.role is not null and s.role not in ('SW', 'ASYE', 'SP', 'TM', 'PA', 'FSW')) and {{ csc_rule_applies('workers.role.invalid_code') }} then { 'rule_id': 'workers.role.invalid_code', 'reason': 'role is not in the code list role' } end,
-                case when (s.team_id is null) and {{ csc_rule_applies('workers.team_id.required') }} then { 'rule_id': 'workers.team_id.required', 'reason': 'team_id is required but empty' } end,
-                case when (s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('workers.team_id.id_format') }} then { 'rule_id': 'workers.team_id.id_format', 'reason': 'team_id is not an identifier (letters and digits, at most 20 characters)' } end,
-                case when (s.fte_text is null) and {{ csc_rule_applies('workers.fte.required') }} then { 'rule_id': 'workers.fte.required', 'reason': 'fte is required but empty' } end,
-                case when (s.fte_text is not null and s.fte is null) and {{ csc_rule_applies('workers.fte.not_a_number') }} then { 'rule_id': 'workers.fte.not_a_number', 'reason': 'fte is not a number' } end,
-                case when (s.fte <= 0 or s.fte > 1) and {{ csc_rule_applies('workers.fte.out_of_range') }} then { 'rule_id': 'workers.fte.out_of_range', 'reason': 'fte is outside its range' } end,
-                case when (s.employment_type_text is null) and {{ csc_rule_applies('workers.employment_type.required') }} then { 'rule_id': 'workers.employment_type.required', 'reason': 'employment_type is required but empty' } end,
-                case when (s.employment_type is not null and s.employment_type not in ('PERMANENT', 'AGENCY')) and {{ csc_rule_applies('workers.employment_type.invalid_code') }} then { 'rule_id': 'workers.employment_type.invalid_code', 'reason': 'employment_type is not in the code list employment_type' } end,
-                case when (s.start_date_text is null) and {{ csc_rule_applies('workers.start_date.required') }} then { 'rule_id': 'workers.start_date.required', 'reason': 'start_date is required but empty' } end,
-                case when (s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('workers.start_date.us_date') }} then { 'rule_id': 'workers.start_date.us_date', 'reason': 'start_date is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('workers.start_date.not_a_date') }} then { 'rule_id': 'workers.start_date.not_a_date', 'reason': 'start_date is not a date' } end,
-                case when (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('workers.start_date.in_future') }} then { 'rule_id': 'workers.start_date.in_future', 'reason': 'start_date is after the extract date' } end,
-                case when (s.end_date_text is not null and s.end_date is null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('workers.end_date.us_date') }} then { 'rule_id': 'workers.end_date.us_date', 'reason': 'end_date is day/month/year text that is no valid UK date (US month/day order)' } end,
-                case when (s.end_date_text is not null and s.end_date is null and not regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('workers.end_date.not_a_date') }} then { 'rule_id': 'workers.end_date.not_a_date', 'reason': 'end_date is not a date' } end,
-                case when (s.end_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('workers.end_date.in_future') }} then { 'rule_id': 'workers.end_date.in_future', 'reason': 'end_date is after the extract date' } end,
-                case when (s.end_date < s.start_date) and {{ csc_rule_applies('workers.end_date_before_start_date') }} then { 'rule_id': 'workers.end_date_before_start_date', 'reason': 'end_date is before start_date' } end
-            ]) as hit
-        from {{ ref('stg_case_management__workers') }} as s
-        where ((s.worker_id is null) and {{ csc_rule_applies('workers.worker_id.required') }})
-            or ((s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('workers.worker_id.id_format') }})
-            or ((s.role_text is null) and {{ csc_rule_applies('workers.role.required') }})
-            or ((s.role is not null and s.role not in ('SW', 'ASYE', 'SP', 'TM', 'PA', 'FSW')) and {{ csc_rule_applies('workers.role.invalid_code') }})
-            or ((s.team_id is null) and {{ csc_rule_applies('workers.team_id.required') }})
-            or ((s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+'))) and {{ csc_rule_applies('workers.team_id.id_format') }})
-            or ((s.fte_text is null) and {{ csc_rule_applies('workers.fte.required') }})
-            or ((s.fte_text is not null and s.fte is null) and {{ csc_rule_applies('workers.fte.not_a_number') }})
-            or ((s.fte <= 0 or s.fte > 1) and {{ csc_rule_applies('workers.fte.out_of_range') }})
-            or ((s.employment_type_text is null) and {{ csc_rule_applies('workers.employment_type.required') }})
-            or ((s.employment_type is not null and s.employment_type not in ('PERMANENT', 'AGENCY')) and {{ csc_rule_applies('workers.employment_type.invalid_code') }})
-            or ((s.start_date_text is null) and {{ csc_rule_applies('workers.start_date.required') }})
-            or ((s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('workers.start_date.us_date') }})
-            or ((s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('workers.start_date.not_a_date') }})
-            or ((s.start_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('workers.start_date.in_future') }})
-            or ((s.end_date_text is not null and s.end_date is null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('workers.end_date.us_date') }})
-            or ((s.end_date_text is not null and s.end_date is null and not regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+')) and {{ csc_rule_applies('workers.end_date.not_a_date') }})
-            or ((s.end_date > cast('{{ csc_run_var("extract_date") }}' as date)) and {{ csc_rule_applies('workers.end_date.in_future') }})
-            or ((s.end_date < s.start_date) and {{ csc_rule_applies('workers.end_date_before_start_date') }})
-    )
-    where hit is not null
+    -- workers.fte.required: fte is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.fte.required' as rule_id, 'fte is required but empty' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.fte_text is null)
+        and {{ csc_rule_applies('workers.fte.required') }}
     union all
-    -- workers.worker_name.required: worker_name is required but empty
-    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.worker_id), '') as record_key, 'workers.worker_name.required' as rule_id, 'worker_name is required but empty' as reason
-    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (nullif(trim(r.worker_name), '') is null)
-        and {{ csc_rule_applies('workers.worker_name.required') }}
+    -- workers.fte.not_a_number: fte is not a number
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.fte.not_a_number' as rule_id, 'fte is not a number' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.fte_text is not null and s.fte is null)
+        and {{ csc_rule_applies('workers.fte.not_a_number') }}
+    union all
+    -- workers.fte.out_of_range: fte is outside its range
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.fte.out_of_range' as rule_id, 'fte is outside its range' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.fte <= 0 or s.fte > 1)
+        and {{ csc_rule_applies('workers.fte.out_of_range') }}
+    union all
+    -- workers.employment_type.required: employment_type is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.employment_type.required' as rule_id, 'employment_type is required but empty' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.employment_type_text is null)
+        and {{ csc_rule_applies('workers.employment_type.required') }}
+    union all
+    -- workers.employment_type.invalid_code: employment_type is not in the code list employment_type
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.employment_type.invalid_code' as rule_id, 'employment_type is not in the code list employment_type' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.employment_type is not null and s.employment_type not in ('PERMANENT', 'AGENCY'))
+        and {{ csc_rule_applies('workers.employment_type.invalid_code') }}
+    union all
+    -- workers.start_date.required: start_date is required but empty
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.start_date.required' as rule_id, 'start_date is required but empty' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.start_date_text is null)
+        and {{ csc_rule_applies('workers.start_date.required') }}
+    union all
+    -- workers.start_date.us_date: start_date is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.start_date.us_date' as rule_id, 'start_date is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('workers.start_date.us_date') }}
+    union all
+    -- workers.start_date.not_a_date: start_date is not a date
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.start_date.not_a_date' as rule_id, 'start_date is not a date' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('workers.start_date.not_a_date') }}
+    union all
+    -- workers.start_date.in_future: start_date is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.start_date.in_future' as rule_id, 'start_date is after the extract date' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('workers.start_date.in_future') }}
+    union all
+    -- workers.end_date.us_date: end_date is day/month/year text that is no valid UK date (US month/day order)
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.end_date.us_date' as rule_id, 'end_date is day/month/year text that is no valid UK date (US month/day order)' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.end_date_text is not null and s.end_date is null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('workers.end_date.us_date') }}
+    union all
+    -- workers.end_date.not_a_date: end_date is not a date
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.end_date.not_a_date' as rule_id, 'end_date is not a date' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.end_date_text is not null and s.end_date is null and not regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('workers.end_date.not_a_date') }}
+    union all
+    -- workers.end_date.in_future: end_date is after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.end_date.in_future' as rule_id, 'end_date is after the extract date' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.end_date > cast('{{ csc_run_var("extract_date") }}' as date))
+        and {{ csc_rule_applies('workers.end_date.in_future') }}
+    union all
+    -- workers.end_date_before_start_date: end_date is before start_date
+    select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.end_date_before_start_date' as rule_id, 'end_date is before start_date' as reason
+    from {{ ref('stg_case_management__workers') }} as s
+    where (s.end_date < s.start_date)
+        and {{ csc_rule_applies('workers.end_date_before_start_date') }}
 
 )
 
