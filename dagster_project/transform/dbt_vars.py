@@ -85,9 +85,11 @@ def dbt_threads(warehouse_bytes: int, duckdb_memory_limit_bytes: float, cores: i
     query, which saves seconds on a council's or a region's extract; but both share one DuckDB memory limit, and at
     the national preset a uniqueness test beside a model exhausted it. So: two while the warehouse is small beside
     the limit, else one (DuckDB still uses every core inside each query). `CSC_DBT_THREADS` overrides."""
-    override = os.environ.get("CSC_DBT_THREADS")
+    override = os.environ.get("CSC_DBT_THREADS", "").strip()
     if override:
-        return max(1, int(override))
+        if not override.isdigit() or int(override) < 1:
+            raise ValueError(f"CSC_DBT_THREADS={override!r}: expected a whole number of dbt nodes at once, 1 or more")
+        return int(override)
     small = warehouse_bytes <= PARALLEL_NODES_WAREHOUSE_SHARE * duckdb_memory_limit_bytes
     return 2 if small and (cores or os.cpu_count() or 1) >= 2 else 1
 

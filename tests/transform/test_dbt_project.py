@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 
 from dagster_project.standards import Standards
@@ -66,6 +67,10 @@ def test_dbt_runs_two_nodes_at_once_only_while_the_warehouse_is_small_beside_duc
     assert dbt_threads(190_000_000, limit, cores=1) == 1  # nothing to overlap on one core
     monkeypatch.setenv("CSC_DBT_THREADS", "1")
     assert dbt_threads(190_000_000, limit, cores=2) == 1
+    for typo in ("two", "0", "-1", "1.5"):  # an operator's typo stops the step with the variable named
+        monkeypatch.setenv("CSC_DBT_THREADS", typo)
+        with pytest.raises(ValueError, match="CSC_DBT_THREADS"):
+            dbt_threads(190_000_000, limit, cores=2)
     args = dbt_build_args(Standards(), threads=2)
     assert args[args.index("--threads") + 1] == "2"
 
