@@ -141,10 +141,9 @@ def write_scorecard_pdf(
         chart = io.BytesIO(caseload_chart(caseloads, band, fmt="png"))
         pdf.image(chart, w=230, h=pdf.eph - (pdf.get_y() - pdf.t_margin) - 4, keep_aspect_ratio=True)
 
-    too_long = [m for m in view.measures if len(m.breakdown) > PDF_MAX_BREAKDOWN_ROWS]
-    for m in view.measures:
-        if not m.breakdown or len(m.breakdown) > PDF_MAX_BREAKDOWN_ROWS:
-            continue
+    with_breakdown = [m for m in view.measures if m.breakdown]
+    too_long = [m for m in with_breakdown if len(m.breakdown) > PDF_MAX_BREAKDOWN_ROWS]
+    for m in (m for m in with_breakdown if len(m.breakdown) <= PDF_MAX_BREAKDOWN_ROWS):
         pdf.add_page()
         _heading(pdf, f"{m.measure.title}: by {'service area' if view.suppressed else 'team'}")
         dates = [month_label(d) for d in m.breakdown_dates]

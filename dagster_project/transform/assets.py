@@ -74,8 +74,9 @@ def _dbt_build(context: dg.AssetExecutionContext):
         target.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shared_parse, target / PARTIAL_PARSE_FILE)
     try:
-        threads = dbt_threads(paths.warehouse.stat().st_size, duckdb_memory_limit_gb() * 1e9)
-        context.log.info(f"dbt runs {threads} node(s) at once (warehouse {paths.warehouse.stat().st_size:,} bytes)")
+        warehouse_bytes = paths.warehouse.stat().st_size
+        threads = dbt_threads(warehouse_bytes, duckdb_memory_limit_gb() * 1e9)
+        context.log.info(f"dbt runs {threads} node(s) at once (warehouse {warehouse_bytes:,} bytes)")
         yield from dbt.cli(dbt_build_args(threads=threads), context=context, target_path=target).stream()
     finally:
         # best effort: if dbt still holds the file (the step was interrupted), the next run replaces the context

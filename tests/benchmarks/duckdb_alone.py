@@ -25,18 +25,15 @@ import duckdb
 from dagster_project.contract.model import load_contract
 from dagster_project.quality import gx_runner
 from dagster_project.quality.rules import registry
-from dagster_project.settings import duckdb_memory_limit
+from dagster_project.settings import duckdb_config
 
 DBT_DIR = Path(__file__).resolve().parents[2] / "dbt"
 
 
 def _connect(database: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Under the job's own DuckDB memory limit, so both sides of the comparison get the same budget (unbounded,
-    DuckDB alone took 13 GB at the national preset), spilling to the system's temporary folder."""
-    spill = Path(tempfile.gettempdir()) / "csc-bench-alone-spill"
-    spill.mkdir(exist_ok=True)
-    config = {"memory_limit": duckdb_memory_limit(), "temp_directory": str(spill)}
-    return duckdb.connect(str(database), read_only=read_only, config=config)
+    """With the job's own DuckDB settings (memory limit, spilling under the run's data folder), so both sides of
+    the comparison get the same budget: unbounded, DuckDB alone took 13 GB at the national preset."""
+    return duckdb.connect(str(database), read_only=read_only, config=duckdb_config())
 
 
 def load_alone(extract_dir: Path, database: Path) -> float:
