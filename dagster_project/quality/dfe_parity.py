@@ -136,7 +136,7 @@ def project_pairs(warehouse: Path, dfe_return: str) -> set[Pair]:
     """(child_id, code) of every row the run's rules excluded or flagged, for the codes of one return, each
     code only where its scope holds (a plan rule is 4011 on CIN plans, 8925 on CP plans)."""
     from dagster_project.contract.model import load_contract
-    from dagster_project.quality.gx_runner import relation_names
+    from dagster_project.quality.rule_counts import relation_names
     from dagster_project.quality.rules import registry
     from dagster_project.warehouse import connect
 

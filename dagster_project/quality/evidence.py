@@ -47,13 +47,7 @@ def run_rule_quality(paths: Paths, extract_date: str, run_id: str) -> RuleEvalua
         **not_applicable_rules(_descriptor(paths, extract_date)),
     }
     evaluation = evaluate_rules(paths.warehouse, extract_date, run_id, docs_dir(paths), not_applicable=not_applicable)
-    consistency = CheckResult(
-        run_id=run_id, checked_at=now(), extract_date=extract_date, source_file="(all files)",
-        check_name="dq.checks_agree_with_exclusions", dimension="consistency", severity="ERROR",
-        passed=not evaluation.mismatches, rows_checked=len(evaluation.results),
-        rows_failed=len(evaluation.mismatches), failure_sample="; ".join(evaluation.mismatches[:5]),
-    )  # fmt: skip
-    append_dq_results(paths.history_database, [*evaluation.results, consistency])
+    append_dq_results(paths.history_database, evaluation.results)
     replace_failures(paths.restricted_dir, run_id, evaluation.failures)
     write_summary(paths.history_database, paths.reports_dir, run_id, extract_origin(paths.raw_dir / extract_date))
     return evaluation

@@ -1,23 +1,24 @@
 """ALL Great Expectations code of the project (GX 1.x). Nothing else imports great_expectations.
 
-Runs the rule registry as GX expectations inside DuckDB (SQL pushed down, never whole tables pulled
-into pandas) and builds the Data Docs. One pass per file: DuckDB counts every rule's failing rows of a
-(file, relation) in ONE aggregate query (`count(*) filter (where <rule fails>)` per rule), written as a
-one-row "rule failures" table (one column per rule) into a scratch DuckDB file; GX then judges each rule
-as its own expectation (`ExpectColumnMaxToBeBetween(<rule column>, 0, 0)`, observed value = the failing
-rows), and GX bundles the aggregate metrics of a batch into one query. Before, each rule was an
-UnexpectedRowsExpectation: one table scan per rule, run one by one (about 400 queries). The counts are
-the same: a row fails a rule exactly when its predicate is true, in both forms.
+GX judges every rule as its own expectation and builds the Data Docs. Each rule is evaluated ONCE, by the dbt
+models rendered from the registry (`int_<file>_excluded`, `int_records_flagged`: the failing rows themselves);
+rule_checks.py counts those rows per rule. Here the counts go into a one-row "rule failures" table per
+(file, relation), one column per rule, in a scratch DuckDB file; GX runs each rule as
+`ExpectColumnMaxToBeBetween(<rule column>, 0, 0)` on it (observed value = the failing rows), and bundles the
+aggregate metrics of a batch into one query. GX never opens the warehouse.
+
+Why not let GX evaluate the predicates itself: run one by one as UnexpectedRowsExpectations, the ~400 rules were
+~400 table scans plus GX's per-expectation overhead (national: 12 min 37 s); evaluated again in one aggregate query
+per file beside dbt, they still cost 143 s of a national run, to learn what the dbt models already hold. The CI
+tests compare the dbt models with an independent evaluation of every predicate instead (rule_counts.py).
 
 Facts about GX 1.24 on DuckDB this module works around (a
 regression test in tests/quality/test_gx_runner.py fails if an upgrade changes them):
   * GX's SQL engine only keeps one persisted connection for dialects it knows need it (sqlite...);
     on DuckDB every expectation otherwise fails with "list index out of range". We register the
     DuckDB dialect as needing a persisted connection (treated like SQLite).
-  * `schema_name` on a table asset is ignored: we pass `schema.table` as the table name.
-  * GX keeps DuckDB connections open until its engines are disposed: we open the warehouse
-    read-only and dispose every engine before returning (dbt fails if anyone holds the file).
-  * GX has no regex support for DuckDB: id formats are SQL predicates like every other rule.
+  * GX keeps DuckDB connections open until its engines are disposed: we dispose every engine and close
+    every connection before returning.
 Personal values never reach Data Docs: GX only sees the failures tables (one count per rule).
 Pure Python: no Dagster imports.
 """
@@ -38,11 +39,9 @@ import great_expectations.execution_engine.sqlalchemy_execution_engine as gx_sql
 import sqlalchemy as sa  # noqa: E402
 from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
 
-from dagster_project.contract.model import staging_model  # noqa: E402
 from dagster_project.quality.offline_docs import make_self_contained  # noqa: E402
-from dagster_project.quality.rule import Rule, resolve  # noqa: E402
+from dagster_project.quality.rule import Rule  # noqa: E402
 from dagster_project.settings import duckdb_config  # noqa: E402
-from dagster_project.warehouse import bound_memory  # noqa: E402
 
 DATASOURCE = "rule_failures"
 
@@ -97,85 +96,19 @@ class RuleOutcome:
         return self.error is None and self.rows_failed == 0
 
 
-def relation_names(warehouse: Path) -> dict[str, str]:
-    """table name -> "schema.table" for every table/view in the warehouse (dbt decides the schemas)."""
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        rows = conn.execute(
-            "select table_schema, table_name from information_schema.tables where table_catalog = current_database()"
-        ).fetchall()
-    return {name: f"{schema}.{name}" for schema, name in rows}
-
-
-def _relation_resolver(names: dict[str, str], extract_date: str):
-    def relation(kind: str, file: str) -> str:
-        if kind == "stg":
-            return names[staging_model(file)]
-        if kind == "valid":
-            return names[f"int_{file}_validated"]
-        if kind == "ref":
-            return names.get(file, f"reference.{file}")
-        if kind == "prev":
-            return (
-                f"(select * from raw.{file} where _extract_date = "
-                f"(select max(_extract_date) from raw.children where _extract_date < date '{extract_date}'))"
-            )
-        return f"(select * from raw.{file} where _extract_date = date '{extract_date}')"
-
-    return relation
-
-
 def rule_column(rule: Rule) -> str:
     """The rule's column in its file's one-row failures table (ids hold dots, columns do not)."""
     return rule.id.replace(".", "__")
 
 
-def _failing_rows_sql(rule: Rule, names: dict[str, str], extract_date: str) -> str:
-    predicate = resolve(rule.predicate, _relation_resolver(names, extract_date), f"date '{extract_date}'")
-    return f'count(*) filter (where {predicate}) as "{rule_column(rule)}"'
-
-
-def failure_counts_query(rules: list[Rule], names: dict[str, str], extract_date: str) -> str:
-    """ONE query over one (file, relation): the failing rows of every rule in `rules`, one column each."""
-    file, relation = rules[0].file, rules[0].relation
-    counts = ",\n  ".join(_failing_rows_sql(rule, names, extract_date) for rule in rules)
-    if relation == "staging":
-        return f"select\n  {counts}\nfrom {names[staging_model(file)]} as s"
-    return f"select\n  {counts}\nfrom raw.{file} as r\nwhere r._extract_date = date '{extract_date}'"
-
-
-def _count_failures(conn, rules: list[Rule], names, extract_date) -> tuple[list[int | None], dict[str, str]]:
-    """Failing rows per rule in one pass; if the combined query fails, each rule alone, to name the broken ones."""
-    try:
-        return list(conn.execute(failure_counts_query(rules, names, extract_date)).fetchone()), {}
-    except duckdb.Error:
-        counts, errors = [], {}
-        for rule in rules:
-            try:
-                counts.append(conn.execute(failure_counts_query([rule], names, extract_date)).fetchone()[0])
-            except duckdb.Error as error:
-                counts.append(None)
-                errors[rule.id] = str(error)
-        return counts, errors
-
-
-def write_failure_tables(
-    warehouse: Path, scratch: Path, groups: dict[tuple[str, str], list[Rule]], extract_date: str
-) -> dict[str, str]:
-    """One table `<relation>_<file>` per group in `scratch`, one row, one column per rule; returns rule id -> error."""
-    names = relation_names(warehouse)
-    errors: dict[str, str] = {}
-    with (
-        duckdb.connect(str(warehouse), read_only=True) as source,
-        duckdb.connect(str(scratch), config=duckdb_config()) as target,
-    ):
-        bound_memory(source)
+def write_failure_tables(scratch: Path, groups: dict[tuple[str, str], list[Rule]], failing_rows: dict[str, int]):
+    """One table `<relation>_<file>` per group in `scratch`: one row, one column per rule (its failing rows)."""
+    with duckdb.connect(str(scratch), config=duckdb_config()) as target:
         for (file, relation), rules in groups.items():
-            counts, failed = _count_failures(source, rules, names, extract_date)
-            errors.update(failed)
             columns = ", ".join(f'"{rule_column(rule)}" bigint' for rule in rules)
             target.execute(f"create table {relation}_{file} ({columns})")
-            target.execute(f"insert into {relation}_{file} values ({', '.join('?' for _ in rules)})", counts)
-    return errors
+            values = [failing_rows.get(rule.id, 0) for rule in rules]
+            target.execute(f"insert into {relation}_{file} values ({', '.join('?' for _ in rules)})", values)
 
 
 def expectation_for(rule: Rule):
@@ -217,14 +150,15 @@ def _error(result) -> str | None:
 
 
 def run_rules(
-    warehouse: Path,
     extract_date: str,
     rules: list[Rule],
+    failing_rows: dict[str, int],
     rows_checked: dict[tuple[str, str], int],
     docs_dir: Path | None = None,
     run_name: str | None = None,
 ) -> list[RuleOutcome]:
-    """Validate `rules` against the warehouse with GX; one suite per (file, relation).
+    """Judge `rules` with GX, given each rule's failing rows (rule id -> rows; absent: none); one suite per
+    (file, relation).
 
     `rows_checked[(file, relation)]` gives the number of rows each rule looked at. When `docs_dir` is
     given, Data Docs (HTML) for this validation are written there (made self-contained, see `offline_docs`);
@@ -234,7 +168,7 @@ def run_rules(
     with tempfile.TemporaryDirectory(prefix="csc-rule-failures-") as scratch, closing_duckdb_connections():
         scratch_database = Path(scratch) / "rule_failures.duckdb"
         outcomes = _run_rules(
-            warehouse, extract_date, rules, rows_checked, docs_dir, scratch_database,
+            extract_date, rules, failing_rows, rows_checked, docs_dir, scratch_database,
             run_name or f"extract_{extract_date}",
         )  # fmt: skip
     if docs_dir is not None:
@@ -242,11 +176,11 @@ def run_rules(
     return outcomes
 
 
-def _run_rules(warehouse, extract_date, rules, rows_checked, docs_dir, scratch: Path, run_name) -> list[RuleOutcome]:
+def _run_rules(extract_date, rules, failing_rows, rows_checked, docs_dir, scratch: Path, run_name) -> list[RuleOutcome]:
     groups: dict[tuple[str, str], list[Rule]] = {}
     for rule in rules:
         groups.setdefault((rule.file, rule.relation), []).append(rule)
-    errors = write_failure_tables(warehouse, scratch, groups, extract_date)
+    write_failure_tables(scratch, groups, failing_rows)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False, "metric_calculations": False}
     datasource = context.data_sources.add_sql(
@@ -302,8 +236,8 @@ def _run_rules(warehouse, extract_date, rules, rows_checked, docs_dir, scratch: 
                         rule_id=rule.id,
                         file=rule.file,
                         rows_checked=rows_checked.get((rule.file, rule.relation), 0),
-                        rows_failed=None if rule.id in errors else _failed_count(result),
-                        error=errors.get(rule.id) or _error(result),
+                        rows_failed=_failed_count(result),
+                        error=_error(result),
                     )
                 )
         return outcomes

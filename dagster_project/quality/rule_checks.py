@@ -1,5 +1,6 @@
-"""Row-level rules of the run's extract: GX counts failing rows per rule, the dbt models hold the rows
-themselves (excluded / flagged). Both come from the same registry; a mismatch is reported.
+"""Row-level rules of the run's extract: the dbt models rendered from the registry hold each rule's failing rows
+(excluded / flagged); their count per rule is what GX judges, rule by rule (gx_runner.py). Each rule is
+evaluated once, in dbt: the CI tests compare the models with an independent evaluation (rule_counts.py).
 Pure Python: no Dagster imports.
 """
 
@@ -16,6 +17,7 @@ from dagster_project.contract.model import load_contract, staging_model
 from dagster_project.quality import thresholds
 from dagster_project.quality.results import CheckResult, now
 from dagster_project.quality.rule import FILE_ORDER, Rule
+from dagster_project.quality.rule_counts import failure_rows_sql, recorded_failure_counts, relation_names
 from dagster_project.quality.rules import registry, rule_by_id
 from dagster_project.warehouse import connect
 
@@ -26,15 +28,11 @@ SAMPLE_SIZE = 10
 class RuleEvaluation:
     results: list[CheckResult]
     failures: FailureRows  # (extract_date, source_file, source_line, record_key, rule_id, dimension, action)
-    mismatches: list[str] = field(default_factory=list)  # rules where GX and the dbt models disagree
-    errors: list[str] = field(default_factory=list)  # rules GX could not evaluate
+    errors: list[str] = field(default_factory=list)  # rules GX could not judge
 
     def for_file(self, file: str) -> list[CheckResult]:
         name = load_contract().files[file].file_name
         return [r for r in self.results if r.source_file == name]
-
-
-FAILURE_MODELS = ("int_records_excluded", "int_records_flagged")
 
 
 class FailureRows:
@@ -57,15 +55,9 @@ def read_counts_and_failures(
 ) -> tuple[dict[tuple[str, str], int], dict[str, int], dict[str, list[tuple]], FailureRows]:
     """Rows each rule looks at, per (file, relation); from the failing rows the dbt models recorded: the count
     and the first SAMPLE_SIZE rows per rule (excluded before flagged, by file and line), and all of them."""
-    from dagster_project.quality import gx_runner  # GX takes ~2 s to import: only when the rule checks run
-
-    names = gx_runner.relation_names(warehouse)
+    names = relation_names(warehouse)
     counts = {}
-    union = " union all ".join(
-        f"select {order} as model_order, cast(extract_date as varchar) as extract_date, source_file, source_line, "
-        f"record_key, rule_id from {names[model]}"
-        for order, model in enumerate(FAILURE_MODELS)
-    )
+    union = failure_rows_sql(names)
     rules = registry()
     rule_meta = pa.table(  # noqa: F841 (read by name in the SQL below)
         {
@@ -79,7 +71,7 @@ def read_counts_and_failures(
             staging = names[staging_model(file)]
             counts[(file, "staging")] = conn.execute(f"select count(*) from {staging}").fetchone()[0]
             counts[(file, "raw")] = counts[(file, "staging")]  # staging is the raw extract, row for row
-        recorded = dict(conn.execute(f"select rule_id, count(*) from ({union}) group by rule_id").fetchall())
+        recorded = recorded_failure_counts(conn, names)
         samples: dict[str, list[tuple]] = defaultdict(list)
         for row in conn.execute(
             f"select extract_date, source_file, source_line, record_key, rule_id from ({union}) "
@@ -124,19 +116,16 @@ def evaluate_rules(
     rules = [r for r in all_rules if r.id not in not_applicable]
     contract = load_contract()
     counts, recorded_counts, samples, failures = read_counts_and_failures(warehouse)
-    from dagster_project.quality import gx_runner
+    from dagster_project.quality import gx_runner  # GX takes ~2 s to import: only when the rule checks run
 
     outcomes = gx_runner.run_rules(
-        warehouse, extract_date, rules, counts, docs_dir, run_name=f"extract_{extract_date}_run_{run_id}"
+        extract_date, rules, recorded_counts, counts, docs_dir, run_name=f"extract_{extract_date}_run_{run_id}"
     )
-    checked_at, results, mismatches, errors = now(), [], [], []
+    checked_at, results, errors = now(), [], []
     for outcome in outcomes:
         rule = rule_by_id(outcome.rule_id)
-        recorded = recorded_counts.get(rule.id, 0)
         if outcome.error:
             errors.append(f"{rule.id}: {outcome.error.splitlines()[0]}")
-        elif outcome.rows_failed != recorded:
-            mismatches.append(f"{rule.id}: GX {outcome.rows_failed} rows, dbt models {recorded} rows")
         results.append(
             CheckResult(
                 run_id=run_id, checked_at=checked_at, extract_date=extract_date,
@@ -156,4 +145,4 @@ def evaluate_rules(
                     failure_sample=not_applicable[rule.id],
                 )
             )  # fmt: skip
-    return RuleEvaluation(results=results, failures=failures, mismatches=mismatches, errors=errors)
+    return RuleEvaluation(results=results, failures=failures, errors=errors)

@@ -132,8 +132,6 @@ def render_summary(all_results: list[dict], run_id: str, data_origin: str | None
         )
         + "<h2>Files, worst first</h2>"
         + _table(["file", "rows", "failing rows", "failed checks"], file_rows)
-        + "<p>The row <i>(all files)</i> is the cross-check that the records the checks failed are exactly the "
-        "records the figures exclude (dq.checks_agree_with_exclusions); it belongs to no single file.</p>"
         + f"<h2>Failed checks, worst first (top {TOP})</h2>"
         + _table(["check", "DfE codes", "file", "dimension", "severity", "rows failed", "rows checked", "share"],
                  worst_rows)

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.contract.model import load_contract
-from dagster_project.quality import gx_runner
+from dagster_project.quality import rule_counts
 from dagster_project.quality.rules import registry
 from dagster_project.settings import duckdb_config
 
@@ -58,7 +58,7 @@ def check_queries(conn: duckdb.DuckDBPyConnection, extract_date: str) -> list[st
     grouped: dict[tuple[str, str], list] = defaultdict(list)
     for rule in registry():
         grouped[(rule.file, rule.relation)].append(rule)
-    return [gx_runner.failure_counts_query(rules, names, extract_date) for rules in grouped.values()]
+    return [rule_counts.failure_counts_query(rules, names, extract_date) for rules in grouped.values()]
 
 
 def checks_alone(warehouse: Path, extract_date: str) -> float:

@@ -13,7 +13,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from dagster_project.quality.gx_runner import relation_names
+from dagster_project.quality.rule_counts import relation_names
 from dagster_project.quality.rules import rule_by_id
 from dagster_project.warehouse import connect
 

@@ -11,6 +11,7 @@ import pytest
 
 from dagster_project.contract.model import load_contract
 from dagster_project.quality import evidence
+from dagster_project.quality.rule_counts import disagreements
 from dagster_project.quality.rules import registry, rule_by_id
 from dagster_project.settings import Paths
 from tests.quality.extracts import Rows, build_warehouse
@@ -154,22 +155,24 @@ def run(tmp_path_factory):
     warehouse = build_warehouse(work, EXTRACT, add_dfe_problems)
     paths = Paths(raw_dir=work / "raw", data_dir=work)
     evaluation = evidence.run_rule_quality(paths, EXTRACT, "run-dfe")
+    applicable = [rule_by_id(r.check_name) for r in evaluation.results if r.passed is not None]
+    disagreeing = disagreements(warehouse, applicable, EXTRACT)
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         flagged = set(conn.execute("select rule_id, record_key from intermediate.int_records_flagged").fetchall())
         excluded = set(conn.execute("select rule_id, record_key from intermediate.int_records_excluded").fetchall())
-    return evaluation, flagged, excluded
+    return evaluation, flagged, excluded, disagreeing
 
 
 @pytest.mark.parametrize(("rule_id", "key", "code"), EXPECTED, ids=[f"{c}:{k}" for _, k, c in EXPECTED])
 def test_each_dfe_rule_fires_on_its_record_and_only_flags(run, rule_id, key, code):
-    _, flagged, excluded = run
+    _, flagged, excluded, _ = run
     assert code in {d.dfe_code for d in rule_by_id(rule_id).dfe}
     assert (rule_id, key) in flagged
     assert not any(k == key and rule_by_id(r).dfe and not rule_by_id(r).may_block for r, k in excluded)
 
 
 def test_dfe_rules_do_not_fire_where_the_data_is_right(run):
-    _, flagged, _ = run
+    _, flagged, _, _ = run
     assert ("referrals.more_than_one_open_episode", "R00002") not in flagged  # closed
     assert ("assessments.more_than_one_open", "A00003") not in flagged
     assert ("cla_episodes.continuation_not_contiguous", "E00006") not in flagged  # starts when E00005 ended
@@ -183,7 +186,7 @@ def test_dfe_rules_do_not_fire_where_the_data_is_right(run):
 
 
 def test_rules_comparing_with_the_previous_extract_are_not_applicable_with_one_extract(run):
-    evaluation, flagged, _ = run
+    evaluation, flagged, _, _ = run
     previous = {r.id for r in registry() if r.reads_previous_extract}
     assert len(previous) == 9
     results = {r.check_name: r for r in evaluation.results if r.check_name in previous}
@@ -193,8 +196,8 @@ def test_rules_comparing_with_the_previous_extract_are_not_applicable_with_one_e
     assert not any(rule_id in previous for rule_id, _ in flagged)
 
 
-def test_gx_agrees_with_the_dbt_models_and_nothing_blocks(run):
-    evaluation, _, _ = run
-    assert evaluation.errors == [] and evaluation.mismatches == []
+def test_dbt_models_agree_with_the_predicates_and_nothing_blocks(run):
+    evaluation, _, _, disagreeing = run
+    assert evaluation.errors == [] and disagreeing == []
     blocking = [r.check_name for r in evaluation.results if r.blocking]
     assert blocking == []

@@ -1,5 +1,6 @@
 """Regression test for ALL the GX code (gx_runner.py): fails if a GX upgrade breaks how we run it on
-DuckDB (persisted connection, schema.table names, no regex, engines disposed, counts returned)."""
+DuckDB (persisted connection, counts judged and returned, Data Docs written); and the independent count of the
+registry's predicates in DuckDB (rule_counts.py) that the CI tests compare the dbt models with."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 
 import duckdb
 
-from dagster_project.quality import gx_runner
+from dagster_project.quality import gx_runner, rule_counts
 from dagster_project.quality.rule import Rule
 
 
@@ -46,21 +47,39 @@ RULES = [
 ]  # fmt: skip
 
 
-def test_gx_counts_failing_rows_in_duckdb_and_frees_the_file(tmp_path):
-    warehouse = _warehouse(tmp_path)
+# What the dbt models would record for RULES on _warehouse (checked by the independent count below).
+COUNTS = {"teams.service_area.invalid_code": 10, "teams.team_name.id_like": 4, "teams.trailing_spaces": 100,
+          "teams.cross_table": 10}  # fmt: skip
+
+
+def test_gx_judges_each_rule_on_its_failing_rows(tmp_path):
     docs = tmp_path / "docs"
-    outcomes = gx_runner.run_rules(warehouse, "2020-03-31", RULES, {("teams", "staging"): 100}, docs_dir=docs)
-    counts = {o.rule_id: (o.rows_failed, o.error) for o in outcomes}
-    assert counts == {
-        "teams.service_area.invalid_code": (10, None),
-        "teams.team_name.id_like": (4, None),
-        "teams.trailing_spaces": (100, None),
-        "teams.cross_table": (10, None),
+    failing = {**COUNTS, "teams.cross_table": 0}
+    outcomes = gx_runner.run_rules("2020-03-31", RULES, failing, {("teams", "staging"): 100}, docs_dir=docs)
+    assert {o.rule_id: (o.rows_failed, o.passed, o.error) for o in outcomes} == {
+        "teams.service_area.invalid_code": (10, False, None),
+        "teams.team_name.id_like": (4, False, None),
+        "teams.trailing_spaces": (100, False, None),
+        "teams.cross_table": (0, True, None),
     }
+    assert {o.rows_checked for o in outcomes if o.rule_id != "teams.trailing_spaces"} == {100}
     assert (docs / "index.html").exists()
-    # engines disposed: this process and another one can open the file for writing (dbt needs that)
+    pages = " ".join(p.read_text(encoding="utf-8") for p in (docs / "validations").rglob("*.html"))
+    assert all(rule.id in pages for rule in RULES)
+
+
+def test_a_rule_with_no_recorded_rows_passes(tmp_path):
+    [outcome] = gx_runner.run_rules("2020-03-31", RULES[:1], {}, {("teams", "staging"): 100})
+    assert (outcome.rows_failed, outcome.passed) == (0, True)
+
+
+def test_independent_count_evaluates_every_predicate_in_duckdb_and_frees_the_file(tmp_path):
+    warehouse = _warehouse(tmp_path)
+    counts, errors = rule_counts.independent_failure_counts(warehouse, RULES, "2020-03-31")
+    assert (counts, errors) == (COUNTS, {})
+    # the file is free: this process and another one can open it for writing (dbt needs that)
     with duckdb.connect(str(warehouse)) as conn:
-        conn.execute("create table main.after_gx as select 1")
+        conn.execute("create table main.after_counting as select 1")
     other = subprocess.run([sys.executable, "-c", f"import duckdb; duckdb.connect({str(warehouse)!r}).close()"])
     assert other.returncode == 0
 
@@ -75,9 +94,31 @@ def test_gx_facts_this_module_relies_on():
     assert gx_runner.gx.__version__.startswith("1.")
 
 
-def test_unparseable_rule_is_reported_not_raised(tmp_path):
+def test_unparseable_rule_is_named_and_the_others_still_counted(tmp_path):
     warehouse = _warehouse(tmp_path)
     broken = Rule(id="teams.broken", file="teams", description="bad sql", dimension="validity", severity="high",
                   action="exclude", defect_kind="invalid_code", predicate="s.no_such_column = 1")  # fmt: skip
-    [outcome] = gx_runner.run_rules(warehouse, "2020-03-31", [broken], {})
-    assert outcome.rows_failed is None and outcome.error and not outcome.passed
+    counts, errors = rule_counts.independent_failure_counts(warehouse, [RULES[0], broken], "2020-03-31")
+    assert counts == {"teams.service_area.invalid_code": 10}
+    assert list(errors) == ["teams.broken"] and "no_such_column" in errors["teams.broken"]
+
+
+def test_disagreements_name_the_rules_whose_recorded_rows_differ_from_their_predicate(tmp_path):
+    warehouse = _warehouse(tmp_path)
+    with duckdb.connect(str(warehouse)) as conn:
+        for model in rule_counts.FAILURE_MODELS:
+            conn.execute(
+                f"create table intermediate.{model} (extract_date date, source_file varchar, source_line integer, "
+                "record_key varchar, rule_id varchar)"
+            )
+        rows = "select extract_date, source_file, source_line, team_id, ? from staging.stg_case_management__teams"
+        conn.execute(f"insert into intermediate.int_records_excluded {rows} where service_area = 'BAD'",
+                     ["teams.service_area.invalid_code"])  # fmt: skip
+        conn.execute(f"insert into intermediate.int_records_flagged {rows}", ["teams.trailing_spaces"])
+        # 3 of the 4 rows the predicate finds; none of teams.cross_table's 10
+        conn.execute(f"insert into intermediate.int_records_excluded {rows} where team_name like 'T-%' limit 3",
+                     ["teams.team_name.id_like"])  # fmt: skip
+    assert rule_counts.disagreements(warehouse, RULES, "2020-03-31") == [
+        "teams.team_name.id_like: predicate 4 rows, dbt models 3",
+        "teams.cross_table: predicate 10 rows, dbt models 0",
+    ]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from dagster_project.quality import gx_runner
-from tests.quality.test_gx_runner import RULES, _warehouse
+from tests.quality.test_gx_runner import COUNTS, RULES
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = Path("/tmp/screens/data_docs.png")
@@ -45,7 +45,7 @@ def docs(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("docs")
     docs = tmp / "dq_docs"
     gx_runner.run_rules(
-        _warehouse(tmp), "2020-03-31", RULES, {("teams", "staging"): 100}, docs_dir=docs,
+        "2020-03-31", RULES, COUNTS, {("teams", "staging"): 100}, docs_dir=docs,
         run_name="extract_2020-03-31_run_abc123",
     )  # fmt: skip
     return docs

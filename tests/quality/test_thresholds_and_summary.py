@@ -81,5 +81,4 @@ def test_summary_says_why_blocked_and_separates_excluded_flagged_errors_warnings
     assert "2 error(s)" in page and "1 warning(s)" in page
     assert "excluded</b> from the figures: 80" in page and "flagged</b> (counted" in page and ": 7." in page
     assert "href='../dq_docs/index.html'" in page
-    assert "<i>(all files)</i>" in page
     assert "Synthetic data" in page

@@ -12,7 +12,7 @@ import pytest
 
 from dagster_project.catalogue import load_measures
 from dagster_project.cli import main as csc
-from dagster_project.quality.gx_runner import relation_names
+from dagster_project.quality.rule_counts import relation_names
 from dagster_project.quality.rules import rule_by_id
 from tests.pipeline.run_pipeline import run_pipeline
 from tests.sources.ssda903_export import export_ssda903
