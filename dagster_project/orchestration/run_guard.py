@@ -17,6 +17,7 @@ import dagster as dg
 
 from dagster_project.orchestration.recovery import STARTING_GRACE_SECONDS, recover_dead_runs
 from dagster_project.orchestration.run_lock import acquire, held_here, refusal_message
+from dagster_project.orchestration.warm_imports import warm_in_background
 from dagster_project.run_context import PID_TAG
 from dagster_project.settings import get_paths
 
@@ -25,9 +26,12 @@ WORKER_LOCK_WAIT_SECONDS = 30
 
 
 class RunLock(dg.ConfigurableResource):
-    """`hold(context)`: make sure this process holds the data folder's run lock, or fail the step."""
+    """`hold(context)`: make sure this process holds the data folder's run lock, or fail the step. The first
+    warehouse step of a run calls it first, so it also starts importing the later steps' libraries
+    (`warm_imports`)."""
 
     def hold(self, context: dg.AssetExecutionContext) -> None:
+        warm_in_background()
         data_dir = get_paths().data_dir
         if held_here(data_dir):
             return
