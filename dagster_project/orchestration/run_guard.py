@@ -26,12 +26,14 @@ WORKER_LOCK_WAIT_SECONDS = 30
 
 
 class RunLock(dg.ConfigurableResource):
-    """`hold(context)`: make sure this process holds the data folder's run lock, or fail the step. The first
-    warehouse step of a run calls it first, so it also starts importing the later steps' libraries
-    (`warm_imports`)."""
+    """`hold(context)`: make sure this process holds the data folder's run lock, or fail the step.
+    `warm_imports()`: a step about to wait on a subprocess (dbt) lets this process import the later steps'
+    libraries meanwhile (`warm_imports.py`; the run's own process, so it lives beside the run lock)."""
+
+    def warm_imports(self) -> None:
+        warm_in_background()
 
     def hold(self, context: dg.AssetExecutionContext) -> None:
-        warm_in_background()
         data_dir = get_paths().data_dir
         if held_here(data_dir):
             return
