@@ -22,7 +22,7 @@ from packaging.version import Version
 from dagster_project.ingest.target import target_extract_date
 from dagster_project.quality.render import stale_models
 from dagster_project.run_context import RUN_LOCK_RESOURCE, WAREHOUSE_WRITER_POOL
-from dagster_project.settings import duckdb_memory_limit_gb, get_paths
+from dagster_project.settings import duckdb_memory_limit, duckdb_memory_limit_gb, get_paths
 from dagster_project.transform.calendar_table import write_working_days
 from dagster_project.transform.dbt_vars import (
     clear_run_context,
@@ -61,6 +61,7 @@ def _dbt_build(context: dg.AssetExecutionContext):
     paths = get_paths()
     # dbt reads the warehouse path from its profile (env var); the run worker owns its process environment.
     os.environ["CSC_WAREHOUSE_PATH"] = str(paths.warehouse)
+    os.environ["CSC_DUCKDB_MEMORY_LIMIT"] = duckdb_memory_limit()  # DuckDB's share of the job's memory budget
     # The run's own values go into the warehouse, not --vars, so that dbt's partial parsing holds (dbt_vars.py).
     write_run_context(paths.warehouse, run_context(target_extract_date(context), context.run_id, raw_dir=paths.raw_dir))
     # dbt's artifacts and logs of a run go under CSC_DATA_DIR (one folder per run and step, replaced by the

@@ -96,3 +96,17 @@ def test_dbt_sets_the_duckdb_temp_directory_once_per_database():
     output = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())["csc_warehouse"]["outputs"]["warehouse"]
     assert "temp_directory" not in output["settings"]
     assert output["config_options"]["temp_directory"].endswith("/duckdb_tmp")
+
+
+def test_dbt_gives_duckdb_the_memory_limit_the_job_passes(tmp_path, monkeypatch):
+    from tests.transform.dbt_runner import run_dbt
+
+    monkeypatch.setenv("CSC_DUCKDB_MEMORY_LIMIT", "1.5GB")
+    shown = run_dbt(
+        ["show", "--inline", "select current_setting('memory_limit') as memory_limit", "--output", "json"],
+        tmp_path / "w.duckdb",
+        tmp_path,
+        {"extract_date": "2020-03-31"},
+    )
+    assert shown.returncode == 0, shown.stdout[-2000:]
+    assert '"memory_limit": "1.3 GiB"' in shown.stdout  # DuckDB shows 1.5e9 bytes in GiB
