@@ -40,7 +40,7 @@ import sqlalchemy as sa  # noqa: E402
 from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
 
 from dagster_project.quality.offline_docs import make_self_contained  # noqa: E402
-from dagster_project.quality.rule import Rule  # noqa: E402
+from dagster_project.quality.rule import Rule, by_file_and_relation  # noqa: E402
 from dagster_project.settings import duckdb_config  # noqa: E402
 
 DATASOURCE = "rule_failures"
@@ -177,9 +177,7 @@ def run_rules(
 
 
 def _run_rules(extract_date, rules, failing_rows, rows_checked, docs_dir, scratch: Path, run_name) -> list[RuleOutcome]:
-    groups: dict[tuple[str, str], list[Rule]] = {}
-    for rule in rules:
-        groups.setdefault((rule.file, rule.relation), []).append(rule)
+    groups = by_file_and_relation(rules)
     write_failure_tables(scratch, groups, failing_rows)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False, "metric_calculations": False}

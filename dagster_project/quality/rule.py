@@ -88,6 +88,14 @@ class Rule:
         return any(kind == "prev" for kind, _ in self.referenced())
 
 
+def by_file_and_relation(rules) -> dict[tuple[str, str], list[Rule]]:
+    """(file, relation) -> its rules, in order: the unit that one query (rule counts) or one GX suite covers."""
+    groups: dict[tuple[str, str], list[Rule]] = {}
+    for rule in rules:
+        groups.setdefault((rule.file, rule.relation), []).append(rule)
+    return groups
+
+
 def resolve(predicate: str, relation_for, extract_date_sql: str) -> str:
     """Replace placeholders: `relation_for(kind, file)` gives the SQL relation for each."""
 

@@ -17,7 +17,7 @@ from dagster_project.contract.model import load_contract, staging_model
 from dagster_project.quality import thresholds
 from dagster_project.quality.results import CheckResult, now
 from dagster_project.quality.rule import FILE_ORDER, Rule
-from dagster_project.quality.rule_counts import failure_rows_sql, recorded_failure_counts, relation_names
+from dagster_project.quality.rule_counts import failure_rows_sql, recorded_failure_counts, relation_names_in
 from dagster_project.quality.rules import registry, rule_by_id
 from dagster_project.warehouse import connect
 
@@ -55,9 +55,7 @@ def read_counts_and_failures(
 ) -> tuple[dict[tuple[str, str], int], dict[str, int], dict[str, list[tuple]], FailureRows]:
     """Rows each rule looks at, per (file, relation); from the failing rows the dbt models recorded: the count
     and the first SAMPLE_SIZE rows per rule (excluded before flagged, by file and line), and all of them."""
-    names = relation_names(warehouse)
     counts = {}
-    union = failure_rows_sql(names)
     rules = registry()
     rule_meta = pa.table(  # noqa: F841 (read by name in the SQL below)
         {
@@ -67,6 +65,8 @@ def read_counts_and_failures(
         }
     )
     with connect(warehouse, read_only=True) as conn:
+        names = relation_names_in(conn)
+        union = failure_rows_sql(names)
         for file in FILE_ORDER:
             staging = names[staging_model(file)]
             counts[(file, "staging")] = conn.execute(f"select count(*) from {staging}").fetchone()[0]

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.contract.model import staging_model
-from dagster_project.quality.rule import Rule, resolve
+from dagster_project.quality.rule import Rule, by_file_and_relation, resolve
 
 FAILURE_MODELS = ("int_records_excluded", "int_records_flagged")
 
@@ -81,31 +81,32 @@ def independent_failure_counts(
 ) -> tuple[dict[str, int], dict[str, str]]:
     """(rule id -> failing rows, rule id -> error): one pass per (file, relation); if a combined query fails,
     each of its rules alone, to name the broken ones."""
-    groups: dict[tuple[str, str], list[Rule]] = {}
-    for rule in rules:
-        groups.setdefault((rule.file, rule.relation), []).append(rule)
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        return _independent_counts(conn, relation_names_in(conn), rules, extract_date)
+
+
+def _independent_counts(conn, names, rules, extract_date) -> tuple[dict[str, int], dict[str, str]]:
     counts: dict[str, int] = {}
     errors: dict[str, str] = {}
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        names = relation_names_in(conn)
-        for group in groups.values():
-            try:
-                row = conn.execute(failure_counts_query(group, names, extract_date)).fetchone()
-                counts.update(zip([rule.id for rule in group], row, strict=True))
-            except duckdb.Error:
-                for rule in group:
-                    try:
-                        counts[rule.id] = conn.execute(failure_counts_query([rule], names, extract_date)).fetchone()[0]
-                    except duckdb.Error as error:
-                        errors[rule.id] = str(error)
+    for group in by_file_and_relation(rules).values():
+        try:
+            row = conn.execute(failure_counts_query(group, names, extract_date)).fetchone()
+            counts.update(zip([rule.id for rule in group], row, strict=True))
+        except duckdb.Error:
+            for rule in group:
+                try:
+                    counts[rule.id] = conn.execute(failure_counts_query([rule], names, extract_date)).fetchone()[0]
+                except duckdb.Error as error:
+                    errors[rule.id] = str(error)
     return counts, errors
 
 
 def disagreements(warehouse: Path, rules: list[Rule], extract_date: str) -> list[str]:
     """Rules whose rows recorded by the dbt models differ from their predicate evaluated independently."""
-    independent, errors = independent_failure_counts(warehouse, rules, extract_date)
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        recorded = recorded_failure_counts(conn, relation_names_in(conn))
+        names = relation_names_in(conn)
+        independent, errors = _independent_counts(conn, names, rules, extract_date)
+        recorded = recorded_failure_counts(conn, names)
     found = [f"{rule_id}: cannot be evaluated: {error.splitlines()[0]}" for rule_id, error in errors.items()]
     for rule in rules:
         if rule.id in independent and independent[rule.id] != recorded.get(rule.id, 0):

@@ -17,13 +17,13 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import duckdb
 
 from dagster_project.contract.model import load_contract
 from dagster_project.quality import rule_counts
+from dagster_project.quality.rule import by_file_and_relation
 from dagster_project.quality.rules import registry
 from dagster_project.settings import duckdb_config
 
@@ -46,19 +46,14 @@ def load_alone(extract_dir: Path, database: Path) -> float:
         return time.perf_counter() - start
 
 
-def _relations(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    rows = conn.execute("select table_schema, table_name from information_schema.tables").fetchall()
-    return {name: f"{schema}.{name}" for schema, name in rows}
-
-
 def check_queries(conn: duckdb.DuckDBPyConnection, extract_date: str) -> list[str]:
     """One query per (file, relation): `count(*) filter (where <rule fails>)` for every rule at once (the same
     SQL the pipeline's rule checks run before GX judges each rule)."""
-    names = _relations(conn)
-    grouped: dict[tuple[str, str], list] = defaultdict(list)
-    for rule in registry():
-        grouped[(rule.file, rule.relation)].append(rule)
-    return [rule_counts.failure_counts_query(rules, names, extract_date) for rules in grouped.values()]
+    names = rule_counts.relation_names_in(conn)
+    return [
+        rule_counts.failure_counts_query(rules, names, extract_date)
+        for rules in by_file_and_relation(registry()).values()
+    ]
 
 
 def checks_alone(warehouse: Path, extract_date: str) -> float:

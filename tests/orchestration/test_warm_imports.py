@@ -1,4 +1,4 @@
-"""The run's first warehouse step imports the later steps' libraries in the background (warm_imports.py)."""
+"""The dbt staging step has the later steps' libraries imported in the background (warm_imports.py)."""
 
 from __future__ import annotations
 

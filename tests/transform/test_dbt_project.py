@@ -110,3 +110,15 @@ def test_dbt_gives_duckdb_the_memory_limit_the_job_passes(tmp_path, monkeypatch)
     )
     assert shown.returncode == 0, shown.stdout[-2000:]
     assert '"memory_limit": "1.3 GiB"' in shown.stdout  # DuckDB shows 1.5e9 bytes in GiB
+
+
+def test_the_profiles_default_memory_limit_is_duckdbs_share_of_the_default_budget():
+    # dbt run by hand (no job to pass CSC_DUCKDB_MEMORY_LIMIT) gets what the job would give it by default
+    import re
+
+    from dagster_project.settings import MEMORY_BUDGET_GB_DEFAULT, PYTHON_RESERVE_GB
+    from dagster_project.transform.project import DBT_PROJECT_DIR
+
+    profile = (DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
+    [default] = re.findall(r"env_var\('CSC_DUCKDB_MEMORY_LIMIT', '([^']+)'\)", profile)
+    assert default == f"{MEMORY_BUDGET_GB_DEFAULT - PYTHON_RESERVE_GB:g}GB"
