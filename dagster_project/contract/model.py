@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 
@@ -68,9 +70,9 @@ class CodeListSource:
 class Contract:
     version: int
     id_pattern: str
-    code_lists: dict[str, tuple[str, ...]]
-    files: dict[str, ExportFile] = field(default_factory=dict)
-    code_list_sources: dict[str, CodeListSource] = field(default_factory=dict)
+    code_lists: Mapping[str, tuple[str, ...]]
+    files: Mapping[str, ExportFile] = field(default_factory=dict)
+    code_list_sources: Mapping[str, CodeListSource] = field(default_factory=dict)
 
     @property
     def file_names(self) -> list[str]:
@@ -91,7 +93,12 @@ def validated_model(file: str) -> str:
     return f"int_{file}_validated"
 
 
+@functools.cache
 def load_contract(path: Path = CONTRACT_PATH) -> Contract:
+    """The contract, parsed once per process and path (callers share it, so its mappings are read-only).
+
+    Before it was cached, the SSDA903 importer parsed the YAML once per row (minutes for one return).
+    """
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     code_lists = {k: tuple(str(v) for v in vs) for k, vs in data["code_lists"].items()}
     files: dict[str, ExportFile] = {}
@@ -110,6 +117,6 @@ def load_contract(path: Path = CONTRACT_PATH) -> Contract:
         if set(source.retired) - set(code_lists[name]):
             raise ValueError(f"code list {name}: retired codes must stay in the list")
     return Contract(
-        version=data["version"], id_pattern=data["id_pattern"], code_lists=code_lists, files=files,
-        code_list_sources=sources,
+        version=data["version"], id_pattern=data["id_pattern"], code_lists=MappingProxyType(code_lists),
+        files=MappingProxyType(files), code_list_sources=MappingProxyType(sources),
     )  # fmt: skip
