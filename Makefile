@@ -10,7 +10,7 @@ DBT_SOURCES := $(shell find dbt/models dbt/macros dbt/seeds dbt/tests -type f 2>
 GENERATOR_SOURCES := dagster_project/contract/raw_exports.yaml dagster_project/catalogue/measures.yaml \
 	dagster_project/quality/rule.py $(wildcard dagster_project/quality/rules*.py) docs/measures.md README.md
 
-.PHONY: run test lint ui status setup benchmark lock generate docs snapshot
+.PHONY: run test test-fast lint ui status setup benchmark lock generate docs snapshot
 
 setup: $(STAMP) $(MANIFEST)
 
@@ -38,8 +38,15 @@ docs: setup  ## the dbt documentation site, offline, into $$CSC_DATA_DIR/dbt_doc
 run: setup  ## generate a demo extract if the default raw/ has none, then run the whole nightly job once
 	$(BIN)/csc run $(RUN_ARGS)
 
-test: setup  ## every test
-	$(BIN)/python -m pytest
+# Every test, on every core: tests sharing a fixture (a pipeline run, a built warehouse) stay in one worker
+# (tests/conftest.py). The 15 slowest tests are listed before pytest's summary line, so a slow new test is seen.
+PYTEST_PARALLEL := -n auto --dist loadgroup
+
+test: setup  ## every test (the same command CI runs)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --durations=15
+
+test-fast: setup  ## the inner loop, under a minute: unit, dbt unit, contract and generated-file tests (marker `fast`)
+	$(BIN)/python -m pytest -m fast $(PYTEST_PARALLEL)
 
 lint: setup
 	$(BIN)/ruff check dagster_project tests

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import difflib
 
+import pytest
+
 from tests.definitions_snapshot import SNAPSHOT, render_snapshot
+
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
 
 
 def test_definitions_equal_the_reviewed_snapshot():

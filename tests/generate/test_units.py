@@ -14,6 +14,8 @@ from dagster_project.generate.cut import cut
 from dagster_project.generate.presets import resolve
 from dagster_project.generate.writer import format_dates, us_date
 
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
+
 
 def test_format_dates_iso_uk_and_null():
     d = np.array(["2019-03-14", "NaT"], dtype="datetime64[D]")

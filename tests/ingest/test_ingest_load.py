@@ -12,6 +12,8 @@ from dagster_project.contract.model import load_contract
 from dagster_project.ingest.load import load_extract, load_file
 from dagster_project.warehouse import WarehouseLockedError, connect
 
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
+
 DATE = "2020-03-31"
 HEADER = "child_id,forename,surname,sex,date_of_birth,expected_date_of_birth,ethnicity,disabled,postcode,date_of_death"
 ROW = "{id},{name},Smith,F,2015-01-02,,WBRI,N,ZZ99 3WZ,"

@@ -5,9 +5,13 @@ import http.server
 import json
 import threading
 
+import pytest
+
 from dagster_project.orchestration.alerts import Alert, first_line, raise_alert
 from dagster_project.orchestration.extract_state import freshness
 from tests.orchestration.conftest import drop_extract
+
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
 
 
 def alert(key="run-1", kind="run_failure"):

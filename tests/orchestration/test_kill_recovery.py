@@ -9,7 +9,6 @@ run the published database must stay byte-identical to the first good run's.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -23,75 +22,78 @@ from tests.orchestration.cli_process import CSC, csc_env, instance_for, run_csc,
 from tests.orchestration.conftest import CONFORMANCE
 
 DATE = "2020-03-31"
+PUBLISHED_NAME = "analytics.duckdb"
 
-# (name, how the point is recognised): a step that has started, or the temp publish file appearing.
-# The publish step lasts well under a second on this extract: it is killed the moment it starts.
+# (name, how the point is reached, where). "step": a step has started (seen in the run's event log), killed
+# 0.3 s into it; the dbt and GX steps last seconds. "hook": the `csc run` process SIGKILLs itself at an exact
+# call (a module attribute wrapped before the CLI starts): the ingest and publish points last well under a
+# second, too short to hit from outside when the machine is busy.
 KILL_POINTS = [
-    ("ingest", "step", "raw_exports"),
+    ("ingest", "hook", ("dagster_project.ingest.load", "load_file", "before", "len(calls) == 3")),
     ("dbt staging", "step", "staging_dbt_assets"),
     ("GX checks", "step", "records_that_count_quality"),
     ("dbt marts", "step", "mart_dbt_assets"),
-    ("start of publish", "now", "published__analytics_database"),
-    ("temp publish file written", "file", ".analytics."),
+    ("start of publish", "hook", ("dagster_project.publish.assets", "publish", "before", "True")),
+    # The new database is written in full beside the old one, not yet renamed over it.
+    ("temp publish file written", "hook", ("os", "replace", "before", f"{PUBLISHED_NAME!r} in str(args[1])")),
     # Last: from here on the published database is the killed run's output.
-    ("just after the rename", "after_rename", "analytics.duckdb"),
+    ("just after the rename", "hook", ("os", "replace", "after", f"{PUBLISHED_NAME!r} in str(args[1])")),
 ]
 AFTER_RENAME = "just after the rename"
 
-# A real `csc run` that SIGKILLs itself the instant os.replace has put the new database in place,
-# before the run is recorded: a window far too short to hit from outside.
-KILL_AFTER_RENAME = """
-import os, runpy, signal, sys
-_replace = os.replace
-def replace_then_die(src, dst, *args, **kwargs):
-    _replace(src, dst, *args, **kwargs)
-    if os.path.basename(str(dst)) == {target!r}:
+# A real `csc run` whose process SIGKILLs itself at one call, before or after the call runs.
+KILL_AT_CALL = """
+import importlib, os, runpy, signal, sys
+target = importlib.import_module({module!r})
+original = getattr(target, {name!r})
+calls = []
+def kill_at_call(*args, **kwargs):
+    calls.append(1)
+    if {when!r} == "before" and ({condition}):
         os.kill(os.getpid(), signal.SIGKILL)
-os.replace = replace_then_die
-sys.argv = [{module!r}, "run"]
-runpy.run_module({module!r}, run_name="__main__", alter_sys=True)
+    result = original(*args, **kwargs)
+    if {when!r} == "after" and ({condition}):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return result
+setattr(target, {name!r}, kill_at_call)
+sys.argv = [{cli!r}, "run"]
+runpy.run_module({cli!r}, run_name="__main__", alter_sys=True)
 """
-PUBLISH_STEP = "published__analytics_database"
 
 
-def _kill_at(root, kind: str, target: str, steps_before: int) -> tuple[bool, int]:
-    """Start `csc run`, SIGKILL it when the point is reached. Returns (point reached, pid)."""
-    if kind == "after_rename":
-        return _kill_after_rename(root, target)
+def _kill_at(root, kind: str, target, steps_before: int) -> bool:
+    """Start `csc run` and SIGKILL it at the point. Returns whether the point was reached."""
+    if kind == "hook":
+        return _kill_at_call(root, *target)
     process = start_csc(root, "run")
-    published = root / "data" / "published"
-    step = PUBLISH_STEP if kind == "file" else target
     deadline = time.monotonic() + 900
     reached = False
     try:
         with instance_for(root) as instance:
             while time.monotonic() < deadline and process.poll() is None and not reached:
-                if _step_started_count(instance, step) > steps_before:
-                    if kind == "step":
-                        time.sleep(0.3)  # inside the step
-                        reached = True
-                    elif kind == "now":
-                        reached = True
-                    else:
-                        # The temporary file lives a fraction of a second: poll without sleeping.
-                        while process.poll() is None and not reached:
-                            reached = any(name.startswith(target) for name in os.listdir(published))
+                if _step_started_count(instance, target) > steps_before:
+                    time.sleep(0.3)  # inside the step
+                    reached = process.poll() is None
                     break
                 time.sleep(0.02)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
-    return reached, process.pid
+    return reached
 
 
-def _kill_after_rename(root, target: str) -> tuple[bool, int]:
-    published = root / "data" / "published" / target
+def _kill_at_call(root, module: str, name: str, when: str, condition: str) -> bool:
+    published = root / "data" / "published" / PUBLISHED_NAME
     inode_before = published.stat().st_ino
-    code = KILL_AFTER_RENAME.format(target=target, module=CSC[-1])
+    code = KILL_AT_CALL.format(module=module, name=name, when=when, condition=condition, cli=CSC[-1])
     process = subprocess.run([sys.executable, "-c", code], env=csc_env(root), capture_output=True, timeout=900)
-    replaced = published.stat().st_ino != inode_before
-    return process.returncode == -signal.SIGKILL and replaced, 0
+    killed = process.returncode == -signal.SIGKILL
+    if (module, name, when) == ("os", "replace", "after"):
+        return killed and published.stat().st_ino != inode_before  # the rename really happened
+    if (module, name) == ("os", "replace"):
+        return killed and any(published.parent.glob(".analytics.*"))  # the new file is there, not renamed
+    return killed
 
 
 def _step_started_count(instance, step: str) -> int:
@@ -112,9 +114,11 @@ def killed(tmp_path_factory):
     points = []
     good_scorecard = _scorecard(published)
     for name, kind, target in KILL_POINTS:
-        with instance_for(root) as instance:
-            before = _step_started_count(instance, PUBLISH_STEP if kind == "file" else target)
-        reached, _ = _kill_at(root, kind, target, before)
+        before = 0
+        if kind == "step":
+            with instance_for(root) as instance:
+                before = _step_started_count(instance, target)
+        reached = _kill_at(root, kind, target, before)
         points.append({"name": name, "reached": reached, "published_unchanged": published.read_bytes() == good_bytes})
     temp_files_after_kills = sorted(p.name for p in published.parent.glob(".analytics.*"))
     after_rename = {"scorecard": _scorecard(published), "runs": _runs(published)}

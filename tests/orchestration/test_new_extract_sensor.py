@@ -1,10 +1,13 @@
 """The new-extract sensor: one run per distinct complete extract, incomplete folders reported."""
 
 import dagster as dg
+import pytest
 
 from dagster_project.orchestration.sensors import new_extract_sensor
 from dagster_project.run_context import EXTRACT_DATE_TAG
 from tests.orchestration.conftest import drop_extract
+
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
 
 
 def evaluate(cursor=None):

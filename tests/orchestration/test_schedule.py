@@ -11,6 +11,8 @@ from dagster_project.orchestration.schedules import NIGHTLY_CRON, TIMEZONE, nigh
 from dagster_project.run_context import EXTRACT_DATE_TAG
 from tests.orchestration.conftest import drop_extract
 
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
+
 LONDON = ZoneInfo(TIMEZONE)
 
 

@@ -7,7 +7,10 @@ Dagster instance under CSC_DATA_DIR that `csc run` used. The probe found the sen
 
 from __future__ import annotations
 
+import shutil
+
 import dagster as dg
+import pytest
 
 from dagster_project.orchestration.extract_state import content_hash
 from dagster_project.orchestration.sensors import new_extract_sensor
@@ -18,13 +21,21 @@ from tests.orchestration.conftest import drop_extract
 DATE = "2020-03-31"
 
 
-def test_the_sensor_does_not_rerun_an_extract_csc_run_already_ran(tmp_path, monkeypatch):
-    folder = drop_extract(tmp_path / "raw", DATE)
-    run = run_csc(tmp_path, "run")
+@pytest.fixture(scope="module")
+def after_csc_run(tmp_path_factory):
+    """One real `csc run` of the conformance extract; the tests read its Dagster instance and never change it."""
+    root = tmp_path_factory.mktemp("sensor-after-cli-run")
+    folder = drop_extract(root / "raw", DATE)
+    run = run_csc(root, "run")
     assert run.returncode == 0, run.stdout + run.stderr
-    monkeypatch.setenv("CSC_RAW_DIR", str(tmp_path / "raw"))
-    monkeypatch.setenv("CSC_DATA_DIR", str(tmp_path / "data"))
-    with instance_for(tmp_path) as instance:
+    return root, folder
+
+
+def test_the_sensor_does_not_rerun_an_extract_csc_run_already_ran(after_csc_run, monkeypatch):
+    root, folder = after_csc_run
+    monkeypatch.setenv("CSC_RAW_DIR", str(root / "raw"))
+    monkeypatch.setenv("CSC_DATA_DIR", str(root / "data"))
+    with instance_for(root) as instance:
         # The run `csc run` made is in the persistent instance, tagged with the sensor's own key.
         [cli_run] = instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.SUCCESS]))
         assert cli_run.tags[CONTENT_HASH_TAG] == content_hash(folder)
@@ -33,17 +44,18 @@ def test_the_sensor_does_not_rerun_an_extract_csc_run_already_ran(tmp_path, monk
     assert f"{DATE} already ran successfully" in result.skip_reason.skip_message
 
 
-def test_the_sensor_still_runs_a_new_extract_after_a_csc_run(tmp_path, monkeypatch):
-    drop_extract(tmp_path / "raw", DATE)
-    run = run_csc(tmp_path, "run")
-    assert run.returncode == 0, run.stdout + run.stderr
-    newer = drop_extract(tmp_path / "raw", "2020-04-30")
+def test_the_sensor_still_runs_a_new_extract_after_a_csc_run(after_csc_run, tmp_path, monkeypatch):
+    root, folder = after_csc_run
+    # A landing zone holding the extract `csc run` ran and a newer one (the shared landing zone stays as it was).
+    raw = tmp_path / "raw"
+    shutil.copytree(folder, raw / DATE)
+    newer = drop_extract(raw, "2020-04-30")
     # Different content (the run key is the content hash, not the folder name): one more blank line.
     children = newer / "children.csv"
     children.write_bytes(children.read_bytes() + b"\n")
-    monkeypatch.setenv("CSC_RAW_DIR", str(tmp_path / "raw"))
-    monkeypatch.setenv("CSC_DATA_DIR", str(tmp_path / "data"))
-    with instance_for(tmp_path) as instance:
+    monkeypatch.setenv("CSC_RAW_DIR", str(raw))
+    monkeypatch.setenv("CSC_DATA_DIR", str(root / "data"))
+    with instance_for(root) as instance:
         result = new_extract_sensor(dg.build_sensor_context(instance=instance))
     assert [r.tags[EXTRACT_DATE_TAG] for r in result.run_requests] == ["2020-04-30"]
     assert result.run_requests[0].run_key == content_hash(newer)

@@ -11,6 +11,8 @@ import pytest
 from dagster_project.publish.database import PublishError, publish
 from dagster_project.publish.history import RunRecord, last_run, record_run
 
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
+
 
 def make_warehouse(path, value: float, extract_date="2020-03-31", with_scorecard=True):
     with duckdb.connect(str(path)) as conn:

@@ -8,9 +8,12 @@ import subprocess
 import sys
 
 import duckdb
+import pytest
 
 from dagster_project.quality import gx_runner, rule_counts
 from dagster_project.quality.rule import Rule
+
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
 
 
 def _warehouse(tmp_path):

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from dagster_project.contract.model import load_contract
 from dagster_project.quality import render
 from dagster_project.quality.dfe import catalogue
 from dagster_project.quality.rule import ACTIONS, DIMENSIONS, FILE_ORDER, MANIFEST_KINDS
 from dagster_project.quality.rules import registry, rule_by_id, rules_for
+
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
 
 
 def test_rendered_dbt_models_are_up_to_date():

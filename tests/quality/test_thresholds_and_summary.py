@@ -11,6 +11,8 @@ from dagster_project.quality.rule_checks import severity_for
 from dagster_project.quality.rules import rule_by_id
 from dagster_project.quality.summary import render_summary, write_summary
 
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
+
 
 def _result(run_id: str, check: str, failed: int, severity: str = "WARN", file: str = "visits.csv") -> CheckResult:
     return CheckResult(

@@ -7,6 +7,8 @@ import pytest
 from dagster_project.reports.periods import monthly_view, months_before
 from dagster_project.reports.targets import DEFAULT_TARGETS_FILE, Target, TargetsFileError, load_targets, target_for
 
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
+
 D = dt.date
 
 

@@ -6,6 +6,8 @@ import pytest
 from dagster_project.reports.direction import direction
 from dagster_project.reports.rag import AMBER, GREEN, NO_DATA, RED, rag
 
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
+
 
 @pytest.mark.parametrize(
     ("value", "expected"),

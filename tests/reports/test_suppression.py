@@ -5,6 +5,8 @@ import pytest
 
 from dagster_project.reports.suppression import cell_size, primary_suppressed, secondary_suppression
 
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
+
 
 @pytest.mark.parametrize(
     ("numerator", "expected"), [(0, False), (1, True), (5, True), (6, False), (None, False), (120, False)]

@@ -13,6 +13,8 @@ from dagster_project.sources.cin_census import parse_cin_census
 from dagster_project.sources.descriptor import read_descriptor
 from dagster_project.sources.extract_writer import LINEAGE_FILE, ReturnImportError, write_extract
 
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PEER = FIXTURES / "peer_cin_census" / "fake_CIN_data.xml"
 SMALL = FIXTURES / "statutory" / "cin_small.xml"

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from dagster_project.quality.dfe_errors import ScopeResolver, dfe_references
 from dagster_project.quality.rules import rule_by_id
+
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
 
 
 def _warehouse(path):

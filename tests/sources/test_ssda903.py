@@ -13,6 +13,8 @@ from dagster_project.sources.descriptor import read_descriptor
 from dagster_project.sources.extract_writer import ReturnImportError, write_extract
 from dagster_project.sources.ssda903 import default_extract_date, parse_ssda903
 
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
+
 SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "statutory" / "ssda903_small"
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import csv
 
+import pytest
+
 from dagster_project.contract.model import load_contract
 from dagster_project.transform.contract_render import DBT_DIR, STAGING_DIR, render_staging_sql, stale_files
+
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
 
 
 def test_generated_dbt_files_are_up_to_date():

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.transform.dbt_runner import run_dbt
+
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
 
 
 def test_dbt_unit_tests_pass(conformance_warehouse):

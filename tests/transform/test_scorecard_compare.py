@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.transform.scorecard_compare import differences, measures_without_expectations
+
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
 
 EXPECTED = {("month", "2020-03-31", "a_pct"): (1.0, 2.0, 50.0), ("week", "2020-03-29", "a_pct"): (0.0, 0.0, None)}
 

@@ -13,6 +13,8 @@ import pytest
 from dagster_project.contract.model import load_contract
 from dagster_project.generate import care, casework
 
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
+
 # list name -> (collection year, where the list is specified, codes)
 DFE_LISTS = {
     "sex": ("2024-25", "CIN census Sex, rule 4180 (cin2024_25); SSDA903 SEX, rule 101 (lac2024_25)", {"M", "F", "U"}),

@@ -6,9 +6,13 @@ from __future__ import annotations
 import re
 import subprocess
 
+import pytest
+
 from dagster_project.catalogue import load_measures
 from dagster_project.catalogue.render import measure_families
 from dagster_project.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
 
 # Names of the outside specification documents, split so that this file does not name them itself.
 OUTSIDE_DOCUMENTS = re.compile(

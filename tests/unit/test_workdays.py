@@ -7,6 +7,8 @@ import pytest
 
 from dagster_project.workdays import add_wd, calendar_frame, is_working_day, wd
 
+pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
+
 
 def d(s: str) -> np.datetime64:
     return np.datetime64(s, "D")

@@ -1,0 +1,60 @@
+"""Suite-wide wiring: tests that share an expensive fixture run in one pytest-xdist worker.
+
+`make test` runs the suite on every core (`pytest -n auto --dist loadgroup`). A session- or module-scoped fixture
+(a pipeline run, a built warehouse, a generated extract) is created once per worker that uses it, so every test
+sharing one must run in the same worker, or the run happens twice. Rather than a hand-kept `xdist_group` mark on
+each test (one forgotten mark silently doubles a pipeline run), the groups are derived here from the fixtures
+themselves: tests joined by any shared fixture, directly or through another test, form one group.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+SHARED_SCOPES = ("session", "package", "module", "class")
+
+
+def _shared_fixtures(item: pytest.Item) -> list[str]:
+    """The project's fixtures this test uses whose value outlives the test, as `<scope>:<where>:<name>` keys."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return []
+    keys = []
+    for name, definitions in info.name2fixturedefs.items():
+        definition = definitions[-1]  # the one that applies to this test (the closest override)
+        if definition.scope not in SHARED_SCOPES or not str(definition.baseid).startswith("tests"):
+            continue  # pytest's and plugins' own fixtures (tmp_path_factory, ...) hold no expensive state
+        where = item.module.__name__ if definition.scope == "module" else definition.baseid
+        keys.append(f"{definition.scope}:{where}:{name}")
+    return keys
+
+
+def group_names(fixtures_by_test: dict[str, list[str]]) -> dict[str, str]:
+    """Test id -> group name for the tests that share a fixture with another (union-find over shared fixtures).
+
+    A group is named after its alphabetically first fixture key, so the names are stable between runs."""
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for keys in fixtures_by_test.values():
+        for key in keys[1:]:
+            a, b = find(keys[0]), find(key)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {test: find(keys[0]) for test, keys in fixtures_by_test.items() if keys}
+
+
+# A wrapper, so the marks are there before any plain implementation runs, xdist's included: it reads them and
+# appends the group to each node id, which is what its scheduler groups by (tests/unit/test_xdist_groups.py).
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]):
+    groups = group_names({item.nodeid: _shared_fixtures(item) for item in items})
+    for item in items:
+        if item.nodeid in groups and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
+    return (yield)
