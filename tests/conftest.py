@@ -57,4 +57,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.nodeid in groups and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
+    # Groups first, then the tests that share nothing: xdist hands out work in this order, so the long groups
+    # (pipeline runs) start early and the many short tests fill the end, and both workers finish together.
+    items[:] = shared_first(items, groups)
     return (yield)
+
+
+def shared_first(items: list, groups: dict[str, str]) -> list:
+    """The tests of every group, each group's tests together and in their order, then every other test."""
+    by_group: dict[str, list] = {}
+    for item in items:
+        if item.nodeid in groups:
+            by_group.setdefault(groups[item.nodeid], []).append(item)
+    return [item for group in by_group.values() for item in group] + [i for i in items if i.nodeid not in groups]

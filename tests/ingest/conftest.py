@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -59,8 +58,7 @@ def lock_holder():
         )
         proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
         started.append(proc)
-        assert proc.stdout.readline().strip() == "ready"
-        time.sleep(0.2)
+        assert proc.stdout.readline().strip() == "ready"  # printed once the file is open: the lock is held
         return proc
 
     yield hold

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import group_names
+from tests.conftest import group_names, shared_first
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,6 +35,16 @@ def test_group_names_do_not_depend_on_the_order_tests_are_seen():
     forward = group_names(tests)
     backward = group_names(dict(reversed(list(tests.items()))))
     assert forward == backward and set(forward.values()) == {"a:1"}
+
+
+def test_groups_come_first_each_together_then_the_tests_sharing_nothing():
+    class Item:
+        def __init__(self, nodeid):
+            self.nodeid = nodeid
+
+    items = [Item(n) for n in ("a1", "lone1", "b1", "a2", "lone2", "b2")]
+    groups = {"a1": "A", "a2": "A", "b1": "B", "b2": "B"}
+    assert [i.nodeid for i in shared_first(items, groups)] == ["a1", "a2", "b1", "b2", "lone1", "lone2"]
 
 
 SHARED = """
