@@ -24,7 +24,11 @@ $(STAMP): requirements.lock pyproject.toml
 # Build step: stop if a generated file differs from its source of truth (run `make generate`), then dbt parses
 # the project (Dagster reads dbt's manifest at load time and never parses the project at import). Checking rather
 # than rewriting here keeps a forgotten `make generate` visible in CI instead of silently repaired.
-$(MANIFEST): $(STAMP) $(DBT_SOURCES) $(GENERATOR_SOURCES)
+# The parse is saved with the dbt steps' profile values and standards, which the first run of a data folder reuses.
+DBT_PARSE_INPUTS := dagster_project/transform/prepare.py dagster_project/transform/dbt_environment.py \
+	dagster_project/standards.py dagster_project/settings.py
+
+$(MANIFEST): $(STAMP) $(DBT_SOURCES) $(GENERATOR_SOURCES) $(DBT_PARSE_INPUTS)
 	$(BIN)/python -m dagster_project.generated_files --check
 	$(BIN)/python -m dagster_project.transform.prepare
 

@@ -22,8 +22,9 @@ from packaging.version import Version
 from dagster_project.ingest.target import target_extract_date
 from dagster_project.quality.render import stale_models
 from dagster_project.run_context import RUN_LOCK_RESOURCE, WAREHOUSE_WRITER_POOL
-from dagster_project.settings import duckdb_memory_limit, duckdb_memory_limit_gb, get_paths
+from dagster_project.settings import duckdb_memory_limit_gb, get_paths
 from dagster_project.transform.calendar_table import write_working_days
+from dagster_project.transform.dbt_environment import dbt_environment
 from dagster_project.transform.dbt_vars import (
     clear_run_context,
     dbt_build_args,
@@ -59,9 +60,9 @@ def _dbt_build(context: dg.AssetExecutionContext):
     dbt: DbtCliResource = getattr(context.resources, DBT_RESOURCE)
     getattr(context.resources, RUN_LOCK_RESOURCE).hold(context)
     paths = get_paths()
-    # dbt reads the warehouse path from its profile (env var); the run worker owns its process environment.
-    os.environ["CSC_WAREHOUSE_PATH"] = str(paths.warehouse)
-    os.environ["CSC_DUCKDB_MEMORY_LIMIT"] = duckdb_memory_limit()  # DuckDB's share of the job's memory budget
+    # dbt reads the warehouse path and DuckDB's memory share from its profile (env vars), relative to the data
+    # folder it runs from (dbt_environment.py); the run worker owns its process environment.
+    os.environ.update(dbt_environment())
     # The run's own values go into the warehouse, not --vars, so that dbt's partial parsing holds (dbt_vars.py).
     write_run_context(paths.warehouse, run_context(target_extract_date(context), context.run_id, raw_dir=paths.raw_dir))
     # dbt's artifacts and logs of a run go under CSC_DATA_DIR (one folder per run and step, replaced by the
@@ -80,7 +81,8 @@ def _dbt_build(context: dg.AssetExecutionContext):
         context.log.info(f"dbt runs {threads} node(s) at once (warehouse {warehouse_bytes:,} bytes)")
         # this process mostly waits on the dbt subprocess: the run guard imports later steps' libraries meanwhile
         getattr(context.resources, RUN_LOCK_RESOURCE).warm_imports()
-        yield from dbt.cli(dbt_build_args(threads=threads), context=context, target_path=target).stream()
+        invocation = dbt.cli(dbt_build_args(threads=threads), context=context, target_path=target, cwd=paths.data_dir)
+        yield from invocation.stream()
     finally:
         # best effort: if dbt still holds the file (the step was interrupted), the next run replaces the context
         with contextlib.suppress(Exception):
@@ -141,14 +143,13 @@ class CscDbtCliResource(DbtCliResource):
     def _initialize_dbt_core_adapter(self, args):
         return None
 
-    def cli(self, *args, **kwargs):
+    def cli(self, *args, cwd: Path | None = None, **kwargs):
         """dagster-dbt's `cli`, with the dbt process bound to this one: if the run worker is killed (kill -9, OOM),
         dbt gets SIGKILL too instead of running on as an orphan that holds the warehouse's write lock, which made
-        the next run fail at its first warehouse step (tests/orchestration/test_kill_recovery.py)."""
-        if SETPRIV is None:
-            return super().cli(*args, **kwargs)
+        the next run fail at its first warehouse step (tests/orchestration/test_kill_recovery.py). `cwd`: run dbt
+        from this folder instead of the project's (the profile's relative paths start there: dbt_environment.py)."""
         saved = dbt_cli_invocation.subprocess
-        dbt_cli_invocation.subprocess = _SubprocessBoundToParent()
+        dbt_cli_invocation.subprocess = _DbtSubprocess(self.project_dir, cwd)
         try:
             return super().cli(*args, **kwargs)
         finally:
@@ -160,15 +161,20 @@ class CscDbtCliResource(DbtCliResource):
 SETPRIV = shutil.which("setpriv")
 
 
-class _SubprocessBoundToParent:
+class _DbtSubprocess:
     """`subprocess` as dagster-dbt's invocation sees it while `CscDbtCliResource.cli` starts dbt."""
+
+    def __init__(self, project_dir: str, cwd: Path | None):
+        self.project_dir, self.cwd = project_dir, cwd
 
     def __getattr__(self, name: str):
         return getattr(subprocess, name)
 
-    @staticmethod
-    def Popen(args, **kwargs):  # noqa: N802 (subprocess's name)
-        return subprocess.Popen([SETPRIV, "--pdeathsig", "KILL", "--", *args], **kwargs)
+    def Popen(self, args, **kwargs):  # noqa: N802 (subprocess's name)
+        if self.cwd is not None:  # dagster-dbt starts dbt in the project folder; from elsewhere dbt must be told it
+            args, kwargs = [*args, "--project-dir", str(self.project_dir)], {**kwargs, "cwd": str(self.cwd)}
+        bound = [SETPRIV, "--pdeathsig", "KILL", "--"] if SETPRIV else []
+        return subprocess.Popen([*bound, *args], **kwargs)
 
 
 def dbt_resource() -> DbtCliResource:

@@ -94,6 +94,11 @@ def dbt_threads(warehouse_bytes: int, duckdb_memory_limit_bytes: float, cores: i
     return 2 if small and (cores or os.cpu_count() or 1) >= 2 else 1
 
 
+def standards_vars(standards: Standards | None = None) -> str:
+    """The standards as dbt's --vars JSON: the job's dbt steps and `make setup`'s parse pass the same text."""
+    return json.dumps((standards or load_standards()).as_dbt_vars(), sort_keys=True)
+
+
 def dbt_build_args(standards: Standards | None = None, threads: int = 1) -> list[str]:
     """`dbt build` with the standards as --vars (the same every run, so dbt's partial parsing holds) and the
     number of nodes at once (`dbt_threads`; a run-time flag, so changing it keeps the parse too)."""
@@ -102,7 +107,7 @@ def dbt_build_args(standards: Standards | None = None, threads: int = 1) -> list
     return [
         "build",
         "--vars",
-        json.dumps((standards or load_standards()).as_dbt_vars(), sort_keys=True),
+        standards_vars(standards),
         "--threads",
         str(threads),
         "--exclude-resource-type",

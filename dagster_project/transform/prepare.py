@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from dagster_project.transform.dbt_environment import dbt_environment
+from dagster_project.transform.dbt_vars import standards_vars
 from dagster_project.transform.project import DBT_PROJECT_DIR, dbt_project
 
 
@@ -19,14 +21,16 @@ def dbt_executable() -> str:
 
 def prepare_manifest() -> Path:
     """Run `dbt parse` in dbt/ and return the manifest path."""
-    env = dict(os.environ)
-    # parse never opens the warehouse, but the profile needs a path to render.
-    env.setdefault("CSC_WAREHOUSE_PATH", str(DBT_PROJECT_DIR / "target" / "parse-only.duckdb"))
+    # The profile and vars of the job's dbt steps (parse never opens the warehouse), so that the parse saved in
+    # dbt/target is the one a new data folder's first dbt step reuses (dbt_environment.py).
+    env = {**os.environ, **dbt_environment()}
     subprocess.run(
         [
             dbt_executable(),
             "parse",
             "--quiet",
+            "--vars",
+            standards_vars(),
             "--project-dir",
             str(DBT_PROJECT_DIR),
             "--profiles-dir",
