@@ -26,7 +26,7 @@ $(STAMP): requirements.lock pyproject.toml
 # than rewriting here keeps a forgotten `make generate` visible in CI instead of silently repaired.
 # The parse is saved with the dbt steps' profile values and standards, which the first run of a data folder reuses.
 DBT_PARSE_INPUTS := dagster_project/transform/prepare.py dagster_project/transform/dbt_environment.py \
-	dagster_project/standards.py dagster_project/settings.py
+	dagster_project/standards.py dagster_project/settings.py dbt/profiles.yml
 
 $(MANIFEST): $(STAMP) $(DBT_SOURCES) $(GENERATOR_SOURCES) $(DBT_PARSE_INPUTS)
 	$(BIN)/python -m dagster_project.generated_files --check
