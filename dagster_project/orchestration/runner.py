@@ -25,7 +25,7 @@ from dagster_project.orchestration.alerts import Alert, raise_alert
 from dagster_project.orchestration.extract_state import content_hash, extract_folders
 from dagster_project.orchestration.failure_reasons import error_chain, reason
 from dagster_project.orchestration.run_lock import acquire, refusal_message, release
-from dagster_project.orchestration.run_records import alerts_log, record_dagster_run
+from dagster_project.orchestration.run_records import alerts_log, published_then_failed, record_dagster_run
 from dagster_project.publish.history import RunRecord, record_run
 from dagster_project.run_context import CONTENT_HASH_TAG, EXTRACT_DATE_TAG, PID_TAG, TRIGGER_TAG
 from dagster_project.settings import get_paths, requested_extract_date
@@ -44,6 +44,7 @@ class RunOutcome:
     log_file: Path | None = None
     data_origin: str | None = None
     recovered: str = ""
+    published: bool = False  # a failed run whose publish completed (the reports step failed after it)
 
 
 class InvalidExtractDate(ValueError):
@@ -178,15 +179,21 @@ def _run_locked(job: dg.JobDefinition, extract_date: str, trigger: str, progress
                 run_failure = next(
                     (e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE), None
                 )
-                from dagster_project.orchestration.sensors import alert_for_failed_run
+                from dagster_project.orchestration.sensors import (
+                    alert_for_failed_run,
+                    published_reports_failed_message,
+                )
 
                 step = failures[0].step_key if failures else None
                 chain = error_chain(failures[0].event_specific_data.error) if failures else ["run failed"]
                 error = reason(chain, paths.warehouse, paths.history_database, paths.dagster_home)
+                published = published_then_failed(run)
+                if published:
+                    error = published_reports_failed_message(step, error)
                 # The history row carries the same one-line reason the terminal shows (`csc status` prints it).
                 record_dagster_run(instance, run, note=error)
                 alert_for_failed_run(instance, run, failures, run_failure.message if run_failure else "run failed")
-                return RunOutcome(run_id, extract_date, False, step, error, log_file, origin, recovered)
+                return RunOutcome(run_id, extract_date, False, step, error, log_file, origin, recovered, published)
         except Exception as error:  # storage, history or disk failures outside any step: one line, recorded
             traceback.print_exc()
             message = reason(error_chain(error), paths.warehouse, paths.history_database, paths.dagster_home)

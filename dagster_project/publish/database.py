@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dagster_project.ingest.origin import SYNTHETIC
-from dagster_project.publish.history import RunRecord, ensure_history, published_origin, record_run
+from dagster_project.publish.history import PUBLISHED_STATUS, RunRecord, ensure_history, published_origin, record_run
 from dagster_project.warehouse import connect
 
 HISTORY_TABLES = ("scorecard_history", "runs", "dq_results")
@@ -170,7 +170,9 @@ def publish(
             extract_date=extract_date,
             started_at=run_started_at,
             finished_at=now,
-            status="success",
+            # Not "success" yet: the run's later steps (the reports) still have to finish. A run killed from
+            # here on is still "published" in the history, never a success (issue 21, finding 5).
+            status=PUBLISHED_STATUS,
             published=True,
             data_origin=data_origin,
         ),
