@@ -120,7 +120,11 @@ def recover_dead_runs(
             ),
         )
         recovery.dead_runs.append(run.run_id)
-    recovery.removed_files = [str(p) for p in remove_temp_files(paths.published_database)]
+    recovery.removed_files = [
+        str(p)
+        for database in (paths.published_database, paths.child_level_database)
+        for p in remove_temp_files(database)
+    ]
     with report_build_lock_if_free(paths.data_dir) as free:
         if free:  # a `csc report` in progress owns its hidden folders: left alone, it repairs at its start
             recovery.report_repairs = repair_report_folders(paths.reports_dir, paths.restricted_dir / "worklists")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from dagster_project.file_modes import open_dir, owner_only_files, private_dir
 from dagster_project.ingest.discovery import missing_files
 from dagster_project.ingest.origin import extract_origin
 from dagster_project.orchestration.alerts import Alert, raise_alert
@@ -107,9 +108,10 @@ def _tags(extract_date: str, trigger: str) -> dict[str, str]:
 
 
 def run_log_file(run_id: str) -> Path:
-    folder = get_paths().data_dir / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"run-{run_id}.log"
+    folder = private_dir(get_paths().data_dir / "logs")  # logs quote steps' errors: owner-only
+    path = folder / f"run-{run_id}.log"
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    return path
 
 
 @contextlib.contextmanager
@@ -141,6 +143,12 @@ def run_once(job: dg.JobDefinition, extract_date: str, trigger: str = "cli", pro
         validate_extract_date(extract_date)
     except InvalidExtractDate as error:
         return RunOutcome(record_refusal(extract_date, str(error), trigger), extract_date, False, None, str(error))
+    open_dir(get_paths().data_dir)  # created enterable: the published database and open reports live in it
+    with owner_only_files():  # everything the run writes is owner-only unless opened up on purpose
+        return _run_once(job, extract_date, trigger, progress)
+
+
+def _run_once(job: dg.JobDefinition, extract_date: str, trigger: str, progress: bool) -> RunOutcome:
     prepare_instance()
     paths = get_paths()
     if not acquire(paths.data_dir, f"{trigger} run of extract {extract_date}", wait_seconds=CLI_LOCK_WAIT_SECONDS):

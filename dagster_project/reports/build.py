@@ -17,6 +17,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from dagster_project.file_modes import open_dir, open_tree
 from dagster_project.quality.results import FAILURES_FILE
 from dagster_project.quality.rules import registry
 from dagster_project.reports.build_lock import report_build_lock
@@ -126,13 +127,13 @@ def build_reports(
 
 
 def _build_reports(paths: Paths, as_at: dt.date | None) -> ReportOutputs:
-    data = load_published(paths.published_database)
+    data = load_published(paths.published_database, paths.child_level_database)
     targets = load_targets()
     standards = load_standards()
     band = (CASELOAD_BAND_LOW, standards.caseload_max)
     extract = data.extract_date.isoformat()
     folder_name = extract if as_at is None else f"{extract}_as_at_{as_at.isoformat()[:7]}"
-    paths.reports_dir.mkdir(parents=True, exist_ok=True)
+    open_dir(paths.reports_dir)
     folder = paths.reports_dir / folder_name
     building = paths.reports_dir / f".{folder_name}.building"
     shutil.rmtree(building, ignore_errors=True)
@@ -210,6 +211,7 @@ def _build_reports(paths: Paths, as_at: dt.date | None) -> ReportOutputs:
         "worklists": worklists,
     }
     (building / "index.html").write_text(render_index(index_context), encoding="utf-8")
+    open_tree(building)  # the open reports are for everyone (the run writes owner-only files by default)
     _swap_in(building, folder)
     latest = _point_latest(paths.reports_dir, folder_name) if as_at is None else paths.reports_dir / "latest"
     return ReportOutputs(
