@@ -241,4 +241,7 @@ def cmd_ui(args) -> int:
     print(f"Dagster UI on http://127.0.0.1:{args.port} (DAGSTER_HOME={os.environ['DAGSTER_HOME']})")
     command = [sys.executable, "-m", "dagster", "dev", "-m", "dagster_project.definitions", "-h", "127.0.0.1",
                "-p", args.port]
-    return subprocess.call(command)
+    from dagster_project.file_modes import owner_only_files
+
+    with owner_only_files():  # inherited by the webserver, the daemon and every run worker they start
+        return subprocess.call(command)

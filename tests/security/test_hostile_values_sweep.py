@@ -11,6 +11,7 @@ and `find <CSC_DATA_DIR> -perm -o=r` lists no file holding a child id, a worker 
 from __future__ import annotations
 
 import csv
+import re
 import stat
 import subprocess
 
@@ -70,6 +71,7 @@ def test_no_planted_html_reaches_a_page_unescaped(hostile_run):
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert '<script>alert("x")' not in text and "<b>bold</b>" not in text, page.name
+        assert "evil.invalid" not in " ".join(re.findall(r'href="([^"]*)"', text)), page.name  # no link from data
 
 
 def test_the_dfe_error_list_is_neutralised_and_owner_only(hostile_run):
