@@ -11,8 +11,10 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from dagster_project.cells import WORKBOOK_OPTIONS, csv_row, neutralised, write_data_cell
 from dagster_project.quality.dfe_errors import DfeErrorRow, write_dfe_errors
+
+# dagster_project.cells is imported inside the tests: this module also runs against main (no cells module), where
+# the DfE-list tests reproduce finding 2.
 
 FORMULAS = ("=1+1", "=cmd|' /C calc'!A0", "+HYPERLINK(1)", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1",
             '=HYPERLINK("http://x.invalid/","click")')  # fmt: skip
@@ -21,20 +23,28 @@ URLS = ("http://evil.invalid/phish", "mailto:x@evil.invalid", "ftp://evil.invali
 
 @pytest.mark.parametrize("value", FORMULAS)
 def test_a_formula_trigger_gets_a_leading_quote(value):
+    from dagster_project.cells import neutralised
+
     assert neutralised(value) == "'" + value
 
 
 @pytest.mark.parametrize("value", ("Child in Need", "O'Neil", "100001", "", "a=b", "T-1", "http://x.invalid"))
 def test_ordinary_text_is_unchanged(value):
+    from dagster_project.cells import neutralised
+
     assert neutralised(value) == value
 
 
 def test_none_is_empty_and_rows_are_text():
+    from dagster_project.cells import csv_row, neutralised
+
     assert neutralised(None) == ""
     assert csv_row([None, 3, "=1"]) == ["", "3", "'=1"]
 
 
 def test_a_workbook_cell_from_data_is_never_a_formula_or_a_link(tmp_path):
+    from dagster_project.cells import WORKBOOK_OPTIONS, write_data_cell
+
     path = tmp_path / "book.xlsx"
     book = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     sheet = book.add_worksheet("Data")

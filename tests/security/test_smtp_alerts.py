@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from dagster_project.orchestration.alerts import Alert, raise_alert, smtp_tls_mode
+from dagster_project.orchestration.alerts import Alert, raise_alert
 from tests.security.plain_smtp_server import PlainSmtpServer
 
 ALERT = Alert("run_failure", "run-1", "run-1", "reports__scorecards_and_worklists", "the cause", None)
@@ -40,9 +40,13 @@ def test_plain_text_only_when_configured_explicitly(tmp_path):
 @pytest.mark.parametrize(("value", "mode"), (("", "starttls"), ("STARTTLS", "starttls"), ("ssl", "ssl"),
                                              ("none", "none")))  # fmt: skip
 def test_tls_setting(value, mode):
+    from dagster_project.orchestration.alerts import smtp_tls_mode
+
     assert smtp_tls_mode({"CSC_ALERT_SMTP_TLS": value} if value else {}) == mode
 
 
 def test_an_unknown_tls_setting_is_an_error_never_plain_text():
+    from dagster_project.orchestration.alerts import smtp_tls_mode
+
     with pytest.raises(ValueError, match="CSC_ALERT_SMTP_TLS"):
         smtp_tls_mode({"CSC_ALERT_SMTP_TLS": "off"})
