@@ -150,3 +150,17 @@ def test_a_run_killed_in_its_reports_step_is_never_reported_as_a_success(tmp_pat
     assert status.returncode == 1
     last = next(line for line in status.stdout.splitlines() if line.startswith("Last run:"))
     assert "success" not in last and "reports failed" in last
+
+
+def test_a_build_that_fails_after_starting_leaves_no_hidden_folder(reports_failed):
+    """A real failure once the build's `.building` folder exists: the worklists' folder is a file."""
+    root = reports_failed["root"]
+    worklists = root / "data" / "restricted" / "worklists"
+    shutil.rmtree(worklists)
+    worklists.write_text("not a folder")
+    try:
+        failed = run_csc(root, "report")
+    finally:
+        worklists.unlink()
+    assert failed.returncode != 0
+    assert sorted(p.name for p in (root / "data" / "reports").glob(".*")) == []
