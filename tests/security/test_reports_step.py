@@ -155,6 +155,7 @@ def test_a_run_killed_in_its_reports_step_is_never_reported_as_a_success(tmp_pat
 def test_a_build_that_fails_after_starting_leaves_no_hidden_folder(reports_failed):
     """A real failure once the build's `.building` folder exists: the worklists' folder is a file."""
     root = reports_failed["root"]
+    assert run_csc(root, "report").returncode == 0  # reports of this extract exist: a later failure keeps them
     worklists = root / "data" / "restricted" / "worklists"
     shutil.rmtree(worklists)
     worklists.write_text("not a folder")
@@ -164,3 +165,4 @@ def test_a_build_that_fails_after_starting_leaves_no_hidden_folder(reports_faile
         worklists.unlink()
     assert failed.returncode != 0
     assert sorted(p.name for p in (root / "data" / "reports").glob(".*")) == []
+    assert (root / "data" / "reports" / DATE / "index.html").is_file()  # the previous reports stay
