@@ -41,6 +41,12 @@ class Paths:
         return self.data_dir / "restricted"
 
     @property
+    def child_level_database(self) -> Path:
+        """The marts with a child or worker id (visit_timeliness, the worklists...): owner-only, never in the
+        world-readable published database (publish/database.py CHILD_LEVEL_MARTS)."""
+        return self.restricted_dir / "analytics_child_level.duckdb"
+
+    @property
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
 
@@ -85,4 +91,5 @@ def duckdb_config() -> dict[str, str]:
     """Settings for every DuckDB connection the job opens: bounded memory, spilling to the data folder."""
     temp = get_paths().data_dir / "duckdb_tmp"
     temp.mkdir(parents=True, exist_ok=True)
+    temp.chmod(0o700)  # spill files hold warehouse rows: owner-only (file_modes.py; settings sits below it)
     return {"memory_limit": duckdb_memory_limit(), "temp_directory": str(temp)}

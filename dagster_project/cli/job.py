@@ -88,7 +88,10 @@ def _print_outcome(outcome) -> None:
     print(f"FAILED: {outcome.error}", file=sys.stderr)
     print(f"  extract {outcome.extract_date}{origin}, run {outcome.run_id}, step {outcome.failed_step or '-'}",
           file=sys.stderr)  # fmt: skip
-    print(f"  the previous published database (if any) is unchanged: {paths.published_database}", file=sys.stderr)
+    if outcome.published:  # the reports step failed after the publish: the database is this run's output
+        print(f"  published database (this run's output): {paths.published_database}", file=sys.stderr)
+    else:
+        print(f"  the previous published database (if any) is unchanged: {paths.published_database}", file=sys.stderr)
     summary = paths.reports_dir / "dq_summary_latest.html"
     if summary.exists() and outcome.log_file:
         print(f"  data-quality summary: {summary}", file=sys.stderr)
@@ -164,6 +167,12 @@ def cmd_status(args) -> int:
         attention = True
     fresh = freshness(paths.raw_dir, current_time(), freshness_limit_hours())
     print(f"Freshness: {fresh.message}")
+    from dagster_project.reports.repair import dangling_latest
+
+    if dangling_latest(paths.reports_dir):  # a build killed mid-swap: the next run or `csc report` repairs it
+        latest = paths.reports_dir / "latest"
+        print(f"Reports: {latest} points at nothing ({latest.readlink()}); the next run or `csc report` repairs it")
+        attention = True
     print(f"Published database: {paths.published_database}" + ("" if paths.published_database.exists() else " (none)"))
     unavailable = unavailable_published_measures(paths.published_database)
     if unavailable:
@@ -176,7 +185,7 @@ def cmd_status(args) -> int:
 def _status_of_runs(paths) -> bool:
     """Print the last attempt; True when it needs attention (failed, refused, or left open by a dead process)."""
     from dagster_project.orchestration.run_lock import acquire, holder, release
-    from dagster_project.publish.history import last_run
+    from dagster_project.publish.history import PUBLISHED_STATUS, REPORTS_FAILED_STATUS, last_run
     from dagster_project.quality.results import blocking_failures
 
     run = last_run(paths.history_database)
@@ -187,15 +196,19 @@ def _status_of_runs(paths) -> bool:
     origin = f", {origin_label(run.get('data_origin'))}" if run.get("data_origin") else ""
     status = run["status"]
     in_progress = False
-    if status == "running":
+    if status in ("running", PUBLISHED_STATUS):
         # Running for real only while a process holds the run lock; otherwise its process died.
         if acquire(paths.data_dir):
             release(paths.data_dir)
             status = "left open by a dead process (the next run closes it)"
+            if run["status"] == PUBLISHED_STATUS:
+                status = "reports failed (the run's process died after its publish; the next run closes it)"
         else:
             in_progress = True
             status = f"in progress ({holder(paths.data_dir)})"
-    print(f"Last run: {run['run_id']} (extract {run['extract_date']}{origin}) — {status}, {published}")
+    elif status == REPORTS_FAILED_STATUS:
+        status = "reports failed"
+    print(f"Last run: {run['run_id']} (extract {run['extract_date']}{origin}) — {published}, {status}")
     print(f"  started {run['started_at']}, finished {run['finished_at']}")
     if run.get("note"):
         print(f"  note: {run['note']}")
@@ -228,4 +241,7 @@ def cmd_ui(args) -> int:
     print(f"Dagster UI on http://127.0.0.1:{args.port} (DAGSTER_HOME={os.environ['DAGSTER_HOME']})")
     command = [sys.executable, "-m", "dagster", "dev", "-m", "dagster_project.definitions", "-h", "127.0.0.1",
                "-p", args.port]
-    return subprocess.call(command)
+    from dagster_project.file_modes import owner_only_files
+
+    with owner_only_files():  # inherited by the webserver, the daemon and every run worker they start
+        return subprocess.call(command)

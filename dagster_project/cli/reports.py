@@ -14,13 +14,19 @@ def _month(text: str) -> dt.date:
 
 
 def cmd_report(args) -> int:
+    from dagster_project.file_modes import owner_only_files
     from dagster_project.reports.build import build_reports
+    from dagster_project.reports.build_lock import ReportsBusyError
     from dagster_project.reports.published import ReportDataError
     from dagster_project.reports.targets import TargetsFileError
     from dagster_project.settings import get_paths
 
     try:
-        outputs = build_reports(get_paths(), _month(args.as_at) if args.as_at else None)
+        with owner_only_files():  # as in a run: only the open reports are opened up
+            outputs = build_reports(get_paths(), _month(args.as_at) if args.as_at else None)
+    except ReportsBusyError as error:  # another build (a `csc report` or a run's reports step) held the lock
+        print(str(error), file=sys.stderr)
+        return 2
     except (ReportDataError, TargetsFileError, ValueError) as error:
         print(f"csc report: {error}", file=sys.stderr)
         return 1

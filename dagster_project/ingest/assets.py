@@ -32,7 +32,8 @@ def _metadata(result: LoadResult, run_extract: str) -> dict:
         "status": result.status,
         "rows_loaded": dg.MetadataValue.int(result.rows_loaded),
         "rows_rejected": dg.MetadataValue.int(result.rows_rejected),
-        "schema_drift_columns": dg.MetadataValue.json(result.drift_columns),
+        # positions (1 = first column), never names: a header line may hold delivered values
+        "schema_drift_columns": dg.MetadataValue.json(result.drift_positions),
         "sha256": result.sha256,
         "encoding": result.encoding,
         "bytes": dg.MetadataValue.int(result.bytes),

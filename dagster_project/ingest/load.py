@@ -28,7 +28,7 @@ import pyarrow as pa
 from dagster_project.contract.model import ExportFile, load_contract
 from dagster_project.ingest import scan
 from dagster_project.ingest.retention import apply_retention, retention_extracts
-from dagster_project.ingest.schema import ensure_schema, quote_ident, raw_table
+from dagster_project.ingest.schema import drift_positions_text, ensure_schema, quote_ident, raw_table
 from dagster_project.warehouse import connect
 
 _OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -46,7 +46,8 @@ class LoadResult:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
-    drift_columns: list[str] = field(default_factory=list)
+    drift_columns: list[str] = field(default_factory=list)  # names: kept in the warehouse, never logged
+    drift_positions: list[int] = field(default_factory=list)  # 1-based: what messages and metadata show
     seconds: float = 0.0
 
     @property
@@ -150,13 +151,12 @@ def load_file(
             result.status = "unchanged"
             result.message = f"{label}: skipped, unchanged since it was loaded (sha256 {found.sha256[:12]}...)."
             result.rows_read, result.rows_loaded, result.rows_rejected = previous[3], previous[4], previous[5]
-            result.drift_columns = [
-                c
-                for (c,) in conn.execute(
-                    'SELECT "column" FROM ingest.schema_drift WHERE extract_date = ? AND file = ? ORDER BY 1',
-                    [extract_date, export.file_name],
-                ).fetchall()
-            ]
+            drift = conn.execute(
+                'SELECT "column", position FROM ingest.schema_drift WHERE extract_date = ? AND file = ? ORDER BY 1',
+                [extract_date, export.file_name],
+            ).fetchall()
+            result.drift_columns = [c for c, _ in drift]
+            result.drift_positions = sorted(p for _, p in drift if p is not None)
             result.seconds = time.perf_counter() - started
             return result
         if found.bytes == 0:
@@ -247,8 +247,9 @@ def _insert(conn, export, read_path, found, known, extra, extract_date, run_id, 
             )
         if extra:
             conn.executemany(
-                "INSERT INTO ingest.schema_drift VALUES (?::DATE, ?, ?, ?)",
-                [[extract_date, export.file_name, name, run_id] for name in extra],
+                'INSERT INTO ingest.schema_drift (extract_date, file, "column", run_id, position) '
+                "VALUES (?::DATE, ?, ?, ?, ?)",
+                [[extract_date, export.file_name, name, run_id, pos + 1] for name, pos in extra.items()],
             )
         conn.execute("COMMIT")
     except BaseException:
@@ -260,13 +261,16 @@ def _insert(conn, export, read_path, found, known, extra, extract_date, run_id, 
     result.rows_loaded, result.rows_rejected = loaded, len(rejects)
     result.rows_read = loaded + len(rejects)
     result.drift_columns = list(extra)
+    result.drift_positions = sorted(pos + 1 for pos in extra.values())
     notes = [f"{label}: loaded {loaded} rows ({found.encoding})"]
     if loaded == 0 and not rejects:
         notes.append("WARNING: header only, the file has no data rows")
     if rejects:
         notes.append(f"{len(rejects)} rows quarantined (first at line {min(reject_lines)})")
     if extra:
-        notes.append(f"schema drift: unknown column(s) {', '.join(extra)} kept in _extra_columns")
+        # by position and count, never by name: a header line may hold delivered values (issue 21, finding 7)
+        where = drift_positions_text(result.drift_positions)
+        notes.append(f"schema drift: {len(extra)} unknown column(s) ({where}) kept in _extra_columns")
     result.message = "; ".join(notes) + "."
 
 

@@ -25,10 +25,19 @@ CREATE TABLE IF NOT EXISTS ingest.manifest (
     encoding VARCHAR, seconds DOUBLE
 );
 CREATE TABLE IF NOT EXISTS ingest.schema_drift (extract_date DATE, file VARCHAR, "column" VARCHAR, run_id VARCHAR);
+ALTER TABLE ingest.schema_drift ADD COLUMN IF NOT EXISTS position INTEGER;
 CREATE TABLE IF NOT EXISTS ingest.quarantine (
     extract_date DATE, file VARCHAR, line_number BIGINT, raw_line VARCHAR, reason VARCHAR, run_id VARCHAR
 );
 """
+
+
+def drift_positions_text(positions: list[int]) -> str:
+    """Unknown header columns as people are told of them: by position (1 = first column), never by name, since a
+    header line may hold delivered values (a name, a postcode)."""
+    if not positions:
+        return "positions not recorded"
+    return f"column{'s' if len(positions) > 1 else ''} {', '.join(str(p) for p in positions)} of the header"
 
 
 def quote_ident(name: str) -> str:

@@ -1,7 +1,10 @@
 """Alerts: one line per failure in an alerts log, plus email (SMTP) and/or a webhook when configured.
 
 Configuration (environment): CSC_ALERT_WEBHOOK_URL; CSC_ALERT_SMTP_HOST, CSC_ALERT_SMTP_PORT (25),
-CSC_ALERT_EMAIL_FROM, CSC_ALERT_EMAIL_TO (comma-separated); CSC_UI_URL for links
+CSC_ALERT_SMTP_TLS (`starttls`, the default: the mail is never sent unless the server takes STARTTLS and its
+certificate verifies; `ssl`: TLS from the first byte, e.g. port 465; `none`: plain text, only when set
+explicitly, e.g. for a relay on the same machine), CSC_ALERT_EMAIL_FROM, CSC_ALERT_EMAIL_TO (comma-separated);
+CSC_UI_URL for links
 (default http://127.0.0.1:3000). A retry of a run is not a new alert: alerts are keyed on the root
 run and the kind, and a key already in the log is not sent again. Pure Python: no Dagster imports.
 """
@@ -13,6 +16,7 @@ import json
 import os
 import re
 import smtplib
+import ssl
 import urllib.request
 from dataclasses import asdict, dataclass
 from email.message import EmailMessage
@@ -106,8 +110,24 @@ def _send_email(alert: Alert, env) -> None:
     msg["Subject"] = _subject(alert)
     msg["From"] = env.get("CSC_ALERT_EMAIL_FROM", "csc-warehouse@localhost")
     msg["To"] = to
-    msg.set_content(
-        "\n".join(f"{k}: {v}" for k, v in asdict(alert).items() if v is not None)
-    )
-    with smtplib.SMTP(host, int(env.get("CSC_ALERT_SMTP_PORT", "25")), timeout=10) as smtp:
+    msg.set_content("\n".join(f"{k}: {v}" for k, v in asdict(alert).items() if v is not None))
+    tls, port = smtp_tls_mode(env), int(env.get("CSC_ALERT_SMTP_PORT", "25"))
+    if tls == "ssl":
+        with smtplib.SMTP_SSL(host, port, timeout=10, context=ssl.create_default_context()) as smtp:
+            smtp.send_message(msg)
+        return
+    with smtplib.SMTP(host, port, timeout=10) as smtp:
+        if tls == "starttls":  # raises when the server offers no STARTTLS: the alert is never sent in clear
+            smtp.starttls(context=ssl.create_default_context())
         smtp.send_message(msg)
+
+
+SMTP_TLS_MODES = ("starttls", "ssl", "none")
+
+
+def smtp_tls_mode(env) -> str:
+    """CSC_ALERT_SMTP_TLS: starttls (default), ssl or none. Anything else is an error, never plain text."""
+    mode = env.get("CSC_ALERT_SMTP_TLS", "starttls").strip().lower() or "starttls"
+    if mode not in SMTP_TLS_MODES:
+        raise ValueError(f"CSC_ALERT_SMTP_TLS={mode!r}: expected one of {', '.join(SMTP_TLS_MODES)}")
+    return mode

@@ -18,7 +18,13 @@ _CORRUPT = re.compile(
     re.IGNORECASE,
 )
 _QUOTED_PATH = re.compile(r"[\"'](/[^\"']+)[\"']")
-_WRAPPER = re.compile(r"^(?:Error occurred while executing|Error executing resource_fn|Raised an exception)")
+# Dagster's wrappers, with or without the exception class in front (a step's SerializableErrorInfo message starts
+# "dagster._core.errors.DagsterExecutionStepExecutionError: Error occurred while executing op ...": before, that
+# wrapper was taken for the reason and an alert carried no cause).
+_WRAPPER = re.compile(
+    r"^(?:[\w.]*(?:Error|Exception): )?"
+    r"(?:Error occurred while executing|Error executing resource_fn|Raised an exception)"
+)
 
 
 def reason(messages: list[str], warehouse: Path, history: Path, dagster_home: Path) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
+from dagster_project.file_modes import private_dir
 from dagster_project.run_context import WAREHOUSE_WRITER_POOL
 from dagster_project.settings import Paths, get_paths
 
@@ -46,8 +47,7 @@ def dagster_yaml(home: Path) -> dict:
 
 def ensure_dagster_home(paths: Paths | None = None) -> Path:
     """Create DAGSTER_HOME (default under CSC_DATA_DIR) with its dagster.yaml; export DAGSTER_HOME if unset."""
-    home = (paths or get_paths()).dagster_home.resolve()
-    home.mkdir(parents=True, exist_ok=True)
+    home = private_dir((paths or get_paths()).dagster_home.resolve())  # event storage and compute logs
     config = home / "dagster.yaml"
     text = "# Written by dagster_project/orchestration/instance.py; edits are overwritten.\n" + yaml.safe_dump(
         dagster_yaml(home), sort_keys=False

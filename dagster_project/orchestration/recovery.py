@@ -4,7 +4,8 @@ Only ever called by a process that holds the run lock (`orchestration.run_lock`)
 run on this data folder is alive, so any run still STARTED/STARTING/CANCELING in Dagster's storage is
 dead. For each: mark it failed (one alert), free the `duckdb_writer` pool slots it holds, close its
 `running` row in the history as failed and mark its evidence as from a failed run. Temporary publish
-files left by a killed publish are removed; the published database itself is never touched.
+files left by a killed publish are removed; the published database itself is never touched. What a killed report
+build left (a `.building` or `.old` folder, a dangling `reports/latest`) is repaired, under the reports lock.
 The daemon also has Dagster's run monitoring (dagster.yaml); this covers command-line runs, which
 have no daemon, and runs whose worker died before monitoring noticed.
 """
@@ -21,6 +22,8 @@ from dagster_project.orchestration.alerts import Alert, raise_alert, ui_link
 from dagster_project.orchestration.run_records import alerts_log, record_dagster_run
 from dagster_project.publish.database import remove_temp_files
 from dagster_project.publish.history import close_dead_run, published_by
+from dagster_project.reports.build_lock import report_build_lock_if_free
+from dagster_project.reports.repair import repair_report_folders
 from dagster_project.run_context import PID_TAG
 from dagster_project.settings import get_paths
 
@@ -34,6 +37,7 @@ DEAD_RUN_NOTE = "the run's process died (killed, out of memory or machine restar
 class Recovery:
     dead_runs: list[str] = field(default_factory=list)
     removed_files: list[str] = field(default_factory=list)
+    report_repairs: list[str] = field(default_factory=list)
 
     @property
     def message(self) -> str:
@@ -43,6 +47,8 @@ class Recovery:
             parts.append(f"closed {len(self.dead_runs)} run(s) left open by a dead process: {closed}")
         if self.removed_files:
             parts.append(f"removed {len(self.removed_files)} temporary publish file(s)")
+        if self.report_repairs:
+            parts.append(f"repaired the reports folders ({'; '.join(self.report_repairs)})")
         return "; ".join(parts)
 
 
@@ -114,5 +120,12 @@ def recover_dead_runs(
             ),
         )
         recovery.dead_runs.append(run.run_id)
-    recovery.removed_files = [str(p) for p in remove_temp_files(paths.published_database)]
+    recovery.removed_files = [
+        str(p)
+        for database in (paths.published_database, paths.child_level_database)
+        for p in remove_temp_files(database)
+    ]
+    with report_build_lock_if_free(paths.data_dir) as free:
+        if free:  # a `csc report` in progress owns its hidden folders: left alone, it repairs at its start
+            recovery.report_repairs = repair_report_folders(paths.reports_dir, paths.restricted_dir / "worklists")
     return recovery

@@ -15,6 +15,7 @@ import os
 
 import dagster as dg
 
+from dagster_project.file_modes import OWNER_ONLY_UMASK
 from dagster_project.orchestration.recovery import STARTING_GRACE_SECONDS, recover_dead_runs
 from dagster_project.orchestration.run_lock import acquire, held_here, refusal_message
 from dagster_project.orchestration.warm_imports import warm_in_background
@@ -40,6 +41,7 @@ class RunLock(dg.ConfigurableResource):
         if not acquire(data_dir, f"run {context.run_id}", wait_seconds=WORKER_LOCK_WAIT_SECONDS):
             raise dg.Failure(description=refusal_message(data_dir), allow_retries=False)
         context.instance.add_run_tags(context.run_id, {PID_TAG: str(os.getpid())})
+        os.umask(OWNER_ONLY_UMASK)  # a daemon-launched run's worker: the rest of the run writes owner-only files
         recovery = recover_dead_runs(
             context.instance, exclude_run_id=context.run_id, min_age_seconds=STARTING_GRACE_SECONDS
         )

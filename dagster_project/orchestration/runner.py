@@ -19,13 +19,14 @@ from pathlib import Path
 
 import dagster as dg
 
+from dagster_project.file_modes import open_dir, owner_only_files, private_dir
 from dagster_project.ingest.discovery import missing_files
 from dagster_project.ingest.origin import extract_origin
 from dagster_project.orchestration.alerts import Alert, raise_alert
 from dagster_project.orchestration.extract_state import content_hash, extract_folders
 from dagster_project.orchestration.failure_reasons import error_chain, reason
 from dagster_project.orchestration.run_lock import acquire, refusal_message, release
-from dagster_project.orchestration.run_records import alerts_log, record_dagster_run
+from dagster_project.orchestration.run_records import alerts_log, published_then_failed, record_dagster_run
 from dagster_project.publish.history import RunRecord, record_run
 from dagster_project.run_context import CONTENT_HASH_TAG, EXTRACT_DATE_TAG, PID_TAG, TRIGGER_TAG
 from dagster_project.settings import get_paths, requested_extract_date
@@ -44,6 +45,7 @@ class RunOutcome:
     log_file: Path | None = None
     data_origin: str | None = None
     recovered: str = ""
+    published: bool = False  # a failed run whose publish completed (the reports step failed after it)
 
 
 class InvalidExtractDate(ValueError):
@@ -106,9 +108,10 @@ def _tags(extract_date: str, trigger: str) -> dict[str, str]:
 
 
 def run_log_file(run_id: str) -> Path:
-    folder = get_paths().data_dir / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"run-{run_id}.log"
+    folder = private_dir(get_paths().data_dir / "logs")  # logs quote steps' errors: owner-only
+    path = folder / f"run-{run_id}.log"
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    return path
 
 
 @contextlib.contextmanager
@@ -140,6 +143,12 @@ def run_once(job: dg.JobDefinition, extract_date: str, trigger: str = "cli", pro
         validate_extract_date(extract_date)
     except InvalidExtractDate as error:
         return RunOutcome(record_refusal(extract_date, str(error), trigger), extract_date, False, None, str(error))
+    open_dir(get_paths().data_dir)  # created enterable: the published database and open reports live in it
+    with owner_only_files():  # everything the run writes is owner-only unless opened up on purpose
+        return _run_once(job, extract_date, trigger, progress)
+
+
+def _run_once(job: dg.JobDefinition, extract_date: str, trigger: str, progress: bool) -> RunOutcome:
     prepare_instance()
     paths = get_paths()
     if not acquire(paths.data_dir, f"{trigger} run of extract {extract_date}", wait_seconds=CLI_LOCK_WAIT_SECONDS):
@@ -178,15 +187,21 @@ def _run_locked(job: dg.JobDefinition, extract_date: str, trigger: str, progress
                 run_failure = next(
                     (e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE), None
                 )
-                from dagster_project.orchestration.sensors import alert_for_failed_run
+                from dagster_project.orchestration.sensors import (
+                    alert_for_failed_run,
+                    published_reports_failed_message,
+                )
 
                 step = failures[0].step_key if failures else None
                 chain = error_chain(failures[0].event_specific_data.error) if failures else ["run failed"]
                 error = reason(chain, paths.warehouse, paths.history_database, paths.dagster_home)
+                published = published_then_failed(run)
+                if published:
+                    error = published_reports_failed_message(step, error)
                 # The history row carries the same one-line reason the terminal shows (`csc status` prints it).
                 record_dagster_run(instance, run, note=error)
                 alert_for_failed_run(instance, run, failures, run_failure.message if run_failure else "run failed")
-                return RunOutcome(run_id, extract_date, False, step, error, log_file, origin, recovered)
+                return RunOutcome(run_id, extract_date, False, step, error, log_file, origin, recovered, published)
         except Exception as error:  # storage, history or disk failures outside any step: one line, recorded
             traceback.print_exc()
             message = reason(error_chain(error), paths.warehouse, paths.history_database, paths.dagster_home)

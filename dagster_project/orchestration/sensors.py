@@ -13,7 +13,7 @@ from dagster_project.orchestration.alerts import Alert, first_line, raise_alert,
 from dagster_project.orchestration.extract_state import content_hash, extract_folders, folder_signature, freshness
 from dagster_project.orchestration.jobs import nightly_job
 from dagster_project.orchestration.run_lock import acquire, release
-from dagster_project.orchestration.run_records import alerts_log, record_dagster_run
+from dagster_project.orchestration.run_records import alerts_log, published_then_failed, record_dagster_run
 from dagster_project.run_context import CONTENT_HASH_TAG, EXTRACT_DATE_TAG, TRIGGER_TAG
 from dagster_project.settings import get_paths
 
@@ -126,6 +126,14 @@ def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[st
     return failed
 
 
+def published_reports_failed_message(step: str | None, cause: str) -> str:
+    """The one line for a run that published and then failed (the reports step)."""
+    return (
+        f"Published, reports failed: the published database is this run's output, but step {step or '-'} failed: "
+        f"{cause} Rebuild the reports with `csc report` once the cause is fixed."
+    )
+
+
 def alert_for_failed_run(instance: dg.DagsterInstance, run: dg.DagsterRun, step_failures, failure_message) -> bool:
     step = step_failures[0].step_key if step_failures else None
     error = step_failures[0].event_specific_data.error if step_failures else None
@@ -139,6 +147,8 @@ def alert_for_failed_run(instance: dg.DagsterInstance, run: dg.DagsterRun, step_
     blocking = failed_blocking_checks(instance, run.run_id)
     if blocking:
         message = f"blocking data-quality check failed: {', '.join(blocking[:5])}. {message}"
+    elif published_then_failed(run):  # never "nothing changed": this run's database is the published one
+        message = published_reports_failed_message(step, message)
     return raise_alert(
         alerts_log(),
         Alert(

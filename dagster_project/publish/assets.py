@@ -32,8 +32,9 @@ REPORT_MARTS = (
     pool=WAREHOUSE_WRITER_POOL,
     required_resource_keys={RUN_LOCK_RESOURCE},
     description=(
-        "published/analytics.duckdb: the marts plus scorecard_history, runs and dq_results, written to a new "
-        "file and renamed over the old one only after every blocking check passed."
+        "published/analytics.duckdb: the aggregate marts plus scorecard_history, runs and dq_results, written to "
+        "a new file and renamed over the old one only after every blocking check passed; the marts with a child or "
+        "worker id go to restricted/analytics_child_level.duckdb (owner-only)."
     ),
 )
 def published_analytics_database(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
@@ -71,6 +72,7 @@ def published_analytics_database(context: dg.AssetExecutionContext) -> dg.Materi
         extract_date,
         run_started_at=started,
         data_origin=origin,
+        child_level=paths.child_level_database,
     )
     return dg.MaterializeResult(
         metadata={

@@ -4,6 +4,9 @@ Analysts open `published/analytics.duckdb` read-only; the pipeline never writes 
 place. A new file is written beside it, checkpointed, closed, verified and renamed over the old
 one (an atomic rename on the same filesystem): a reader that has the old file open keeps reading
 it, and a run that fails before the rename leaves the previous file untouched.
+It holds aggregates only: the marts with a child or worker id (CHILD_LEVEL_MARTS) go to
+`restricted/analytics_child_level.duckdb` (0600 in a 0700 folder), written the same way just before it, with a
+`marts.publication` row naming the run so a reader can tell that the two files belong together.
 Pure Python: no Dagster imports.
 """
 
@@ -14,11 +17,22 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from dagster_project.file_modes import PRIVATE_FILE_MODE, open_dir, private_dir
 from dagster_project.ingest.origin import SYNTHETIC
-from dagster_project.publish.history import RunRecord, ensure_history, published_origin, record_run
+from dagster_project.publish.history import PUBLISHED_STATUS, RunRecord, ensure_history, published_origin, record_run
 from dagster_project.warehouse import connect
 
 HISTORY_TABLES = ("scorecard_history", "runs", "dq_results")
+# Marts with a row per child or worker (child_id, worker_id): restricted, never world-readable (issue 21).
+CHILD_LEVEL_MARTS = (
+    "assessment_timeliness",
+    "visit_timeliness",
+    "caseload",
+    "worklist_open_assessments",
+    "worklist_unallocated_children",
+    "worklist_workers",
+)
+CHILD_LEVEL_FILE = "analytics_child_level.duckdb"
 # Analysts read the published database: readable by the owner's group and others (README "File modes").
 PUBLISHED_MODE = 0o644
 TEMP_PREFIX = "."
@@ -67,6 +81,38 @@ def append_scorecard_history(history: Path, warehouse: Path, run_id: str) -> int
             conn.execute("detach wh")
 
 
+def _publish_child_level(
+    warehouse: Path, child_level: Path, tables: list[str], run_id: str, extract_date: str
+) -> dict[str, int]:
+    """Write the restricted child-level database (owner-only) beside its old copy and rename it over it."""
+    private_dir(child_level.parent)
+    staging_file = temp_file(child_level, run_id)
+    staging_file.unlink(missing_ok=True)
+    Path(str(staging_file) + ".wal").unlink(missing_ok=True)
+    counts: dict[str, int] = {}
+    try:
+        with connect(staging_file) as conn:
+            conn.execute(f"attach {_literal(warehouse)} as wh (read_only)")
+            conn.execute("create schema marts")
+            for table in tables:
+                conn.execute(f"create table marts.{_quote(table)} as select * from wh.marts.{_quote(table)}")
+                counts[table] = conn.execute(f"select count(*) from marts.{_quote(table)}").fetchone()[0]
+            conn.execute(
+                "create table marts.publication as select ?::varchar as run_id, ?::date as extract_date",
+                [run_id, extract_date],
+            )
+            conn.execute("detach wh")
+            conn.execute("checkpoint")
+        with connect(staging_file, read_only=True) as check:
+            check.execute("select run_id from marts.publication").fetchone()
+        staging_file.chmod(PRIVATE_FILE_MODE)
+        os.replace(staging_file, child_level)
+    finally:
+        staging_file.unlink(missing_ok=True)
+        Path(str(staging_file) + ".wal").unlink(missing_ok=True)
+    return counts
+
+
 def temp_file(published: Path, run_id: str) -> Path:
     """The file a run writes before renaming it over the published database."""
     return published.with_name(f"{TEMP_PREFIX}{published.stem}.{run_id}{TEMP_SUFFIX}")
@@ -94,19 +140,25 @@ def publish(
     extract_date: str,
     run_started_at: dt.datetime | None = None,
     data_origin: str | None = None,
+    child_level: Path | None = None,
 ) -> PublishResult:
-    """Build a new analysts' database from the warehouse marts and the history, then swap it in."""
+    """Build a new analysts' database from the warehouse's aggregate marts and the history, and the restricted
+    child-level database from the others (`child_level`, default `<data>/restricted/analytics_child_level.duckdb`
+    beside `<data>/published/`), then swap them in: the child-level file first, the analysts' file last."""
+    child_level = child_level or published.parent.parent / "restricted" / CHILD_LEVEL_FILE
     if data_origin == SYNTHETIC and published_origin(published) not in (None, SYNTHETIC):
         raise PublishError(
             f"Not published: extract {extract_date} is synthetic (generated demo data) and {published} holds figures "
             "from real extracts. Synthetic figures never replace real ones; use another CSC_DATA_DIR for demos."
         )
-    tables = mart_tables(warehouse)
-    if "scorecard" not in tables:
+    every_mart = mart_tables(warehouse)
+    if "scorecard" not in every_mart:
         raise PublishError(f"{warehouse} has no marts.scorecard: nothing to publish")
+    tables = [t for t in every_mart if t not in CHILD_LEVEL_MARTS]  # aggregates: the world-readable file
+    child_tables = [t for t in every_mart if t in CHILD_LEVEL_MARTS]
     append_scorecard_history(history, warehouse, run_id)
 
-    published.parent.mkdir(parents=True, exist_ok=True)
+    open_dir(published.parent)  # the published database is for analysts: an enterable folder
     staging_file = temp_file(published, run_id)
     staging_file.unlink(missing_ok=True)
     Path(str(staging_file) + ".wal").unlink(missing_ok=True)
@@ -158,6 +210,7 @@ def publish(
         with connect(staging_file, read_only=True) as check:
             check.execute("select count(*) from marts.scorecard").fetchone()
         staging_file.chmod(PUBLISHED_MODE)
+        counts.update(_publish_child_level(warehouse, child_level, child_tables, run_id, extract_date))
         os.replace(staging_file, published)
     finally:
         staging_file.unlink(missing_ok=True)
@@ -170,7 +223,9 @@ def publish(
             extract_date=extract_date,
             started_at=run_started_at,
             finished_at=now,
-            status="success",
+            # Not "success" yet: the run's later steps (the reports) still have to finish. A run killed from
+            # here on is still "published" in the history, never a success (issue 21, finding 5).
+            status=PUBLISHED_STATUS,
             published=True,
             data_origin=data_origin,
         ),

@@ -14,13 +14,19 @@ from pathlib import Path
 from dagster_project.quality.results import DQ_RESULTS_DDL, DQ_RESULTS_MIGRATIONS
 from dagster_project.warehouse import connect
 
+# A run's status in the history: `published` from its publish until the run ends (its reports are still being
+# built); `reports_failed` when it published but a later step (the reports) failed or its process died.
+PUBLISHED_STATUS = "published"
+REPORTS_FAILED_STATUS = "reports_failed"
+OPEN_STATUSES = ("running", "started", PUBLISHED_STATUS)
+
 RUNS_DDL = """
 create table if not exists runs (
     run_id varchar primary key,
     extract_date date,
     started_at timestamp,
     finished_at timestamp,
-    status varchar,          -- running | success | failure | canceled | blocked
+    status varchar,          -- running | published | success | reports_failed | failure | canceled | refused
     published boolean,
     code_version varchar,
     settings json,           -- local standards and paths used
@@ -130,17 +136,18 @@ def close_dead_run(path: Path, run_id: str, note: str) -> bool:
     ensure_history(path)
     with connect(path) as conn:
         open_rows = conn.execute(
-            "select count(*) from runs where run_id = ? and status in ('running', 'started')", [run_id]
+            "select count(*) from runs where run_id = ? and list_contains(?, status)", [run_id, list(OPEN_STATUSES)]
         ).fetchone()[0]
         conn.execute(
-            "update runs set status = 'failure', finished_at = coalesce(finished_at, ?), note = ? "
-            "where run_id = ? and status in ('running', 'started')",
-            [dt.datetime.now(), note, run_id],
+            "update runs set status = case when published then ? else 'failure' end, "
+            "finished_at = coalesce(finished_at, ?), note = ? where run_id = ? and list_contains(?, status)",
+            [REPORTS_FAILED_STATUS, dt.datetime.now(), note, run_id, list(OPEN_STATUSES)],
         )
+        # A run that published stands by its evidence (the published database carries it); others do not.
         marked = conn.execute(
             "update dq_results set from_failed_run = true where run_id = ? and not coalesce(from_failed_run, false) "
-            "returning 1",
-            [run_id],
+            "and not exists (select 1 from runs where run_id = ? and published) returning 1",
+            [run_id, run_id],
         ).fetchall()
     return bool(open_rows or marked)
 

@@ -6,12 +6,12 @@ date of birth or postcode ever reaches the store). Pure Python: no Dagster impor
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from dagster_project.cells import csv_row, csv_writer, open_owner_only
 from dagster_project.contract.model import load_contract, staging_model
 from dagster_project.quality.dfe import DfeRule
 from dagster_project.quality.results import FAILURES_FILE
@@ -136,13 +136,14 @@ def dfe_error_rows(
 
 
 def write_dfe_errors(rows: list[DfeErrorRow], out: Path) -> Path:
+    """The list as CSV, readable by its owner only (it lists child ids), every cell neutralised against
+    formula injection (a record key of `=1+1` is written `'=1+1`)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
+    with open_owner_only(out) as f:
+        writer = csv_writer(f)
         writer.writerow(COLUMNS)
         for r in rows:
-            writer.writerow(
-                [r.dfe_return, r.rule_code, r.child_id, r.record_key, r.location, r.message, r.rule_id, r.action]
-            )
+            cells = [r.dfe_return, r.rule_code, r.child_id, r.record_key, r.location, r.message, r.rule_id, r.action]
+            writer.writerow(csv_row(cells))
     return out

@@ -9,6 +9,7 @@ import html
 from collections import defaultdict
 from pathlib import Path
 
+from dagster_project.file_modes import open_dir
 from dagster_project.quality.results import read_dq_results
 from dagster_project.quality.rule import DIMENSIONS
 from dagster_project.quality.rules import registry
@@ -144,7 +145,7 @@ def render_summary(all_results: list[dict], run_id: str, data_origin: str | None
 def write_summary(history_db: Path, reports_dir: Path, run_id: str, data_origin: str | None = None) -> Path:
     """Write dq_summary_<run_id>.html and its copy dq_summary_latest.html; returns the run's page."""
     page = render_summary(read_dq_results(history_db), run_id, data_origin)
-    reports_dir.mkdir(parents=True, exist_ok=True)
+    open_dir(reports_dir)
     path = reports_dir / f"dq_summary_{run_id}.html"
     path.write_text(page, encoding="utf-8")
     (reports_dir / "dq_summary_latest.html").write_text(page, encoding="utf-8")

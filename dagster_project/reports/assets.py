@@ -21,7 +21,8 @@ def report_outputs(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     # time the definitions load (the daemon, the web UI, every `csc` command)
     from dagster_project.reports.build import build_reports
 
-    outputs = build_reports(get_paths())
+    # waits for a `csc report` in progress (one lock for every build) rather than failing the run
+    outputs = build_reports(get_paths(), description=f"reports step of run {context.run_id}")
     context.log.info(f"reports index: {outputs.index}")
     return dg.MaterializeResult(
         metadata={

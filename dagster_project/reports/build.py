@@ -4,7 +4,9 @@ worklist per team (HTML, xlsx) under <CSC_DATA_DIR>/restricted/worklists/<extrac
 files). Reads the published database and the restricted failures store only. Pure Python.
 
 A build writes into a hidden folder beside its destination and renames it into place, so a failed build
-leaves the previous reports for that extract untouched.
+leaves the previous reports for that extract untouched (and removes its hidden folders). One build at a time per
+data folder (`build_lock`: `csc report` and the run's reports step share the lock); each build first repairs what
+a killed build left (`repair`).
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from dagster_project.file_modes import open_dir, open_tree
 from dagster_project.quality.results import FAILURES_FILE
 from dagster_project.quality.rules import registry
+from dagster_project.reports.build_lock import report_build_lock
 from dagster_project.reports.formatting import month_label, natural_key, service_area_label
 from dagster_project.reports.html import render_index, render_scorecard, render_worklist, scorecard_title
 from dagster_project.reports.pdf import write_scorecard_pdf
 from dagster_project.reports.published import PublishedData, load_dq_failures, load_published
+from dagster_project.reports.repair import repair_report_folders
 from dagster_project.reports.scorecard import COMMITTEE, MANAGEMENT, build_scorecard
 from dagster_project.reports.targets import load_targets
 from dagster_project.reports.worklists import build_worklists
@@ -29,6 +34,13 @@ from dagster_project.settings import Paths
 from dagster_project.standards import load_standards
 
 CASELOAD_BAND_LOW = 16  # bottom of the council's 16-23 caseload range (the top is the caseload_max standard)
+# How long a build waits for another one to finish (a national build takes about 50 s) before it is refused;
+# CSC_REPORT_LOCK_WAIT_SECONDS overrides it.
+REPORT_LOCK_WAIT_SECONDS = 300
+
+
+def report_lock_wait_seconds() -> float:
+    return float(os.environ.get("CSC_REPORT_LOCK_WAIT_SECONDS", REPORT_LOCK_WAIT_SECONDS))
 
 
 @dataclass(frozen=True)
@@ -98,14 +110,30 @@ def _point_latest(reports_dir: Path, folder_name: str) -> Path:
     return latest
 
 
-def build_reports(paths: Paths, as_at: dt.date | None = None) -> ReportOutputs:
-    data = load_published(paths.published_database)
+def build_reports(
+    paths: Paths,
+    as_at: dt.date | None = None,
+    description: str = "csc report",
+    wait_seconds: float | None = None,
+) -> ReportOutputs:
+    """Build every report under the reports lock (ReportsBusyError when another build holds it too long)."""
+    wait = report_lock_wait_seconds() if wait_seconds is None else wait_seconds
+    with report_build_lock(paths.data_dir, description, wait):
+        repair_report_folders(paths.reports_dir, paths.restricted_dir / "worklists")
+        try:
+            return _build_reports(paths, as_at)
+        finally:  # a failed build leaves no hidden folder behind (a finished one has renamed them away)
+            repair_report_folders(paths.reports_dir, paths.restricted_dir / "worklists")
+
+
+def _build_reports(paths: Paths, as_at: dt.date | None) -> ReportOutputs:
+    data = load_published(paths.published_database, paths.child_level_database)
     targets = load_targets()
     standards = load_standards()
     band = (CASELOAD_BAND_LOW, standards.caseload_max)
     extract = data.extract_date.isoformat()
     folder_name = extract if as_at is None else f"{extract}_as_at_{as_at.isoformat()[:7]}"
-    paths.reports_dir.mkdir(parents=True, exist_ok=True)
+    open_dir(paths.reports_dir)
     folder = paths.reports_dir / folder_name
     building = paths.reports_dir / f".{folder_name}.building"
     shutil.rmtree(building, ignore_errors=True)
@@ -183,6 +211,7 @@ def build_reports(paths: Paths, as_at: dt.date | None = None) -> ReportOutputs:
         "worklists": worklists,
     }
     (building / "index.html").write_text(render_index(index_context), encoding="utf-8")
+    open_tree(building)  # the open reports are for everyone (the run writes owner-only files by default)
     _swap_in(building, folder)
     latest = _point_latest(paths.reports_dir, folder_name) if as_at is None else paths.reports_dir / "latest"
     return ReportOutputs(

@@ -31,6 +31,12 @@ def _finish(fig, fmt: str) -> bytes | str:
     return data
 
 
+def plain_text(label: str) -> str:
+    """A label matplotlib draws as it is: a `$` would start mathematics (`Child in Need $$ 1` raises), so
+    every dollar is escaped; nothing else in plain text is interpreted (usetex stays off)."""
+    return str(label).replace("$", r"\$")
+
+
 @dataclass(frozen=True)
 class _TrendSpec:
     """Everything a trend chart shows, so equal charts are drawn once: the committee and management views of a
@@ -48,7 +54,7 @@ def trend_chart(measure_view, fmt: str = "svg") -> bytes | str:
     point in its RAG colour. Suppressed or missing months are gaps."""
     cells = measure_view.trend
     spec = _TrendSpec(
-        labels=tuple(month_label(c.as_at) for c in cells),
+        labels=tuple(plain_text(month_label(c.as_at)) for c in cells),
         values=tuple(None if (c.suppressed or c.value is None) else c.value for c in cells),
         targets=tuple(c.target for c in cells),
         last_rag=cells[-1].rag,
@@ -102,7 +108,7 @@ def caseload_chart(
     fig, ax = plt.subplots(figsize=(7.0, height))
     ax.axvspan(band[0], band[1], color="#cce2d8", label=f"caseload band {band[0]:g}–{band[1]:g}")
     ax.axvline(band[1], color="#d4351c", linewidth=1, linestyle="--", label=f"maximum {band[1]:g}")
-    names = [name for name, _ in team_caseloads]
+    names = [plain_text(name) for name, _ in team_caseloads]  # team names come from the extract
     data = [values or [0] for _, values in team_caseloads]
     ax.boxplot(
         data,

@@ -1,5 +1,6 @@
-"""Reads what the reports show from the published analysts' database (read-only) and the restricted
-data-quality store. Nothing here computes a measure: rows come back as the marts hold them. Pure Python.
+"""Reads what the reports show from the published analysts' database (read-only), the restricted child-level
+database (the worklists' and caseload marts, attached read-only as `child`) and the restricted data-quality
+store. Nothing here computes a measure: rows come back as the marts hold them. Pure Python.
 """
 
 from __future__ import annotations
@@ -49,26 +50,50 @@ def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _has_table(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
+def _has_table(conn: duckdb.DuckDBPyConnection, name: str, catalog: str | None = None) -> bool:
     return bool(
         conn.execute(
-            "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = ?", [name]
+            "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = ? "
+            "and table_catalog = coalesce(?, current_database())",
+            [name, catalog],
         ).fetchone()[0]
     )
 
 
-REQUIRED = ("scorecard", "scorecard_by_team", "scorecard_by_service_area", "caseload", "runs", "dq_results")
-WORKLIST_TABLES = ("visit_timeliness", "worklist_open_assessments", "worklist_unallocated_children", "worklist_workers")
+REQUIRED = ("scorecard", "scorecard_by_team", "scorecard_by_service_area", "runs", "dq_results")
+CHILD_LEVEL_TABLES = (
+    "caseload",
+    "visit_timeliness",
+    "worklist_open_assessments",
+    "worklist_unallocated_children",
+    "worklist_workers",
+    "publication",
+)
 
 
-def load_published(database: Path) -> PublishedData:
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def load_published(database: Path, child_level: Path | None = None) -> PublishedData:
+    """`child_level`: default `<data>/restricted/analytics_child_level.duckdb` beside `<data>/published/`."""
+    child_level = child_level or Path(database).parent.parent / "restricted" / "analytics_child_level.duckdb"
     if not Path(database).exists():
         raise ReportDataError(f"{database}: no published database yet (run `make run` first)")
+    if not Path(child_level).exists():
+        raise ReportDataError(f"{child_level}: no restricted child-level database yet; rebuild with `csc run`")
     with duckdb.connect(str(database), read_only=True) as conn:
-        missing = [t for t in (*REQUIRED, *WORKLIST_TABLES) if not _has_table(conn, t)]
+        missing = [t for t in REQUIRED if not _has_table(conn, t)]
+        conn.execute(f"attach {_quoted(child_level)} as child (read_only)")
+        missing += [t for t in CHILD_LEVEL_TABLES if not _has_table(conn, t, catalog="child")]
         if missing:
             raise ReportDataError(f"{database}: marts {missing} missing; rebuild with `csc run`")
         extract_date, run_id = conn.execute("select extract_date, run_id from marts.scorecard limit 1").fetchone()
+        (child_run,) = conn.execute("select run_id from child.marts.publication").fetchone()
+        if child_run != run_id:  # killed between the two renames of a publish: never mix two runs' figures
+            raise ReportDataError(
+                f"{child_level} is from run {child_run}, {database} from run {run_id}; rebuild with `csc run`"
+            )
         present = {r[0] for r in conn.execute("select distinct measure from marts.scorecard").fetchall()}
         measures = tuple(m for m in load_measures() if m.measure in present)
         month_dates = [
@@ -97,7 +122,7 @@ def load_published(database: Path) -> PublishedData:
                 teams[r["team_id"]] = (r["team_name"] or r["team_id"], r["service_area"])
         caseloads: dict[dt.date, list[tuple[str | None, float]]] = {}
         for as_at, team_id, caseload in conn.execute(
-            "select as_at_date, team_id, caseload from marts.caseload where period_type = 'month' "
+            "select as_at_date, team_id, caseload from child.marts.caseload where period_type = 'month' "
             "order by as_at_date, team_id, worker_id"
         ).fetchall():
             caseloads.setdefault(as_at, []).append((team_id, caseload))
@@ -119,18 +144,19 @@ def load_published(database: Path) -> PublishedData:
         worklists = {
             "visits": _rows(
                 conn,
-                "select * from marts.visit_timeliness where as_at_date = ? and period_type = "
-                "(select min(period_type) from marts.visit_timeliness where as_at_date = ?) "
+                "select * from child.marts.visit_timeliness where as_at_date = ? and period_type = "
+                "(select min(period_type) from child.marts.visit_timeliness where as_at_date = ?) "
                 "order by due_date, child_id, visit_type",
                 [extract_date, extract_date],
             ),
             "assessments": _rows(
-                conn, "select * from marts.worklist_open_assessments order by working_days_open desc, assessment_id"
+                conn,
+                "select * from child.marts.worklist_open_assessments order by working_days_open desc, assessment_id",
             ),
             "unallocated": _rows(
-                conn, "select * from marts.worklist_unallocated_children order by unallocated_since, child_id"
+                conn, "select * from child.marts.worklist_unallocated_children order by unallocated_since, child_id"
             ),
-            "workers": _rows(conn, "select * from marts.worklist_workers order by worker_id"),
+            "workers": _rows(conn, "select * from child.marts.worklist_workers order by worker_id"),
         }
     return PublishedData(
         extract_date=extract_date,

@@ -228,7 +228,7 @@ SECTIONS = (
         "Children whose visit is overdue (red) or due in the next 5 working days (amber).",
         ("Days overdue",),
         "Status",
-        "the published database (marts.visit_timeliness)",
+        "the restricted child-level database (marts.visit_timeliness)",
     ),
     (
         "assessments",
@@ -236,7 +236,7 @@ SECTIONS = (
         "Working days since the referral: at risk from 35 (amber), overdue after 45 (red).",
         ("Working days",),
         "Status",
-        "the published database (marts.worklist_open_assessments)",
+        "the restricted child-level database (marts.worklist_open_assessments)",
     ),
     (
         "unallocated",
@@ -244,7 +244,7 @@ SECTIONS = (
         "On a plan or looked after with no open allocation; team = the team of their last allocation.",
         ("Days unallocated",),
         None,
-        "the published database (marts.worklist_unallocated_children)",
+        "the restricted child-level database (marts.worklist_unallocated_children)",
     ),
     (
         "workers",
@@ -252,7 +252,7 @@ SECTIONS = (
         "Caseload against the maximum (FTE-adjusted shown too) and the last individual supervision.",
         ("FTE", "Caseload", "FTE-adjusted", "Maximum"),
         "Over maximum",
-        "the published database (marts.worklist_workers)",
+        "the restricted child-level database (marts.worklist_workers)",
     ),
     (
         "data_to_fix",

@@ -1,7 +1,8 @@
 """Excel workbooks with XlsxWriter: a RAG-formatted scorecard sheet (native conditional formatting), a
 trend sheet with a native line chart per measure (with its target line), one sheet per breakdown; and one
 workbook per team worklist. Values are written unrounded (as the marts hold them) with a number format that
-shows the catalogue's decimals; suppressed cells hold "c". Pure Python."""
+shows the catalogue's decimals; suppressed cells hold "c". Every cell from data follows dagster_project.cells
+(a string or a number, never a formula or a link). Pure Python."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from dagster_project.cells import WORKBOOK_OPTIONS, neutralised, write_data_cell
 from dagster_project.reports.formatting import decimals_for, month_label
 from dagster_project.reports.scorecard import Cell, ScorecardView, column_labels
 from dagster_project.reports.suppression import SUPPRESSED
@@ -81,12 +83,12 @@ def _rag_rules(
 
 
 def write_scorecard_workbook(view: ScorecardView, path: Path, title: str) -> Path:
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     formats = _Formats(book)
     columns = column_labels(view.view)
     sheet = book.add_worksheet("Scorecard")
-    sheet.write(0, 0, title, formats.title)
-    sheet.write(
+    sheet.write_string(0, 0, neutralised(title), formats.title)
+    sheet.write_string(
         1,
         0,
         f"Extract {view.extract_date}; run {view.run_id}. RAG: conditional formatting against the "
@@ -112,14 +114,15 @@ def write_scorecard_workbook(view: ScorecardView, path: Path, title: str) -> Pat
     for measure_view in view.measures:
         m = measure_view.measure
         number = formats.number(m.unit, m.decimals)
-        sheet.write_row(row, 0, [m.measure, m.title, m.unit, m.polarity])
+        for col, text in enumerate((m.measure, m.title, m.unit, m.polarity)):
+            write_data_cell(sheet, row, col, text)
         if measure_view.target:
             sheet.write_number(row, 4, measure_view.target.target)
             sheet.write_number(row, 5, measure_view.target.tolerance)
         for offset, (attr, _) in enumerate(columns):
             _write_cell(sheet, row, 6 + offset, getattr(measure_view, attr), number)
-        sheet.write(row, 6 + len(columns), measure_view.direction)
-        sheet.write(row, 7 + len(columns), measure_view.latest.rag or "")
+        write_data_cell(sheet, row, 6 + len(columns), measure_view.direction)
+        write_data_cell(sheet, row, 7 + len(columns), measure_view.latest.rag or "")
         if view.view.month_to_date and measure_view.month_to_date:
             _write_cell(sheet, row, 8 + len(columns), measure_view.month_to_date, number)
         row += 1
@@ -142,15 +145,15 @@ def write_scorecard_workbook(view: ScorecardView, path: Path, title: str) -> Pat
 def _write_trend_sheet(book, formats: _Formats, view: ScorecardView) -> None:
     sheet = book.add_worksheet("Trend")
     charts = book.add_worksheet("Charts")
-    sheet.write(0, 0, "Month", formats.header)
+    sheet.write_string(0, 0, "Month", formats.header)
     for i, cell in enumerate(view.measures[0].trend if view.measures else []):
         sheet.write_datetime(1 + i, 0, _as_datetime(cell.as_at), book.add_format({"num_format": "mmm yyyy"}))
     months = len(view.view.trend)
     for index, measure_view in enumerate(view.measures):
         m = measure_view.measure
         value_col, target_col = 1 + 2 * index, 2 + 2 * index
-        sheet.write(0, value_col, m.measure, formats.header)
-        sheet.write(0, target_col, f"{m.measure} target", formats.header)
+        write_data_cell(sheet, 0, value_col, m.measure, formats.header)
+        write_data_cell(sheet, 0, target_col, f"{m.measure} target", formats.header)
         number = formats.number(m.unit, m.decimals)
         for i, cell in enumerate(measure_view.trend):
             _write_cell(sheet, 1 + i, value_col, cell, number)
@@ -206,9 +209,10 @@ def _write_breakdown_sheet(book, formats: _Formats, view: ScorecardView, measure
     m = measure_view.measure
     used = {ws.get_name() for ws in book.worksheets()}
     sheet = book.add_worksheet(_sheet_name(f"{'Area' if view.suppressed else 'Team'} {m.measure}", used))
-    sheet.write(0, 0, m.title, formats.title)
-    sheet.write(1, 0, "By service area" if view.suppressed else "By team", formats.note)
-    sheet.write(2, 0, f"measure: {m.measure}", formats.note)  # the sheet name may be cut to Excel's 31 characters
+    write_data_cell(sheet, 0, 0, m.title, formats.title)
+    sheet.write_string(1, 0, "By service area" if view.suppressed else "By team", formats.note)
+    # the sheet name may be cut to Excel's 31 characters
+    write_data_cell(sheet, 2, 0, f"measure: {m.measure}", formats.note)
     dates = measure_view.breakdown_dates
     heads = [
         "Service area" if view.suppressed else "Team",
@@ -219,9 +223,10 @@ def _write_breakdown_sheet(book, formats: _Formats, view: ScorecardView, measure
     first = 2 if not view.suppressed else 1
     number = formats.number(m.unit, m.decimals)
     for r, row in enumerate(measure_view.breakdown, start=4):
-        sheet.write(r, 0, row.label, formats.family if row.is_total else None)
+        # Team and service-area names come from the extract: text, never a formula or a link (issue 21).
+        write_data_cell(sheet, r, 0, row.label, formats.family if row.is_total else None)
         if not view.suppressed:
-            sheet.write(r, 1, (row.group or "") if not row.is_total else "")
+            write_data_cell(sheet, r, 1, (row.group or "") if not row.is_total else "")
         for c, cell in enumerate(row.cells):
             _write_cell(sheet, r, first + c, cell, number)
             if cell.rag in formats.rag and not cell.suppressed:
@@ -231,29 +236,27 @@ def _write_breakdown_sheet(book, formats: _Formats, view: ScorecardView, measure
 
 
 def write_worklist_workbook(worklist, path: Path, extract_date, run_id: str) -> Path:
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     formats = _Formats(book)
     used: set[str] = set()
     for section in worklist.sections:
         sheet = book.add_worksheet(_sheet_name(section.title, used))
-        sheet.write(0, 0, f"{section.title}: {worklist.team_label}", formats.title)
-        sheet.write(1, 0, f"RESTRICTED. As at extract {extract_date}, run {run_id}. {section.note}", formats.note)
+        write_data_cell(sheet, 0, 0, f"{section.title}: {worklist.team_label}", formats.title)
+        note = f"RESTRICTED. As at extract {extract_date}, run {run_id}. {section.note}"
+        sheet.write_string(1, 0, note, formats.note)
         if not section.rows:
-            sheet.write(3, 0, "Nothing to act on.")
+            sheet.write_string(3, 0, "Nothing to act on.")
             continue
         cut = section.cut_note(WORKBOOK_MAX_ROWS)
         if cut:
-            sheet.write(2, 0, cut, formats.note)
+            sheet.write_string(2, 0, cut, formats.note)
         rows = section.rows[:WORKBOOK_MAX_ROWS]
         sheet.write_row(3, 0, section.headings, formats.header)
         for r, row in enumerate(rows, start=4):
             for c, heading in enumerate(section.headings):
                 value = row.cells[heading]
                 fmt = formats.rag.get(row.flag) if heading == section.rag_column else None
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    sheet.write_number(r, c, value, fmt)
-                else:
-                    sheet.write_string(r, c, "" if value is None else str(value), fmt)
+                write_data_cell(sheet, r, c, value, fmt)
         sheet.set_column(0, len(section.headings), 16)
         sheet.autofilter(3, 0, 3 + len(rows), len(section.headings) - 1)
         sheet.freeze_panes(4, 0)

@@ -145,6 +145,9 @@ def test_extra_columns_are_kept_and_reported_as_drift(tmp_path: Path, warehouse:
     path.write_text(children_csv([r + ",x1,7" for r in rows(2)], header=HEADER + ",Legacy_Ref, notes "), "utf-8")
     result = load_children(warehouse, path, "runD")
     assert (result.status, result.drift_columns, result.rows_loaded) == ("loaded", ["legacy_ref", "notes"], 2)
+    # reported by position and count, never by name (issue 21: a header line may hold delivered values)
+    assert result.drift_positions == [len(HEADER.split(",")) + 1, len(HEADER.split(",")) + 2]
+    assert "legacy_ref" not in result.message.lower() and "2 unknown column(s)" in result.message
     extras = query(warehouse, "SELECT _extra_columns FROM raw.children ORDER BY _source_line")
     assert [json.loads(e) for (e,) in extras] == [{"legacy_ref": "x1", "notes": "7"}] * 2
     assert query(warehouse, 'SELECT extract_date::VARCHAR, file, "column", run_id FROM ingest.schema_drift') == [
@@ -153,6 +156,7 @@ def test_extra_columns_are_kept_and_reported_as_drift(tmp_path: Path, warehouse:
     ]
     again = load_children(warehouse, path, "runE")
     assert (again.status, again.drift_columns) == ("unchanged", ["legacy_ref", "notes"])
+    assert again.drift_positions == result.drift_positions
 
 
 def test_missing_required_column_rejects_the_file_naming_the_column(extract: Path, warehouse: Path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing as mp
+import stat
 
 import duckdb
 import pytest
@@ -52,13 +53,21 @@ def test_publish_copies_marts_and_history(paths):
     with duckdb.connect(str(paths["published"]), read_only=True) as conn:
         listed = conn.execute("select table_name from information_schema.tables where table_schema = 'marts'")
         tables = {r[0] for r in listed.fetchall()}
-        assert {"scorecard", "caseload", "scorecard_history", "runs", "dq_results"} <= tables
+        assert {"scorecard", "scorecard_history", "runs", "dq_results"} <= tables
+        assert "caseload" not in tables  # a row per worker: restricted, never in the world-readable file
         runs = conn.execute("select run_id, published, status from marts.runs").fetchall()
         assert runs == [("run-1", True, "success")]
         assert conn.execute("select run_id from marts.scorecard_history").fetchall() == [("run-1",)]
     assert last_run(paths["history"])["published"] is True
     # no temporary files left behind
     assert sorted(p.name for p in paths["published"].parent.iterdir()) == ["analytics.duckdb"]
+    child_level = paths["published"].parent.parent / "restricted" / "analytics_child_level.duckdb"
+    assert sorted(p.name for p in child_level.parent.iterdir()) == [child_level.name]
+    assert stat.S_IMODE(child_level.stat().st_mode) == 0o600
+    assert stat.S_IMODE(child_level.parent.stat().st_mode) == 0o700
+    with duckdb.connect(str(child_level), read_only=True) as conn:
+        assert conn.execute("select * from marts.caseload").fetchall() == [("W1", 3)]
+        assert conn.execute("select run_id from marts.publication").fetchall() == [("run-1",)]
 
 
 def test_history_keeps_every_published_scorecard(paths):

@@ -158,7 +158,8 @@ def test_ssda903_publishes_availability_and_no_visit_rows(council_and_903):
         "not available from this source: an SSDA903 return has no visits.csv or "
         "cla_episodes.placement_intended_until_18"
     )
-    assert _published(paths, "select count(*) from marts.visit_timeliness")[0][0] == 0
+    with duckdb.connect(str(paths.child_level_database), read_only=True) as conn:  # child-level: restricted
+        assert conn.execute("select count(*) from marts.visit_timeliness").fetchone()[0] == 0
     published = {m for (m,) in _published(paths, "select distinct measure from marts.scorecard")}
     assert published == {m for m in published if m not in reasons}
     status = {r[0] for r in _published(paths, "select status from marts.dq_results where run_id = ?", [outcome.run_id])}
