@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import fcntl
 import os
-import time
 from pathlib import Path
+
+from dagster_project.file_lock import flock_waiting
 
 LOCK_FILE = "run.lock"
 
@@ -48,16 +49,9 @@ def acquire(data_dir: Path, description: str = "", wait_seconds: float = 0) -> b
         return True
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                os.close(fd)
-                return False
-            time.sleep(0.5)
+    if not flock_waiting(fd, wait_seconds, poll_seconds=0.5):
+        os.close(fd)
+        return False
     os.ftruncate(fd, 0)
     os.write(fd, f"pid {os.getpid()}{', ' + description if description else ''}\n".encode())
     _held[key] = fd

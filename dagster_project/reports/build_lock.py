@@ -8,8 +8,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import time
 from pathlib import Path
+
+from dagster_project.file_lock import flock_waiting
 
 LOCK_FILE = "reports.lock"
 POLL_SECONDS = 0.2
@@ -33,19 +34,12 @@ def report_build_lock(data_dir: Path, description: str, wait_seconds: float):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise ReportsBusyError(
-                        f"Refused: another report build is in progress on {data_dir} "
-                        f"({_holder(path) or 'holder unknown'}); waited {wait_seconds:g} s. Run `csc report` again "
-                        "when it has finished."
-                    ) from None
-                time.sleep(POLL_SECONDS)  # flock has no timeout: poll the non-blocking form
+        if not flock_waiting(fd, wait_seconds, POLL_SECONDS):
+            raise ReportsBusyError(
+                f"Refused: another report build is in progress on {data_dir} "
+                f"({_holder(path) or 'holder unknown'}); waited {wait_seconds:g} s. Run `csc report` again "
+                "when it has finished."
+            )
         os.ftruncate(fd, 0)
         os.write(fd, f"pid {os.getpid()}, {description}\n".encode())
         try:
