@@ -12,6 +12,10 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+# The restricted published database of the marts with a child or worker id (one spelling for every reader).
+CHILD_LEVEL_DATABASE_NAME = "analytics_child_level.duckdb"
+
+
 @dataclass(frozen=True)
 class Paths:
     raw_dir: Path
@@ -44,7 +48,7 @@ class Paths:
     def child_level_database(self) -> Path:
         """The marts with a child or worker id (visit_timeliness, the worklists...): owner-only, never in the
         world-readable published database (publish/database.py CHILD_LEVEL_MARTS)."""
-        return self.restricted_dir / "analytics_child_level.duckdb"
+        return self.restricted_dir / CHILD_LEVEL_DATABASE_NAME
 
     @property
     def reports_dir(self) -> Path:

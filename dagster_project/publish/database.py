@@ -20,6 +20,7 @@ from pathlib import Path
 from dagster_project.file_modes import PRIVATE_FILE_MODE, open_dir, private_dir
 from dagster_project.ingest.origin import SYNTHETIC
 from dagster_project.publish.history import PUBLISHED_STATUS, RunRecord, ensure_history, published_origin, record_run
+from dagster_project.settings import CHILD_LEVEL_DATABASE_NAME
 from dagster_project.warehouse import connect
 
 HISTORY_TABLES = ("scorecard_history", "runs", "dq_results")
@@ -32,7 +33,7 @@ CHILD_LEVEL_MARTS = (
     "worklist_unallocated_children",
     "worklist_workers",
 )
-CHILD_LEVEL_FILE = "analytics_child_level.duckdb"
+CHILD_LEVEL_FILE = CHILD_LEVEL_DATABASE_NAME
 # Analysts read the published database: readable by the owner's group and others (README "File modes").
 PUBLISHED_MODE = 0o644
 TEMP_PREFIX = "."

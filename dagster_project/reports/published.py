@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.catalogue import Measure, load_measures
+from dagster_project.settings import CHILD_LEVEL_DATABASE_NAME
 
 
 class ReportDataError(RuntimeError):
@@ -77,7 +78,7 @@ def _quoted(path: Path) -> str:
 
 def load_published(database: Path, child_level: Path | None = None) -> PublishedData:
     """`child_level`: default `<data>/restricted/analytics_child_level.duckdb` beside `<data>/published/`."""
-    child_level = child_level or Path(database).parent.parent / "restricted" / "analytics_child_level.duckdb"
+    child_level = child_level or Path(database).parent.parent / "restricted" / CHILD_LEVEL_DATABASE_NAME
     if not Path(database).exists():
         raise ReportDataError(f"{database}: no published database yet (run `make run` first)")
     if not Path(child_level).exists():
