@@ -16,6 +16,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHILD_LEVEL_DATABASE_NAME = "analytics_child_level.duckdb"
 
 
+def child_level_beside(published_database: Path) -> Path:
+    """The child-level database of a published database: `<data>/restricted/` beside `<data>/published/`."""
+    return Path(published_database).parent.parent / "restricted" / CHILD_LEVEL_DATABASE_NAME
+
+
 @dataclass(frozen=True)
 class Paths:
     raw_dir: Path

@@ -59,6 +59,11 @@ def secure(path: Path) -> None:
             file.chmod(PRIVATE_FILE_MODE)
 
 
+def path_literal(path: Path) -> str:
+    """A file path as a DuckDB string literal (ATTACH takes no parameters)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 @contextlib.contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open a DuckDB file, turning a lock conflict into a message that says who holds it. Memory is bounded

@@ -29,7 +29,7 @@ from dagster_project.contract.model import ExportFile, load_contract
 from dagster_project.ingest import scan
 from dagster_project.ingest.retention import apply_retention, retention_extracts
 from dagster_project.ingest.schema import drift_positions_text, ensure_schema, quote_ident, raw_table
-from dagster_project.warehouse import connect
+from dagster_project.warehouse import connect, path_literal
 
 _OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
 
@@ -192,9 +192,8 @@ def conn_dir(conn: duckdb.DuckDBPyConnection) -> str | None:
 def _read_csv_sql(read_path: Path, n_columns: int) -> str:
     # store_rejects in both passes: plain ignore_errors skips more rows than it reports after a bad quote.
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_columns))
-    path_literal = str(read_path).replace("'", "''")
     return (
-        f"read_csv('{path_literal}', header = true, auto_detect = false, columns = {{{columns}}}, "
+        f"read_csv({path_literal(read_path)}, header = true, auto_detect = false, columns = {{{columns}}}, "
         "delim = ',', quote = '\"', escape = '\"', store_rejects = true, "
         "rejects_table = '_ingest_rejects', rejects_scan = '_ingest_reject_scans')"
     )

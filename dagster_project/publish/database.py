@@ -20,8 +20,8 @@ from pathlib import Path
 from dagster_project.file_modes import PRIVATE_FILE_MODE, open_dir, private_dir
 from dagster_project.ingest.origin import SYNTHETIC
 from dagster_project.publish.history import PUBLISHED_STATUS, RunRecord, ensure_history, published_origin, record_run
-from dagster_project.settings import CHILD_LEVEL_DATABASE_NAME
-from dagster_project.warehouse import connect
+from dagster_project.settings import child_level_beside
+from dagster_project.warehouse import connect, path_literal
 
 HISTORY_TABLES = ("scorecard_history", "runs", "dq_results")
 # Marts with a row per child or worker (child_id, worker_id): restricted, never world-readable (issue 21).
@@ -33,7 +33,8 @@ CHILD_LEVEL_MARTS = (
     "worklist_unallocated_children",
     "worklist_workers",
 )
-CHILD_LEVEL_FILE = CHILD_LEVEL_DATABASE_NAME
+# The child-level file names the run it was published by, so readers never mix two runs' figures.
+PUBLICATION_TABLE = "publication"
 # Analysts read the published database: readable by the owner's group and others (README "File modes").
 PUBLISHED_MODE = 0o644
 TEMP_PREFIX = "."
@@ -66,7 +67,7 @@ def append_scorecard_history(history: Path, warehouse: Path, run_id: str) -> int
     """Copy this run's scorecard into the history (idempotent per run)."""
     ensure_history(history)
     with connect(history) as conn:
-        conn.execute(f"attach {_literal(warehouse)} as wh (read_only)")
+        conn.execute(f"attach {path_literal(warehouse)} as wh (read_only)")
         try:
             conn.execute("delete from scorecard_history where run_id = ?", [run_id])
             conn.execute(
@@ -93,19 +94,19 @@ def _publish_child_level(
     counts: dict[str, int] = {}
     try:
         with connect(staging_file) as conn:
-            conn.execute(f"attach {_literal(warehouse)} as wh (read_only)")
+            conn.execute(f"attach {path_literal(warehouse)} as wh (read_only)")
             conn.execute("create schema marts")
             for table in tables:
                 conn.execute(f"create table marts.{_quote(table)} as select * from wh.marts.{_quote(table)}")
                 counts[table] = conn.execute(f"select count(*) from marts.{_quote(table)}").fetchone()[0]
             conn.execute(
-                "create table marts.publication as select ?::varchar as run_id, ?::date as extract_date",
+                f"create table marts.{PUBLICATION_TABLE} as select ?::varchar as run_id, ?::date as extract_date",
                 [run_id, extract_date],
             )
             conn.execute("detach wh")
             conn.execute("checkpoint")
         with connect(staging_file, read_only=True) as check:
-            check.execute("select run_id from marts.publication").fetchone()
+            check.execute(f"select run_id from marts.{PUBLICATION_TABLE}").fetchone()
         staging_file.chmod(PRIVATE_FILE_MODE)
         os.replace(staging_file, child_level)
     finally:
@@ -129,10 +130,6 @@ def remove_temp_files(published: Path) -> list[Path]:
     return removed
 
 
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def publish(
     warehouse: Path,
     history: Path,
@@ -146,7 +143,7 @@ def publish(
     """Build a new analysts' database from the warehouse's aggregate marts and the history, and the restricted
     child-level database from the others (`child_level`, default `<data>/restricted/analytics_child_level.duckdb`
     beside `<data>/published/`), then swap them in: the child-level file first, the analysts' file last."""
-    child_level = child_level or published.parent.parent / "restricted" / CHILD_LEVEL_FILE
+    child_level = child_level or child_level_beside(published)
     if data_origin == SYNTHETIC and published_origin(published) not in (None, SYNTHETIC):
         raise PublishError(
             f"Not published: extract {extract_date} is synthetic (generated demo data) and {published} holds figures "
@@ -167,8 +164,8 @@ def publish(
     counts: dict[str, int] = {}
     try:
         with connect(staging_file) as conn:
-            conn.execute(f"attach {_literal(warehouse)} as wh (read_only)")
-            conn.execute(f"attach {_literal(history)} as hist (read_only)")
+            conn.execute(f"attach {path_literal(warehouse)} as wh (read_only)")
+            conn.execute(f"attach {path_literal(history)} as hist (read_only)")
             conn.execute("create schema marts")
             for table in tables:
                 conn.execute(f"create table marts.{_quote(table)} as select * from wh.marts.{_quote(table)}")

@@ -12,7 +12,9 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.catalogue import Measure, load_measures
-from dagster_project.settings import CHILD_LEVEL_DATABASE_NAME
+from dagster_project.publish.database import CHILD_LEVEL_MARTS, PUBLICATION_TABLE
+from dagster_project.settings import child_level_beside
+from dagster_project.warehouse import path_literal
 
 
 class ReportDataError(RuntimeError):
@@ -62,35 +64,24 @@ def _has_table(conn: duckdb.DuckDBPyConnection, name: str, catalog: str | None =
 
 
 REQUIRED = ("scorecard", "scorecard_by_team", "scorecard_by_service_area", "runs", "dq_results")
-CHILD_LEVEL_TABLES = (
-    "caseload",
-    "visit_timeliness",
-    "worklist_open_assessments",
-    "worklist_unallocated_children",
-    "worklist_workers",
-    "publication",
-)
-
-
-def _quoted(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+CHILD_LEVEL_TABLES = (*CHILD_LEVEL_MARTS, PUBLICATION_TABLE)  # what the publish step writes there
 
 
 def load_published(database: Path, child_level: Path | None = None) -> PublishedData:
     """`child_level`: default `<data>/restricted/analytics_child_level.duckdb` beside `<data>/published/`."""
-    child_level = child_level or Path(database).parent.parent / "restricted" / CHILD_LEVEL_DATABASE_NAME
+    child_level = child_level or child_level_beside(database)
     if not Path(database).exists():
         raise ReportDataError(f"{database}: no published database yet (run `make run` first)")
     if not Path(child_level).exists():
         raise ReportDataError(f"{child_level}: no restricted child-level database yet; rebuild with `csc run`")
     with duckdb.connect(str(database), read_only=True) as conn:
         missing = [t for t in REQUIRED if not _has_table(conn, t)]
-        conn.execute(f"attach {_quoted(child_level)} as child (read_only)")
+        conn.execute(f"attach {path_literal(child_level)} as child (read_only)")
         missing += [t for t in CHILD_LEVEL_TABLES if not _has_table(conn, t, catalog="child")]
         if missing:
             raise ReportDataError(f"{database}: marts {missing} missing; rebuild with `csc run`")
         extract_date, run_id = conn.execute("select extract_date, run_id from marts.scorecard limit 1").fetchone()
-        (child_run,) = conn.execute("select run_id from child.marts.publication").fetchone()
+        (child_run,) = conn.execute(f"select run_id from child.marts.{PUBLICATION_TABLE}").fetchone()
         if child_run != run_id:  # killed between the two renames of a publish: never mix two runs' figures
             raise ReportDataError(
                 f"{child_level} is from run {child_run}, {database} from run {run_id}; rebuild with `csc run`"
