@@ -7,6 +7,7 @@ when it is data text. Pure Python, used by the XLSX writers (reports) and the CS
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -35,10 +36,13 @@ def csv_writer(handle):
     return csv.writer(handle, lineterminator="\r\n")
 
 
-def write_data_cell(sheet, row: int, col: int, value: object, cell_format=None) -> None:
-    """An XlsxWriter cell from data: a real number as a number, anything else as neutralised text."""
+def write_data_cell(sheet, row: int, col: int, value: object, cell_format=None, date_format=None) -> None:
+    """An XlsxWriter cell from data: a real number as a number, a date as a date (with `date_format`, so it
+    sorts as a date), anything else as neutralised text."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         sheet.write_number(row, col, value, cell_format)
+    elif isinstance(value, dt.date) and date_format is not None:
+        sheet.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), date_format)
     else:
         sheet.write_string(row, col, neutralised(value), cell_format)
 

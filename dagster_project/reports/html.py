@@ -11,7 +11,7 @@ import jinja2
 from dagster_project.reports.charts import caseload_chart, trend_chart
 from dagster_project.reports.formatting import format_value, month_label, service_area_label
 from dagster_project.reports.scorecard import COMMITTEE, ScorecardView, column_labels
-from dagster_project.reports.worklists import PAGE_MAX_ROWS
+from dagster_project.reports.worklists import PAGE_MAX_ROWS, show
 
 
 @cache
@@ -24,12 +24,20 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["area_label"] = service_area_label
+    env.globals["show"] = show
+    env.globals["rag_letter"] = {"green": "G", "amber": "A", "red": "R"}
     env.globals["format_target"] = lambda m: format_value(m.target.target, m.measure.unit, m.measure.decimals)
     return env
 
 
-def _common(title: str, extract_date, run_id: str) -> dict:
+SYNTHETIC_BANNER = (
+    "Synthetic data: every figure and identifier here comes from a generated demo extract, not a council's records."
+)
+
+
+def _common(title: str, extract_date, run_id: str, synthetic: bool = False) -> dict:
     return {
+        "synthetic_banner": SYNTHETIC_BANNER if synthetic else None,
         "title": title,
         "extract_date": extract_date,
         "run_id": run_id,
@@ -50,10 +58,10 @@ def render_scorecard(
     caseloads_by: str = "team",
 ) -> str:
     committee = view.audience == COMMITTEE
-    context = _common(scorecard_title(view), view.extract_date, view.run_id)
+    context = _common(scorecard_title(view), view.extract_date, view.run_id, view.synthetic)
     context.update(
-        sensitivity="OPEN" if committee else "INTERNAL",
-        sensitivity_class="open" if committee else "internal",
+        sensitivity=("OPEN" if committee else "INTERNAL") + (": SYNTHETIC DATA" if view.synthetic else ""),
+        sensitivity_class=("open" if committee else "internal") + (" synthetic" if view.synthetic else ""),
         intro=(
             "Council and service-area figures for the scrutiny committee. Small numbers are suppressed; no child "
             "is identifiable."
@@ -87,14 +95,16 @@ def render_scorecard(
     return environment().get_template("scorecard.html.j2").render(**context)
 
 
-def render_worklist(worklist, extract_date, run_id: str) -> str:
-    context = _common(f"Team worklist: {worklist.team_label}", extract_date, run_id)
+def render_worklist(worklist, extract_date, run_id: str, synthetic: bool = False) -> str:
+    context = _common(f"Team worklist: {worklist.team_label}", extract_date, run_id, synthetic)
     context["worklist"] = worklist
     context["page_max_rows"] = PAGE_MAX_ROWS
     return environment().get_template("worklist.html.j2").render(**context)
 
 
 def render_index(context: dict) -> str:
-    full = _common("Children's social care reports", context["extract_date"], context["run_id"])
+    full = _common(
+        "Children's social care reports", context["extract_date"], context["run_id"], context.get("synthetic", False)
+    )
     full.update(context)
     return environment().get_template("index.html.j2").render(**full)

@@ -23,13 +23,27 @@ def _latin1(text: object) -> str:
     return str(text).translate(table).encode("latin-1", "replace").decode("latin-1")
 
 
+SYNTHETIC_LINE = "SYNTHETIC DATA: a generated demo extract, not a council's records."
+
+
 class _Document(FPDF):
-    def __init__(self, title: str, footer: str):
+    def __init__(self, title: str, footer: str, banner: str | None = None):
         super().__init__(orientation="L", unit="mm", format="A4")
         self.doc_title, self.doc_footer = _latin1(title), _latin1(footer)
+        self.banner = _latin1(banner) if banner else None
         self.set_auto_page_break(auto=True, margin=14)
         self.set_margins(12, 12, 12)
         self.set_title(self.doc_title)
+
+    def header(self) -> None:
+        """The first line of every page when the run's data is synthetic (issue 23)."""
+        if not self.banner:
+            return
+        self.set_xy(self.l_margin, 4)
+        self.set_font("Helvetica", "B", 9)
+        self.set_fill_color(255, 221, 0)
+        self.cell(0, 6, self.banner, fill=True, border=1, align="C")
+        self.set_xy(self.l_margin, self.t_margin)
 
     def footer(self) -> None:
         self.set_y(-10)
@@ -63,7 +77,9 @@ def write_scorecard_pdf(
     caseloads_by: str = "team",
 ) -> Path:
     pdf = _Document(
-        title, f"Extract {view.extract_date} - run {view.run_id} - every figure is a row of the published marts"
+        title,
+        f"Extract {view.extract_date} - run {view.run_id} - every figure is a row of the published marts",
+        SYNTHETIC_LINE if view.synthetic else None,
     )
     pdf.alias_nb_pages()
     pdf.add_page()
