@@ -25,6 +25,7 @@ def environment() -> jinja2.Environment:
     )
     env.globals["area_label"] = service_area_label
     env.globals["show"] = show
+    env.globals["count_text"] = count_text
     env.globals["rag_letter"] = {"green": "G", "amber": "A", "red": "R"}
     env.globals["format_target"] = lambda m: format_value(m.target.target, m.measure.unit, m.measure.decimals)
     return env
@@ -33,6 +34,14 @@ def environment() -> jinja2.Environment:
 SYNTHETIC_BANNER = (
     "Synthetic data: every figure and identifier here comes from a generated demo extract, not a council's records."
 )
+
+
+def count_text(number: float | None) -> str:
+    """A numerator or denominator for people: whole when it is (an FTE sum of 57.99999999999999 is 58), else one
+    decimal place."""
+    if number is None:
+        return ""
+    return f"{round(number):,}" if abs(number - round(number)) < 1e-6 else f"{number:,.1f}"
 
 
 def _common(title: str, extract_date, run_id: str, synthetic: bool = False) -> dict:
@@ -83,12 +92,14 @@ def render_scorecard(
         breakdown_name="service area" if committee else "team",
         breakdown_heading="Service area" if committee else "Team",
         show_groups=not committee,
+        # numerator / denominator under each team figure (issue 23: "No team 100.0%" is 1 of 1); internal only
+        show_counts=not committee,
         breakdown_note=(
-            'Service areas add up to the council ("No team": records without a team). Quarter-end months and '
-            "the latest month."
+            'Service areas add up to the council ("Other or unrecorded": records without a team and the areas too '
+            "small to show on their own, together). Quarter-end months and the latest month."
             if committee
             else 'Teams grouped by service area, adding up to the council ("No team": records without a team). '
-            "Quarter-end months and the latest month."
+            "Under each percentage or average: its numerator / denominator. Quarter-end months and the latest month."
         ),
         breakdown_labels=lambda m: [month_label(d) for d in m.breakdown_dates],
     )
@@ -107,4 +118,5 @@ def render_index(context: dict) -> str:
         "Children's social care reports", context["extract_date"], context["run_id"], context.get("synthetic", False)
     )
     full.update(context)
+    full.setdefault("synthetic", False)
     return environment().get_template("index.html.j2").render(**full)

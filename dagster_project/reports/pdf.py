@@ -59,6 +59,14 @@ def _heading(pdf: _Document, text: str, size: int = 13) -> None:
     pdf.set_font("Helvetica", size=8)
 
 
+RAG_LETTERS = {"green": "G", "amber": "A", "red": "R"}
+
+
+def _rag_text(cell) -> str:
+    """The figure with its RAG letter beside the colour (issue 23: readable in black and white)."""
+    return f"{cell.text} {RAG_LETTERS[cell.rag]}" if cell.rag in RAG_LETTERS else cell.text
+
+
 def _cell_style(cell) -> FontFace | None:
     return FontFace(fill_color=RAG_RGB[cell.rag], emphasis="BOLD") if cell.rag in RAG_RGB else None
 
@@ -96,7 +104,7 @@ def write_scorecard_pdf(
     pdf.ln(2)
 
     columns = column_labels(view.view)
-    _heading(pdf, "Monthly scorecard")
+    _heading(pdf, "Monthly scorecard (RAG: G green, A amber, R red, against the target)")
     heads = ["Measure", "Target", *[h for _, h in columns], "Direction"]
     if view.view.month_to_date:
         heads.append("Month to date")
@@ -112,10 +120,18 @@ def write_scorecard_pdf(
                 row.cell(_target(m))
                 for attr, _ in columns:
                     cell = getattr(m, attr)
-                    row.cell(_latin1(cell.text), style=_cell_style(cell))
+                    row.cell(_latin1(_rag_text(cell)), style=_cell_style(cell))
                 row.cell(_latin1(m.direction))
                 if view.view.month_to_date:
                     row.cell(_latin1(m.month_to_date.text if m.month_to_date else ""))
+    # the definitions the web page shows under each title (issue 23)
+    pdf.ln(2)
+    _heading(pdf, "What each measure counts", size=11)
+    for m in view.measures:
+        pdf.set_font("Helvetica", "B", 8)
+        pdf.multi_cell(0, 4, _latin1(m.measure.title), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=8)
+        pdf.multi_cell(0, 4, _latin1(m.measure.definition), new_x="LMARGIN", new_y="NEXT")
     if view.unavailable:
         pdf.ln(2)
         _heading(pdf, "Not available from this source", size=11)
@@ -134,7 +150,7 @@ def write_scorecard_pdf(
             row.cell(_latin1(m.measure.title))
             row.cell(_target(m))
             for cell in m.quarters:
-                row.cell(_latin1(cell.text), style=_cell_style(cell))
+                row.cell(_latin1(_rag_text(cell)), style=_cell_style(cell))
 
     pdf.add_page()
     _heading(pdf, "Trends: the last 13 months (dashed: target)")
@@ -170,7 +186,7 @@ def write_scorecard_pdf(
                 row = table.row(style=style)
                 row.cell(_latin1(b.label))
                 for cell in b.cells:
-                    row.cell(_latin1(cell.text), style=_cell_style(cell))
+                    row.cell(_latin1(_rag_text(cell)), style=_cell_style(cell))
     if too_long:
         pdf.add_page()
         _heading(pdf, f"Breakdowns by {'service area' if view.suppressed else 'team'}")

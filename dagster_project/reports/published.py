@@ -70,7 +70,10 @@ def _has_table(conn: duckdb.DuckDBPyConnection, name: str, catalog: str | None =
 
 
 REQUIRED = ("scorecard", "scorecard_by_team", "scorecard_by_service_area", "runs", "dq_results")
-CHILD_LEVEL_TABLES = (*CHILD_LEVEL_MARTS, PUBLICATION_TABLE)  # what the publish step writes there
+# what the publish step writes there; a child-level file published before issue 23 has no front-door worklist
+# (its worklists show that section empty until the next run)
+OPTIONAL_CHILD_LEVEL = ("worklist_front_door_contacts",)
+CHILD_LEVEL_TABLES = (*(m for m in CHILD_LEVEL_MARTS if m not in OPTIONAL_CHILD_LEVEL), PUBLICATION_TABLE)
 
 
 def load_published(database: Path, child_level: Path | None = None) -> PublishedData:
@@ -156,6 +159,13 @@ def load_published(database: Path, child_level: Path | None = None) -> Published
                 conn, "select * from child.marts.worklist_unallocated_children order by unallocated_since, child_id"
             ),
             "workers": _rows(conn, "select * from child.marts.worklist_workers order by worker_id"),
+            "front_door": _rows(
+                conn,
+                "select * from child.marts.worklist_front_door_contacts "
+                "order by working_days_waiting desc, contact_date, contact_id",
+            )
+            if _has_table(conn, "worklist_front_door_contacts", catalog="child")
+            else [],
         }
     return PublishedData(
         extract_date=extract_date,

@@ -74,6 +74,7 @@ class Worklist:
             "assessments_flagged": sum(1 for r in by_key["assessments"].rows if r.flag),
             "unallocated": len(by_key["unallocated"].rows),
             "data_to_fix": len(by_key["data_to_fix"].rows),
+            "front_door": len(by_key["front_door"].rows),
         }
 
 
@@ -198,6 +199,27 @@ def _worker_rows(rows: list[dict], caseload_max: int) -> list[tuple[str | None, 
     return out
 
 
+def _front_door_rows(rows: list[dict]) -> list[tuple[str | None, Row]]:
+    """Contacts waiting for a decision past one working day, oldest first (the mart's order)."""
+    return [
+        (
+            r["team_id"],
+            Row(
+                {
+                    "Contact id": r["contact_id"],
+                    "Child id": r["child_id"] or "",
+                    "Contact": _date(r["contact_date"]),
+                    "Source": r["contact_source"] or "",
+                    "Working days waiting": r["working_days_waiting"],
+                    "Status": "no decision",
+                },
+                "red",
+            ),
+        )
+        for r in rows
+    ]
+
+
 def _worker_badges() -> dict:
     return {
         "Over maximum": lambda row: "red" if row.cells["Over maximum"] == "yes" else None,
@@ -264,6 +286,16 @@ def _data_to_fix_rows(
 
 SECTIONS = (
     (
+        "front_door",
+        "Front door: contacts waiting for a decision",
+        "Contacts with no decision more than one working day after the contact (the standard is a decision within "
+        "one working day), the longest waiting first. The front-door (MASH) team's list.",
+        ("Working days waiting",),
+        "Status",
+        "the restricted child-level database (marts.worklist_front_door_contacts)",
+        "Front door",
+    ),
+    (
         "visits",
         "Statutory visits overdue or due within 5 working days",
         "Children whose visit is overdue (red) or due in the next 5 working days (amber).",
@@ -326,6 +358,7 @@ def build_worklists(
         "unallocated": _unallocated_rows(tables["unallocated"], data.extract_date),
         "workers": _worker_rows(tables["workers"], caseload_max),
         "data_to_fix": _data_to_fix_rows(failures, data, messages),
+        "front_door": _front_door_rows(tables.get("front_door", [])),
     }
     # each section's rows grouped by team once (one pass over the rows, not one per team: at the national
     # preset's 1,530 teams that was 1,530 passes over every section)
@@ -348,5 +381,7 @@ def build_worklists(
             worklist.sections.append(
                 Section(key, title, note, headings, rows, numeric, rag_column, every_row_in, sheet, badges)
             )
+        # the front door's list leads the MASH team's worklist; anyone else's shows it last (usually empty)
+        worklist.sections.sort(key=lambda section: (section.key == "front_door") != (area == "MASH"))
         worklists.append(worklist)
     return worklists

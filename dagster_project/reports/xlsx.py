@@ -179,8 +179,8 @@ def write_scorecard_workbook(view: ScorecardView, path: Path, title: str) -> Pat
         for col, text in enumerate((m.measure, m.title, m.unit, m.polarity)):
             write_data_cell(sheet, row, col, text)
         if measure_view.target:
-            sheet.write_number(row, 4, measure_view.target.target)
-            sheet.write_number(row, 5, measure_view.target.tolerance)
+            sheet.write_number(row, 4, measure_view.target.target, number)
+            sheet.write_number(row, 5, measure_view.target.tolerance, number)
         for offset, (attr, _) in enumerate(columns):
             _write_cell(sheet, row, 6 + offset, getattr(measure_view, attr), number)
         write_data_cell(sheet, row, 6 + len(columns), measure_view.direction)
