@@ -83,7 +83,7 @@ def read_counts_and_failures(
             samples[row[4]].append(row)
         # each failing line's team (failure_teams.py), so its data to fix reaches the team that can fix it
         if extract_date is None:
-            (extract_date,) = conn.execute(f"select max(extract_date) from ({union})").fetchone() or (None,)
+            ((extract_date,),) = conn.execute(f"select max(extract_date) from ({union})").fetchall()
         teams = failure_teams_sql(names, union, str(extract_date)) if extract_date else None
         team_join = (
             f"left join ({teams}) as t using (source_file, source_line)"
