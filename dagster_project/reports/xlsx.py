@@ -44,9 +44,9 @@ def print_setup(sheet, header_row: int | None, synthetic: bool) -> None:
 
 
 def sheet_name(text: str, used: set[str]) -> str:
-    """A readable, unique sheet name within Excel's 31 characters: characters Excel refuses dropped, then whole
+    """A readable, unique sheet name within Excel's 31 characters: characters Excel refuses made spaces, then whole
     words dropped from the end (never a word cut in half), then a number when two names are equal."""
-    words = "".join(ch for ch in text if ch not in "[]:*?/\\'").split()
+    words = "".join(" " if ch in "[]:*?/\\'" else ch for ch in text).split()
     while len(words) > 1 and len(" ".join(words)) > SHEET_NAME_MAX:
         words.pop()
     name = " ".join(words)[:SHEET_NAME_MAX]
