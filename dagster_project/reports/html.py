@@ -9,7 +9,7 @@ from functools import cache
 import jinja2
 
 from dagster_project.reports.charts import caseload_chart, trend_chart
-from dagster_project.reports.formatting import format_value, month_label, service_area_label
+from dagster_project.reports.formatting import count_text, format_value, month_label, service_area_label
 from dagster_project.reports.scorecard import COMMITTEE, ScorecardView, column_labels
 from dagster_project.reports.worklists import PAGE_MAX_ROWS, show
 
@@ -34,14 +34,6 @@ def environment() -> jinja2.Environment:
 SYNTHETIC_BANNER = (
     "Synthetic data: every figure and identifier here comes from a generated demo extract, not a council's records."
 )
-
-
-def count_text(number: float | None) -> str:
-    """A numerator or denominator for people: whole when it is (an FTE sum of 57.99999999999999 is 58), else one
-    decimal place."""
-    if number is None:
-        return ""
-    return f"{round(number):,}" if abs(number - round(number)) < 1e-6 else f"{number:,.1f}"
 
 
 def _common(title: str, extract_date, run_id: str, synthetic: bool = False) -> dict:

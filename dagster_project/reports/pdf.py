@@ -10,7 +10,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from dagster_project.reports.charts import caseload_chart, trend_chart
-from dagster_project.reports.formatting import month_label
+from dagster_project.reports.formatting import count_text, month_label
 from dagster_project.reports.scorecard import ScorecardView, column_labels
 
 RAG_RGB = {"green": (204, 226, 216), "amber": (252, 214, 195), "red": (246, 215, 210)}
@@ -186,7 +186,10 @@ def write_scorecard_pdf(
                 row = table.row(style=style)
                 row.cell(_latin1(b.label))
                 for cell in b.cells:
-                    row.cell(_latin1(_rag_text(cell)), style=_cell_style(cell))
+                    text = _rag_text(cell)
+                    if not view.suppressed and m.measure.unit != "count" and cell.denominator:
+                        text += f" ({count_text(cell.numerator)}/{count_text(cell.denominator)})"  # issue 23
+                    row.cell(_latin1(text), style=_cell_style(cell))
     if too_long:
         pdf.add_page()
         _heading(pdf, f"Breakdowns by {'service area' if view.suppressed else 'team'}")

@@ -22,6 +22,7 @@ RAG_FILLS = {"green": ("#cce2d8", "#005a30"), "amber": ("#fcd6c3", "#6e3619"), "
 RAG_LETTERS = {"green": "G", "amber": "A", "red": "R"}
 SYNTHETIC_PREFIX = "SYNTHETIC DATA (a generated demo extract, not a council's records). "
 SHEET_NAME_MAX = 31  # Excel's limit
+COUNT_PARTS = ("numerator", "denominator")
 
 
 def number_pattern(unit: str, decimals: int) -> str:
@@ -81,6 +82,13 @@ class _Formats:
         self.date = book.add_format({"num_format": "dd mmm yyyy", "align": "left"})
         self.banner = book.add_format({"bold": True, "bg_color": "#ffdd00", "font_color": "#0b0c0c"})
         self._numbers: dict[tuple, object] = {}
+
+    def count(self, fte: bool = False):
+        """A numerator or denominator: whole, or 1 place for an FTE sum (57.99999999999999 shows as 58.0)."""
+        key = ("count", fte)
+        if key not in self._numbers:
+            self._numbers[key] = self.book.add_format({"num_format": "#,##0.0" if fte else "#,##0", "align": "right"})
+        return self._numbers[key]
 
     def number(self, unit: str, decimals: int, rag: str | None = None):
         """The figure's number format; with a RAG colour, that colour and its letter beside the figure."""
@@ -275,10 +283,15 @@ def _write_breakdown_sheet(book, formats: _Formats, view: ScorecardView, measure
     # the sheet name may be cut to Excel's 31 characters
     write_data_cell(sheet, 2, 0, f"measure: {m.measure}", formats.note)
     dates = measure_view.breakdown_dates
+    # the management workbook (unsuppressed) shows each ratio's numerator and denominator after the figures, so
+    # "No team 100.0%" reads as 1 of 1 (issue 23)
+    counts = not view.suppressed and m.unit != "count"
+    count_heads = [f"{month_label(d)} {part}" for d in dates for part in COUNT_PARTS] if counts else []
     heads = [
         "Service area" if view.suppressed else "Team",
         *([] if view.suppressed else ["Service area"]),
         *[month_label(d) for d in dates],
+        *count_heads,
     ]
     sheet.write_row(3, 0, heads, formats.header)
     first = 2 if not view.suppressed else 1
@@ -291,8 +304,13 @@ def _write_breakdown_sheet(book, formats: _Formats, view: ScorecardView, measure
         for c, cell in enumerate(row.cells):
             rag_format = formats.number(m.unit, m.decimals, cell.rag) if cell.rag in RAG_FILLS else number
             _write_cell(sheet, r, first + c, cell, rag_format)
+            if counts:
+                for part, value in enumerate((cell.numerator, cell.denominator)):
+                    if value is not None:
+                        column = first + len(dates) + 2 * c + part
+                        sheet.write_number(r, column, value, formats.count(m.unit == "average" and part == 1))
     sheet.set_column(0, 1, 28)
-    sheet.set_column(first, first + len(dates), 12)
+    sheet.set_column(first, first + len(dates) + len(count_heads), 12)
     print_setup(sheet, 3, view.synthetic)
 
 

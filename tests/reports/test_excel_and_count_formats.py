@@ -3,7 +3,7 @@ Excel's 31 characters, and numerators / denominators under team figures. Hand-wr
 
 import pytest
 
-from dagster_project.reports.html import count_text
+from dagster_project.reports.formatting import count_text
 from dagster_project.reports.xlsx import measure_sheet_text, number_pattern, sheet_name
 
 pytestmark = pytest.mark.fast

@@ -70,9 +70,12 @@ def test_every_percentage_cell_has_a_percent_format(report_run):
             if sheet.title.startswith(("Area ", "Team ")):
                 measure = sheet["A3"].value.removeprefix("measure: ")
                 assert titles[str(sheet["A1"].value).split(". ", 1)[-1]] == measure
+                header = [c.value for c in sheet[4]]
                 for row in sheet.iter_rows(min_row=5):
                     for cell in row:
-                        if isinstance(cell.value, int | float):
+                        if str(header[cell.column - 1]).endswith(("numerator", "denominator")):
+                            assert "%" not in cell.number_format  # counts beside the figures: whole or FTE
+                        elif isinstance(cell.value, int | float):
                             assert ("%" in cell.number_format) == (units[measure] == "percent"), (
                                 stem, sheet.title, cell.coordinate, cell.number_format)  # fmt: skip
                             checked += 1
