@@ -307,4 +307,11 @@ def unavailable(contract_files: set[str], readers: set[str]) -> list[Unavailable
         )
         out += [Unavailable(number, None, reason) for number in source.lists]
         out += [Unavailable(number, header, reason) for number, header in source.columns]
-    return sorted(out, key=lambda u: (u.list_number, u.header or ""))
+    # in Ofsted's order: by list, then by the column's place in the list (whole lists first)
+    return sorted(
+        out,
+        key=lambda u: (
+            u.list_number,
+            -1 if u.header is None else LISTS_BY_NUMBER[u.list_number].headers.index(u.header),
+        ),
+    )
