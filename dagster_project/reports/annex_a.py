@@ -15,11 +15,11 @@ from pathlib import Path
 from dagster_project.contract import load_contract
 from dagster_project.file_modes import OWNER_ONLY_UMASK, PRIVATE_FILE_MODE, private_dir
 from dagster_project.publish.database import PUBLICATION_TABLE
-from dagster_project.reports.annex_a_check import AnnexCheck, check_annex
-from dagster_project.reports.annex_a_lists import unavailable
+from dagster_project.reports.annex_a_check import AnnexCheck, ListChecker, check_annex
+from dagster_project.reports.annex_a_lists import LISTS_BY_NUMBER, unavailable
 from dagster_project.reports.annex_a_period import DEFAULT_MONTHS, Period
-from dagster_project.reports.annex_a_queries import OPTIONAL_READERS, AnnexDataError, load_lists
-from dagster_project.reports.annex_a_write import day, write_csvs, write_workbook
+from dagster_project.reports.annex_a_queries import OPTIONAL_READERS, AnnexDataError, read_lists
+from dagster_project.reports.annex_a_write import AnnexWorkbook, day, write_list
 from dagster_project.reports.html import _common, environment
 from dagster_project.settings import Paths
 from dagster_project.warehouse import connect
@@ -71,9 +71,7 @@ def build_annex_a(paths: Paths, as_at: dt.date | None = None, months: int = DEFA
             f"--as-at {as_at} is after the published extract's date {extract_date}: nothing is known yet"
         )
     period = Period(as_at, months)
-    lists = load_lists(paths.warehouse, period, extract_date)
     missing = unavailable(set(load_contract().file_names), OPTIONAL_READERS)
-    check = check_annex(period, lists, missing)
     meta = {"extract_date": extract_date, "run_id": run_id}
 
     root = private_dir(private_dir(paths.restricted_dir) / ANNEX_A_FOLDER)
@@ -83,15 +81,24 @@ def build_annex_a(paths: Paths, as_at: dt.date | None = None, months: int = DEFA
     previous_umask = os.umask(OWNER_ONLY_UMASK)  # files owner-only from their first byte
     try:
         private_dir(building)
-        workbook = write_workbook(
-            building / f"{WORKBOOK_STEM}_{as_at.isoformat()}.xlsx", lists, period, meta, check, missing
-        )
-        csvs = write_csvs(building, lists, as_at)
+        workbook = AnnexWorkbook(building / f"{WORKBOOK_STEM}_{as_at.isoformat()}.xlsx")
+        checkers: dict[int, ListChecker] = {}
+        csvs = []
+        try:
+            for number, names, rows in read_lists(paths.warehouse, period, extract_date):
+                checkers[number] = ListChecker(number, period)
+                annex = LISTS_BY_NUMBER[number]
+                csvs.append(write_list(building, annex, names, rows, as_at, workbook, checkers[number].add))
+        except BaseException:
+            workbook.abandon()
+            raise
+        check = check_annex(period, checkers, missing)
+        workbook_path = workbook.close(period, meta, check, missing)
         context = _common("Annex A: check before sending", extract_date, run_id)
         context.update(check=check, day=day, id_limit=CHECK_PAGE_MAX_IDS)
         page = building / CHECK_PAGE
         page.write_text(environment().get_template("annex_a_check.html.j2").render(**context), encoding="utf-8")
-        for written in (workbook, page, *csvs):
+        for written in (workbook_path, page, *csvs):
             written.chmod(PRIVATE_FILE_MODE)
         old = root / f".{as_at.isoformat()}.old"
         shutil.rmtree(old, ignore_errors=True)
@@ -104,9 +111,9 @@ def build_annex_a(paths: Paths, as_at: dt.date | None = None, months: int = DEFA
         shutil.rmtree(building, ignore_errors=True)
     return AnnexOutputs(
         folder,
-        folder / workbook.name,
+        folder / workbook_path.name,
         folder / CHECK_PAGE,
         tuple(folder / p.name for p in csvs),
-        {number: len(rows) for number, rows in lists.items()},
+        {number: checker.check.rows for number, checker in checkers.items()},
         check,
     )

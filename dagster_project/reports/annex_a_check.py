@@ -100,30 +100,41 @@ class AnnexCheck:
         ) + sum(len(ids) for ids in self.missing_from_list_6.values())
 
 
-def check_annex(period: Period, lists: dict[int, list[dict]], unavailable: list[Unavailable]) -> AnnexCheck:
+class ListChecker:
+    """One list's check, fed row by row (a list is never held whole: at national size list 1 has a million rows)."""
+
+    def __init__(self, number: int, period: Period):
+        self.period = period
+        self.check = ListCheck(number, LISTS_BY_NUMBER[number].title, 0)
+        self.required = REQUIRED.get(number, ())
+        self.period_date = PERIOD_DATES.get(number)
+        self.children: set[str] = set()
+
+    def add(self, row: dict) -> None:
+        check = self.check
+        check.rows += 1
+        for header in self.required:
+            if row.get(header) in (None, ""):
+                check.blanks[header] = check.blanks.get(header, 0) + 1
+        if self.period_date and not (self.period.start <= row[self.period_date] <= self.period.end):
+            check.out_of_period += 1
+        check.after_as_at += sum(1 for v in row.values() if isinstance(v, dt.date) and v > self.period.end)
+        if check.number in (6, 7, 8):
+            self.children.add(row["Child Unique ID"])
+
+
+def check_annex(period: Period, checkers: dict[int, ListChecker], unavailable: list[Unavailable]) -> AnnexCheck:
+    """The whole Annex A's check from each produced list's checker; lists not produced are named with the reason."""
     whole = {u.list_number: u.reason for u in unavailable if u.header is None}
-    checks = []
-    for number, annex in LISTS_BY_NUMBER.items():
-        if number not in lists:
-            checks.append(ListCheck(number, annex.title, None, whole.get(number, "not produced by this version")))
-            continue
-        rows = lists[number]
-        check = ListCheck(number, annex.title, len(rows))
-        for header in REQUIRED.get(number, ()):
-            blank = sum(1 for row in rows if row.get(header) in (None, ""))
-            if blank:
-                check.blanks[header] = blank
-        key = PERIOD_DATES.get(number)
-        if key:
-            check.out_of_period = sum(1 for row in rows if not (period.start <= row[key] <= period.end))
-        check.after_as_at = sum(
-            1 for row in rows for value in row.values() if isinstance(value, dt.date) and value > period.end
-        )
-        checks.append(check)
-    in_need = {row["Child Unique ID"] for row in lists.get(6, [])}
-    missing = {
-        number: sorted({row["Child Unique ID"] for row in lists[number]} - in_need)
-        for number in (7, 8)
-        if number in lists
-    }
+    for number, checker in checkers.items():  # blanks in the template's column order
+        blanks = checker.check.blanks
+        checker.check.blanks = {h: blanks[h] for h in REQUIRED.get(number, ()) if h in blanks}
+    checks = [
+        checkers[number].check
+        if number in checkers
+        else ListCheck(number, annex.title, None, whole.get(number, "not produced by this version"))
+        for number, annex in LISTS_BY_NUMBER.items()
+    ]
+    in_need = checkers[6].children if 6 in checkers else set()
+    missing = {number: sorted(checkers[number].children - in_need) for number in (7, 8) if number in checkers}
     return AnnexCheck(period, checks, missing)

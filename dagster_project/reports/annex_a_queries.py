@@ -8,6 +8,7 @@ each list and column. Each query names its columns by the Annex A header they fi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from dagster_project.contract.model import staging_model, validated_model
@@ -254,9 +255,13 @@ def _with_dates(sql: str, period: Period) -> str:
     )
 
 
-def load_lists(warehouse: Path, period: Period, published_extract: str) -> dict[int, list[dict]]:
-    """{list number: rows as {header: value}} for every list a query fills, as at `period.as_at`. Refused when
-    the warehouse holds another extract than the published database (a later run stopped before publishing)."""
+FETCH_ROWS = 50_000  # rows fetched at a time: a list is streamed to its files, never held whole
+
+
+def read_lists(warehouse: Path, period: Period, published_extract: str) -> Iterator[tuple[int, list[str], Iterator]]:
+    """(list number, column names = Annex A headers, the rows as tuples) for every list a query fills, as at
+    `period.as_at`, in Ofsted's order; consume each list's rows before asking for the next. Refused when the
+    warehouse holds another extract than the published database (a later run stopped before publishing)."""
     if not Path(warehouse).exists():
         raise AnnexDataError(f"{warehouse}: no warehouse yet (run `csc run` first)")
     try:
@@ -269,11 +274,14 @@ def load_lists(warehouse: Path, period: Period, published_extract: str) -> dict[
                 )
             for view in VIEWS:
                 conn.execute(_with_dates(view, period))
-            lists = {}
             for number, sql in QUERIES.items():
                 cursor = conn.execute(_with_dates(sql, period))
                 names = [d[0] for d in cursor.description]
-                lists[number] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-            return lists
+                yield number, names, _batches(cursor)
     except WarehouseLockedError as error:  # a run is writing the warehouse
         raise AnnexDataError(f"{error} Produce Annex A after the run.") from error
+
+
+def _batches(cursor) -> Iterator[tuple]:
+    while batch := cursor.fetchmany(FETCH_ROWS):
+        yield from batch

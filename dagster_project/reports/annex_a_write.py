@@ -30,31 +30,13 @@ def _cell(value: object) -> object:
     return value
 
 
-def shaped_rows(headers: tuple[str, ...], rows: list[dict], as_at: dt.date) -> list[list[object]]:
-    """Rows in the template's column order, flags as Y / N, with the age at the as-at date; headers no query
+def shaped_row(headers: tuple[str, ...], row: dict, as_at: dt.date) -> list[object]:
+    """A row in the template's column order, flags as Y / N, with the age at the as-at date; headers no query
     fills stay empty."""
-    out = []
-    for row in rows:
-        values = dict(row)
-        if AGE in headers:
-            values[AGE] = age_in_years(row.get("Date of Birth"), as_at)
-        out.append([_cell(values.get(header)) for header in headers])
-    return out
-
-
-def write_csvs(folder: Path, lists: dict[int, list[dict]], as_at: dt.date) -> list[Path]:
-    written = []
-    for annex in LISTS:
-        if annex.number not in lists:
-            continue
-        path = folder / f"{annex.file_stem}.csv"
-        with open_owner_only(path) as handle:
-            writer = csv_writer(handle)
-            writer.writerow(csv_row(annex.headers))
-            for row in shaped_rows(annex.headers, lists[annex.number], as_at):
-                writer.writerow(csv_row(row, uk_dates=True))
-        written.append(path)
-    return written
+    values = dict(row)
+    if AGE in headers:
+        values[AGE] = age_in_years(row.get("Date of Birth"), as_at)
+    return [_cell(values.get(header)) for header in headers]
 
 
 def _cover(book, sheet, period: Period, meta: dict, check: AnnexCheck, unavailable: list[Unavailable]) -> None:
@@ -119,31 +101,57 @@ def _cover(book, sheet, period: Period, meta: dict, check: AnnexCheck, unavailab
     )
 
 
-def write_workbook(
-    path: Path,
-    lists: dict[int, list[dict]],
-    period: Period,
-    meta: dict,
-    check: AnnexCheck,
-    unavailable: list[Unavailable],
-) -> Path:
-    options = {**WORKBOOK_OPTIONS, "constant_memory": True}  # rows are written in order: bounded memory
-    book = xlsxwriter.Workbook(str(path), options)
-    try:
-        header = book.add_format({"bold": True, "bg_color": "#f3f2f1", "border": 1, "text_wrap": True})
-        date_format = book.add_format({"num_format": "dd/mm/yyyy"})
-        _cover(book, book.add_worksheet(COVER_SHEET), period, meta, check, unavailable)
+class AnnexWorkbook:
+    """The workbook, written as the lists stream in: the cover sheet first in the book but written last (it
+    shows the check). XlsxWriter's constant_memory mode keeps one row a sheet in memory."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.book = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True})
+        header = self.book.add_format({"bold": True, "bg_color": "#f3f2f1", "border": 1, "text_wrap": True})
+        self.date_format = self.book.add_format({"num_format": "dd/mm/yyyy"})
+        self.cover = self.book.add_worksheet(COVER_SHEET)
+        self.sheets = {}
+        self.rows = {}
         for annex in LISTS:
-            sheet = book.add_worksheet(annex.sheet_name)
+            sheet = self.book.add_worksheet(annex.sheet_name)
             for col, text in enumerate(annex.headers):
                 write_data_cell(sheet, 0, col, text, header)
                 sheet.set_column(col, col, 16)
             sheet.freeze_panes(1, 0)
-            rows = shaped_rows(annex.headers, lists.get(annex.number, []), period.as_at)
-            for r, values in enumerate(rows[:EXCEL_MAX_DATA_ROWS], start=1):
-                for col, value in enumerate(values):
-                    write_data_cell(sheet, r, col, value, None, date_format)
-    finally:
-        book.close()
-    path.chmod(0o600)
+            self.sheets[annex.number], self.rows[annex.number] = sheet, 0
+
+    def add_row(self, number: int, values: list[object]) -> None:
+        row = self.rows[number] + 1
+        if row > EXCEL_MAX_DATA_ROWS:  # the cover sheet says so; the CSV holds every row
+            return
+        self.rows[number] = row
+        sheet = self.sheets[number]
+        for col, value in enumerate(values):
+            write_data_cell(sheet, row, col, value, None, self.date_format)
+
+    def close(self, period: Period, meta: dict, check: AnnexCheck, unavailable: list[Unavailable]) -> Path:
+        try:
+            _cover(self.book, self.cover, period, meta, check, unavailable)
+        finally:
+            self.book.close()
+        self.path.chmod(0o600)
+        return self.path
+
+    def abandon(self) -> None:
+        self.book.close()
+
+
+def write_list(folder: Path, annex, names: list[str], rows, as_at: dt.date, workbook: AnnexWorkbook, on_row) -> Path:
+    """One list's CSV and sheet from its rows (tuples named by `names`); `on_row(row dict)` sees every row."""
+    path = folder / f"{annex.file_stem}.csv"
+    with open_owner_only(path) as handle:
+        writer = csv_writer(handle)
+        writer.writerow(csv_row(annex.headers))
+        for values in rows:
+            row = dict(zip(names, values, strict=True))
+            on_row(row)
+            shaped = shaped_row(annex.headers, row, as_at)
+            writer.writerow(csv_row(shaped, uk_dates=True))
+            workbook.add_row(annex.number, shaped)
     return path
