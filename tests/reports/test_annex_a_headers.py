@@ -3,9 +3,9 @@
 The header list below is Social Finance's, not ours: liia-tools-pipeline,
 docs/file_headers_by_dataset/annex_a_headers.md at commit 6497443d37c946db3b879ef9c10cdf14e54219c4 (branch
 add_file_header_readme, 3 Jul 2026; the same headers are the keys of Annex_A_schema.yml in its
-liiatools/annex_a_pipeline package at that commit), with the 2026 template's one change applied: "Gender" is "Sex" (issue 25). That repository's Annex A
-files still say "Gender" (its 903-sex-update branch makes the same change for SSDA903 only), so the rename is applied
-here, in one place (TEMPLATE_2026).
+liiatools/annex_a_pipeline package at that commit), with the 2026 template's one change applied: "Gender" is "Sex"
+(issue 25). That repository's Annex A files still say "Gender" (its 903-sex-update branch makes the same change for
+SSDA903 only), so the rename is applied here, in one place (TEMPLATE_2026).
 """
 
 from __future__ import annotations
