@@ -50,16 +50,17 @@ VIEWS = (
     _as_at("cla_episodes", "*", "start_date", ("end_date",)),
     _as_at("visits", "*", "visit_date"),
     _as_at("allocations", "*", "start_date", ("end_date",)),
-    # the allocation that places a child with a team and worker at the as-at date (int_children_allocations_current)
+    # the allocation that places a child with a team and worker at the as-at date (int_children_allocations_current's
+    # rule: the open one that started last); a child with none open (a closed case) keeps their last one
     """
     create or replace temp view a_allocation as
     select child_id, team_name, worker_id from (
         select a.child_id, t.team_name, a.worker_id,
             row_number() over (
-                partition by a.child_id order by a.start_date desc, a.worker_id asc, a.allocation_id asc
+                partition by a.child_id
+                order by a.end_date is null desc, a.start_date desc, a.worker_id asc, a.allocation_id asc
             ) as allocation_rank
         from a_allocations as a left join a_teams as t using (team_id)
-        where a.end_date is null
     ) where allocation_rank = 1
     """,
 )

@@ -26,12 +26,14 @@ per child (the latest episode): C5 (R00 8 Jan 2023, open; R6 is NFA), C9 (R15), 
 Case status as at 10 Jan: C7 looked after (E3); C1 CP plan (P1); C3 CIN plan (P3); C4 CIN plan (P5 from 9 Jan); C9's
 and C10's CP plans ended on 8 Jan and C6's CIN plan on 31 Dec, C5 and C11 never had a plan: an open episode with no
 plan or open assessment is "c) Child in need plan" too. Last seen: C1 3 Jan (V2), C3 2 Jan (V4); nobody else was seen.
-Allocation open at 10 Jan: C1 L1 (T2 "Child in Need", W1), C3 L3 (T2, W2), C7 L5 (T2, W4); the others have none.
+Allocation open at 10 Jan: C1 L1 (T2 "Child in Need", W1), C3 L3 (T2, W2), C7 L5 (T2, W4); none is open for C9, whose
+last allocation (L10, T1 "Assessment", W1, ended 1 Jul 2023) is shown; the others never had one.
 
 List 7, CP plans open at any point in the period: P1 C1 6 Dec, P2 C2 20 Dec, P8 and P10 C10 4 Jan (two plans, two
 rows), P7 C9 5 Jan (ended 8 Jan, inside the period). P6 (C9, ended 30 Jun 2023) ended before the period. Previous CP
 plans (started before this one, ever): P7 1 (P6), the others 0 (P10 starts the same day as P8: not before it). Last
 statutory visit during the plan with the child seen: P1 V2 3 Jan (seen alone not recorded); P2's V3 did not see C2.
+Allocation as in list 6 (C2: L2, T1 "Assessment", W1; C9: its last, L10).
 
 List 8, children looked after at any point in the period, one row per child: C12 (E4 1 May-20 Sep 2023: turned 18 on
 20 Sep, inside the period, so aged 18 at the as-at date; ceased E8), C8 (E1 from 1 Dec, then E2 from 20 Dec: a legal
@@ -106,7 +108,7 @@ LIST_6 = (
     ("CIN Start Date", "Primary Need Code", "Date Child Was Last Seen", "CIN Closure Date", "Reason for Closure",
      "Case Status", "Allocated Team", "Allocated Worker"),
     [("C5", "08/01/2023", "N1", "", "", "", CIN_PLAN, "", ""),
-     ("C9", "20/01/2023", "N1", "", "", "", CIN_PLAN, "", ""),
+     ("C9", "20/01/2023", "N1", "", "", "", CIN_PLAN, "Assessment", "W1"),
      ("C7", "01/06/2023", "N1", "", "", "", "a) Looked after child", "Child in Need", "W4"),
      ("C11", "11/07/2023", "N1", "", "", "", CIN_PLAN, "", ""),
      ("C3", "18/12/2023", "N1", "02/01/2024", "", "", CIN_PLAN, "Child in Need", "W2"),
@@ -123,7 +125,7 @@ LIST_7 = (
      ("C2", "20/12/2023", "EMO", "EMO", "", "", "", "0", "Assessment", "W1"),
      ("C10", "04/01/2024", "EMO", "EMO", "", "", "08/01/2024", "0", "", ""),
      ("C10", "04/01/2024", "EMO", "EMO", "", "", "08/01/2024", "0", "", ""),
-     ("C9", "05/01/2024", "NEG", "NEG", "", "", "08/01/2024", "1", "", "")],
+     ("C9", "05/01/2024", "NEG", "NEG", "", "", "08/01/2024", "1", "Assessment", "W1")],
 )  # fmt: skip
 SECOND_PERIOD = "Is this a second or subsequent period of being a Looked After Child within the last 12 months (Y/N)"
 LIST_8 = (
@@ -182,8 +184,9 @@ def test_the_check_finds_what_the_hand_working_finds(annex):
     by_number = {c.number: c for c in check.lists}
     assert [n for n, c in by_number.items() if c.rows is None] == [2, 5, 9, 10, 11]
     assert by_number[3].blanks == {"Allocated Worker": 1}  # R5 has no worker
-    # list 6: no allocation for C4, C5, C6, C9, C10, C11 (6); no primary need code on R5 and R12 (C4, C6)
-    assert by_number[6].blanks == {"Primary Need Code": 2, "Allocated Team": 6, "Allocated Worker": 6}
+    # list 6: no primary need code on R5 and R12 (C4, C6); no allocation ever for C4, C5, C6, C10, C11 (5)
+    assert by_number[6].blanks == {"Primary Need Code": 2, "Allocated Team": 5, "Allocated Worker": 5}
+    assert by_number[7].blanks == {"Allocated Team": 2, "Allocated Worker": 2}  # C10's two plans
     assert all(c.out_of_period == 0 and c.after_as_at == 0 for c in check.lists if c.rows is not None)
     page = outputs.check_page.read_text(encoding="utf-8")
     assert "C12, C8" in page and "Not available from this source" in page
