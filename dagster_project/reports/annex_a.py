@@ -19,8 +19,8 @@ from dagster_project.reports.annex_a_check import AnnexCheck, ListChecker, check
 from dagster_project.reports.annex_a_lists import LISTS_BY_NUMBER, unavailable
 from dagster_project.reports.annex_a_period import DEFAULT_MONTHS, Period
 from dagster_project.reports.annex_a_queries import OPTIONAL_READERS, AnnexDataError, read_lists
-from dagster_project.reports.annex_a_write import AnnexWorkbook, day, write_list
-from dagster_project.reports.html import _common, environment
+from dagster_project.reports.annex_a_write import AnnexWorkbook, write_list
+from dagster_project.reports.html import render_annex_a_check
 from dagster_project.settings import Paths
 from dagster_project.warehouse import connect
 
@@ -94,10 +94,8 @@ def build_annex_a(paths: Paths, as_at: dt.date | None = None, months: int = DEFA
             raise
         check = check_annex(period, checkers, missing)
         workbook_path = workbook.close(period, meta, check, missing)
-        context = _common("Annex A: check before sending", extract_date, run_id)
-        context.update(check=check, day=day, id_limit=CHECK_PAGE_MAX_IDS)
         page = building / CHECK_PAGE
-        page.write_text(environment().get_template("annex_a_check.html.j2").render(**context), encoding="utf-8")
+        page.write_text(render_annex_a_check(check, extract_date, run_id, CHECK_PAGE_MAX_IDS), encoding="utf-8")
         for written in (workbook_path, page, *csvs):
             written.chmod(PRIVATE_FILE_MODE)
         old = root / f".{as_at.isoformat()}.old"

@@ -37,6 +37,11 @@ class Period:
         return self.as_at
 
 
+def uk_day(value: dt.date) -> str:
+    """A date as Annex A writes it in text: dd/mm/yyyy."""
+    return value.strftime("%d/%m/%Y")
+
+
 def age_in_years(date_of_birth: dt.date | None, on: dt.date) -> int | None:
     """Completed years on `on` (a child born on 29 February completes a year on 1 March in other years). None
     without a date of birth or before it (an unborn child)."""

@@ -11,16 +11,13 @@ import xlsxwriter
 
 from dagster_project.cells import WORKBOOK_OPTIONS, csv_row, csv_writer, open_owner_only, write_data_cell
 from dagster_project.reports.annex_a_check import AnnexCheck
-from dagster_project.reports.annex_a_lists import LISTS, Unavailable
+from dagster_project.reports.annex_a_lists import LISTS, AnnexList, Unavailable
 from dagster_project.reports.annex_a_period import Period, age_in_years
+from dagster_project.reports.annex_a_period import uk_day as day
 
 AGE = "Age of Child (Years)"
 EXCEL_MAX_DATA_ROWS = 1_048_575  # an Excel sheet's 1,048,576 rows less the header row
 COVER_SHEET = "Cover"
-
-
-def day(value: dt.date) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 def _cell(value: object) -> object:
@@ -142,7 +139,9 @@ class AnnexWorkbook:
         self.book.close()
 
 
-def write_list(folder: Path, annex, names: list[str], rows, as_at: dt.date, workbook: AnnexWorkbook, on_row) -> Path:
+def write_list(
+    folder: Path, annex: AnnexList, names: list[str], rows, as_at: dt.date, workbook: AnnexWorkbook, on_row
+) -> Path:
     """One list's CSV and sheet from its rows (tuples named by `names`); `on_row(row dict)` sees every row."""
     path = folder / f"{annex.file_stem}.csv"
     with open_owner_only(path) as handle:
