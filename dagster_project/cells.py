@@ -43,7 +43,8 @@ def write_data_cell(sheet, row: int, col: int, value: object, cell_format=None, 
     """An XlsxWriter cell from data: a real number as a number, a date as a real date (with `date_format`, a
     number format such as dd/mm/yyyy) when one is given, None as a blank, anything else as neutralised text."""
     if value is None:
-        sheet.write_blank(row, col, None, cell_format)
+        if cell_format is not None:  # an empty cell without a format is no cell at all (XlsxWriter skips it too)
+            sheet.write_blank(row, col, None, cell_format)
     elif date_format is not None and isinstance(value, dt.date):
         moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
         sheet.write_datetime(row, col, moment, date_format)
