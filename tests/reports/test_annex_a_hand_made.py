@@ -271,3 +271,30 @@ def test_the_dagster_asset_builds_it_and_the_nightly_job_leaves_it_out(annex, mo
     nightly = defs.resolve_job_def(NIGHTLY_JOB)
     assert dg.AssetKey(ANNEX_A_KEY) not in nightly.asset_layer.executable_asset_keys
     assert dg.AssetKey(["reports", "scorecards_and_worklists"]) in nightly.asset_layer.executable_asset_keys
+
+
+def test_a_warehouse_of_another_extract_than_the_published_one_is_refused(annex):
+    """A later run that stopped before publishing leaves the warehouse on another extract: no Annex A from it."""
+    from dagster_project.reports.annex_a_period import Period
+    from dagster_project.reports.annex_a_queries import AnnexDataError, read_lists
+
+    paths, _ = annex
+    with pytest.raises(AnnexDataError, match="holds extract 2024-01-10, the published database extract 2024-02-01"):
+        next(read_lists(paths.warehouse, Period(dt.date(2024, 1, 10)), "2024-02-01"))
+
+
+def test_csc_annex_a_says_what_is_wrong_in_one_line(annex, monkeypatch, capsys):
+    from dagster_project.cli import main
+
+    paths, _ = annex
+    monkeypatch.setenv("CSC_DATA_DIR", str(paths.data_dir))
+    monkeypatch.setenv("CSC_RAW_DIR", str(paths.raw_dir))
+    assert main(["annex-a", "--as-at", "2024-02-01"]) == 1
+    error = capsys.readouterr().err
+    assert (
+        error
+        == "csc annex-a: --as-at 2024-02-01 is after the published extract's date 2024-01-10: nothing is known yet\n"
+    )
+    assert main(["annex-a", "--months", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "11/10/2023 to 10/01/2024" in out  # three months to 10 Jan 2024: from 11 Oct 2023
