@@ -2,6 +2,7 @@
 
     make benchmark                                   # council and large
     .venv/bin/python -m tests.benchmarks.run_benchmarks --presets council large national
+    .venv/bin/python -m tests.benchmarks.run_benchmarks --presets council --annex-a --no-duckdb-alone   # + Annex A
 
 For each preset: generate an extract (its own process), run the nightly job once in this process, then time the
 same stages' essential work in plain DuckDB (`duckdb_alone.py`) on copies of the run's files. Prints, per stage,
@@ -78,6 +79,16 @@ def _run_job(root: Path, sampler: TreeMemorySampler) -> tuple[float, dict[str, t
     if not outcome.success:
         print(f"  run failed at {outcome.failed_step}: {outcome.error}", file=sys.stderr)
     return total, stages, outcome.success
+
+
+def _annex_a(sampler: TreeMemorySampler) -> tuple[float, int, dict[int, int]]:
+    """Seconds and peak memory of `csc annex-a`'s work (the run's data folder is in the environment)."""
+    from dagster_project.reports.annex_a import build_annex_a
+    from dagster_project.settings import get_paths
+
+    start_wall, start = time.time(), time.perf_counter()
+    outputs = build_annex_a(get_paths())
+    return time.perf_counter() - start, sampler.peak_between(start_wall, time.time()), outputs.rows
 
 
 def _duckdb_alone(root: Path) -> dict[str, float]:
@@ -158,6 +169,12 @@ def main() -> int:
         "as the next night's run does: dbt's saved parse and the history are already there",
     )
     parser.add_argument(
+        "--annex-a",
+        action="store_true",
+        help="also produce Ofsted's Annex A after the run (csc annex-a; on demand, not part of the nightly job) and "
+        "print its time and peak memory",
+    )
+    parser.add_argument(
         "--no-duckdb-alone",
         action="store_true",
         help="skip the DuckDB-alone comparison (at the national preset it takes longer than the job itself, and the "
@@ -183,9 +200,15 @@ def main() -> int:
                 run_started = time.time()
                 total, stages, ok = _run_job(root, sampler)
                 peak = sampler.peak_between(run_started, time.time())
+                annex = _annex_a(sampler) if ok and args.annex_a else None
             alone = _duckdb_alone(root) if ok and not args.no_duckdb_alone else {}
             rows = _data_rows(root / "raw" / EXTRACT_DATE)
             records = _print_and_collect(preset, rows, generate, total, ok, stages, alone, peak)
+            if annex:
+                seconds, annex_peak, list_rows = annex
+                print(f"  {'annex a (on demand)':<28} {seconds:9.2f}s {'':>13} {'':>7} {annex_peak / 1e9:9.2f} GB")
+                print("  annex a rows: " + ", ".join(f"list {n} {r:,}" for n, r in sorted(list_rows.items())))
+                records.append({"stage": "annex a", "pipeline_s": seconds, "peak_mb": annex_peak / 2**20})
             failed |= not ok
             new_file = not results.exists()
             with results.open("a", newline="") as f:
