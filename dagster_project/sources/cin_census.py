@@ -8,6 +8,7 @@ Pure Python: no Dagster imports.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from dagster_project.contract.model import load_contract
 from dagster_project.ingest.discovery import iso_date
-from dagster_project.sources.descriptor import SourceDescriptor
+from dagster_project.sources.descriptor import SourceDescriptor, collection_year_of
 from dagster_project.sources.extract_writer import ImportedExtract, ImportIssue, ReturnImportError, derived_id
 
 FIRST_SCHEMA_YEAR = 2022  # <Year> of the first collection this importer reads (see README: schema years)
@@ -170,7 +171,9 @@ def parse_cin_census(path: Path, extract_date: str | None = None) -> ImportedExt
     if extract_date is not None and iso_date(extract_date) is None:
         raise ReturnImportError(f"extract date {extract_date!r} is not a real date of the form YYYY-MM-DD")
     _, reference_date = _header(root, file_name)
-    descriptor = SourceDescriptor(SOURCE, MISSING_FILES, MISSING_COLUMNS, origin=file_name)
+    # The census covers the collection year its ReferenceDate falls in (the year end, in a real census).
+    year = collection_year_of(dt.date.fromisoformat(reference_date))
+    descriptor = SourceDescriptor(SOURCE, MISSING_FILES, MISSING_COLUMNS, origin=file_name, collection_year=year)
     extract = ImportedExtract(extract_date or reference_date, descriptor)
     reader = _Reader(file_name, extract)
     children = _child(root, "Children")

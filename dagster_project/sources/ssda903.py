@@ -17,7 +17,7 @@ from pathlib import Path
 from dagster_project.contract.model import load_contract
 from dagster_project.ingest import scan
 from dagster_project.ingest.discovery import iso_date
-from dagster_project.sources.descriptor import SourceDescriptor
+from dagster_project.sources.descriptor import SourceDescriptor, collection_year_of
 from dagster_project.sources.extract_writer import ImportedExtract, ImportIssue, ReturnImportError, derived_id
 
 SOURCE = "ssda903"
@@ -211,7 +211,10 @@ def parse_ssda903(directory: Path, extract_date: str | None = None) -> ImportedE
             f"{tables['episodes'][0]}: DECOM/DEC: no valid date to take the collection year from; give --extract-date"
         )
     origin = ", ".join(sorted(p.name for p in files.values()))
-    extract = ImportedExtract(date, SourceDescriptor(SOURCE, MISSING_FILES, MISSING_COLUMNS, origin=origin))
+    # The return holds the collection year its extract date falls in (the year end, by default).
+    year = collection_year_of(dt.date.fromisoformat(date))
+    descriptor = SourceDescriptor(SOURCE, MISSING_FILES, MISSING_COLUMNS, origin=origin, collection_year=year)
+    extract = ImportedExtract(date, descriptor)
     extract.issues = issues
     codes = load_contract().code_lists
     file_name, rows = tables["header"]
