@@ -112,10 +112,9 @@ def _check_namespace(root: ET.Element, file_name: str) -> None:
     elements do is another schema (or a supplier's variant) and is refused rather than read by guesswork."""
     for element in root.iter():
         if element.tag.startswith("{"):
-            namespace = element.tag[1:].split("}", 1)[0]
             raise ReturnImportError(
-                f"{file_name}: <{_local(element.tag)}>: element in XML namespace {namespace!r}: the DfE CIN census "
-                "schema has no namespace (remove the xmlns declaration, or export the census again)"
+                f"{file_name}: <{_local(element.tag)}>: element in an XML namespace (value not shown): the DfE CIN "
+                "census schema has no namespace (remove the xmlns declaration, or export the census again)"
             )
 
 

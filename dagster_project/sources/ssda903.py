@@ -114,15 +114,15 @@ def _check_columns(name: str, path: Path, header: list[str], issues: list[Import
 
 def _fields(file_name: str, header: list[str], line: int, values: list[str], issues) -> dict[str, str]:
     """The record's fields by column name. A record with more or fewer fields than the header line (a
-    comma inside a value, a lost field) is written as delivered, field by position, and reported by
-    count. A trailing comma on every line (header included) shifts nothing."""
+    comma inside a value, a lost field) is written field by position and reported by count (the source
+    file keeps the row as delivered). A trailing comma on every line (header included) shifts nothing."""
     if len(values) != len(header):
         issues.append(
             ImportIssue(
                 f"{file_name}: line {line}",
                 "(row)",
                 f"{len(values)} fields where the header has {len(header)}: values may be in the wrong columns "
-                "(a shifted row); written as delivered by position",
+                "(a shifted row); written by position, fields past the header's last column not written",
             )  # fmt: skip
         )
     return dict(zip(header, values, strict=False))

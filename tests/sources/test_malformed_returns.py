@@ -169,7 +169,7 @@ def test_a_cin_census_in_an_xml_namespace_is_refused(tmp_path, capsys):
     census.write_text(SMALL_CIN.read_text().replace("<Message>", '<Message xmlns="http://example.org/not-cin">', 1))
     assert csc(["import", "cin-census", str(census), "--out", str(tmp_path / "raw")]) == 1
     err = capsys.readouterr().err
-    assert "cin.xml: <Message>: element in XML namespace 'http://example.org/not-cin'" in err
+    assert "cin.xml: <Message>: element in an XML namespace (value not shown)" in err and "example.org" not in err
     assert "the DfE CIN census schema has no namespace" in err and not (tmp_path / "raw").exists()
 
 
