@@ -19,7 +19,8 @@ MEASURES_SEED = PROJECT_ROOT / "dbt" / "seeds" / "measures.csv"
 FAMILIES_MACRO = PROJECT_ROOT / "dbt" / "macros" / "measure_families.sql"
 TABLE_START = "<!-- measure table: generated from dagster_project/catalogue/measures.yaml by make generate -->"
 TABLE_END = "<!-- end of measure table -->"
-SEED_COLUMNS = tuple(f.name for f in dataclasses.fields(Measure))
+# marts.measures: the catalogue's plain fields (the DfE comparator is published in marts.benchmarks).
+SEED_COLUMNS = tuple(f.name for f in dataclasses.fields(Measure) if f.name != "dfe")
 
 
 def render_measures_seed(measures: tuple[Measure, ...]) -> str:

@@ -19,6 +19,7 @@ from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 from dagster_dbt.core import dbt_cli_invocation
 from packaging.version import Version
 
+from dagster_project.benchmarks.table import write_dfe_benchmarks
 from dagster_project.ingest.target import target_extract_date
 from dagster_project.quality.render import stale_models
 from dagster_project.run_context import RUN_LOCK_RESOURCE, WAREHOUSE_WRITER_POOL
@@ -37,6 +38,7 @@ from dagster_project.transform.project import dbt_project
 from dagster_project.transform.translator import CscDbtTranslator
 
 WORKING_DAYS_KEY = dg.AssetKey(["reference", "working_days"])
+DFE_BENCHMARKS_KEY = dg.AssetKey(["reference", "dfe_benchmarks"])
 DBT_RESOURCE = "dbt"
 
 translator = CscDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
@@ -51,6 +53,18 @@ translator = CscDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset
 def working_days() -> dg.MaterializeResult:
     days = write_working_days(get_paths().warehouse)
     return dg.MaterializeResult(metadata={"days": days})
+
+
+@dg.asset(
+    key=DFE_BENCHMARKS_KEY,
+    group_name="reference",
+    pool=WAREHOUSE_WRITER_POOL,
+    description="The DfE's published figures for England, the council's region and statistical neighbours "
+    "(CSC_LA_CODE), with its quartile band, from the shipped snapshot (dagster_project/benchmarks/).",
+)
+def dfe_benchmarks() -> dg.MaterializeResult:
+    rows, council = write_dfe_benchmarks(get_paths().warehouse)
+    return dg.MaterializeResult(metadata={"rows": rows, "council": council or "unset (England only)"})
 
 
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
@@ -182,4 +196,4 @@ def dbt_resource() -> DbtCliResource:
     return CscDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
 
 
-transform_assets = [working_days, staging_dbt_assets, mart_dbt_assets]
+transform_assets = [working_days, dfe_benchmarks, staging_dbt_assets, mart_dbt_assets]
