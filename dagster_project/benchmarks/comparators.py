@@ -82,6 +82,11 @@ def benchmark_rows(snapshot: Snapshot, measures: tuple[Measure, ...], council: C
     for measure in measures:
         if measure.dfe is None:
             continue
+        if measure.dfe.indicator not in snapshot.indicators:
+            raise ValueError(
+                f"the DfE snapshot has no indicator {measure.dfe.indicator} (measure {measure.measure}): refresh it "
+                "with `csc benchmarks import <LAIT data folder>`"
+            )
         indicator = snapshot.indicators[measure.dfe.indicator]
         region = numbers.get(_region_name(snapshot, council, indicator.indicator)) if council else None
         years = sorted(y for (i, y) in snapshot.values if i == indicator.indicator)

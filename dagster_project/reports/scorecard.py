@@ -75,6 +75,9 @@ class ScorecardView:
     view: MonthlyView
     measures: list[MeasureView]
     unavailable: tuple[tuple[Measure, str], ...] = ()  # (measure, why the extract's source cannot support it)
+    # national comparators (reports/comparators.py), set by build.py; empty when the database has none
+    comparators: list = field(default_factory=list)
+    comparators_council: bool = False  # False: England only (CSC_LA_CODE unset when published)
 
     @property
     def suppressed(self) -> bool:

@@ -12,6 +12,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from dagster_project.cells import WORKBOOK_OPTIONS, neutralised, write_data_cell
+from dagster_project.reports.comparators_render import write_comparators_sheet
 from dagster_project.reports.formatting import decimals_for, month_label
 from dagster_project.reports.scorecard import Cell, ScorecardView, column_labels
 from dagster_project.reports.suppression import SUPPRESSED
@@ -135,6 +136,7 @@ def write_scorecard_workbook(view: ScorecardView, path: Path, title: str) -> Pat
     sheet.freeze_panes(header_row + 1, 2)
 
     _write_trend_sheet(book, formats, view)
+    write_comparators_sheet(book, view.comparators, view.comparators_council, formats.header, formats.note)
     for measure_view in view.measures:
         if measure_view.breakdown:
             _write_breakdown_sheet(book, formats, view, measure_view)

@@ -179,3 +179,11 @@ def test_every_years_quartiles_equal_the_type_7_ones(indicator):
         xs = sorted(v for n, v in by_area.items() if n < 970 and v is not None)
         expected = (xs[0], type7(xs, 0.25), type7(xs, 0.5), type7(xs, 0.75), xs[-1])
         assert quartiles([v for n, v in by_area.items() if n < 970]) == pytest.approx(expected), year
+
+
+def test_every_catalogue_indicator_is_in_the_shipped_snapshot():
+    from dagster_project.catalogue import dfe_indicators
+
+    snapshot = load_snapshot()
+    assert set(dfe_indicators()) == set(snapshot.indicators)
+    assert {i for (i, _) in snapshot.values} == set(snapshot.indicators)

@@ -25,11 +25,13 @@ complete_months as (
 
 series_start as (
 
-    -- the first month-end of each measure's series: a year is covered only if the series started before it
+    -- the first month-end with any of the measure's events (a denominator above 0): a year is covered only if
+    -- they started before it (the series itself may start years earlier, with an old looked-after episode)
     select
         measure,
         min(as_at_date) as first_month_end
     from complete_months
+    where denominator > 0
     group by measure
 
 ),
@@ -59,13 +61,22 @@ computed as (
     select
         published.measure_id,
         published.period_end,
+        year_to_date.months = 12
+        and series_start.first_month_end <= published.period_end - interval 1 year as year_covered,
         case
             when catalogue.kind = 'as_at' then at_date.value
-            when
-                year_to_date.months = 12
-                and series_start.first_month_end <= published.period_end - interval 1 year
+            when year_covered
                 then {{ measure_value('year_to_date.numerator', 'year_to_date.denominator', 'catalogue.unit') }}
-        end as council_computed
+        end as council_computed,
+        -- what small-number suppression reads (reports): the figure's own numerator and denominator
+        case
+            when catalogue.kind = 'as_at' then at_date.numerator
+            when year_covered then year_to_date.numerator
+        end as computed_numerator,
+        case
+            when catalogue.kind = 'as_at' then at_date.denominator
+            when year_covered then year_to_date.denominator
+        end as computed_denominator
     from published
     inner join catalogue on published.measure_id = catalogue.measure
     left join complete_months as at_date
@@ -89,7 +100,9 @@ joined as (
         published.statistical_neighbours,
         published.quartile_band,
         published.polarity,
-        published.source
+        published.source,
+        computed.computed_numerator,
+        computed.computed_denominator
     from published
     inner join computed
         on published.measure_id = computed.measure_id and published.period_end = computed.period_end
