@@ -1,5 +1,6 @@
 -- Scorecard rows of the looked-after family (docs/measures.md): placement and social-worker stability over the
--- 12 months to the reporting date, and how periods of care end. One CTE per measure.
+-- 12 months to the reporting date, the placement type mix at the date, and how periods of care end. One CTE per
+-- measure.
 -- grain: one row per (period_type, as_at_date, measure)
 
 with reporting_dates as (
@@ -219,6 +220,88 @@ cla_ceased_cao_pct as (
 
 ),
 
+-- the placement at the reporting date: the child's episode open then (two open, a data defect: the latest start)
+current_placements as (
+
+    select
+        looked_after.as_at_date,
+        looked_after.child_id,
+        arg_max(episodes.placement_type, episodes.start_date) as placement_type
+    from looked_after
+    inner join episodes
+        on
+            looked_after.child_id = episodes.child_id
+            and looked_after.as_at_date >= episodes.start_date
+            and (episodes.end_date is null or looked_after.as_at_date < episodes.end_date)
+    group by all
+
+),
+
+-- SSDA903 placement codes grouped as the DfE publishes them: foster care U1-U6, placed with parents or another
+-- person with parental responsibility P1, secure children's homes and children's homes K1, K2
+placement_mix_by_date as (
+
+    select
+        as_at_date,
+        count(*) filter (where placement_type in ('U1', 'U2', 'U3', 'U4', 'U5', 'U6')) as in_foster_care,
+        count(*) filter (where placement_type = 'P1') as placed_with_parents,
+        count(*) filter (where placement_type in ('K1', 'K2')) as in_childrens_homes
+    from current_placements
+    group by as_at_date
+
+),
+
+placement_mix as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        coalesce(placement_mix_by_date.in_foster_care, 0) as in_foster_care,
+        coalesce(placement_mix_by_date.placed_with_parents, 0) as placed_with_parents,
+        coalesce(placement_mix_by_date.in_childrens_homes, 0) as in_childrens_homes,
+        coalesce(children_by_date.looked_after_children, 0) as looked_after_children
+    from reporting_dates
+    left join children_by_date on reporting_dates.as_at_date = children_by_date.as_at_date
+    left join placement_mix_by_date on reporting_dates.as_at_date = placement_mix_by_date.as_at_date
+
+),
+
+cla_in_foster_care_pct as (
+
+    select
+        period_type,
+        as_at_date,
+        'cla_in_foster_care_pct' as measure,
+        in_foster_care as numerator,
+        looked_after_children as denominator
+    from placement_mix
+
+),
+
+cla_placed_with_parents_pct as (
+
+    select
+        period_type,
+        as_at_date,
+        'cla_placed_with_parents_pct' as measure,
+        placed_with_parents as numerator,
+        looked_after_children as denominator
+    from placement_mix
+
+),
+
+cla_in_childrens_homes_pct as (
+
+    select
+        period_type,
+        as_at_date,
+        'cla_in_childrens_homes_pct' as measure,
+        in_childrens_homes as numerator,
+        looked_after_children as denominator
+    from placement_mix
+
+),
+
 family_measures as (
 
     select * from cla_three_placements_pct
@@ -228,6 +311,12 @@ family_measures as (
     select * from cla_ceased_sgo_pct
     union all by name
     select * from cla_ceased_cao_pct
+    union all by name
+    select * from cla_in_foster_care_pct
+    union all by name
+    select * from cla_placed_with_parents_pct
+    union all by name
+    select * from cla_in_childrens_homes_pct
 
 )
 
