@@ -146,9 +146,10 @@ HOW_TO_SET = (
     "region, its ten statistical neighbours and its quartile band."
 )
 NOTE = (
-    "The DfE's published figures for the latest year it has published (years to 31 March; the workforce at 30 "
-    "September), beside the council's own figure computed from this extract for the same period where the extract "
-    "covers it. Similar councils: the mean of the council's ten DfE statistical neighbours that have a figure. "
+    "The DfE's published figures for the council's latest full year (the latest DfE year this extract covers, else "
+    "the latest the DfE has published; years to 31 March, the workforce at 30 September), beside the council's own "
+    "figure computed from this extract for the same period where the extract covers it. Similar councils: the mean "
+    "of the council's ten DfE statistical neighbours that have a figure. "
     "Quartile band: A is the best quarter of councils in England, D the worst, by the indicator's polarity (as the "
     "DfE's LA Interactive Tool shows it). Source: DfE, Open Government Licence v3.0."
 )

@@ -58,3 +58,12 @@ def test_no_comparator_and_no_computed_figure_are_said_in_words():
     assert not visits.has_comparator and visits.texts["year"] == NO_COMPARATOR
     assert caseload.texts["council_computed"] == NOT_COVERED and caseload.texts["england"] == "15.2"
     assert year_label(D(2025, 9, 30)) == "at 30 Sep 2025"
+
+
+def test_england_only_says_how_to_set_the_council():
+    from dagster_project.reports.comparators import comparators_note, council_named
+
+    assert "set CSC_LA_CODE" in comparators_note(False) and "CSC_LA_CODE" not in comparators_note(True)
+    england_only = {"re_referrals_pct": [BenchmarkYear(D(2025, 3, 31), None, None, None, None, 22.6, None, None, None)]}
+    assert not council_named(england_only)
+    assert council_named({"re_referrals_pct": [year(D(2025, 3, 31), published=14.8, england=22.6)]})
