@@ -21,6 +21,8 @@ import duckdb
 import openpyxl
 
 from dagster_project.benchmarks.snapshot import (
+    AREAS_COLUMNS,
+    AREAS_FILE,
     INDICATORS_COLUMNS,
     INDICATORS_FILE,
     NEIGHBOURS,
@@ -192,7 +194,12 @@ def build_snapshot(path: Path, current: Path = SNAPSHOT_DIR) -> dict[str, str]:
     values = _read_bds(bds, wanted)
     dictionary = folder / DICTIONARY_FILE
     neighbours = _neighbours_file(folder)
-    files = {VALUES_FILE: _csv(VALUES_COLUMNS, values)}
+    # one name per LA number: the name of its latest year (a council renamed keeps its number)
+    areas = {number: area for _, _, number, area, _ in sorted(values, key=lambda r: (r[1], r[2]))}
+    files = {
+        VALUES_FILE: _csv(VALUES_COLUMNS, [(i, y, n, v) for i, y, n, _, v in values]),
+        AREAS_FILE: _csv(AREAS_COLUMNS, sorted(areas.items())),
+    }
     files[INDICATORS_FILE] = (
         _csv(INDICATORS_COLUMNS, _read_dictionary(dictionary, wanted))
         if dictionary.exists()
@@ -219,7 +226,7 @@ def _value_map(text: str) -> dict[tuple[str, str, str], str]:
 def describe_changes(old: dict[str, str], new: dict[str, str]) -> list[str]:
     """What the refresh changed, one line per indicator or file."""
     lines = []
-    before = _value_map(old.get(VALUES_FILE, "indicator,year,la_number,area,value\n"))
+    before = _value_map(old.get(VALUES_FILE, ",".join(VALUES_COLUMNS) + "\n"))
     after = _value_map(new[VALUES_FILE])
     for indicator in sorted({k[0] for k in (*before, *after)}):
         b = {k: v for k, v in before.items() if k[0] == indicator}
@@ -236,7 +243,7 @@ def describe_changes(old: dict[str, str], new: dict[str, str]) -> list[str]:
             if removed:
                 parts.append(f"{removed} row(s) gone")
             lines.append(f"{indicator}: {'; '.join(parts) or 'rows added'}")
-    for name in (INDICATORS_FILE, NEIGHBOURS_FILE):
+    for name in (AREAS_FILE, INDICATORS_FILE, NEIGHBOURS_FILE):
         if old.get(name) != new[name]:
             lines.append(f"{name}: changed")
     return lines

@@ -1,8 +1,9 @@
 """The shipped snapshot of the DfE's published figures (snapshot/, see snapshot/NOTICE.md): reading it.
 
 Three CSV files written by `csc benchmarks import` (lait_import.py), one source line, and a hand-kept notice:
-- values.csv: indicator, year, la_number, area, value (every council, region and England; value empty when the
-  DfE published none, '-', 'c' or '..');
+- values.csv: indicator, year, la_number, value (every council, region and England; value empty when the DfE
+  published none, '-', 'c' or '..');
+- areas.csv: la_number, area (the name of each council, region and England);
 - indicators.csv: indicator, title, polarity (High, Low or '-'), year_type, no_quartile (N: LAIT shows no band);
 - statistical_neighbours.csv: la_number, la_name, region, sn1 .. sn10 (the DfE's ten statistical neighbours).
 """
@@ -16,10 +17,12 @@ from pathlib import Path
 
 SNAPSHOT_DIR = Path(__file__).with_name("snapshot")
 VALUES_FILE = "values.csv"
+AREAS_FILE = "areas.csv"
 INDICATORS_FILE = "indicators.csv"
 NEIGHBOURS_FILE = "statistical_neighbours.csv"
 SOURCE_FILE = "source.txt"
-VALUES_COLUMNS = ("indicator", "year", "la_number", "area", "value")
+VALUES_COLUMNS = ("indicator", "year", "la_number", "value")
+AREAS_COLUMNS = ("la_number", "area")
 INDICATORS_COLUMNS = ("indicator", "title", "polarity", "year_type", "no_quartile")
 NEIGHBOURS = 10
 NEIGHBOURS_COLUMNS = ("la_number", "la_name", "region", *(f"sn{i}" for i in range(1, NEIGHBOURS + 1)))
@@ -63,10 +66,9 @@ def _read(path: Path) -> list[dict[str, str]]:
 @cache
 def load_snapshot(folder: Path = SNAPSHOT_DIR) -> Snapshot:
     values: dict[tuple[str, int], dict[int, float | None]] = {}
-    areas: dict[int, str] = {}
+    areas = {int(row["la_number"]): row["area"] for row in _read(folder / AREAS_FILE)}
     for row in _read(folder / VALUES_FILE):
         number = int(row["la_number"])
-        areas[number] = row["area"]
         values.setdefault((row["indicator"], int(row["year"])), {})[number] = (
             float(row["value"]) if row["value"] else None
         )

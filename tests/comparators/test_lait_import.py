@@ -29,7 +29,7 @@ from dagster_project.settings import PROJECT_ROOT
 pytestmark = pytest.mark.fast
 
 MIRROR = Path("/work/.mirror/dfe-analytical-services+local-authority-interactive-tool/repo")
-SNAPSHOT_FILES = ("values.csv", "indicators.csv", "statistical_neighbours.csv", "source.txt")
+SNAPSHOT_FILES = ("values.csv", "areas.csv", "indicators.csv", "statistical_neighbours.csv", "source.txt")
 
 
 def _lait_dir() -> Path | None:
@@ -72,6 +72,8 @@ def _write_lait_shaped(folder: Path) -> None:
     folder.mkdir(parents=True)
     with (SNAPSHOT_DIR / "values.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
+    with (SNAPSHOT_DIR / "areas.csv").open(encoding="utf-8") as handle:
+        area = {r["la_number"]: r["area"] for r in csv.DictReader(handle)}
     stored = []
     for i, r in enumerate(rows):
         value = r["value"]
@@ -79,7 +81,7 @@ def _write_lait_shaped(folder: Path) -> None:
             value = "-" if i % 2 else "c"
         elif value == "84.6":
             value = "84.600000000000009"  # how LAIT's parquet stores some floats
-        stored.append((r["indicator"], None, r["year"], r["area"], value, float(r["la_number"]), "Region"))
+        stored.append((r["indicator"], None, r["year"], area[r["la_number"]], value, float(r["la_number"]), "Region"))
     stored.append(("RTA", "not in the catalogue", "2014-16", "Barnet", "10.79", 302.0, "Outer London"))
     stored.append(("LACFinance", "not in the catalogue", "2016-17 (OT)", "Barnet", "1", 302.0, "Outer London"))
     frame = pd.DataFrame(
@@ -119,7 +121,7 @@ def _write_lait_shaped(folder: Path) -> None:
 def test_a_lait_shaped_folder_round_trips_to_the_same_data(tmp_path):
     _write_lait_shaped(tmp_path / "lait")
     report = import_snapshot(tmp_path / "lait", tmp_path / "snapshot")
-    for name in ("values.csv", "indicators.csv", "statistical_neighbours.csv"):
+    for name in ("values.csv", "areas.csv", "indicators.csv", "statistical_neighbours.csv"):
         assert (tmp_path / "snapshot" / name).read_bytes() == (SNAPSHOT_DIR / name).read_bytes(), name
     assert "bds_long_0.parquet sha256:" in report.files["source.txt"]
     assert "Open Government Licence v3.0" in report.files["source.txt"]
