@@ -10,7 +10,7 @@ import yaml
 
 CATALOGUE_FILE = Path(__file__).with_name("measures.yaml")
 
-UNITS = ("percent", "count", "average")
+UNITS = ("percent", "count", "average", "rate")  # rate: per 10,000 children
 POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
 KINDS = ("flow", "as_at")
 BREAKDOWNS = ("team", "none")

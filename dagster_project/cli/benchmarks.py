@@ -1,4 +1,5 @@
 """`csc benchmarks import PATH`: refresh the DfE comparator snapshot from the LA Interactive Tool's data;
+`csc benchmarks import-population FILE`: refresh the children's population (ONS) for the rates per 10,000;
 `csc benchmarks show`: the council CSC_LA_CODE names, its region and statistical neighbours."""
 
 from __future__ import annotations
@@ -20,6 +21,20 @@ def cmd_import(args) -> int:
     print(f"Snapshot written to {target} ({report.files['values.csv'].count(chr(10)) - 1} values).")
     for line in report.changes or ["no change"]:
         print(f"  {line}")
+    return 0
+
+
+def cmd_import_population(args) -> int:
+    from dagster_project.benchmarks.population import PopulationImportError, import_population
+    from dagster_project.benchmarks.snapshot import SNAPSHOT_DIR
+
+    target = Path(args.into) if args.into else SNAPSHOT_DIR
+    try:
+        files = import_population(Path(args.path), target)
+    except PopulationImportError as error:
+        print(f"csc benchmarks import-population: refused: {error}", file=sys.stderr)
+        return 2
+    print(f"Population written to {target} ({files['population.csv'].count(chr(10)) - 1} estimates).")
     return 0
 
 
@@ -52,5 +67,12 @@ def register(sub) -> None:
     importer.add_argument("path", help="the LAIT data folder or bds_long_*.parquet file")
     importer.add_argument("--into", help="write the snapshot here instead of dagster_project/benchmarks/snapshot/")
     importer.set_defaults(handler=cmd_import)
+    population = commands.add_parser(
+        "import-population",
+        help="refresh the children's population (ONS mid-year estimates, 0-17) for the rates per 10,000",
+    )
+    population.add_argument("path", help="ons_mid-year_population_estimates_*.csv (DfE CSC national framework data)")
+    population.add_argument("--into", help="write it here instead of dagster_project/benchmarks/snapshot/")
+    population.set_defaults(handler=cmd_import_population)
     show = commands.add_parser("show", help="the council CSC_LA_CODE names, its region and statistical neighbours")
     show.set_defaults(handler=cmd_show)

@@ -132,6 +132,14 @@ def render_sources_yml(contract: Contract) -> str:
                             )
                         ],
                     },
+                    {
+                        "name": "child_population",
+                        "description": "The council's children aged 0-17 (ONS for CSC_LA_CODE, else the synthetic "
+                        "extract's), each estimate with the dates it applies to (valid_from inclusive, valid_to "
+                        "exclusive); empty when unknown (dagster_project/benchmarks/population.py).",
+                        "meta": {"dagster": {"asset_key": ["reference", "child_population"]}},
+                        "columns": [{"name": n} for n in ("valid_from", "valid_to", "population")],
+                    },
                 ],
             },
         ],

@@ -68,6 +68,20 @@ def test_the_council_figures_for_the_dfe_periods_worked_by_hand(published):
     assert computed[("children_cp_count", D(2022, 3, 31))] is None  # before the extract's first month
 
 
+def test_the_rates_per_10000_use_the_councils_ons_population(published):
+    """31 Dec 2023: 2 children on a CP plan, 2 looked after (test_hand_made_extract.py); Herefordshire's ONS mid-2023
+    estimate (in force from 30 June 2023) is 34,260 children: 2 / 3.4260 = 0.5838 per 10,000 each."""
+    rows = dict(
+        _rows(
+            published,
+            "select measure, value from marts.scorecard where period_type = 'month' and as_at_date = '2023-12-31' "
+            "and measure in ('children_cp_rate_per_10k', 'children_looked_after_rate_per_10k')",
+        )
+    )
+    assert rows["children_cp_rate_per_10k"] == pytest.approx(2 / 3.4260)
+    assert rows["children_looked_after_rate_per_10k"] == pytest.approx(2 / 3.4260)
+
+
 def test_a_measure_without_a_national_comparator_has_no_row(published):
     measures = {m for (m,) in _rows(published, "select distinct measure_id from marts.benchmarks")}
     assert "cp_visits_in_time_pct" not in measures and "assessments_in_time_pct" in measures

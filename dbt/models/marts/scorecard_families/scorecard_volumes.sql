@@ -20,6 +20,12 @@ plans as (
 
 ),
 
+child_population as (
+
+    select * from {{ source('reference', 'child_population') }}
+
+),
+
 -- one row per (as_at_date, visit_type, child_id) already: a child with two open plans of a type counts once
 open_children_by_date as (
 
@@ -127,6 +133,49 @@ cp_plans_repeat_pct as (
 
 ),
 
+-- the rates' denominator: the council's children in 10,000s at each reporting date (0 when the population is
+-- unknown: no figure, never a guess)
+population_by_date as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        coalesce(max(child_population.population), 0) / 10000 as population_10k
+    from reporting_dates
+    left join child_population
+        on
+            reporting_dates.as_at_date >= child_population.valid_from
+            and reporting_dates.as_at_date < child_population.valid_to
+    group by all
+
+),
+
+children_cp_rate_per_10k as (
+
+    select
+        population_by_date.period_type,
+        population_by_date.as_at_date,
+        'children_cp_rate_per_10k' as measure,
+        coalesce(open_children_by_date.cp_children, 0) as numerator,
+        population_by_date.population_10k as denominator
+    from population_by_date
+    left join open_children_by_date on population_by_date.as_at_date = open_children_by_date.as_at_date
+
+),
+
+children_looked_after_rate_per_10k as (
+
+    select
+        population_by_date.period_type,
+        population_by_date.as_at_date,
+        'children_looked_after_rate_per_10k' as measure,
+        coalesce(open_children_by_date.looked_after_children, 0) as numerator,
+        population_by_date.population_10k as denominator
+    from population_by_date
+    left join open_children_by_date on population_by_date.as_at_date = open_children_by_date.as_at_date
+
+),
+
 -- CP plans ending in the period; a plan lasted two years or more when it ended on or after the same day two
 -- calendar years after it started (29 February + 2 years is 28 February)
 cp_plans_ended_by_period as (
@@ -171,6 +220,10 @@ family_measures as (
     select * from cp_plans_repeat_pct
     union all by name
     select * from cp_plans_two_years_pct
+    union all by name
+    select * from children_cp_rate_per_10k
+    union all by name
+    select * from children_looked_after_rate_per_10k
 
 )
 
