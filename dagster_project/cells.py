@@ -7,6 +7,7 @@ when it is data text. Pure Python, used by the XLSX writers (reports) and the CS
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -24,9 +25,12 @@ def neutralised(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def csv_row(values) -> list[str]:
-    """A CSV row from data: every value as neutralised text."""
-    return [neutralised(v) for v in values]
+UK_DATE = "%d/%m/%Y"
+
+
+def csv_row(values, uk_dates: bool = False) -> list[str]:
+    """A CSV row from data: every value as neutralised text (`uk_dates`: a date as dd/mm/yyyy)."""
+    return [v.strftime(UK_DATE) if uk_dates and isinstance(v, dt.date) else neutralised(v) for v in values]
 
 
 def csv_writer(handle):
@@ -35,9 +39,16 @@ def csv_writer(handle):
     return csv.writer(handle, lineterminator="\r\n")
 
 
-def write_data_cell(sheet, row: int, col: int, value: object, cell_format=None) -> None:
-    """An XlsxWriter cell from data: a real number as a number, anything else as neutralised text."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+def write_data_cell(sheet, row: int, col: int, value: object, cell_format=None, date_format=None) -> None:
+    """An XlsxWriter cell from data: a real number as a number, a date as a real date (with `date_format`, a
+    number format such as dd/mm/yyyy) when one is given, None as a blank, anything else as neutralised text."""
+    if value is None:
+        if cell_format is not None:  # an empty cell without a format is no cell at all (XlsxWriter skips it too)
+            sheet.write_blank(row, col, None, cell_format)
+    elif date_format is not None and isinstance(value, dt.date):
+        moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+        sheet.write_datetime(row, col, moment, date_format)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
         sheet.write_number(row, col, value, cell_format)
     else:
         sheet.write_string(row, col, neutralised(value), cell_format)

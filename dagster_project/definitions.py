@@ -16,7 +16,7 @@ from dagster_project.orchestration.sensors import (
 from dagster_project.publish.assets import published_analytics_database
 from dagster_project.quality.checks import raw_asset_checks, validated_asset_checks
 from dagster_project.quality.resources import DqEvidence
-from dagster_project.reports.assets import report_outputs
+from dagster_project.reports.assets import annex_a, report_outputs
 from dagster_project.run_context import DQ_EVIDENCE_RESOURCE, RUN_LOCK_RESOURCE
 from dagster_project.transform.assets import DBT_RESOURCE, dbt_resource, transform_assets
 
@@ -24,7 +24,7 @@ from dagster_project.transform.assets import DBT_RESOURCE, dbt_resource, transfo
 resources = {DBT_RESOURCE: dbt_resource(), RUN_LOCK_RESOURCE: RunLock(), DQ_EVIDENCE_RESOURCE: DqEvidence()}
 
 defs = dg.Definitions(
-    assets=[*raw_assets, *transform_assets, published_analytics_database, report_outputs],
+    assets=[*raw_assets, *transform_assets, published_analytics_database, report_outputs, annex_a],
     asset_checks=[*raw_asset_checks, *validated_asset_checks],
     jobs=[nightly_job],
     schedules=[nightly_schedule],

@@ -12,6 +12,9 @@ from __future__ import annotations
 import pytest
 
 SHARED_SCOPES = ("session", "package", "module", "class")
+# Shared fixtures that are better made once in each worker than made to pull every test using them into one worker:
+# each is a starting point that the tests copy or only read (a good run), and the tests using it are long.
+PER_WORKER_FIXTURES = frozenset({"good_conformance_run"})
 
 
 def _shared_fixtures(item: pytest.Item) -> list[str]:
@@ -24,6 +27,8 @@ def _shared_fixtures(item: pytest.Item) -> list[str]:
         definition = definitions[-1]  # the one that applies to this test (the closest override)
         if definition.scope not in SHARED_SCOPES or not str(definition.baseid).startswith("tests"):
             continue  # pytest's and plugins' own fixtures (tmp_path_factory, ...) hold no expensive state
+        if name in PER_WORKER_FIXTURES:
+            continue
         where = item.module.__name__ if definition.scope == "module" else definition.baseid
         keys.append(f"{definition.scope}:{where}:{name}")
     return keys

@@ -31,3 +31,31 @@ def report_outputs(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             "worklists": dg.MetadataValue.int(len(outputs.worklists) // 2),
         }
     )
+
+
+ANNEX_A_KEY = ["reports", "annex_a"]
+
+
+@dg.asset(
+    key=ANNEX_A_KEY,
+    deps=[dg.AssetKey(["published", "analytics_database"])],
+    group_name="reports",
+    description=(
+        "Ofsted's Annex A for the six months to the published extract's date, on demand (not in the nightly job; "
+        "also `csc annex-a`): a workbook, one CSV per list and a check page under "
+        "<CSC_DATA_DIR>/restricted/annex_a/<as_at>/ (owner-only). docs/annex-a.md."
+    ),
+)
+def annex_a(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    from dagster_project.reports.annex_a import build_annex_a
+
+    outputs = build_annex_a(get_paths())
+    context.log.info(f"Annex A: {outputs.workbook}")
+    return dg.MaterializeResult(
+        metadata={
+            "workbook": dg.MetadataValue.path(str(outputs.workbook)),
+            "check_page": dg.MetadataValue.path(str(outputs.check_page)),
+            "things_to_look_at": dg.MetadataValue.int(outputs.check.problems),
+            **{f"rows_list_{n}": dg.MetadataValue.int(rows) for n, rows in sorted(outputs.rows.items())},
+        }
+    )

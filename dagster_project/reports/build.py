@@ -20,6 +20,7 @@ from pathlib import Path
 from dagster_project.file_modes import open_dir, open_tree
 from dagster_project.quality.results import FAILURES_FILE
 from dagster_project.quality.rules import registry
+from dagster_project.reports.annex_a import CHECK_PAGE, latest_annex
 from dagster_project.reports.build_lock import report_build_lock
 from dagster_project.reports.comparators import build_comparators, comparator_targets, council_named, load_benchmarks
 from dagster_project.reports.comparators_render import render_benchmarks_page
@@ -110,6 +111,20 @@ def _point_latest(reports_dir: Path, folder_name: str) -> Path:
         shutil.rmtree(latest)
     os.replace(temporary, latest)
     return latest
+
+
+def _annex_a_links(paths: Paths) -> dict | None:
+    """The newest Annex A (restricted, made on demand by `csc annex-a`) for the index, when there is one."""
+    folder = latest_annex(paths)
+    if folder is None:
+        return None
+    relative = Path("..", "..", "restricted", "annex_a", folder.name)
+    workbooks = sorted(folder.glob("*.xlsx"))
+    return {
+        "as_at": folder.name,
+        "workbook": str(relative / workbooks[0].name) if workbooks else None,
+        "check": str(relative / CHECK_PAGE),
+    }
 
 
 def build_reports(
@@ -221,6 +236,7 @@ def _build_reports(paths: Paths, as_at: dt.date | None) -> ReportOutputs:
             ("Management scorecard (Excel)", "management_scorecard.xlsx"),
         ],
         "worklists": worklists,
+        "annex_a": _annex_a_links(paths),
     }
     (building / "index.html").write_text(render_index(index_context), encoding="utf-8")
     open_tree(building)  # the open reports are for everyone (the run writes owner-only files by default)

@@ -8,6 +8,7 @@ from functools import cache
 
 import jinja2
 
+from dagster_project.reports.annex_a_period import uk_day
 from dagster_project.reports.charts import caseload_chart, trend_chart
 from dagster_project.reports.comparators import COLUMNS, NO_COMPARATOR, comparators_note
 from dagster_project.reports.formatting import format_value, month_label, service_area_label
@@ -98,6 +99,13 @@ def render_worklist(worklist, extract_date, run_id: str) -> str:
     context["worklist"] = worklist
     context["page_max_rows"] = PAGE_MAX_ROWS
     return environment().get_template("worklist.html.j2").render(**context)
+
+
+def render_annex_a_check(check, extract_date, run_id: str, id_limit: int) -> str:
+    """The one-page check of an Annex A (reports/annex_a_check.py)."""
+    context = _common("Annex A: check before sending", extract_date, run_id)
+    context.update(check=check, day=uk_day, id_limit=id_limit)
+    return environment().get_template("annex_a_check.html.j2").render(**context)
 
 
 def render_index(context: dict) -> str:

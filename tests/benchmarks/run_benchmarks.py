@@ -1,7 +1,9 @@
 """Benchmarks that print figures (never timed assertions): each stage of the nightly job beside DuckDB alone.
 
-    make benchmark                                   # council and large
+    make benchmark                                   # council and large, then the statutory-return imports
     .venv/bin/python -m tests.benchmarks.run_benchmarks --presets council large national
+    .venv/bin/python -m tests.benchmarks.run_benchmarks --presets council --annex-a --no-duckdb-alone   # + Annex A
+    .venv/bin/python -m tests.benchmarks.run_benchmarks --returns-only   # only the return imports (returns_import.py)
 
 For each preset: generate an extract (its own process), run the nightly job once in this process, then time the
 same stages' essential work in plain DuckDB (`duckdb_alone.py`) on copies of the run's files. Prints, per stage,
@@ -24,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.benchmarks import duckdb_alone
+from tests.benchmarks import duckdb_alone, returns_import
 from tests.benchmarks.process_memory import TreeMemorySampler
 
 EXTRACT_DATE = "2019-03-01"
@@ -80,6 +82,16 @@ def _run_job(root: Path, sampler: TreeMemorySampler) -> tuple[float, dict[str, t
     if not outcome.success:
         print(f"  run failed at {outcome.failed_step}: {outcome.error}", file=sys.stderr)
     return total, stages, outcome.success
+
+
+def _annex_a(sampler: TreeMemorySampler) -> tuple[float, int, dict[int, int]]:
+    """Seconds and peak memory of `csc annex-a`'s work (the run's data folder is in the environment)."""
+    from dagster_project.reports.annex_a import build_annex_a
+    from dagster_project.settings import get_paths
+
+    start_wall, start = time.time(), time.perf_counter()
+    outputs = build_annex_a(get_paths())
+    return time.perf_counter() - start, sampler.peak_between(start_wall, time.time()), outputs.rows
 
 
 def _duckdb_alone(root: Path) -> dict[str, float]:
@@ -143,6 +155,18 @@ def _print_and_collect(
     return records
 
 
+def _append(results: Path, measured_at: str, rev: str, preset: str, rows: int, records: list[dict]) -> None:
+    new_file = not results.exists()
+    with results.open("a", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
+        if new_file:
+            writer.writeheader()
+        for record in records:
+            rounded = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in record.items()}
+            writer.writerow({"measured_at": measured_at, "git_rev": rev, "preset": preset, "rows": rows,
+                             **rounded})  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--presets", nargs="+", default=["council", "large"])
@@ -160,10 +184,21 @@ def main() -> int:
         "as the next night's run does: dbt's saved parse and the history are already there",
     )
     parser.add_argument(
+        "--annex-a",
+        action="store_true",
+        help="also produce Ofsted's Annex A after the run (csc annex-a; on demand, not part of the nightly job) and "
+        "print its time and peak memory",
+    )
+    parser.add_argument(
         "--no-duckdb-alone",
         action="store_true",
         help="skip the DuckDB-alone comparison (at the national preset it takes longer than the job itself, and the "
         "national targets are absolute)",
+    )
+    parser.add_argument(
+        "--returns-only",
+        action="store_true",
+        help="only the statutory-return imports: a 10,000-episode SSDA903 and a 50 MB CIN census (returns_import.py)",
     )
     args = parser.parse_args()
     out_dir = Path(os.environ.get("CSC_BENCHMARK_DIR") or PROJECT_ROOT / "data" / "benchmarks")
@@ -171,7 +206,7 @@ def main() -> int:
     results = out_dir / "benchmarks.csv"
     measured_at, rev = dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), _git_rev()
     failed = False
-    for preset in args.presets:
+    for preset in [] if args.returns_only else args.presets:
         root = Path(tempfile.mkdtemp(prefix=f"csc-bench-{preset}-"))
         try:
             with TreeMemorySampler() as sampler:
@@ -185,24 +220,28 @@ def main() -> int:
                 run_started = time.time()
                 total, stages, ok = _run_job(root, sampler)
                 peak = sampler.peak_between(run_started, time.time())
+                annex = _annex_a(sampler) if ok and args.annex_a else None
             alone = _duckdb_alone(root) if ok and not args.no_duckdb_alone else {}
             rows = _data_rows(root / "raw" / EXTRACT_DATE)
             records = _print_and_collect(preset, rows, generate, total, ok, stages, alone, peak)
+            if annex:
+                seconds, annex_peak, list_rows = annex
+                print(f"  {'annex a (on demand)':<28} {seconds:9.2f}s {'':>13} {'':>7} {annex_peak / 1e9:9.2f} GB")
+                print("  annex a rows: " + ", ".join(f"list {n} {r:,}" for n, r in sorted(list_rows.items())))
+                records.append({"stage": "annex a", "pipeline_s": seconds, "peak_mb": annex_peak / 2**20})
             failed |= not ok
-            new_file = not results.exists()
-            with results.open("a", newline="") as f:
-                writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
-                if new_file:
-                    writer.writeheader()
-                for record in records:
-                    rounded = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in record.items()}
-                    writer.writerow({"measured_at": measured_at, "git_rev": rev, "preset": preset, "rows": rows,
-                                     **rounded})  # fmt: skip
+            _append(results, measured_at, rev, preset, rows, records)
         finally:
             if not args.keep:
                 shutil.rmtree(root, ignore_errors=True)
             else:
                 print(f"  kept {root}")
+    root = Path(tempfile.mkdtemp(prefix="csc-bench-returns-"))
+    try:
+        records = returns_import.measure_imports(root)
+        _append(results, measured_at, rev, "statutory returns", 0, records)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
     print(f"\nfigures appended to {results}")
     return 1 if failed else 0
 

@@ -3,7 +3,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.orchestration.cli_process import run_csc
+
 CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "2020-03-31"
+CONFORMANCE_DATE = CONFORMANCE.name
 
 
 @pytest.fixture
@@ -25,3 +28,31 @@ def drop_extract(raw: Path, date: str) -> Path:
     for f in folder.iterdir():
         f.chmod(0o644)
     return folder
+
+
+@pytest.fixture(scope="session")
+def good_conformance_run(tmp_path_factory) -> Path:
+    """The root (raw/ and data/) of one real, successful `csc run` of the conformance extract, as it finished.
+
+    Tests that start from a published good run copy it (`copy_of_good_run`) rather than run the job again; tests
+    that only read it use it as it is. Made once per xdist worker that needs it (tests/conftest.py
+    PER_WORKER_FIXTURES): the tests using it do not have to share a worker."""
+    root = tmp_path_factory.mktemp("good-conformance-run")
+    drop_extract(root / "raw", CONFORMANCE_DATE)
+    run = run_csc(root, "run")
+    assert run.returncode == 0, run.stdout + run.stderr
+    return root
+
+
+def copy_of_good_run(good_run: Path, root: Path, *, data_except: tuple[str, ...] = ()) -> Path:
+    """`root` becomes a copy of the good run's landing zone and data folder (modes kept); the folders of data/
+    named in `data_except` are left out, for the caller to place (e.g. on another filesystem)."""
+    shutil.copytree(good_run / "raw", root / "raw")
+    shutil.copytree(
+        good_run / "data", root / "data", ignore=lambda folder, names: _top_level(good_run, folder, names, data_except)
+    )
+    return root
+
+
+def _top_level(good_run: Path, folder: str, names: list[str], left_out: tuple[str, ...]) -> list[str]:
+    return [name for name in names if Path(folder) == good_run / "data" and name in left_out]

@@ -1,7 +1,7 @@
 """A full disk under the warehouse: one line saying so and what to do, recorded, alerted, nothing published.
 
 The test mounts a real 20 MB filesystem (tmpfs) as the data folder's `warehouse/` (this needs root;
-otherwise it is skipped, saying why), lets a first run publish, fills that filesystem to the last
+otherwise it is skipped, saying why), puts a first good run's warehouse on it, fills that filesystem to the last
 byte and runs again. The history store, alerts and the published database are on another disk, as
 they would be when a warehouse volume fills up. The probe found the full disk ended the command with
 only `DagsterExecutionStepExecutionError ... "raw_exports"`, no history row and no alert.
@@ -12,13 +12,14 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import subprocess
 
 import duckdb
 import pytest
 
 from tests.orchestration.cli_process import run_csc
-from tests.orchestration.conftest import drop_extract
+from tests.orchestration.conftest import copy_of_good_run
 
 DATE = "2020-03-31"
 
@@ -52,15 +53,14 @@ def _fill(folder) -> int:
 
 
 @pytest.fixture(scope="module")
-def disk_full(tmp_path_factory):
-    root = tmp_path_factory.mktemp("disk-full")
-    drop_extract(root / "raw", DATE)
+def disk_full(tmp_path_factory, good_conformance_run):
+    # A first good run published, its warehouse moved onto the small filesystem.
+    root = copy_of_good_run(good_conformance_run, tmp_path_factory.mktemp("disk-full"), data_except=("warehouse",))
     warehouse_folder = root / "data" / "warehouse"
-    warehouse_folder.mkdir(parents=True)
+    warehouse_folder.mkdir(mode=0o700)
     _mount_small_filesystem(warehouse_folder)
     try:
-        first = run_csc(root, "run")
-        assert first.returncode == 0, first.stdout + first.stderr
+        shutil.copytree(good_conformance_run / "data" / "warehouse", warehouse_folder, dirs_exist_ok=True)
         published = root / "data" / "published" / "analytics.duckdb"
         good_bytes = published.read_bytes()
         filled = _fill(warehouse_folder)

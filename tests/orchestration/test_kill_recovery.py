@@ -9,7 +9,6 @@ run the published database must stay byte-identical to the first good run's.
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import duckdb
 import pytest
 
 from tests.orchestration.cli_process import CSC, csc_env, instance_for, run_csc, start_csc
-from tests.orchestration.conftest import CONFORMANCE
+from tests.orchestration.conftest import copy_of_good_run
 
 DATE = "2020-03-31"
 PUBLISHED_NAME = "analytics.duckdb"
@@ -104,11 +103,8 @@ def _step_started_count(instance, step: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def killed(tmp_path_factory):
-    root = tmp_path_factory.mktemp("kill")
-    shutil.copytree(CONFORMANCE, root / "raw" / DATE)
-    first = run_csc(root, "run")
-    assert first.returncode == 0, first.stderr
+def killed(tmp_path_factory, good_conformance_run):
+    root = copy_of_good_run(good_conformance_run, tmp_path_factory.mktemp("kill"))  # a first good run published
     published = root / "data" / "published" / "analytics.duckdb"
     good_bytes = published.read_bytes()
     points = []

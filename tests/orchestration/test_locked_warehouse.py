@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from tests.orchestration.cli_process import CSC, csc_env, run_csc
-from tests.orchestration.conftest import drop_extract
+from tests.orchestration.conftest import copy_of_good_run
 
 DATE = "2020-03-31"
 
@@ -40,11 +40,8 @@ runpy.run_module({module!r}, run_name="__main__", alter_sys=True)
 
 
 @pytest.fixture(scope="module")
-def locked_at_publish(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("locked")
-    drop_extract(tmp_path / "raw", DATE)
-    first = run_csc(tmp_path, "run")
-    assert first.returncode == 0, first.stderr
+def locked_at_publish(tmp_path_factory, good_conformance_run):
+    tmp_path = copy_of_good_run(good_conformance_run, tmp_path_factory.mktemp("locked"))  # a first good run published
     pid_file = tmp_path / "holder.pid"
     code = RUN_WITH_WAREHOUSE_TAKEN_AT_PUBLISH.format(holder=HOLDER, pid_file=str(pid_file), module=CSC[-1])
     run = subprocess.run(

@@ -15,20 +15,17 @@ import pytest
 from dagster_project.orchestration.extract_state import content_hash
 from dagster_project.orchestration.sensors import new_extract_sensor
 from dagster_project.run_context import CONTENT_HASH_TAG, EXTRACT_DATE_TAG
-from tests.orchestration.cli_process import instance_for, run_csc
-from tests.orchestration.conftest import drop_extract
+from tests.orchestration.cli_process import instance_for
+from tests.orchestration.conftest import copy_of_good_run, drop_extract
 
 DATE = "2020-03-31"
 
 
 @pytest.fixture(scope="module")
-def after_csc_run(tmp_path_factory):
+def after_csc_run(tmp_path_factory, good_conformance_run):
     """One real `csc run` of the conformance extract; the tests read its Dagster instance and never change it."""
-    root = tmp_path_factory.mktemp("sensor-after-cli-run")
-    folder = drop_extract(root / "raw", DATE)
-    run = run_csc(root, "run")
-    assert run.returncode == 0, run.stdout + run.stderr
-    return root, folder
+    root = copy_of_good_run(good_conformance_run, tmp_path_factory.mktemp("sensor-after-cli-run"))
+    return root, root / "raw" / DATE
 
 
 def test_the_sensor_does_not_rerun_an_extract_csc_run_already_ran(after_csc_run, monkeypatch):
