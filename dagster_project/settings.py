@@ -75,6 +75,12 @@ def requested_extract_date() -> str | None:
     return os.environ.get("CSC_EXTRACT_DATE") or None
 
 
+def la_code() -> str | None:
+    """`CSC_LA_CODE`: the council's DfE three-digit LA number (e.g. 884), naming its region and statistical
+    neighbours in the DfE comparators (dagster_project/benchmarks/council.py checks it). Unset: England only."""
+    return (os.environ.get("CSC_LA_CODE") or "").strip() or None
+
+
 # One memory budget for the whole job (README "Performance"), in GB of 10^9 bytes as DuckDB counts them. DuckDB
 # is the only large consumer; the rest is kept for the Python processes themselves (the Dagster run worker and
 # the dbt subprocess: 1.2 GB together at the national preset, so a 1.0 GB reserve let the job reach 4.22 GB of

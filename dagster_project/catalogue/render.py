@@ -19,7 +19,8 @@ MEASURES_SEED = PROJECT_ROOT / "dbt" / "seeds" / "measures.csv"
 FAMILIES_MACRO = PROJECT_ROOT / "dbt" / "macros" / "measure_families.sql"
 TABLE_START = "<!-- measure table: generated from dagster_project/catalogue/measures.yaml by make generate -->"
 TABLE_END = "<!-- end of measure table -->"
-SEED_COLUMNS = tuple(f.name for f in dataclasses.fields(Measure))
+# marts.measures: the catalogue's plain fields (the DfE comparator is published in marts.benchmarks).
+SEED_COLUMNS = tuple(f.name for f in dataclasses.fields(Measure) if f.name != "dfe")
 
 
 def render_measures_seed(measures: tuple[Measure, ...]) -> str:
@@ -57,13 +58,34 @@ def render_measure_table(measures: tuple[Measure, ...]) -> str:
     return "\n".join(lines)
 
 
-def replace_between_markers(text: str, block: str, where: str) -> str:
-    """`text` with the part between TABLE_START and TABLE_END replaced by `block`."""
-    if TABLE_START not in text or TABLE_END not in text:
-        raise ValueError(f"{where}: the measure table markers are missing ({TABLE_START} ... {TABLE_END})")
-    head, rest = text.split(TABLE_START, 1)
-    _, tail = rest.split(TABLE_END, 1)
-    return f"{head}{TABLE_START}\n{block}\n{TABLE_END}{tail}"
+def replace_between_markers(text: str, block: str, where: str, start: str = TABLE_START, end: str = TABLE_END) -> str:
+    """`text` with the part between `start` and `end` (default: the measure table's markers) replaced by `block`."""
+    if start not in text or end not in text:
+        raise ValueError(f"{where}: the table markers are missing ({start} ... {end})")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{block}\n{end}{tail}"
+
+
+COMPARATOR_START = "<!-- comparator table: generated from dagster_project/catalogue/measures.yaml by make generate -->"
+COMPARATOR_END = "<!-- end of comparator table -->"
+DFE_PERIOD_TEXT = {
+    "year_to_31_march": "the year to 31 March",
+    "at_31_march": "at 31 March",
+    "at_30_september": "at 30 September",
+}
+
+
+def render_comparator_table(measures: tuple[Measure, ...]) -> str:
+    """Each measure's DfE comparator: the indicator, its period and how the definitions differ."""
+    lines = ["| measure | DfE indicator | period | how the definitions differ |", "|---|---|---|---|"]
+    for m in measures:
+        if m.dfe:
+            period = DFE_PERIOD_TEXT[m.dfe.period]
+            lines.append(f"| `{m.measure}` | `{m.dfe.indicator}` | {period} | {m.dfe.difference} |")
+        else:
+            lines.append(f"| `{m.measure}` | none: no national comparator | | |")
+    return "\n".join(lines)
 
 
 MEASURES_DOC = PROJECT_ROOT / "docs" / "measures.md"
@@ -102,5 +124,8 @@ def rendered_files() -> dict:
     table = render_measure_table(measures)
     for path in MARKDOWN_WITH_TABLE:
         files[path] = replace_between_markers(path.read_text(encoding="utf-8"), table, path.name)
+    files[MEASURES_DOC] = replace_between_markers(
+        files[MEASURES_DOC], render_comparator_table(measures), MEASURES_DOC.name, COMPARATOR_START, COMPARATOR_END
+    )
     files[DBT_DOCS_BLOCKS] = render_dbt_docs_blocks(measures, files[MEASURES_DOC])
     return files

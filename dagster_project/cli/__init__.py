@@ -12,12 +12,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="csc", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    from dagster_project.cli import annex_a, generate, job, reports, sources
+    from dagster_project.cli import annex_a, benchmarks, generate, job, reports, sources
 
     generate.register(sub)
     job.register(sub)
     sources.register(sub)
     reports.register(sub)
+    benchmarks.register(sub)
     annex_a.register(sub)
 
     args = parser.parse_args(argv)

@@ -113,6 +113,7 @@ def resolved_nightly_job():
 
 
 def cmd_run(args) -> int:
+    from dagster_project.benchmarks.council import UnknownCouncilError, resolve_council
     from dagster_project.orchestration.runner import (
         InvalidExtractDate,
         default_target,
@@ -124,8 +125,9 @@ def cmd_run(args) -> int:
     requested = args.extract_date or os.environ.get("CSC_EXTRACT_DATE") or None
     try:
         validate_extract_date(requested)
+        resolve_council()  # an unknown CSC_LA_CODE is refused before anything runs
         _ensure_an_extract(args.demo)
-    except (InvalidExtractDate, NoExtractError) as error:
+    except (InvalidExtractDate, NoExtractError, UnknownCouncilError) as error:
         record_refusal(requested, str(error), "cli")
         return _one_line_refusal(str(error))
     target = args.extract_date or default_target()
@@ -239,8 +241,18 @@ def cmd_ui(args) -> int:
     prepare_instance()
     os.environ.setdefault("CSC_UI_URL", f"http://127.0.0.1:{args.port}")  # alert links point at this UI
     print(f"Dagster UI on http://127.0.0.1:{args.port} (DAGSTER_HOME={os.environ['DAGSTER_HOME']})")
-    command = [sys.executable, "-m", "dagster", "dev", "-m", "dagster_project.definitions", "-h", "127.0.0.1",
-               "-p", args.port]
+    command = [
+        sys.executable,
+        "-m",
+        "dagster",
+        "dev",
+        "-m",
+        "dagster_project.definitions",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        args.port,
+    ]
     from dagster_project.file_modes import owner_only_files
 
     with owner_only_files():  # inherited by the webserver, the daemon and every run worker they start

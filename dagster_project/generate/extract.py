@@ -142,7 +142,14 @@ def generate(opts: Options) -> Result:
             w.close()
     result.rows = {name: w.rows for name, w in writers.items()}
     # Synthetic figures must never pass for a council's: the marker travels with the extract.
-    mark_synthetic(tmp, preset=opts.preset, scale=opts.scale, seed=opts.seed, defect_rate=opts.defect_rate)
+    mark_synthetic(
+        tmp,
+        preset=opts.preset,
+        scale=opts.scale,
+        seed=opts.seed,
+        defect_rate=opts.defect_rate,
+        child_population=round(preset.child_population),  # the rates per 10,000 (benchmarks/population.py)
+    )
     shutil.rmtree(final, ignore_errors=True)
     tmp.rename(final)
     with open(result.manifest, "w", encoding="utf-8", newline="") as f:

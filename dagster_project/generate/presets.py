@@ -17,6 +17,9 @@ class Preset:
     case_holders_start: float  # case-holding social workers at history start
     case_holders_growth: float  # headcount added over the first 3 years of history
     teams_per_area: dict  # service_area -> number of teams
+    # children aged 0-17 living in the council (the rates per 10,000 children, when no CSC_LA_CODE names a real
+    # council's ONS estimate): sized so the looked-after and CP stocks give England's rates (about 64 and 43)
+    child_population: float = 45_000
 
     def scaled(self, factor: float) -> Preset:
         if factor <= 0:
@@ -31,6 +34,7 @@ class Preset:
             case_holders_start=self.case_holders_start * factor,
             case_holders_growth=self.case_holders_growth * factor,
             teams_per_area={k: max(1, round(v * factor)) for k, v in self.teams_per_area.items()},
+            child_population=self.child_population * factor,
         )
 
 
@@ -69,6 +73,7 @@ NATIONAL = Preset(
     case_holders_start=25_000,
     case_holders_growth=8_000,
     teams_per_area={k: v * 150 for k, v in _COUNCIL_TEAMS.items()},
+    child_population=12_183_016,  # ONS mid-2024, England, ages 0-17
 )
 
 PRESETS = {

@@ -22,6 +22,8 @@ from dagster_project.quality.results import FAILURES_FILE
 from dagster_project.quality.rules import registry
 from dagster_project.reports.annex_a import CHECK_PAGE, latest_annex
 from dagster_project.reports.build_lock import report_build_lock
+from dagster_project.reports.comparators import build_comparators, comparator_targets, council_named, load_benchmarks
+from dagster_project.reports.comparators_render import render_benchmarks_page
 from dagster_project.reports.formatting import month_label, natural_key, service_area_label
 from dagster_project.reports.html import render_index, render_scorecard, render_worklist, scorecard_title
 from dagster_project.reports.pdf import write_scorecard_pdf
@@ -143,7 +145,9 @@ def build_reports(
 
 def _build_reports(paths: Paths, as_at: dt.date | None) -> ReportOutputs:
     data = load_published(paths.published_database, paths.child_level_database)
-    targets = load_targets()
+    # national comparators (marts.benchmarks): beside each scorecard, the benchmarks page, comparator targets
+    benchmarks = load_benchmarks(paths.published_database)
+    targets = load_targets(comparators=comparator_targets(benchmarks))
     standards = load_standards()
     band = (CASELOAD_BAND_LOW, standards.caseload_max)
     extract = data.extract_date.isoformat()
@@ -157,6 +161,15 @@ def _build_reports(paths: Paths, as_at: dt.date | None) -> ReportOutputs:
     files: list[Path] = []
     committee = build_scorecard(data, targets, COMMITTEE, as_at)
     management = build_scorecard(data, targets, MANAGEMENT, as_at)
+    for view in (committee, management):
+        view.comparators = build_comparators(data.measures, benchmarks, suppress=view.suppressed)
+        view.comparators_council = council_named(benchmarks)
+    if benchmarks:
+        page = render_benchmarks_page(
+            committee.comparators, committee.comparators_council, extract, data.run_id, data.synthetic
+        )
+        (building / "benchmarks.html").write_text(page, encoding="utf-8")
+        files.append(folder / "benchmarks.html")
     caseloads_by, caseloads = _caseload_rows(data, management.view.latest)
     for view, stem, rows in (
         (committee, "committee_scorecard", None),
@@ -221,6 +234,7 @@ def _build_reports(paths: Paths, as_at: dt.date | None) -> ReportOutputs:
             ("Committee scorecard (web page)", "committee_scorecard.html"),
             ("Committee scorecard (PDF)", "committee_scorecard.pdf"),
             ("Committee scorecard (Excel)", "committee_scorecard.xlsx"),
+            *([("Benchmarks: against England and similar councils", "benchmarks.html")] if benchmarks else []),
         ],
         "management": [
             ("Management scorecard (web page)", "management_scorecard.html"),

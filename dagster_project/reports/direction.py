@@ -8,7 +8,7 @@ worsening for measures with a better direction, and "up" / "down" for neutral vo
 from __future__ import annotations
 
 IMPROVING, WORSENING, STABLE, UP, DOWN, NO_DATA = "improving", "worsening", "stable", "up", "down", "no data"
-STABLE_BAND = {"percent": 1.0, "average": 0.5, "count": 0.0}
+STABLE_BAND = {"percent": 1.0, "average": 0.5, "count": 0.0, "rate": 0.5}
 
 
 def stable_band(unit: str) -> float:

@@ -10,6 +10,7 @@ import jinja2
 
 from dagster_project.reports.annex_a_period import uk_day
 from dagster_project.reports.charts import caseload_chart, trend_chart
+from dagster_project.reports.comparators import COLUMNS, NO_COMPARATOR, comparators_note
 from dagster_project.reports.formatting import count_text, format_value, month_label, service_area_label
 from dagster_project.reports.scorecard import COMMITTEE, ScorecardView, column_labels
 from dagster_project.reports.worklists import PAGE_MAX_ROWS, show
@@ -95,6 +96,11 @@ def render_scorecard(
             "Under each percentage or average: its numerator / denominator. Quarter-end months and the latest month."
         ),
         breakdown_labels=lambda m: [month_label(d) for d in m.breakdown_dates],
+        # national comparators (templates/comparators.html.j2)
+        comparators=view.comparators,
+        comparators_note=comparators_note(view.comparators_council),
+        comparator_columns=COLUMNS,
+        no_comparator=NO_COMPARATOR,
     )
     return environment().get_template("scorecard.html.j2").render(**context)
 

@@ -10,6 +10,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from dagster_project.reports.charts import caseload_chart, trend_chart
+from dagster_project.reports.comparators_render import write_comparators_pdf
 from dagster_project.reports.formatting import count_text, month_label
 from dagster_project.reports.scorecard import ScorecardView, column_labels
 
@@ -138,6 +139,7 @@ def write_scorecard_pdf(
         pdf.set_font("Helvetica", size=9)
         for measure, reason in view.unavailable:
             pdf.multi_cell(0, 5, _latin1(f"{measure.title}: {reason}"), new_x="LMARGIN", new_y="NEXT")
+    write_comparators_pdf(pdf, view.comparators, view.comparators_council, _latin1, _heading, HEADER)
 
     pdf.add_page()
     _heading(pdf, "Quarterly view: quarter-end months")
@@ -207,4 +209,4 @@ def write_scorecard_pdf(
 def _target(m) -> str:
     from dagster_project.reports.formatting import format_value
 
-    return _latin1(format_value(m.target.target, m.measure.unit, m.measure.decimals)) if m.target else "none"
+    return _latin1(format_value(m.target.target, m.measure.unit, m.measure.decimals)) if m.target else "monitor only"

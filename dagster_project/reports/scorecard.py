@@ -83,6 +83,9 @@ class ScorecardView:
     measures: list[MeasureView]
     unavailable: tuple[tuple[Measure, str], ...] = ()  # (measure, why the extract's source cannot support it)
     synthetic: bool = False  # the run's data is generated: every output says so (issue 23)
+    # national comparators (reports/comparators.py), set by build.py; empty when the database has none
+    comparators: list = field(default_factory=list)
+    comparators_council: bool = False  # False: England only (CSC_LA_CODE unset when published)
 
     @property
     def suppressed(self) -> bool:

@@ -27,7 +27,7 @@ def _small(number: float | None) -> bool:
 
 def primary_suppressed(unit: str, numerator: float | None, denominator: float | None) -> bool:
     """Whether a cell is suppressed on its own. For a count the figure is the numerator."""
-    if unit == "count":
+    if unit in ("count", "rate"):  # a rate's denominator is a population (in 10,000s), its numerator children
         return _small(numerator)
     return _small(numerator) or _small(denominator)
 

@@ -3,6 +3,11 @@
 Columns: measure, target, tolerance, effective_from (optional, YYYY-MM-DD). A target applies to reporting
 dates on or after its effective_from; the latest one that has started wins, so a new target never rewrites
 history. The path is `CSC_TARGETS_FILE`, else the shipped `dagster_project/catalogue/targets.csv`.
+
+`target` is a number, or `monitor` (monitor only: no target, no RAG, said so), or a national comparator resolved
+each year from the published DfE figures (marts.benchmarks): `england` (the England figure) or
+`statistical_neighbours` (the mean of the council's statistical neighbours). A comparator target takes each DfE
+year's figure from that year's period end (31 March, or 30 September for the workforce) until the next one.
 Pure Python: no Dagster imports.
 """
 
@@ -18,6 +23,10 @@ from dagster_project.catalogue import load_measures
 
 DEFAULT_TARGETS_FILE = Path(__file__).resolve().parent.parent / "catalogue" / "targets.csv"
 COLUMNS = ("measure", "target", "tolerance", "effective_from")
+MONITOR_ONLY = "monitor"
+COMPARATOR_TARGETS = ("england", "statistical_neighbours")
+# measure -> [(DfE period end, England, statistical-neighbour mean)], oldest first (reports/comparators.py)
+Comparators = dict[str, list[tuple[dt.date, float | None, float | None]]]
 
 
 class TargetsFileError(ValueError):
@@ -43,9 +52,38 @@ def _number(path: Path, line: int, column: str, text: str) -> float:
         raise TargetsFileError(f"{path}: line {line}, column {column}: {text!r} is not a number") from None
 
 
-def load_targets(path: Path | None = None) -> list[Target]:
+def _comparator_targets(
+    measure: str, basis: str, tolerance: float, effective_from: dt.date | None, comparators: Comparators
+) -> list[Target]:
+    """One dated target per DfE year; the year in force at `effective_from` starts on it."""
+    column = 1 if basis == "england" else 2
+    dated = [(year[0], year[column]) for year in comparators.get(measure, []) if year[column] is not None]
+    targets = []
+    for i, (period_end, value) in enumerate(dated):
+        following = dated[i + 1][0] if i + 1 < len(dated) else None
+        if effective_from and following and following <= effective_from:
+            continue  # superseded before the row applies
+        start = max(period_end, effective_from) if effective_from else period_end
+        targets.append(Target(measure, value, tolerance, start))
+    return targets
+
+
+def monitor_only_measures(path: Path | None = None) -> set[str]:
+    """The measures the targets file marks `monitor` (monitor only)."""
     path = Path(path) if path else targets_file()
-    known = {m.measure for m in load_measures()}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return {
+            (row.get("measure") or "").strip()
+            for row in csv.DictReader(handle)
+            if (row.get("target") or "").strip() == MONITOR_ONLY
+        }
+
+
+def load_targets(path: Path | None = None, comparators: Comparators | None = None) -> list[Target]:
+    """The targets; `england` / `statistical_neighbours` rows resolved from `comparators` (none without them)."""
+    path = Path(path) if path else targets_file()
+    catalogue = {m.measure: m for m in load_measures()}
+    known = set(catalogue)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in COLUMNS[:3] if c not in (reader.fieldnames or [])]
@@ -66,11 +104,17 @@ def load_targets(path: Path | None = None) -> list[Target]:
                 raise TargetsFileError(
                     f"{path}: line {line}, column effective_from: {effective!r} is not a date (YYYY-MM-DD)"
                 ) from None
-            targets.append(
-                Target(
-                    measure, _number(path, line, "target", (row.get("target") or "").strip()), tolerance, effective_from
-                )
-            )
+            text = (row.get("target") or "").strip()
+            if text == MONITOR_ONLY:
+                continue
+            if text in COMPARATOR_TARGETS:
+                if catalogue[measure].dfe is None:
+                    raise TargetsFileError(
+                        f"{path}: line {line}, column target: {measure} has no national comparator for {text!r}"
+                    )
+                targets += _comparator_targets(measure, text, tolerance, effective_from, comparators or {})
+                continue
+            targets.append(Target(measure, _number(path, line, "target", text), tolerance, effective_from))
     return targets
 
 

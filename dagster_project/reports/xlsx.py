@@ -12,6 +12,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from dagster_project.cells import WORKBOOK_OPTIONS, neutralised, write_data_cell
+from dagster_project.reports.comparators_render import write_comparators_sheet
 from dagster_project.reports.formatting import decimals_for, month_label, service_area_label
 from dagster_project.reports.scorecard import Cell, ScorecardView, column_labels
 from dagster_project.reports.suppression import SUPPRESSED
@@ -207,6 +208,11 @@ def write_scorecard_workbook(view: ScorecardView, path: Path, title: str) -> Pat
     print_setup(sheet, header_row, view.synthetic)
 
     _write_trend_sheet(book, formats, view)
+    comparators = write_comparators_sheet(
+        book, view.comparators, view.comparators_council, formats, SYNTHETIC_PREFIX.strip() if view.synthetic else None
+    )
+    if comparators:
+        print_setup(*comparators, view.synthetic)
     for measure_view in view.measures:
         if measure_view.breakdown:
             _write_breakdown_sheet(book, formats, view, measure_view)

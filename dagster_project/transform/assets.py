@@ -19,6 +19,7 @@ from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 from dagster_dbt.core import dbt_cli_invocation
 from packaging.version import Version
 
+from dagster_project.benchmarks.table import write_child_population, write_dfe_benchmarks
 from dagster_project.ingest.target import target_extract_date
 from dagster_project.quality.render import stale_models
 from dagster_project.run_context import RUN_LOCK_RESOURCE, WAREHOUSE_WRITER_POOL
@@ -37,6 +38,8 @@ from dagster_project.transform.project import dbt_project
 from dagster_project.transform.translator import CscDbtTranslator
 
 WORKING_DAYS_KEY = dg.AssetKey(["reference", "working_days"])
+DFE_BENCHMARKS_KEY = dg.AssetKey(["reference", "dfe_benchmarks"])
+CHILD_POPULATION_KEY = dg.AssetKey(["reference", "child_population"])
 DBT_RESOURCE = "dbt"
 
 translator = CscDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
@@ -51,6 +54,31 @@ translator = CscDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset
 def working_days() -> dg.MaterializeResult:
     days = write_working_days(get_paths().warehouse)
     return dg.MaterializeResult(metadata={"days": days})
+
+
+@dg.asset(
+    key=DFE_BENCHMARKS_KEY,
+    group_name="reference",
+    pool=WAREHOUSE_WRITER_POOL,
+    description="The DfE's published figures for England, the council's region and statistical neighbours "
+    "(CSC_LA_CODE), with its quartile band, from the shipped snapshot (dagster_project/benchmarks/).",
+)
+def dfe_benchmarks() -> dg.MaterializeResult:
+    rows, council = write_dfe_benchmarks(get_paths().warehouse)
+    return dg.MaterializeResult(metadata={"rows": rows, "council": council or "unset (England only)"})
+
+
+@dg.asset(
+    key=CHILD_POPULATION_KEY,
+    group_name="reference",
+    pool=WAREHOUSE_WRITER_POOL,
+    description="The council's children aged 0-17 (ONS for CSC_LA_CODE, else a synthetic extract's own), the "
+    "denominator of the rates per 10,000 children (dagster_project/benchmarks/population.py).",
+)
+def child_population(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    paths = get_paths()
+    estimates = write_child_population(paths.warehouse, paths.raw_dir / target_extract_date(context))
+    return dg.MaterializeResult(metadata={"estimates": estimates})
 
 
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
@@ -182,4 +210,4 @@ def dbt_resource() -> DbtCliResource:
     return CscDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
 
 
-transform_assets = [working_days, staging_dbt_assets, mart_dbt_assets]
+transform_assets = [working_days, dfe_benchmarks, child_population, staging_dbt_assets, mart_dbt_assets]

@@ -109,7 +109,37 @@ def render_sources_yml(contract: Contract) -> str:
                             {"name": "is_working_day", "description": "Monday-Friday and not a bank holiday"},
                             {"name": "working_day_number", "description": "working days d with first < d <= day"},
                         ],
-                    }
+                    },
+                    {
+                        "name": "dfe_benchmarks",
+                        "description": "The DfE's published figures beside the council's (England, region, statistical "
+                        "neighbours, quartile band), one row per (measure_id, period_end), for the council CSC_LA_CODE "
+                        "names (dagster_project/benchmarks/).",
+                        "meta": {"dagster": {"asset_key": ["reference", "dfe_benchmarks"]}},
+                        "columns": [
+                            {"name": name}
+                            for name in (
+                                "measure_id",
+                                "dfe_indicator",
+                                "period_end",
+                                "council_published",
+                                "england",
+                                "region",
+                                "statistical_neighbours",
+                                "quartile_band",
+                                "polarity",
+                                "source",
+                            )
+                        ],
+                    },
+                    {
+                        "name": "child_population",
+                        "description": "The council's children aged 0-17 (ONS for CSC_LA_CODE, else the synthetic "
+                        "extract's), each estimate with the dates it applies to (valid_from inclusive, valid_to "
+                        "exclusive); empty when unknown (dagster_project/benchmarks/population.py).",
+                        "meta": {"dagster": {"asset_key": ["reference", "child_population"]}},
+                        "columns": [{"name": n} for n in ("valid_from", "valid_to", "population")],
+                    },
                 ],
             },
         ],

@@ -37,6 +37,8 @@ STAGES = {
     "raw_exports": "load",
     "raw_file_quality": "raw checks",
     "reference__working_days": "staging",
+    "reference__dfe_benchmarks": "staging",
+    "reference__child_population": "staging",
     "staging_dbt_assets": "staging",
     "records_that_count_quality": "rule checks",
     "mart_dbt_assets": "marts",

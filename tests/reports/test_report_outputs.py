@@ -100,6 +100,7 @@ def test_every_html_page_renders_offline_in_chromium(report_run, tmp_path):
     pages = [
         report_run.reports / "index.html",
         *(report_run.reports / f"{s}.html" for s in SCORECARDS),
+        report_run.reports / "benchmarks.html",  # the national comparators' page (charts inline too)
         *_worklist_pages(report_run),
     ]
     views = open_pages(pages)

@@ -70,11 +70,17 @@ def test_what_each_statutory_return_can_support():
     cin = {a.measure: a for a in measure_availability(CIN)}
     assert {m for m, a in cin.items() if a.available} == {
         "assessments_in_time_pct", "overdue_open_assessments", "referrals_nfa_pct", "re_referrals_pct",
-        "children_cp_count", "children_cin_plan_count", "cp_plans_repeat_pct"}  # fmt: skip
+        "children_cp_count", "children_cin_plan_count", "cp_plans_repeat_pct",
+        "cp_plans_two_years_pct", "children_cp_rate_per_10k"}  # fmt: skip  (plans only: issue 22's framework measures)
     assert cin["average_caseload"].reason.startswith("not available from this source: a CIN census has no")
     assert "visits.csv" in cin["cp_visits_in_time_pct"].reason
     ssda = {a.measure: a for a in measure_availability(SSDA903)}
-    assert {m for m, a in ssda.items() if a.available} <= {"children_looked_after_count"}
+    # the looked-after measures that need episodes only (issue 22); social workers need allocations, which a 903 lacks
+    assert {m for m, a in ssda.items() if a.available} <= {
+        "children_looked_after_count", "children_looked_after_rate_per_10k", "cla_three_placements_pct",
+        "cla_ceased_sgo_pct", "cla_ceased_cao_pct", "cla_in_foster_care_pct", "cla_placed_with_parents_pct",
+        "cla_in_childrens_homes_pct"}  # fmt: skip
+    assert not ssda["cla_three_social_workers_pct"].available
     assert ssda["re_referrals_pct"].reason == "not available from this source: an SSDA903 return has no referrals.csv"
     # the looked-after count (a catalogue measure once merged) needs only what a 903 provides
     assert not set(load_requires()["children_looked_after_count"]) & SSDA903.unprovided_columns()

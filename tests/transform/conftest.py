@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from dagster_project.benchmarks.table import write_child_population, write_dfe_benchmarks
 from dagster_project.ingest.load import load_extract
 from dagster_project.transform.calendar_table import write_working_days
 from tests.transform.dbt_runner import run_dbt
@@ -30,6 +31,8 @@ def conformance_warehouse(tmp_path_factory) -> BuiltWarehouse:
     work_dir = tmp_path_factory.mktemp("conformance")
     warehouse = work_dir / "warehouse.duckdb"
     write_working_days(warehouse)
+    write_dfe_benchmarks(warehouse)  # the DfE comparators marts.benchmarks reads (England only: no CSC_LA_CODE)
+    write_child_population(warehouse)  # none known (no CSC_LA_CODE, no synthetic marker): the rates have no figure
     load_extract(warehouse, CONFORMANCE_EXTRACT, CONFORMANCE_EXTRACT.name, "fixture")
     started = time.perf_counter()
     result = run_dbt(["build"], warehouse, work_dir, {"extract_date": "2020-03-31", "run_id": "conformance"})

@@ -27,6 +27,8 @@ def test_calendar_staging_and_marts_materialise(data_dir):
     prepare_manifest()  # the build step; the definitions read its manifest and never run dbt
     from dagster_project.transform.assets import (
         WORKING_DAYS_KEY,
+        child_population,
+        dfe_benchmarks,
         mart_dbt_assets,
         staging_dbt_assets,
         working_days,
@@ -36,7 +38,7 @@ def test_calendar_staging_and_marts_materialise(data_dir):
     load_extract(warehouse, CONFORMANCE_EXTRACT, CONFORMANCE_EXTRACT.name, "fixture")  # the real loader
 
     result = dg.materialize(
-        [working_days, staging_dbt_assets, mart_dbt_assets],
+        [working_days, dfe_benchmarks, child_population, staging_dbt_assets, mart_dbt_assets],
         resources=resources,
         tags={"csc/extract_date": "2020-03-31"},
     )

@@ -1,5 +1,5 @@
--- Scorecard rows of the volumes family (docs/measures.md): children on plans and looked after, and repeat
--- child protection plans. One CTE per measure.
+-- Scorecard rows of the volumes family (docs/measures.md): children on plans and looked after, repeat child
+-- protection plans and plans lasting two years or more. One CTE per measure.
 -- grain: one row per (period_type, as_at_date, measure)
 
 with reporting_dates as (
@@ -17,6 +17,12 @@ open_cases as (
 plans as (
 
     select * from {{ ref('int_plans_validated') }}
+
+),
+
+child_population as (
+
+    select * from {{ source('reference', 'child_population') }}
 
 ),
 
@@ -127,6 +133,82 @@ cp_plans_repeat_pct as (
 
 ),
 
+-- the rates' denominator: the council's children in 10,000s at each reporting date (0 when the population is
+-- unknown: no figure, never a guess)
+population_by_date as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        coalesce(max(child_population.population), 0) / 10000 as population_10k
+    from reporting_dates
+    left join child_population
+        on
+            reporting_dates.as_at_date >= child_population.valid_from
+            and reporting_dates.as_at_date < child_population.valid_to
+    group by all
+
+),
+
+children_cp_rate_per_10k as (
+
+    select
+        population_by_date.period_type,
+        population_by_date.as_at_date,
+        'children_cp_rate_per_10k' as measure,
+        coalesce(open_children_by_date.cp_children, 0) as numerator,
+        population_by_date.population_10k as denominator
+    from population_by_date
+    left join open_children_by_date on population_by_date.as_at_date = open_children_by_date.as_at_date
+
+),
+
+children_looked_after_rate_per_10k as (
+
+    select
+        population_by_date.period_type,
+        population_by_date.as_at_date,
+        'children_looked_after_rate_per_10k' as measure,
+        coalesce(open_children_by_date.looked_after_children, 0) as numerator,
+        population_by_date.population_10k as denominator
+    from population_by_date
+    left join open_children_by_date on population_by_date.as_at_date = open_children_by_date.as_at_date
+
+),
+
+-- CP plans ending in the period; a plan lasted two years or more when it ended on or after the same day two
+-- calendar years after it started (29 February + 2 years is 28 February)
+cp_plans_ended_by_period as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        count(*) filter (where plans.end_date >= cast(plans.start_date + interval 2 year as date)) as two_years,
+        count(*) as ended
+    from reporting_dates
+    inner join plans
+        on plans.end_date between reporting_dates.period_start_date and reporting_dates.as_at_date
+    where plans.plan_type = 'CP'
+    group by all
+
+),
+
+cp_plans_two_years_pct as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        'cp_plans_two_years_pct' as measure,
+        coalesce(cp_plans_ended_by_period.two_years, 0) as numerator,
+        coalesce(cp_plans_ended_by_period.ended, 0) as denominator
+    from reporting_dates
+    left join cp_plans_ended_by_period
+        on
+            reporting_dates.period_type = cp_plans_ended_by_period.period_type
+            and reporting_dates.as_at_date = cp_plans_ended_by_period.as_at_date
+
+),
+
 family_measures as (
 
     select * from children_cp_count
@@ -136,6 +218,12 @@ family_measures as (
     select * from children_looked_after_count
     union all by name
     select * from cp_plans_repeat_pct
+    union all by name
+    select * from cp_plans_two_years_pct
+    union all by name
+    select * from children_cp_rate_per_10k
+    union all by name
+    select * from children_looked_after_rate_per_10k
 
 )
 

@@ -1,0 +1,323 @@
+-- Scorecard rows of the looked-after family (docs/measures.md): placement and social-worker stability over the
+-- 12 months to the reporting date, the placement type mix at the date, and how periods of care end. One CTE per
+-- measure.
+-- grain: one row per (period_type, as_at_date, measure)
+
+with reporting_dates as (
+
+    select * from {{ ref('int_reporting_dates_spined') }}
+
+),
+
+open_cases as (
+
+    select * from {{ ref('int_children_open_cases_listed') }}
+
+),
+
+episodes as (
+
+    select * from {{ ref('int_cla_episodes_validated') }}
+
+),
+
+allocations as (
+
+    select * from {{ ref('int_allocations_validated') }}
+
+),
+
+workers as (
+
+    select * from {{ ref('int_workers_validated') }}
+
+),
+
+placement_start_reasons as (
+
+    select code from {{ ref('code_lists') }}
+    where list_name = 'placement_start_reason'
+
+),
+
+case_holding_roles as (
+
+    select code from {{ ref('code_lists') }}
+    where list_name = 'case_holding_role'
+
+),
+
+episodes_flagged as (
+
+    select
+        episodes.child_id,
+        episodes.start_date,
+        episodes.end_date,
+        placement_start_reasons.code is not null as starts_placement
+    from episodes
+    left join placement_start_reasons on episodes.reason_new_episode = placement_start_reasons.code
+
+),
+
+-- the children looked after at each reporting date, with the start of their 12-month window (exclusive)
+looked_after as (
+
+    select
+        as_at_date,
+        child_id,
+        cast(as_at_date - interval 12 month as date) as window_start
+    from open_cases
+    where visit_type = 'CLA'
+
+),
+
+-- placements in the window: the one in progress at its start (any episode open then) plus each episode that
+-- started a new placement (reason S, P, B, T or U; L is a legal-status change) after it, up to the date
+placements_counted as (
+
+    select
+        looked_after.as_at_date,
+        looked_after.child_id,
+        bool_or(episodes_flagged.start_date <= looked_after.window_start) as in_progress_at_start,
+        count(*) filter (
+            where episodes_flagged.start_date > looked_after.window_start and episodes_flagged.starts_placement
+        ) as placements_started
+    from looked_after
+    inner join episodes_flagged
+        on
+            looked_after.child_id = episodes_flagged.child_id
+            and looked_after.as_at_date >= episodes_flagged.start_date
+            and (episodes_flagged.end_date is null or looked_after.window_start < episodes_flagged.end_date)
+    group by all
+
+),
+
+three_placements_by_date as (
+
+    select
+        as_at_date,
+        count(*) filter (
+            where placements_started + cast(in_progress_at_start as integer) >= 3
+        ) as children_three_placements
+    from placements_counted
+    group by as_at_date
+
+),
+
+children_by_date as (
+
+    select
+        as_at_date,
+        count(*) as looked_after_children
+    from looked_after
+    group by as_at_date
+
+),
+
+cla_three_placements_pct as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        'cla_three_placements_pct' as measure,
+        coalesce(three_placements_by_date.children_three_placements, 0) as numerator,
+        coalesce(children_by_date.looked_after_children, 0) as denominator
+    from reporting_dates
+    left join children_by_date on reporting_dates.as_at_date = children_by_date.as_at_date
+    left join three_placements_by_date on reporting_dates.as_at_date = three_placements_by_date.as_at_date
+
+),
+
+-- case-holding workers (SW, ASYE, SP) with an allocation to the child open at any time in the window
+workers_in_window as (
+
+    select
+        looked_after.as_at_date,
+        looked_after.child_id,
+        count(distinct allocations.worker_id) as social_workers
+    from looked_after
+    inner join allocations
+        on
+            looked_after.child_id = allocations.child_id
+            and looked_after.as_at_date >= allocations.start_date
+            and (allocations.end_date is null or looked_after.window_start < allocations.end_date)
+    inner join workers on allocations.worker_id = workers.worker_id
+    inner join case_holding_roles on workers.role = case_holding_roles.code
+    group by all
+
+),
+
+three_workers_by_date as (
+
+    select
+        as_at_date,
+        count(*) filter (where social_workers >= 3) as children_three_workers
+    from workers_in_window
+    group by as_at_date
+
+),
+
+cla_three_social_workers_pct as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        'cla_three_social_workers_pct' as measure,
+        coalesce(three_workers_by_date.children_three_workers, 0) as numerator,
+        coalesce(children_by_date.looked_after_children, 0) as denominator
+    from reporting_dates
+    left join children_by_date on reporting_dates.as_at_date = children_by_date.as_at_date
+    left join three_workers_by_date on reporting_dates.as_at_date = three_workers_by_date.as_at_date
+
+),
+
+-- a period of care ends with an episode whose reason_ceased is not X1 (X1: the episode ends and another begins)
+care_ended_by_period as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        count(*) as periods_ended,
+        count(*) filter (where episodes.reason_ceased in ('E45', 'E46', 'E47', 'E48')) as to_sgo,
+        count(*) filter (where episodes.reason_ceased = 'E41') as to_cao
+    from reporting_dates
+    inner join episodes
+        on episodes.end_date between reporting_dates.period_start_date and reporting_dates.as_at_date
+    where episodes.reason_ceased is not null and episodes.reason_ceased <> 'X1'
+    group by all
+
+),
+
+cla_ceased_sgo_pct as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        'cla_ceased_sgo_pct' as measure,
+        coalesce(care_ended_by_period.to_sgo, 0) as numerator,
+        coalesce(care_ended_by_period.periods_ended, 0) as denominator
+    from reporting_dates
+    left join care_ended_by_period
+        on
+            reporting_dates.period_type = care_ended_by_period.period_type
+            and reporting_dates.as_at_date = care_ended_by_period.as_at_date
+
+),
+
+cla_ceased_cao_pct as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        'cla_ceased_cao_pct' as measure,
+        coalesce(care_ended_by_period.to_cao, 0) as numerator,
+        coalesce(care_ended_by_period.periods_ended, 0) as denominator
+    from reporting_dates
+    left join care_ended_by_period
+        on
+            reporting_dates.period_type = care_ended_by_period.period_type
+            and reporting_dates.as_at_date = care_ended_by_period.as_at_date
+
+),
+
+-- the placement at the reporting date: the child's episode open then (two open, a data defect: the latest start)
+current_placements as (
+
+    select
+        looked_after.as_at_date,
+        looked_after.child_id,
+        arg_max(episodes.placement_type, episodes.start_date) as placement_type
+    from looked_after
+    inner join episodes
+        on
+            looked_after.child_id = episodes.child_id
+            and looked_after.as_at_date >= episodes.start_date
+            and (episodes.end_date is null or looked_after.as_at_date < episodes.end_date)
+    group by all
+
+),
+
+-- SSDA903 placement codes grouped as the DfE publishes them: foster care U1-U6, placed with parents or another
+-- person with parental responsibility P1, secure children's homes and children's homes K1, K2
+placement_mix_by_date as (
+
+    select
+        as_at_date,
+        count(*) filter (where placement_type in ('U1', 'U2', 'U3', 'U4', 'U5', 'U6')) as in_foster_care,
+        count(*) filter (where placement_type = 'P1') as placed_with_parents,
+        count(*) filter (where placement_type in ('K1', 'K2')) as in_childrens_homes
+    from current_placements
+    group by as_at_date
+
+),
+
+placement_mix as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        coalesce(placement_mix_by_date.in_foster_care, 0) as in_foster_care,
+        coalesce(placement_mix_by_date.placed_with_parents, 0) as placed_with_parents,
+        coalesce(placement_mix_by_date.in_childrens_homes, 0) as in_childrens_homes,
+        coalesce(children_by_date.looked_after_children, 0) as looked_after_children
+    from reporting_dates
+    left join children_by_date on reporting_dates.as_at_date = children_by_date.as_at_date
+    left join placement_mix_by_date on reporting_dates.as_at_date = placement_mix_by_date.as_at_date
+
+),
+
+cla_in_foster_care_pct as (
+
+    select
+        period_type,
+        as_at_date,
+        'cla_in_foster_care_pct' as measure,
+        in_foster_care as numerator,
+        looked_after_children as denominator
+    from placement_mix
+
+),
+
+cla_placed_with_parents_pct as (
+
+    select
+        period_type,
+        as_at_date,
+        'cla_placed_with_parents_pct' as measure,
+        placed_with_parents as numerator,
+        looked_after_children as denominator
+    from placement_mix
+
+),
+
+cla_in_childrens_homes_pct as (
+
+    select
+        period_type,
+        as_at_date,
+        'cla_in_childrens_homes_pct' as measure,
+        in_childrens_homes as numerator,
+        looked_after_children as denominator
+    from placement_mix
+
+),
+
+family_measures as (
+
+    select * from cla_three_placements_pct
+    union all by name
+    select * from cla_three_social_workers_pct
+    union all by name
+    select * from cla_ceased_sgo_pct
+    union all by name
+    select * from cla_ceased_cao_pct
+    union all by name
+    select * from cla_in_foster_care_pct
+    union all by name
+    select * from cla_placed_with_parents_pct
+    union all by name
+    select * from cla_in_childrens_homes_pct
+
+)
+
+select * from family_measures
