@@ -499,11 +499,13 @@ def cin_census_more_rules() -> list[Rule]:
               f"{_sex_not_recorded('s')} and (select count(*) from <<stg:children>> c where {_sex_not_recorded('c')}) "
               "> 0.02 * (select count(*) from <<stg:children>>)", cin("2886Q")),
         _rule("referrals.nfa_before_census_year",
-              "referral marked no further action although dated before the census year's first working day and "
-              "still open at its start (the census year ends on the extract date)",
+              "referral marked no further action although dated before the census year's first working day (the "
+              "census year ends on the extract date); on a case-management export only one still open at its start",
               f"s.nfa is not false and s.referral_date < {CENSUS_START_WORKING_DAY} "
-              "and (s.closure_date_text is null or s.closure_date >= <<extract_date>> - interval 1 year "
-              "+ interval 1 day)", cin("8569Q"), "case_activity"),
+              # a census holds only this year's episodes: every one is checked, as the validator does
+              f"and ({CENSUS_START} is not null or s.closure_date_text is null "
+              "or s.closure_date >= <<extract_date>> - interval 1 year + interval 1 day)", cin("8569Q"),
+              "case_activity"),
         _rule("assessments.no_factors_single_assessment_not_closed_rc8",
               "the referral's only assessment has factor 21 (no factors identified) but the referral is not "
               "closed RC8 or RC9 (closed after assessment)",

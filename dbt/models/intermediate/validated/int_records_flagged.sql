@@ -292,10 +292,10 @@ with flagged as (
     where (exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and (s.referral_date < c.date_of_birth - interval 280 day or s.referral_date < c.expected_date_of_birth - interval 280 day)))
         and {{ csc_rule_applies('referrals.more_than_40_weeks_before_birth') }}
     union all
-    -- referrals.nfa_before_census_year: referral marked no further action although dated before the census year's first working day and still open at its start (the census year ends on the extract date)
-    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.nfa_before_census_year' as rule_id, 'referral marked no further action although dated before the census year''s first working day and still open at its start (the census year ends on the extract date)' as reason
+    -- referrals.nfa_before_census_year: referral marked no further action although dated before the census year's first working day (the census year ends on the extract date); on a case-management export only one still open at its start
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.nfa_before_census_year' as rule_id, 'referral marked no further action although dated before the census year''s first working day (the census year ends on the extract date); on a case-management export only one still open at its start' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where (s.nfa is not false and s.referral_date < (select min(w.calendar_date) from {{ source('reference', 'working_days') }} w where w.is_working_day and w.calendar_date >= cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day) and (s.closure_date_text is null or s.closure_date >= cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day))
+    where (s.nfa is not false and s.referral_date < (select min(w.calendar_date) from {{ source('reference', 'working_days') }} w where w.is_working_day and w.calendar_date >= cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day) and ((case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end) is not null or s.closure_date_text is null or s.closure_date >= cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day))
         and {{ csc_rule_applies('referrals.nfa_before_census_year') }}
     union all
     -- referrals.closure_date_before_census_year: referral closed before the census year (a census return)
