@@ -34,8 +34,10 @@ SQL predicate over one row of a file; the same predicate decides which records c
   `great_expectations/README.md` for the thresholds and the decisions behind individual rules.
 - An imported statutory return (CIN census, SSDA903) holds one collection year, recorded in its source
   descriptor: rules about a child's first episode or a 12-month period (903 357, 367, 377, 426) read its data as
-  starting on that year's 1 April (`<<data_start>>`), as the DfE validator does; a case-management export holds
-  each child's whole history and they read all of it (`dagster_project/sources/README.md`, "Year-shaped returns").
+  starting on that year's 1 April (`<<data_start>>`), as the DfE validator does, and the CIN rules bounding a date
+  by the census year (8620, 8545Q, 8696, 8736, 4013, 8930, 8897Q) check it on an imported census only; a
+  case-management export holds each child's whole history and they read all of it
+  (`dagster_project/sources/README.md`, "Year-shaped returns").
 """
 
 

@@ -74,9 +74,9 @@ TAGS = {
     "plans.end_date_before_start_date": cin("4011", scope=CIN_PLAN) + cin("8925", scope=CP),
     "plans.category_of_abuse.invalid_code": cin("8905"),
     "plans.category_of_abuse_mismatch": cin("8905", scope=CP),
-    "plans.overlapping_cp_plans": cin("8935", "8940"),
-    "plans.overlapping_cin_plans": cin("4004", "4014"),
-    "plans.cin_alongside_cp": cin("4001", "4016", "4017"),
+    "plans.overlapping_cp_plans": cin("8940"),
+    "plans.overlapping_cin_plans": cin("4014"),
+    "plans.cin_alongside_cp": cin("4016", "4017"),
     "cla_episodes.child_id.orphan": ssda903("INT03"),
     # 141/147 flag a date that is not DD/MM/YYYY (a US-order date too); 141/143/144/146/147 accept a blank value,
     # so the project's `required` rules carry no DfE code.
@@ -181,7 +181,9 @@ def cin_census_rules() -> list[Rule]:
         _rule("referrals.open_episode_not_latest",
               "open referral that is not NFA is not the child's latest referral",
               "s.closure_date_text is null and s.nfa = false and exists (select 1 from <<stg:referrals>> o "
-              "where o.child_id = s.child_id and o.referral_date > s.referral_date)", cin("8816"),
+              "where o.child_id = s.child_id and (o.referral_date > s.referral_date "
+              # two referrals on the latest day: the first in the return is the latest (the validator's idxmax)
+              "or (o.referral_date = s.referral_date and o.source_line < s.source_line)))", cin("8816"),
               "overlapping_episodes"),
         _rule("assessments.more_than_one_open", "another assessment of the same referral is also not authorised",
               "s.authorised_date_text is null and exists (select 1 from <<stg:assessments>> o "
@@ -228,6 +230,19 @@ def cin_census_rules() -> list[Rule]:
               "CIN or CP plan on a referral closed as RC8/RC9 (closed after assessment; S47/ICPC part absent)",
               f"exists (select 1 from {REFERRAL} and p.closure_reason in ('RC8', 'RC9'))", cin("2990"),
               "case_activity"),
+        _rule("plans.more_than_one_open_cin_plan", "another CIN plan of the same referral has no end date either",
+              f"{CIN_PLAN} and s.end_date_text is null and exists (select 1 from <<stg:plans>> o "
+              "where o.referral_id = s.referral_id and o.plan_type = 'CIN' and o.plan_id <> s.plan_id "
+              "and o.end_date_text is null)", cin("4004"), "overlapping_plans"),
+        _rule("plans.more_than_one_open_cp_plan", "the child has another CP plan without an end date",
+              f"{CP} and s.end_date_text is null and exists (select 1 from <<stg:plans>> o "
+              "where o.child_id = s.child_id and o.plan_type = 'CP' and o.plan_id <> s.plan_id "
+              "and o.end_date_text is null)", cin("8935"), "overlapping_cp_plans"),
+        _rule("plans.open_cin_and_cp_plan", "a CIN plan and a CP plan of the same referral both without an end date",
+              "s.end_date_text is null and exists (select 1 from <<stg:plans>> o where o.referral_id = s.referral_id "
+              "and o.plan_type <> s.plan_type and o.end_date_text is null "
+              "and (case when s.plan_type = 'CIN' then s.start_date_text else o.start_date_text end) is not null)",
+              cin("4001"), "cin_plan_alongside_cp"),
         _rule("plans.cp_same_day", "CP plan starts and ends on the same day",
               f"{CP} and s.end_date = s.start_date", cin("8840")),
         _rule("plans.cin_same_day", "CIN plan starts and ends on the same day",
@@ -484,11 +499,13 @@ def cin_census_more_rules() -> list[Rule]:
               f"{_sex_not_recorded('s')} and (select count(*) from <<stg:children>> c where {_sex_not_recorded('c')}) "
               "> 0.02 * (select count(*) from <<stg:children>>)", cin("2886Q")),
         _rule("referrals.nfa_before_census_year",
-              "referral marked no further action although dated before the census year's first working day and "
-              "still open at its start (the census year ends on the extract date)",
+              "referral marked no further action although dated before the census year's first working day (the "
+              "census year ends on the extract date); on a case-management export only one still open at its start",
               f"s.nfa is not false and s.referral_date < {CENSUS_START_WORKING_DAY} "
-              "and (s.closure_date_text is null or s.closure_date >= <<extract_date>> - interval 1 year "
-              "+ interval 1 day)", cin("8569Q"), "case_activity"),
+              # a census holds only this year's episodes: every one is checked, as the validator does
+              f"and ({CENSUS_START} is not null or s.closure_date_text is null "
+              "or s.closure_date >= <<extract_date>> - interval 1 year + interval 1 day)", cin("8569Q"),
+              "case_activity"),
         _rule("assessments.no_factors_single_assessment_not_closed_rc8",
               "the referral's only assessment has factor 21 (no factors identified) but the referral is not "
               "closed RC8 or RC9 (closed after assessment)",
@@ -497,8 +514,9 @@ def cin_census_more_rules() -> list[Rule]:
               f"(select 1 from {REFERRAL} and (p.closure_reason is null or p.closure_reason not in ('RC8', 'RC9')))",
               cin("8873Q"), "case_activity"),
         _rule("assessments.completed_without_factors",
-              "authorised assessment without assessment factors, or with a code outside the census's factor list",
-              f"s.authorised_date is not null and (s.factors is null or "
+              "authorised assessment (in a census return: authorised in the census year) without assessment factors, "
+              "or with a code outside the census's factor list",
+              f"s.authorised_date >= coalesce({CENSUS_START}, s.authorised_date) and (s.factors is null or "
               f"not list_has_all({factor_list}, string_split(s.factors, '|')))", cin("8897Q")),
     ]  # fmt: skip
 
@@ -722,10 +740,38 @@ def previous_extract_rules() -> list[Rule]:
     ]  # fmt: skip
 
 
+# The census year of an imported CIN census (issue 26): the year ending on its ReferenceDate (the extract date), as
+# the validator's census period (`make_census_period`: the reference date a year back, plus a day; 1 April for a
+# census made on 31 March). NULL for a case-management export (no <<data_start>>): it holds each child's whole
+# history, and records closed in earlier years are not errors there.
+CENSUS_START = (
+    "(case when <<data_start>> is not null then cast(<<extract_date>> - interval 1 year + interval 1 day as date) end)"
+)
+
+
+def census_year_rules() -> list[Rule]:
+    """DfE CIN rules bounding a date below by the census year: evaluable on a census (a return), not on a history."""
+    return [
+        _rule("referrals.closure_date_before_census_year", "referral closed before the census year (a census return)",
+              f"s.closure_date < {CENSUS_START}", cin("8620")),
+        _rule("children.date_of_death_before_census_year",
+              "child's date of death before the census year (a census return)",
+              f"s.date_of_death < {CENSUS_START}", cin("8545Q")),
+        _rule("assessments.authorised_before_census_year",
+              "assessment authorised before the census year (a census return)",
+              f"s.authorised_date < {CENSUS_START}", cin("8696")),
+        _rule("assessments.open_started_before_census_year",
+              "assessment not authorised that started before the census year (a census return)",
+              f"s.authorised_date_text is null and s.start_date < {CENSUS_START}", cin("8736")),
+        _rule("plans.ended_before_census_year", "plan ended before the census year (a census return)",
+              f"s.end_date < {CENSUS_START}", cin("4013", scope=CIN_PLAN) + cin("8930", scope=CP)),
+    ]  # fmt: skip
+
+
 def dfe_rules() -> list[Rule]:
-    rules = [*cin_census_rules(), *cin_census_more_rules(), *ssda903_rules(), *_episode_age_rules(),
-             *episode_more_rules(), *retired_code_rules(), *social_worker_rules(), *social_worker_more_rules(),
-             *previous_extract_rules()]  # fmt: skip
+    rules = [*cin_census_rules(), *cin_census_more_rules(), *census_year_rules(), *ssda903_rules(),
+             *_episode_age_rules(), *episode_more_rules(), *retired_code_rules(), *social_worker_rules(),
+             *social_worker_more_rules(), *previous_extract_rules()]  # fmt: skip
     for rule in rules:  # a ported DfE rule is kept and flagged, never excluded (module docstring)
         assert rule.action == "flag" and rule.dfe, rule.id
     return rules

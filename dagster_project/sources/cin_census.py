@@ -34,6 +34,8 @@ MISSING_COLUMNS = {
 }
 # GenderCurrent (and Sex in later schemas): DfE codes -> contract sex.
 SEX_CODES = {"0": "U", "1": "M", "2": "F", "9": "U", "M": "M", "F": "F", "U": "U"}
+# assessments.factors holds the codes separated by "|", as every factor rule (quality/rules_dfe.py) reads them.
+FACTOR_SEPARATOR = "|"
 BOOLEAN_CODES = {"true": "Y", "1": "Y", "false": "N", "0": "N"}
 
 
@@ -247,12 +249,7 @@ def _read_episode(reader: _Reader, details: ET.Element, path: str, child_id: str
     for n, assessment in enumerate(_children(details, "Assessments"), start=1):
         a_path = f"{path}/Assessments[{n}]"
         start = reader.date(assessment, "AssessmentActualStartDate", a_path)
-        factors_block = _child(assessment, "AssessmentFactors")
-        factors = []
-        if factors_block is not None:
-            factors = [(f.text or "").strip() for f in factors_block if (f.text or "").strip()]
-            if not factors and (factors_block.text or "").strip():
-                factors = [(factors_block.text or "").strip()]
+        factors = _factors(assessment)
         extract.add(
             "assessments",
             {
@@ -263,7 +260,7 @@ def _read_episode(reader: _Reader, details: ET.Element, path: str, child_id: str
                 "child_id": child_id,
                 "start_date": start,
                 "authorised_date": reader.date(assessment, "AssessmentAuthorisationDate", a_path),
-                "factors": ",".join(factors) or None,
+                "factors": FACTOR_SEPARATOR.join(factors) or None,
             },
             child_id,
             reader.where(a_path),
@@ -281,6 +278,18 @@ def _read_episode(reader: _Reader, details: ET.Element, path: str, child_id: str
         category = reader.code(plan, latest, p_path, "category_of_abuse")
         _add_plan(reader, "CP", referral_id, child_id, start, reader.date(plan, "CPPendDate", p_path), category,
                   p_path, occurrences)  # fmt: skip
+
+
+def _factors(assessment: ET.Element) -> list[str]:
+    """The DfE schema: `FactorsIdentifiedAtAssessment` holding one `AssessmentFactors` per code (as the DfE
+    validator reads it). Also read: an `AssessmentFactors` block directly under `Assessments`, holding one
+    element per code, or one code as its text."""
+    block = _child(assessment, "FactorsIdentifiedAtAssessment")
+    if block is None:
+        block = _child(assessment, "AssessmentFactors")
+        if block is not None and not len(block):
+            return [text] if (text := (block.text or "").strip()) else []
+    return [text for f in block if (text := (f.text or "").strip())] if block is not None else []
 
 
 def _add_plan(reader, plan_type, referral_id, child_id, start, end, category, path, occurrences) -> None:

@@ -46,7 +46,7 @@ _CIN_CHILD = """    <Child>
         <LAchildID>{child}</LAchildID>
         <UPN>A{child}0001</UPN>
         <PersonBirthDate>{born}</PersonBirthDate>
-        <GenderCurrent>{sex}</GenderCurrent>
+        <Sex>{sex}</Sex>
       </ChildIdentifiers>
       <ChildCharacteristics>
         <Ethnicity>WBRI</Ethnicity>
@@ -65,10 +65,10 @@ _CIN_CHILD = """    <Child>
           <AssessmentActualStartDate>{referral}</AssessmentActualStartDate>
           <AssessmentInternalReviewDate>{assessed}</AssessmentInternalReviewDate>
           <AssessmentAuthorisationDate>{assessed}</AssessmentAuthorisationDate>
-          <AssessmentFactors>
-            <AssessmentFactor>2A</AssessmentFactor>
-            <AssessmentFactor>3A</AssessmentFactor>
-          </AssessmentFactors>
+          <FactorsIdentifiedAtAssessment>
+            <AssessmentFactors>2A</AssessmentFactors>
+            <AssessmentFactors>3A</AssessmentFactors>
+          </FactorsIdentifiedAtAssessment>
         </Assessments>
         <CINPlanDates>
           <CINPlanStartDate>{assessed}</CINPlanStartDate>
@@ -102,7 +102,7 @@ def write_cin_census(path: Path, target_bytes: int = CIN_BYTES) -> Path:
             referral = april + dt.timedelta(days=n % 300)
             written += f.write(_CIN_CHILD.format(
                 child=f"C{8000000 + n}", born=dt.date(2008 + n % 15, 1 + n % 12, 1 + n % 28).isoformat(),
-                sex=1 + n % 2, referral=referral.isoformat(),
+                sex="MF"[n % 2], referral=referral.isoformat(),
                 assessed=(referral + dt.timedelta(days=20)).isoformat(),
                 closed=(referral + dt.timedelta(days=60)).isoformat(),
             ))  # fmt: skip

@@ -97,6 +97,21 @@ def add_more_dfe_problems(rows: Rows) -> None:
                                   closure_reason="RC1"))  # fmt: skip
     rows["allocations"].append(dict(_row(rows, "allocations", "L00023"), allocation_id="L99993",
                                     start_date="2019-03-01", end_date="2019-04-01"))  # fmt: skip
+    # a child of its own, 100998: two open referrals on one day (8816 on the second in the return only), and on the
+    # first two open CIN plans (4004) and two open CP plans (8935), open side by side (4001)
+    rows["children"].append(dict(_row(rows, "children", "100022"), child_id="100998"))
+    for referral_id in ("R99980", "R99981"):
+        rows["referrals"].append(dict(_row(rows, "referrals", "R00001"), referral_id=referral_id, child_id="100998",
+                                      contact_id="", referral_date="2019-05-01", nfa="N", closure_date="",
+                                      closure_reason=""))  # fmt: skip
+    for plan_id, plan, start in (
+        ("P99981", "P00001", "2019-06-01"),
+        ("P99982", "P00001", "2019-07-01"),
+        ("P99983", "P00002", "2019-08-01"),
+        ("P99984", "P00002", "2019-09-01"),
+    ):
+        rows["plans"].append(dict(_row(rows, "plans", plan), plan_id=plan_id, child_id="100998", referral_id="R99980",
+                                  start_date=start, end_date=""))  # fmt: skip
 
 
 EXPECTED = [  # (rule_id, record_key, DfE code)
@@ -146,6 +161,14 @@ EXPECTED = [  # (rule_id, record_key, DfE code)
     ("allocations.not_within_7_days_of_previous", "L00024", "SW10aSTG2"),
     ("allocations.first_contact_before_previous_ended", "L99993", "SW10bSTG2"),
     ("allocations.ended_before_31_march_none_after", "L99992", "SW11bSTG2"),
+    # issue 26: rules of their own for 4004, 8935 and 4001, and 8816's same-day tie
+    ("plans.more_than_one_open_cin_plan", "P99981", "4004"),
+    ("plans.more_than_one_open_cin_plan", "P99982", "4004"),
+    ("plans.more_than_one_open_cp_plan", "P99983", "8935"),
+    ("plans.more_than_one_open_cp_plan", "P99984", "8935"),
+    ("plans.open_cin_and_cp_plan", "P99981", "4001"),
+    ("plans.open_cin_and_cp_plan", "P99984", "4001"),
+    ("referrals.open_episode_not_latest", "R99981", "8816"),
 ]
 
 
@@ -183,6 +206,11 @@ def test_dfe_rules_do_not_fire_where_the_data_is_right(run):
     assert ("allocations.ended_before_31_march_none_after", "L00024") not in flagged  # 100022 not looked after then
     assert ("referrals.nfa_before_census_year", "R00002") not in flagged  # not NFA
     assert not any(rule_id == "children.looked_after_sex_unknown" and key != "100999" for rule_id, key in flagged)
+    assert ("referrals.open_episode_not_latest", "R99980") not in flagged  # the first of the two on the latest day
+    # a case-management extract holds whole histories: the census-year bounds (issue 26) check an imported census only
+    from dagster_project.quality.rules_dfe import census_year_rules
+
+    assert not {r.id for r in census_year_rules()} & {rule_id for rule_id, _ in flagged}
 
 
 def test_rules_comparing_with_the_previous_extract_are_not_applicable_with_one_extract(run):

@@ -86,6 +86,8 @@ EXPECTED = [  # (rule_id, record_key, failing rows)
     ("referrals.closure_date_without_closure_reason", "R00009", 1),
     ("plans.overlapping_cp_plans", "P99999", 1),
     ("plans.overlapping_cp_plans", "P00004", 1),
+    ("plans.more_than_one_open_cp_plan", "P99999", 1),  # both open: DfE 8935, a rule of its own (issue 26)
+    ("plans.more_than_one_open_cp_plan", "P00004", 1),
     ("allocations.team_mismatch", "L00004", 1),
     ("visits.visit_type.required", "V00021", 1),
     ("visits.visit_date.us_date", "V00022", 1),

@@ -83,7 +83,7 @@ def test_field_mapping_and_derived_ids(tmp_path):
     (closed,) = [r for r in referrals if r["closure_date"]]
     assert (closed["closure_date"], closed["closure_reason"]) == ("2024-02-01", "RC1")
     assessments = _csv(folder, "assessments.csv")
-    assert assessments[0]["factors"] == "2A,3A" and assessments[0]["authorised_date"] == "2023-07-20"
+    assert assessments[0]["factors"] == "2A|3A" and assessments[0]["authorised_date"] == "2023-07-20"
     assert assessments[0]["referral_id"] == referrals[0]["referral_id"]
     assert assessments[2]["authorised_date"] == ""  # still open at the census date
     plans = _csv(folder, "plans.csv")

@@ -124,6 +124,12 @@ with flagged as (
     where (((s.sex is null or s.sex = 'U') and s.expected_date_of_birth_text is null) and (select count(*) from {{ ref('stg_case_management__children') }} c where ((c.sex is null or c.sex = 'U') and c.expected_date_of_birth_text is null)) > 0.02 * (select count(*) from {{ ref('stg_case_management__children') }}))
         and {{ csc_rule_applies('children.sex_not_recorded_over_2_percent') }}
     union all
+    -- children.date_of_death_before_census_year: child's date of death before the census year (a census return)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_death_before_census_year' as rule_id, 'child''s date of death before the census year (a census return)' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.date_of_death < (case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end))
+        and {{ csc_rule_applies('children.date_of_death_before_census_year') }}
+    union all
     -- children.looked_after_sex_unknown: looked-after child whose sex is recorded as unknown (U)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.looked_after_sex_unknown' as rule_id, 'looked-after child whose sex is recorded as unknown (U)' as reason
     from {{ ref('stg_case_management__children') }} as s
@@ -253,7 +259,7 @@ with flagged as (
     -- referrals.open_episode_not_latest: open referral that is not NFA is not the child's latest referral
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.open_episode_not_latest' as rule_id, 'open referral that is not NFA is not the child''s latest referral' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where (s.closure_date_text is null and s.nfa = false and exists (select 1 from {{ ref('stg_case_management__referrals') }} o where o.child_id = s.child_id and o.referral_date > s.referral_date))
+    where (s.closure_date_text is null and s.nfa = false and exists (select 1 from {{ ref('stg_case_management__referrals') }} o where o.child_id = s.child_id and (o.referral_date > s.referral_date or (o.referral_date = s.referral_date and o.source_line < s.source_line))))
         and {{ csc_rule_applies('referrals.open_episode_not_latest') }}
     union all
     -- referrals.primary_need_missing_after_assessment: referral not NFA has an authorised assessment but no primary need code
@@ -286,11 +292,17 @@ with flagged as (
     where (exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and (s.referral_date < c.date_of_birth - interval 280 day or s.referral_date < c.expected_date_of_birth - interval 280 day)))
         and {{ csc_rule_applies('referrals.more_than_40_weeks_before_birth') }}
     union all
-    -- referrals.nfa_before_census_year: referral marked no further action although dated before the census year's first working day and still open at its start (the census year ends on the extract date)
-    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.nfa_before_census_year' as rule_id, 'referral marked no further action although dated before the census year''s first working day and still open at its start (the census year ends on the extract date)' as reason
+    -- referrals.nfa_before_census_year: referral marked no further action although dated before the census year's first working day (the census year ends on the extract date); on a case-management export only one still open at its start
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.nfa_before_census_year' as rule_id, 'referral marked no further action although dated before the census year''s first working day (the census year ends on the extract date); on a case-management export only one still open at its start' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where (s.nfa is not false and s.referral_date < (select min(w.calendar_date) from {{ source('reference', 'working_days') }} w where w.is_working_day and w.calendar_date >= cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day) and (s.closure_date_text is null or s.closure_date >= cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day))
+    where (s.nfa is not false and s.referral_date < (select min(w.calendar_date) from {{ source('reference', 'working_days') }} w where w.is_working_day and w.calendar_date >= cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day) and ((case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end) is not null or s.closure_date_text is null or s.closure_date >= cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day))
         and {{ csc_rule_applies('referrals.nfa_before_census_year') }}
+    union all
+    -- referrals.closure_date_before_census_year: referral closed before the census year (a census return)
+    select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date_before_census_year' as rule_id, 'referral closed before the census year (a census return)' as reason
+    from {{ ref('stg_case_management__referrals') }} as s
+    where (s.closure_date < (case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end))
+        and {{ csc_rule_applies('referrals.closure_date_before_census_year') }}
     union all
     -- assessments.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.assessment_id), '') as record_key, 'assessments.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
@@ -394,11 +406,23 @@ with flagged as (
     where (list_contains(string_split(s.factors, '|'), '21') and not exists (select 1 from {{ ref('stg_case_management__assessments') }} o where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id) and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and (p.closure_reason is null or p.closure_reason not in ('RC8', 'RC9'))))
         and {{ csc_rule_applies('assessments.no_factors_single_assessment_not_closed_rc8') }}
     union all
-    -- assessments.completed_without_factors: authorised assessment without assessment factors, or with a code outside the census's factor list
-    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.completed_without_factors' as rule_id, 'authorised assessment without assessment factors, or with a code outside the census''s factor list' as reason
+    -- assessments.completed_without_factors: authorised assessment (in a census return: authorised in the census year) without assessment factors, or with a code outside the census's factor list
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.completed_without_factors' as rule_id, 'authorised assessment (in a census return: authorised in the census year) without assessment factors, or with a code outside the census''s factor list' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where (s.authorised_date is not null and (s.factors is null or not list_has_all(['1A', '1B', '1C', '2A', '2B', '2C', '3A', '3B', '3C', '4A', '4B', '4C', '5A', '5B', '5C', '6A', '6B', '6C', '7A', '8B', '8C', '8D', '8E', '8F', '9A', '10A', '11A', '12A', '13A', '14A', '15A', '16A', '17A', '18A', '18B', '18C', '19A', '19B', '19C', '20', '21', '22A', '23A', '24A'], string_split(s.factors, '|'))))
+    where (s.authorised_date >= coalesce((case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end), s.authorised_date) and (s.factors is null or not list_has_all(['1A', '1B', '1C', '2A', '2B', '2C', '3A', '3B', '3C', '4A', '4B', '4C', '5A', '5B', '5C', '6A', '6B', '6C', '7A', '8B', '8C', '8D', '8E', '8F', '9A', '10A', '11A', '12A', '13A', '14A', '15A', '16A', '17A', '18A', '18B', '18C', '19A', '19B', '19C', '20', '21', '22A', '23A', '24A'], string_split(s.factors, '|'))))
         and {{ csc_rule_applies('assessments.completed_without_factors') }}
+    union all
+    -- assessments.authorised_before_census_year: assessment authorised before the census year (a census return)
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_before_census_year' as rule_id, 'assessment authorised before the census year (a census return)' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.authorised_date < (case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end))
+        and {{ csc_rule_applies('assessments.authorised_before_census_year') }}
+    union all
+    -- assessments.open_started_before_census_year: assessment not authorised that started before the census year (a census return)
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.open_started_before_census_year' as rule_id, 'assessment not authorised that started before the census year (a census return)' as reason
+    from {{ ref('stg_case_management__assessments') }} as s
+    where (s.authorised_date_text is null and s.start_date < (case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end))
+        and {{ csc_rule_applies('assessments.open_started_before_census_year') }}
     union all
     -- plans.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.plan_id), '') as record_key, 'plans.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
@@ -484,6 +508,24 @@ with flagged as (
     where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.closure_reason in ('RC8', 'RC9')))
         and {{ csc_rule_applies('plans.on_referral_closed_after_assessment') }}
     union all
+    -- plans.more_than_one_open_cin_plan: another CIN plan of the same referral has no end date either
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.more_than_one_open_cin_plan' as rule_id, 'another CIN plan of the same referral has no end date either' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.plan_type = 'CIN' and s.end_date_text is null and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.referral_id = s.referral_id and o.plan_type = 'CIN' and o.plan_id <> s.plan_id and o.end_date_text is null))
+        and {{ csc_rule_applies('plans.more_than_one_open_cin_plan') }}
+    union all
+    -- plans.more_than_one_open_cp_plan: the child has another CP plan without an end date
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.more_than_one_open_cp_plan' as rule_id, 'the child has another CP plan without an end date' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.plan_type = 'CP' and s.end_date_text is null and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CP' and o.plan_id <> s.plan_id and o.end_date_text is null))
+        and {{ csc_rule_applies('plans.more_than_one_open_cp_plan') }}
+    union all
+    -- plans.open_cin_and_cp_plan: a CIN plan and a CP plan of the same referral both without an end date
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.open_cin_and_cp_plan' as rule_id, 'a CIN plan and a CP plan of the same referral both without an end date' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.end_date_text is null and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.referral_id = s.referral_id and o.plan_type <> s.plan_type and o.end_date_text is null and (case when s.plan_type = 'CIN' then s.start_date_text else o.start_date_text end) is not null))
+        and {{ csc_rule_applies('plans.open_cin_and_cp_plan') }}
+    union all
     -- plans.cp_same_day: CP plan starts and ends on the same day
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cp_same_day' as rule_id, 'CP plan starts and ends on the same day' as reason
     from {{ ref('stg_case_management__plans') }} as s
@@ -507,6 +549,12 @@ with flagged as (
     from {{ ref('stg_case_management__plans') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.end_date > c.date_of_death))
         and {{ csc_rule_applies('plans.ends_after_death') }}
+    union all
+    -- plans.ended_before_census_year: plan ended before the census year (a census return)
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.ended_before_census_year' as rule_id, 'plan ended before the census year (a census return)' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.end_date < (case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end))
+        and {{ csc_rule_applies('plans.ended_before_census_year') }}
     union all
     -- cla_episodes.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.episode_id), '') as record_key, 'cla_episodes.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason

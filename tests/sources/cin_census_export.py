@@ -1,0 +1,207 @@
+"""Test helper: write a CIN census return (XML, the DfE's 2024-25 schema) for one collection year from a
+case-management extract folder, as a council's census software would: the CIN episodes (referrals) open at
+any time in the year (1 April to the 31 March `year_end`, the ReferenceDate), and in each the assessments
+not authorised before the year, the CIN and CP plans not ended before it; `Sex` coded M/F/U (the 2024-25
+schema; `GenderCurrent` is the 2022 one), ISO dates, a defective value written as delivered. The extract is
+generated up to `year_end`, so nothing in it is later than the year's end but a generated defect.
+
+`scripted=True` adds `scripted_children`: hand-written cases at the year's edges."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from tests.sources.ssda903_export import _date, _rows
+
+BOOLEAN = {"Y": "true", "N": "false"}
+DISABILITY = {"Y": ["MOB"], "N": ["NONE"], "U": []}  # the contract holds Y/N/U; any DfE code stands for Y
+
+
+def _open_in_year(start: str, end: str, year_start: dt.date, year_end: dt.date) -> bool:
+    """Started by the year end and not ended before the year start (a defective date leaves the other to decide)."""
+    first, last = _date(start), _date(end)
+    return (first is None or first <= year_end) and (last is None or last >= year_start)
+
+
+def cut_to_census_year(extract: dict[str, list[dict[str, str]]], year_end: dt.date) -> dict[str, list[dict[str, str]]]:
+    """The records a census for the year ending `year_end` holds, by contract file."""
+    year_start = dt.date(year_end.year - 1, 4, 1)
+    referrals = [
+        r for r in extract["referrals"] if _open_in_year(r["referral_date"], r["closure_date"], year_start, year_end)
+    ]
+    kept = {r["referral_id"] for r in referrals}
+    assessments = [
+        a for a in extract["assessments"]
+        if a["referral_id"] in kept and _open_in_year(a["start_date"], a["authorised_date"], year_start, year_end)
+    ]  # fmt: skip
+    plans = [
+        p for p in extract["plans"]
+        if p["referral_id"] in kept and _open_in_year(p["start_date"], p["end_date"], year_start, year_end)
+    ]  # fmt: skip
+    in_census = {r["child_id"] for r in referrals}
+    children = [c for c in extract["children"] if c["child_id"] in in_census]
+    return {"children": children, "referrals": referrals, "assessments": assessments, "plans": plans}
+
+
+def scripted_children(year_end: dt.date) -> dict[str, list[dict[str, str]]]:
+    """Hand-written children at the census year's edges, each named for the DfE rule it exercises. Days count
+    from 1 April (negative: last year)."""
+    april = dt.date(year_end.year - 1, 4, 1)
+
+    def day(offset: int | None) -> str:
+        return "" if offset is None else (april + dt.timedelta(days=offset)).isoformat()
+
+    def born(years_before_april: int) -> str:
+        return april.replace(year=april.year - years_before_april).isoformat()
+
+    # child: (date of birth, date of death, [(referral, closure, reason, nfa, [(assessment start, authorised)],
+    #                                        [(plan type, start, end)])])
+    cases = {
+        # open since last year (assessment authorised and CIN plan started last year, both kept: open in the
+        # year); in care of the council throughout: nothing to flag
+        "0099101": (born(9), None, [(-200, None, None, "N", [(-195, -150)], [("CIN", -150, None)])]),
+        # first ever referral inside the year, assessed and closed after assessment (RC8) inside it
+        "0099102": (born(8), None, [(30, 90, "RC8", "N", [(32, 80)], [])]),
+        # previous episode closed last year (not in the census), a new one inside the year
+        "0099103": (born(7), None, [(45, None, None, "N", [(47, None)], [])]),
+        # 8620: the previous episode, closed last year, sent in the census all the same
+        "0099104": (born(7), None, [(-300, -40, "RC1", "N", [(-298, -250)], []),
+                                    (20, None, None, "N", [(22, 60)], [("CIN", 60, None)])]),
+        # 8696: an assessment authorised last year sent with its open episode
+        "0099105": (born(10), None, [(-100, None, None, "N", [(-95, -20), (10, 50)], [("CIN", 50, None)])]),
+        # 8736: an open assessment (not authorised) that started last year
+        "0099106": (born(10), None, [(-60, None, None, "N", [(-50, None)], [])]),
+        # 4013 / 8930: a CIN plan and a CP plan that ended last year, sent with the open episode
+        "0099107": (born(6), None, [(-300, None, None, "N", [(-290, -250)],
+                                     [("CIN", -250, -100), ("CP", -100, -30), ("CP", 20, None)])]),
+        # 8545Q: date of death last year on an episode open in the year
+        "0099108": (born(3), day(-10), [(-200, 5, "RC2", "N", [(-190, -150)], [])]),
+        # 8569Q: NFA referral dated last year, still open at 1 April; the same inside the year is fine
+        "0099109": (born(12), None, [(-20, None, None, "Y", [], []), (100, 101, "RC7", "Y", [], [])]),
+        # 8670Q: an open assessment started in the year, more than 45 working days before the year end
+        "0099110": (born(12), None, [(150, None, None, "N", [(155, None)], [])]),
+    }  # fmt: skip
+    out: dict[str, list[dict[str, str]]] = {"children": [], "referrals": [], "assessments": [], "plans": []}
+    for child_id, (dob, death, referrals) in cases.items():
+        out["children"].append({
+            "child_id": child_id, "sex": "F", "date_of_birth": dob, "expected_date_of_birth": "", "ethnicity": "WBRI",
+            "disabled": "N", "date_of_death": death or "",
+        })  # fmt: skip
+        for r_no, (start, end, reason, nfa, assessments, plans) in enumerate(referrals, start=1):
+            referral_id = f"R{child_id}{r_no}"
+            out["referrals"].append({
+                "referral_id": referral_id, "child_id": child_id, "referral_date": day(start), "referral_source": "1A",
+                "primary_need_code": "N1", "nfa": nfa, "closure_date": day(end), "closure_reason": reason or "",
+            })  # fmt: skip
+            for a_start, a_end in assessments:
+                out["assessments"].append({
+                    "referral_id": referral_id, "child_id": child_id, "start_date": day(a_start),
+                    "authorised_date": day(a_end), "factors": "2A" if a_end is not None else "",
+                })  # fmt: skip
+            for plan_type, p_start, p_end in plans:
+                out["plans"].append({
+                    "referral_id": referral_id, "child_id": child_id, "plan_type": plan_type,
+                    "start_date": day(p_start), "end_date": day(p_end), "category_of_abuse": "NEG",
+                })  # fmt: skip
+    return out
+
+
+def _add(parent: ET.Element, name: str, value: str | None) -> None:
+    if value:
+        ET.SubElement(parent, name).text = value
+
+
+def _add_date(parent: ET.Element, name: str, value: str | None) -> None:
+    """The census schema types every date xs:date: a file holding anything else fails the DfE's schema check
+    before any rule runs. A generated defect that is not a YYYY-MM-DD date is therefore left out (a missing date,
+    which both the project and the validator read as missing), not written as delivered."""
+    if value and _date(value) is not None and len(value) == 10:
+        _add(parent, name, value)
+
+
+def _child_element(child: dict[str, str], referrals, assessments, plans) -> ET.Element:
+    element = ET.Element("Child")
+    ids = ET.SubElement(element, "ChildIdentifiers")
+    _add(ids, "LAchildID", child["child_id"])
+    _add_date(ids, "PersonBirthDate", child["date_of_birth"])
+    _add_date(ids, "ExpectedPersonBirthDate", child["expected_date_of_birth"])
+    _add(ids, "Sex", child["sex"])
+    _add_date(ids, "PersonDeathDate", child["date_of_death"])
+    chars = ET.SubElement(element, "ChildCharacteristics")
+    _add(chars, "Ethnicity", child["ethnicity"])
+    codes = DISABILITY.get(child["disabled"], [child["disabled"]] if child["disabled"] else [])
+    if codes:
+        block = ET.SubElement(chars, "Disabilities")
+        for code in codes:
+            _add(block, "Disability", code)
+    seen: set[str] = set()
+    for referral in referrals:
+        # a duplicated referral row (a generated defect) is a second <CINdetails> without the assessments and plans
+        first = referral["referral_id"] not in seen
+        seen.add(referral["referral_id"])
+        details = ET.SubElement(element, "CINdetails")
+        _add_date(details, "CINreferralDate", referral["referral_date"])
+        _add(details, "ReferralSource", referral["referral_source"])
+        _add(details, "PrimaryNeedCode", referral["primary_need_code"])
+        _add_date(details, "CINclosureDate", referral["closure_date"])
+        _add(details, "ReasonForClosure", referral["closure_reason"])
+        _add(details, "ReferralNFA", BOOLEAN.get(referral["nfa"], referral["nfa"]))
+        for a in assessments.get(referral["referral_id"], []) if first else []:
+            block = ET.SubElement(details, "Assessments")
+            _add_date(block, "AssessmentActualStartDate", a["start_date"])
+            _add_date(block, "AssessmentAuthorisationDate", a["authorised_date"])
+            if a["factors"]:
+                factors = ET.SubElement(block, "FactorsIdentifiedAtAssessment")
+                for code in a["factors"].split("|"):
+                    _add(factors, "AssessmentFactors", code)
+        for p in plans.get(referral["referral_id"], []) if first else []:
+            if p["plan_type"] == "CIN":
+                block = ET.SubElement(details, "CINPlanDates")
+                _add_date(block, "CINPlanStartDate", p["start_date"])
+                _add_date(block, "CINPlanEndDate", p["end_date"])
+        for p in plans.get(referral["referral_id"], []) if first else []:
+            if p["plan_type"] == "CP":
+                block = ET.SubElement(details, "ChildProtectionPlans")
+                _add_date(block, "CPPstartDate", p["start_date"])
+                _add_date(block, "CPPendDate", p["end_date"])
+                _add(block, "InitialCategoryOfAbuse", p["category_of_abuse"])
+                _add(block, "LatestCategoryOfAbuse", p["category_of_abuse"])
+    return element
+
+
+def export_cin_census(extract_folder: Path, out: Path, year_end: dt.date, scripted: bool = False) -> Path:
+    """Write the census for the collection year ending `year_end` (a 31 March) to the file `out`."""
+    extract = {
+        name: _rows(extract_folder / f"{name}.csv") for name in ("children", "referrals", "assessments", "plans")
+    }
+    census = cut_to_census_year(extract, year_end)
+    if scripted:
+        for name, rows in scripted_children(year_end).items():
+            census[name] = census[name] + rows
+    by_child: dict[str, list] = {}
+    for r in census["referrals"]:
+        by_child.setdefault(r["child_id"], []).append(r)
+    assessments: dict[str, list] = {}
+    for a in census["assessments"]:
+        assessments.setdefault(a["referral_id"], []).append(a)
+    plans: dict[str, list] = {}
+    for p in census["plans"]:
+        plans.setdefault(p["referral_id"], []).append(p)
+    message = ET.Element("Message")
+    details = ET.SubElement(ET.SubElement(message, "Header"), "CollectionDetails")
+    _add(details, "Collection", "CIN")
+    _add(details, "Year", str(year_end.year))
+    _add(details, "ReferenceDate", year_end.isoformat())
+    children = ET.SubElement(message, "Children")
+    written: set[str] = set()
+    for child in census["children"]:
+        # a duplicated child (a generated defect) is a second <Child> block without the episodes: 8510
+        episodes = [] if child["child_id"] in written else by_child.get(child["child_id"], [])
+        written.add(child["child_id"])
+        children.append(_child_element(child, episodes, assessments, plans))
+    ET.indent(message)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(message).write(out, encoding="utf-8", xml_declaration=True)
+    return out
