@@ -23,13 +23,18 @@ from dagster_project.transform.dbt_vars import dbt_vars
 
 CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "2020-03-31"
 CIN = SourceDescriptor("cin_census", cin_census.MISSING_FILES, cin_census.MISSING_COLUMNS)
+# the contract's optional files: a folder without them does not provide them
+OPTIONAL = ("section47_enquiries", "cla_reviews", "care_leavers")
 SSDA903 = SourceDescriptor("ssda903", ssda903.MISSING_FILES, ssda903.MISSING_COLUMNS)
 
 
 def test_descriptor_round_trip_and_default(tmp_path):
-    assert read_descriptor(tmp_path) == SourceDescriptor()  # no descriptor: the case-management export
+    # no descriptor: the case-management export, providing all it holds (here, no optional file)
+    assert read_descriptor(tmp_path) == SourceDescriptor(missing_files=OPTIONAL)
     write_descriptor(tmp_path, CIN)
-    assert read_descriptor(tmp_path) == CIN
+    assert read_descriptor(tmp_path) == SourceDescriptor(
+        "cin_census", (*cin_census.MISSING_FILES, *OPTIONAL), cin_census.MISSING_COLUMNS
+    )
     (tmp_path / "_source.yaml").write_text("source: cin_census\nmissing_columns: {referrals: [colour]}\n")
     with pytest.raises(DescriptorError, match="referrals.csv has no column 'colour'"):
         read_descriptor(tmp_path)
@@ -38,8 +43,9 @@ def test_descriptor_round_trip_and_default(tmp_path):
 def test_a_case_management_folder_has_every_rule_and_measure():
     assert not_applicable_rules(SourceDescriptor()) == {}
     assert all(a.available for a in measure_availability(SourceDescriptor()))
-    plain = dbt_vars("2020-03-31", "r", raw_dir=CONFORMANCE.parent)
-    assert plain["not_applicable_rules"] == [] and plain["source"] == "case_management"
+    plain = dbt_vars("2020-03-31", "r", raw_dir=CONFORMANCE.parent)  # holds no optional file
+    optional_rules = sorted(r.id for r in registry() if r.file in OPTIONAL)
+    assert sorted(plain["not_applicable_rules"]) == optional_rules and plain["source"] == "case_management"
 
 
 def test_a_missing_column_never_makes_a_required_value_missing():
