@@ -73,13 +73,19 @@ def test_every_catalogue_measure_says_what_it_needs():
 
 
 def test_what_each_statutory_return_can_support():
-    cin = {a.measure: a for a in measure_availability(CIN)}
+    # as read from an imported folder: the importers write no optional file
+    cin_folder = SourceDescriptor("cin_census", (*cin_census.MISSING_FILES, *OPTIONAL), cin_census.MISSING_COLUMNS)
+    cin = {a.measure: a for a in measure_availability(cin_folder)}
     assert {m for m, a in cin.items() if a.available} == {
         "assessments_in_time_pct", "overdue_open_assessments", "referrals_nfa_pct", "re_referrals_pct",
         "children_cp_count", "children_cin_plan_count", "cp_plans_repeat_pct"}  # fmt: skip
     assert cin["average_caseload"].reason.startswith("not available from this source: a CIN census has no")
     assert "visits.csv" in cin["cp_visits_in_time_pct"].reason
-    ssda = {a.measure: a for a in measure_availability(SSDA903)}
+    assert cin["icpc_within_15wd_pct"].reason == (
+        "not available from this source: a CIN census has no section47_enquiries.csv"
+    )
+    ssda903_folder = SourceDescriptor("ssda903", (*ssda903.MISSING_FILES, *OPTIONAL), ssda903.MISSING_COLUMNS)
+    ssda = {a.measure: a for a in measure_availability(ssda903_folder)}
     assert {m for m, a in ssda.items() if a.available} <= {"children_looked_after_count"}
     assert ssda["re_referrals_pct"].reason == "not available from this source: an SSDA903 return has no referrals.csv"
     # the looked-after count (a catalogue measure once merged) needs only what a 903 provides

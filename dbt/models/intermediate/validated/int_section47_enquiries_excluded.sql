@@ -165,6 +165,12 @@ with failures as (
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.icpc_outcome is not null and s.icpc_outcome not in ('CP_PLAN', 'NO_PLAN'))
         and {{ csc_rule_applies('section47_enquiries.icpc_outcome.invalid_code') }}
+    union all
+    -- section47_enquiries.icpc_date_before_strategy_discussion_date: icpc_date is before strategy_discussion_date
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_date_before_strategy_discussion_date' as rule_id, 'icpc_date is before strategy_discussion_date' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (s.icpc_date < s.strategy_discussion_date)
+        and {{ csc_rule_applies('section47_enquiries.icpc_date_before_strategy_discussion_date') }}
 
 )
 

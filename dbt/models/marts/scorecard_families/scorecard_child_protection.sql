@@ -32,7 +32,7 @@ conference_flow as (
         reporting_dates.period_type,
         reporting_dates.as_at_date,
         -- 15 working days is statutory (Working Together to Safeguard Children); a conference dated before its
-        -- strategy discussion is never in time
+        -- strategy discussion is excluded upstream, and would never be in time here
         count(*) filter (where conferences.working_days between 0 and 15) as within_15wd,
         count(conferences.s47_id) as conferences_held
     from reporting_dates
