@@ -127,7 +127,7 @@ S2,W1,W3,2023-12-20,GROUP
 S3,W2,W3,2023-12-15,INDIVIDUAL
 S4,W1,W3,2024-01-10,INDIVIDUAL
 """,
-    # Optional files (cla_reviews.csv is left out: its rules are not applicable). Working days from the strategy
+    # Optional files. Working days from the strategy
     # discussion to the conference: Q1 2, Q2 7, Q8 16 (December); Q4 13, Q5 15, Q6 16 (January). Q3 ended without a
     # conference; Q7 is an orphan (child C99), excluded.
     "section47_enquiries.csv": """s47_id,child_id,referral_id,strategy_discussion_date,s47_start_date,outcome,icpc_not_required,icpc_date,icpc_outcome
@@ -139,6 +139,15 @@ Q4,C9,R15,2023-12-14,2023-12-14,ICPC,N,2024-01-05,CP_PLAN
 Q5,C10,R16,2023-12-11,2023-12-11,ICPC,N,2024-01-04,CP_PLAN
 Q6,C4,R0,2023-12-07,2023-12-07,ICPC,N,2024-01-03,NO_PLAN
 Q7,C99,R0,2024-01-02,2024-01-02,ICPC,N,2024-01-08,CP_PLAN
+""",
+    # C8's period of care starts Fri 1 Dec (first review due 3 Jan), C7's Thu 28 Dec (due 26 Jan). V3 is before C8's
+    # period; V5 is an orphan (child C99), excluded.
+    "cla_reviews.csv": """review_id,child_id,review_date,participation
+V1,C8,2024-01-04,PN1
+V2,C7,2024-01-09,PN1
+V3,C8,2023-11-20,PN1
+V4,C8,2024-01-10,PN5
+V5,C99,2024-01-05,PN1
 """,
     # L2 is C4's later follow-up (not in touch); L5 says C8 died; L8 is an orphan (child C99), excluded.
     "care_leavers.csv": """care_leaver_record_id,child_id,eligibility,contact_date,in_touch,activity,accommodation

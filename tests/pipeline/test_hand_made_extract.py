@@ -54,6 +54,11 @@ January 2024 (month, partial, as at Wed 10 Jan)
 
 - conferences held 1-10 Jan: Q4 (14 Dec -> 5 Jan: 15-22 Dec 6, 27-29 Dec 9, 2-5 Jan 13 wd), Q5 (11 Dec -> 4 Jan,
   exactly 15 wd: in time), Q6 (Thu 7 Dec -> Wed 3 Jan, 16 wd: late); Q7 is an orphan, excluded: 2 of 3.
+- looked-after reviews held 1-10 Jan: C8's period of care starts Fri 1 Dec (E1 S, E2 L continues it): first
+  review due on the 20th working day after it (4-8 Dec 5, 11-15 10, 18-22 15, 27-29 Dec 18, 2 Jan 19, 3 Jan 20) =
+  Wed 3 Jan, so V1 on 4 Jan is late; V4 (10 Jan) is C8's second review, due 3 months after V1 (4 Apr): in time.
+  C7's period starts 28 Dec: V2 (9 Jan) is due by 26 Jan: in time. V3 (20 Nov, before C8's care) is in no period;
+  V5 is an orphan, excluded: 2 of 3. (December: no review held.)
 - care leavers, after 10 Jan 2023: C4 L2 (not in touch), C5 L3 (in touch, suitable, not EET), C9 L6 (9 Jan: in
   touch, D1 suitable, P1 in EET); C6's L4 (5 Jan 2023) is now more than 365 days old; C8 died. In touch 2 of 3,
   suitable 2 of 3, EET 1 of 3.
@@ -112,6 +117,7 @@ EXPECTED = {
     ("2024-01-10", "agency_workers_pct"): (0, 2, 0.0),
     ("2023-12-31", "icpc_within_15wd_pct"): (2, 3, 200 / 3),
     ("2024-01-10", "icpc_within_15wd_pct"): (2, 3, 200 / 3),
+    ("2024-01-10", "cla_reviews_in_time_pct"): (2, 3, 200 / 3),
     ("2023-12-31", "care_leavers_in_touch_pct"): (2, 3, 200 / 3),
     ("2023-12-31", "care_leavers_suitable_accommodation_pct"): (1, 3, 100 / 3),
     ("2023-12-31", "care_leavers_eet_pct"): (1, 3, 100 / 3),
@@ -186,6 +192,7 @@ def test_every_exclusion_kind_is_kept_with_its_reason(published):
         ("allocations.csv", "L9"),
         ("section47_enquiries.csv", "Q7"),
         ("care_leavers.csv", "L8"),
+        ("cla_reviews.csv", "V5"),
     ]:
         assert expected in keys, f"{expected} not recorded as excluded"
     assert ("referrals.csv", "R12") not in keys  # formatting problems only: counted
