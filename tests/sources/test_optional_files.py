@@ -15,6 +15,7 @@ from dagster_project.ingest.load import load_extract
 from dagster_project.orchestration.extract_state import content_hash
 from dagster_project.quality.applicability import not_applicable_rules
 from dagster_project.quality.rules import registry
+from dagster_project.sources.availability import measure_availability
 from dagster_project.sources.descriptor import SourceDescriptor, read_descriptor, write_descriptor
 
 pytestmark = pytest.mark.fast
@@ -65,6 +66,18 @@ def test_absent_optional_files_are_not_provided_and_their_rules_not_applicable(e
     assert skipped["section47_enquiries.child_id.required"] == (
         "not applicable: case_management provides no section47_enquiries.csv"
     )
+    # the measures built on them are unavailable, saying which file is missing; the others are available
+    availability = {a.measure: a for a in measure_availability(descriptor)}
+    assert availability["icpc_within_15wd_pct"].reason == (
+        "not available from this source: the case-management export has no section47_enquiries.csv"
+    )
+    assert "care_leavers.csv" in availability["care_leavers_eet_pct"].reason
+    assert "cla_reviews.csv" in availability["cla_reviews_in_time_pct"].reason
+    unavailable = {m for m, a in availability.items() if not a.available}
+    assert unavailable == {
+        "icpc_within_15wd_pct", "cla_reviews_in_time_pct", "care_leavers_in_touch_pct",
+        "care_leavers_suitable_accommodation_pct", "care_leavers_eet_pct",
+    }  # fmt: skip
     # an imported return's descriptor gets them too, once
     write_descriptor(extract, SourceDescriptor("ssda903", ("contacts", "cla_reviews")))
     assert read_descriptor(extract).missing_files == ("contacts", "cla_reviews", "section47_enquiries", "care_leavers")
@@ -77,6 +90,7 @@ def test_a_present_optional_file_is_loaded_and_its_rules_apply(extract, tmp_path
     descriptor = read_descriptor(extract)
     assert "section47_enquiries" not in descriptor.missing_files
     assert not any(r.startswith("section47_enquiries.") for r in not_applicable_rules(descriptor))
+    assert next(a for a in measure_availability(descriptor) if a.measure == "icpc_within_15wd_pct").available
     outcome = load_extract(tmp_path / "warehouse.duckdb", extract, extract.name, "run1")
     assert not outcome.failures
     loaded = outcome.results["section47_enquiries"]
