@@ -30,18 +30,14 @@ def register(sub) -> None:
 
 
 def cmd_import(args) -> int:
-    import datetime as dt
-
+    from dagster_project.ingest.discovery import iso_date
     from dagster_project.sources.cin_census import parse_cin_census
     from dagster_project.sources.extract_writer import ReturnImportError, write_extract
     from dagster_project.sources.ssda903 import parse_ssda903
 
-    if args.extract_date:
-        try:
-            dt.date.fromisoformat(args.extract_date)
-        except ValueError:
-            print(f"--extract-date {args.extract_date!r} is not YYYY-MM-DD", file=sys.stderr)
-            return 2
+    if args.extract_date and iso_date(args.extract_date) is None:
+        print(f"--extract-date {args.extract_date!r} is not a real date of the form YYYY-MM-DD", file=sys.stderr)
+        return 2
     try:
         if args.parse == "cin":
             extract = parse_cin_census(args.file, args.extract_date)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,17 @@ from pathlib import Path
 from dagster_project.contract.model import load_contract
 
 _EXTRACT_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_date(text: str | None) -> dt.date | None:
+    """The date written exactly YYYY-MM-DD (an extract folder's name), else None. Python's
+    `date.fromisoformat` alone also takes `20240331` and `2024-W13-7`, names no run would accept."""
+    if not text or not _EXTRACT_FOLDER.match(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 class IncompleteExtractError(RuntimeError):

@@ -159,13 +159,10 @@ def load_file(
             result.drift_positions = sorted(p for _, p in drift if p is not None)
             result.seconds = time.perf_counter() - started
             return result
-        if found.bytes == 0:
-            raise _Rejected(f"{label} is empty (0 bytes): expected at least a header row.")
-        if found.nul_offset is not None:
-            line = scan.line_of_offsets(path, [found.nul_offset])[0]
-            raise _Rejected(
-                f"{label} is not a CSV text file: binary content (NUL byte) at line {line}, byte {found.nul_offset}."
-            )
+        try:
+            scan.check_text(path, found, label)
+        except scan.FileFormatError as error:
+            raise _Rejected(str(error)) from error
         with tempfile.TemporaryDirectory(prefix="csc-ingest-", dir=conn_dir(conn)) as tmp:
             read_path = path
             if found.encoding == "windows-1252":

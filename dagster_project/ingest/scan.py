@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,6 +148,17 @@ def byte_position(path: Path, offset: int) -> str:
     return f"line {line}, {column}{', ' if name else ''}character {len(prefix) + 1})"
 
 
+def check_text(path: Path, found: FileScan, file_label: str) -> None:
+    """Refuse what cannot be CSV text at all: an empty file, or binary content (a NUL byte)."""
+    if found.bytes == 0:
+        raise FileFormatError(f"{file_label} is empty (0 bytes): expected at least a header row.")
+    if found.nul_offset is not None:
+        line = line_of_offsets(path, [found.nul_offset])[0]
+        raise FileFormatError(
+            f"{file_label} is not a CSV text file: binary content (NUL byte) at line {line}, byte {found.nul_offset}."
+        )
+
+
 def transcode_cp1252(path: Path, target: Path, file_label: str, bad_utf8_offset: int | None = None) -> None:
     """Stream a Windows-1252 file into a UTF-8 copy. Refuses bytes undefined in 1252 and files that
     also contain UTF-8 characters (mixed encodings would be mangled either way).
@@ -154,10 +166,16 @@ def transcode_cp1252(path: Path, target: Path, file_label: str, bad_utf8_offset:
     Messages name the byte that is not UTF-8 (`bad_utf8_offset`, from `scan_file`) by its own line and
     column: the UTF-8 character that betrays a mixed file is often much earlier (e.g. line 2).
     """
+    with open(target, "w", encoding="utf-8", newline="") as dst:
+        transcode_cp1252_to(path, dst, file_label, bad_utf8_offset)
+
+
+def transcode_cp1252_to(path: Path, dst, file_label: str, bad_utf8_offset: int | None = None) -> None:
+    """`transcode_cp1252` into any text stream (a file, or a StringIO for a small file)."""
     decoder = codecs.getincrementaldecoder("cp1252")()
     offset = 0
     lines = 0
-    with open(path, "rb") as src, open(target, "w", encoding="utf-8", newline="") as dst:
+    with open(path, "rb") as src:
         while chunk := src.read(CHUNK):
             if not chunk.isascii():
                 mixed = _utf8_pair_offset(chunk)
@@ -195,27 +213,32 @@ def read_header(path: Path) -> list[str]:
     return []
 
 
+def allow_large_fields() -> None:
+    """Lift the csv module's 128 KB field limit. An unterminated quote makes the rest of the file one
+    field: the default limit would end the read in "field larger than field limit" (a traceback) and
+    lose the file's rows, instead of the reader reaching the record and saying where it starts."""
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+
+
+def csv_records(lines) -> Iterator[tuple[int, int, list[str]]]:
+    """(first physical line, last physical line, fields) of every non-blank record, header included,
+    from an iterable of lines opened with newline="" (quoted newlines honoured, blank lines skipped
+    but counted)."""
+    allow_large_fields()
+    reader = csv.reader(lines)
+    previous = 0
+    for row in reader:
+        start, previous = previous + 1, reader.line_num
+        if row:
+            yield start, previous, row
+
+
 def record_start_lines(path: Path) -> np.ndarray:
     """1-based start line of every non-blank data record (header excluded), honouring quoted newlines.
 
     The slow path (Python's csv module): only used when records and physical lines do not line up
     (quoted newlines, blank lines, lone CR line endings).
     """
-    starts: list[int] = []
-    # An unterminated quote makes the rest of the file one field: the csv module's 128 KB default field
-    # limit would end the load in "field larger than field limit" and lose the file's rows.
-    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
-        previous = 0
-        seen_header = False
-        for row in reader:
-            start = previous + 1
-            previous = reader.line_num
-            if not row:
-                continue  # blank line: DuckDB skips it too
-            if not seen_header:
-                seen_header = True
-                continue
-            starts.append(start)
+        starts = [start for start, _, _ in csv_records(fh)][1:]  # blank lines: DuckDB skips them too
     return np.asarray(starts, dtype=np.int64)

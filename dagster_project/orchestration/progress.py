@@ -18,10 +18,24 @@ _STEP_EVENTS = {
 ROW_KEYS = ("rows_loaded", "dagster/row_count", "row_count", "rows_scorecard")
 
 
-def format_line(step: str, rows: int | None, seconds: float, ok: bool, checks_failed: int = 0) -> str:
+NAMED_CHECKS = 3  # a step's line names up to this many failed checks, then "and N more"
+
+
+def failed_checks_note(names: list[str]) -> str:
+    """ "3 check(s) failed: a, b, c" / "5 check(s) failed: a, b, c and 2 more" (issue 23: say which)."""
+    shown = ", ".join(names[:NAMED_CHECKS])
+    more = f" and {len(names) - NAMED_CHECKS} more" if len(names) > NAMED_CHECKS else ""
+    return f"{len(names)} check(s) failed: {shown}{more}"
+
+
+def format_line(
+    step: str, rows: int | None, seconds: float, ok: bool, checks_failed: int = 0, failed_names: list[str] = ()
+) -> str:
     shown_rows = f"{rows:>10,} rows" if rows is not None else " " * 15
     note = "" if ok else "  FAILED"
-    if checks_failed:
+    if failed_names:
+        note += f"  ({failed_checks_note(list(failed_names))})"
+    elif checks_failed:
         note += f"  ({checks_failed} check(s) failed)"
     return f"  {step:<44.44} {shown_rows} {seconds:>7.1f} s{note}"
 
@@ -38,7 +52,7 @@ class ProgressPrinter:
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._cursor = None
         self._rows: dict[str, int] = {}
-        self._failed_checks: dict[str, int] = {}
+        self._failed_checks: dict[str, list[str]] = {}
         self._instance: dg.DagsterInstance | None = None
 
     def __enter__(self):
@@ -74,9 +88,11 @@ class ProgressPrinter:
                         self._rows[step] = self._rows.get(step, 0) + value.value
             elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
                 if not data.passed:
-                    self._failed_checks[step] = self._failed_checks.get(step, 0) + 1
+                    key = data.asset_check_key  # named as the definitions are: "<asset>:<check>"
+                    self._failed_checks.setdefault(step, []).append(f"{key.asset_key.path[-1]}:{key.name}")
             else:
                 ok = event.event_type == dg.DagsterEventType.STEP_SUCCESS
                 seconds = (data.duration_ms or 0) / 1000 if ok else 0.0
-                line = format_line(step, self._rows.get(step), seconds, ok, self._failed_checks.get(step, 0))
+                failed = self._failed_checks.get(step, [])
+                line = format_line(step, self._rows.get(step), seconds, ok, len(failed), failed)
                 os.write(self.fd, (line + "\n").encode())

@@ -22,6 +22,7 @@ REPORT_MARTS = (
     "worklist_open_assessments",
     "worklist_unallocated_children",
     "worklist_workers",
+    "worklist_front_door_contacts",
 )
 
 

@@ -32,6 +32,7 @@ CHILD_LEVEL_MARTS = (
     "worklist_open_assessments",
     "worklist_unallocated_children",
     "worklist_workers",
+    "worklist_front_door_contacts",
 )
 # The child-level file names the run it was published by, so readers never mix two runs' figures.
 PUBLICATION_TABLE = "publication"

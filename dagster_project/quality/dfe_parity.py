@@ -22,6 +22,7 @@ from dagster_project.settings import PROJECT_ROOT
 
 README = PROJECT_ROOT / "great_expectations" / "README.md"
 CIN_SECTION, SSDA903_SECTION = "dfe-allowed-differences", "dfe-903-allowed-differences"
+SSDA903_YEAR_SECTION = "dfe-903-year-allowed-differences"  # the year-shaped 903 return (issue 26)
 SIDES = ("golden", "project")
 
 Pair = tuple[str, str]  # (child_id, code)
@@ -74,7 +75,8 @@ class Parity:
 
 def allowed_differences(readme_text: str | None = None, section: str = CIN_SECTION) -> list[AllowedDifference]:
     """The table between the markers in great_expectations/README.md: | code | child_id | side | reason |.
-    `section`: CIN_SECTION (the CIN census validator) or SSDA903_SECTION (the 903 validator)."""
+    `section`: CIN_SECTION (the CIN census validator), SSDA903_SECTION (the 903 validator) or
+    SSDA903_YEAR_SECTION (the 903 validator on the year-shaped return)."""
     text = README.read_text(encoding="utf-8") if readme_text is None else readme_text
     match = re.search(rf"<!-- {section}:start -->(.*?)<!-- {section}:end -->", text, re.S)
     if not match:

@@ -4,7 +4,9 @@ GX renders its pages with jQuery, Bootstrap, bootstrap-table, Font Awesome and V
 its tables from JavaScript, so offline (an auditor's laptop, a locked-down network) the pages are blank.
 Here every remote <script>/<link>/<img> is removed, and each bootstrap-table whose rows GX embeds in a
 script is written out as a plain HTML table (rows link to their validation page as before). A small
-local stylesheet keeps them readable. Pure Python: no Dagster imports.
+local stylesheet keeps them readable. The status icons (Font Awesome, from a CDN) become the words "passed" /
+"FAILED", and the filter buttons the removed scripts drove ("Failed only", "Clear filters") are taken out rather
+than left dead (issue 23). Pure Python: no Dagster imports.
 """
 
 from __future__ import annotations
@@ -23,11 +25,19 @@ _TABLE_SCRIPT = re.compile(
     re.DOTALL,
 )
 _INLINE_SCRIPT = re.compile(r"<script>.*?</script>", re.DOTALL)
+_STATUS_ICON = re.compile(r"<i class=\"[^\"]*\b(?P<icon>fa-check-circle|fa-times)\b[^\"]*\"[^>]*>\s*</i>")
+STATUS_WORDS = {"fa-check-circle": "<b class='csc-passed'>passed</b>", "fa-times": "<b class='csc-failed'>FAILED</b>"}
+# the controls of the removed scripts: GX's validation filter and its tables' "Clear Filters" buttons
+_DEAD_CONTROLS = (
+    re.compile(r"<p[^>]*>\s*Validation Filter:\s*</p>", re.IGNORECASE),
+    re.compile(r"<label[^>]*\bonclick=[^>]*>.*?</label>", re.DOTALL),
+    re.compile(r"<button[^>]*\bonclick=[^>]*>.*?</button>", re.DOTALL),
+)
 _MARKER = "<!-- csc: self-contained -->"
 STYLE = (
     "<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;margin:.5em 0}"
     "td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}"
-    ".ge-success-icon::after{content:'passed';color:#070}.ge-failed-icon::after{content:'FAILED';color:#a00}"
+    ".csc-passed{color:#005a30}.csc-failed{color:#942514}"
     ".tab-pane{margin-bottom:2em}.hide-for-offline{display:none}</style>"
 )
 
@@ -53,9 +63,17 @@ def _static_table(table_id: str, columns: list[dict], rows: list[dict]) -> str:
 
 
 def self_contained(page: str) -> str:
-    """The page with no remote resource and its script-filled tables written out."""
-    if _MARKER in page:
-        return page
+    """The page with no remote resource, its script-filled tables written out, status as words and no dead
+    control. Idempotent: a page made self-contained by an earlier release gains the later steps."""
+    if _MARKER not in page:
+        page = _without_remote(page)
+    page = _STATUS_ICON.sub(lambda m: STATUS_WORDS[m.group("icon")], page)
+    for control in _DEAD_CONTROLS:
+        page = control.sub("", page)
+    return page
+
+
+def _without_remote(page: str) -> str:
     tables: dict[str, str] = {}
     for match in _TABLE_SCRIPT.finditer(page):
         columns = ast.literal_eval(match.group("columns"))

@@ -44,13 +44,22 @@ DQ_RESULTS_COLUMNS = (
     "run_id, checked_at, extract_date, source_file, check_name, dimension, severity, passed, rows_checked, "
     "rows_failed, failure_sample, status"
 )
-FAILURE_COLUMNS = ("extract_date", "source_file", "source_line", "record_key", "rule_id", "dimension", "action")
+# team_id, team_basis: the team that can fix the record and why (quality/failure_teams.py; issue 23)
+FAILURE_COLUMNS = (
+    "extract_date", "source_file", "source_line", "record_key", "rule_id", "dimension", "action", "team_id",
+    "team_basis",
+)  # fmt: skip
 FAILURES_DDL = """
 create table if not exists main.dq_failures (
     run_id varchar, extract_date date, source_file varchar, source_line bigint, record_key varchar,
-    rule_id varchar, dimension varchar, action varchar
+    rule_id varchar, dimension varchar, action varchar, team_id varchar, team_basis varchar
 )
 """
+# Columns added after the first release: old restricted stores gain them on first use.
+FAILURES_MIGRATIONS = (
+    "alter table main.dq_failures add column if not exists team_id varchar",
+    "alter table main.dq_failures add column if not exists team_basis varchar",
+)
 FAILURES_FILE = "dq_failures.duckdb"
 
 
@@ -136,20 +145,24 @@ def replace_failures(restricted_dir: Path, run_id: str, rows) -> Path:
     path = Path(restricted_dir) / FAILURES_FILE
     with connect(path) as conn:
         conn.execute(FAILURES_DDL)
+        for migration in FAILURES_MIGRATIONS:
+            conn.execute(migration)
         conn.execute("begin")
         conn.execute("delete from main.dq_failures where run_id = ?", [run_id])
         if len(rows):
             # Columnar (Arrow) instead of executemany: a row-by-row insert of a national run's failures took minutes.
             if hasattr(rows, "table"):
-                failures = rows.table.rename_columns(list(FAILURE_COLUMNS))  # noqa: F841 (read by name below)
+                names = list(FAILURE_COLUMNS[: rows.table.num_columns])
+                failures = rows.table.rename_columns(names)  # noqa: F841 (read by name below)
             else:
                 columns = list(zip(*rows, strict=True))
+                names = list(FAILURE_COLUMNS[: len(columns)])  # rows without a team: the "No team" worklist
                 failures = pa.table(  # noqa: F841 (read by name in the SQL below)
-                    {name: pa.array(values) for name, values in zip(FAILURE_COLUMNS, columns, strict=True)}
+                    {name: pa.array(values) for name, values in zip(names, columns, strict=True)}
                 )
             conn.execute(
-                f"insert into main.dq_failures select ?, cast(extract_date as date), "
-                f"{', '.join(FAILURE_COLUMNS[1:])} from failures",
+                f"insert into main.dq_failures (run_id, {', '.join(names)}) select ?, cast(extract_date as date), "
+                f"{', '.join(names[1:])} from failures",
                 [run_id],
             )
         conn.execute("commit")

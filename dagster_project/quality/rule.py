@@ -43,7 +43,7 @@ FILE_ORDER = (
     "section47_enquiries", "cla_reviews", "care_leavers",  # optional files (contract `optional: true`)
 )  # fmt: skip
 
-_PLACEHOLDER = re.compile(r"<<(stg|valid|raw|prev|ref):(\w+)>>|<<extract_date>>")
+_PLACEHOLDER = re.compile(r"<<(stg|valid|raw|prev|ref):(\w+)>>|<<extract_date>>|<<data_start>>")
 
 
 @dataclass(frozen=True)
@@ -97,12 +97,14 @@ def by_file_and_relation(rules) -> dict[tuple[str, str], list[Rule]]:
     return groups
 
 
-def resolve(predicate: str, relation_for, extract_date_sql: str) -> str:
+def resolve(predicate: str, relation_for, extract_date_sql: str, data_start_sql: str = "cast(null as date)") -> str:
     """Replace placeholders: `relation_for(kind, file)` gives the SQL relation for each."""
 
     def sub(match: re.Match) -> str:
         if match.group(0) == "<<extract_date>>":
             return extract_date_sql
+        if match.group(0) == "<<data_start>>":
+            return data_start_sql
         return relation_for(match.group(1), match.group(2))
 
     return _PLACEHOLDER.sub(sub, predicate)

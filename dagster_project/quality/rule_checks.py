@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from dagster_project.contract.model import load_contract, staging_model
 from dagster_project.quality import thresholds
+from dagster_project.quality.failure_teams import failure_teams_sql
 from dagster_project.quality.results import CheckResult, now
 from dagster_project.quality.rule import FILE_ORDER, Rule
 from dagster_project.quality.rule_counts import failure_rows_sql, recorded_failure_counts, relation_names_in
@@ -27,7 +28,8 @@ SAMPLE_SIZE = 10
 @dataclass
 class RuleEvaluation:
     results: list[CheckResult]
-    failures: FailureRows  # (extract_date, source_file, source_line, record_key, rule_id, dimension, action)
+    failures: FailureRows  # (extract_date, source_file, source_line, record_key, rule_id, dimension, action, team_id,
+    # team_basis)
     errors: list[str] = field(default_factory=list)  # rules GX could not judge
 
     def for_file(self, file: str) -> list[CheckResult]:
@@ -51,7 +53,7 @@ class FailureRows:
 
 
 def read_counts_and_failures(
-    warehouse: Path,
+    warehouse: Path, extract_date: str | None = None
 ) -> tuple[dict[tuple[str, str], int], dict[str, int], dict[str, list[tuple]], FailureRows]:
     """Rows each rule looks at, per (file, relation); from the failing rows the dbt models recorded: the count
     and the first SAMPLE_SIZE rows per rule (excluded before flagged, by file and line), and all of them."""
@@ -79,10 +81,21 @@ def read_counts_and_failures(
             f"<= {SAMPLE_SIZE} order by rule_id, model_order, source_file, source_line"
         ).fetchall():
             samples[row[4]].append(row)
+        # each failing line's team (failure_teams.py), so its data to fix reaches the team that can fix it
+        if extract_date is None:
+            ((extract_date,),) = conn.execute(f"select max(extract_date) from ({union})").fetchall()
+        teams = failure_teams_sql(names, union, str(extract_date)) if extract_date else None
+        team_join = (
+            f"left join ({teams}) as t using (source_file, source_line)"
+            if teams
+            else "left join (select null as source_file, null as source_line, null as team_id, null as team_basis) "
+            "as t using (source_file, source_line)"
+        )
         # the relation API: Arrow from a DB-API result (execute) would copy the rows once more
         failures = conn.sql(
-            f"select f.extract_date, f.source_file, f.source_line, f.record_key, f.rule_id, m.dimension, m.action "
-            f"from ({union}) as f left join rule_meta as m using (rule_id) "
+            f"select f.extract_date, f.source_file, f.source_line, f.record_key, f.rule_id, m.dimension, m.action, "
+            f"cast(t.team_id as varchar) as team_id, cast(t.team_basis as varchar) as team_basis "
+            f"from ({union}) as f left join rule_meta as m using (rule_id) {team_join} "
             f"order by f.model_order, f.source_file, f.source_line, f.rule_id"
         ).to_arrow_table()
     return counts, recorded, samples, FailureRows(failures)
@@ -118,7 +131,7 @@ def evaluate_rules(
     all_rules = list(rules or registry())
     rules = [r for r in all_rules if r.id not in not_applicable]
     contract = load_contract()
-    counts, recorded_counts, samples, failures = read_counts_and_failures(warehouse)
+    counts, recorded_counts, samples, failures = read_counts_and_failures(warehouse, extract_date)
     from dagster_project.quality import gx_runner  # GX takes ~2 s to import: only when the rule checks run
 
     outcomes = gx_runner.run_rules(

@@ -66,36 +66,44 @@ def _relation_resolver(names: dict[str, str], extract_date: str):
     return relation
 
 
-def failure_counts_query(rules: list[Rule], names: dict[str, str], extract_date: str) -> str:
-    """ONE query over one (file, relation): the failing rows of every rule in `rules`, one column each."""
+def failure_counts_query(
+    rules: list[Rule], names: dict[str, str], extract_date: str, data_start: str | None = None
+) -> str:
+    """ONE query over one (file, relation): the failing rows of every rule in `rules`, one column each.
+    `data_start`: the first day the extract covers (a statutory return's collection year), None for a whole
+    history."""
     file, relation = rules[0].file, rules[0].relation
     resolver, date_sql = _relation_resolver(names, extract_date), f"date '{extract_date}'"
-    counts = ",\n  ".join(f"count(*) filter (where {resolve(rule.predicate, resolver, date_sql)})" for rule in rules)
+    start_sql = f"date '{data_start}'" if data_start else "cast(null as date)"
+    counts = ",\n  ".join(
+        f"count(*) filter (where {resolve(rule.predicate, resolver, date_sql, start_sql)})" for rule in rules
+    )
     if relation == "staging":
         return f"select\n  {counts}\nfrom {names[staging_model(file)]} as s"
     return f"select\n  {counts}\nfrom raw.{file} as r\nwhere r._extract_date = date '{extract_date}'"
 
 
 def independent_failure_counts(
-    warehouse: Path, rules: list[Rule], extract_date: str
+    warehouse: Path, rules: list[Rule], extract_date: str, data_start: str | None = None
 ) -> tuple[dict[str, int], dict[str, str]]:
     """(rule id -> failing rows, rule id -> error): one pass per (file, relation); if a combined query fails,
     each of its rules alone, to name the broken ones."""
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        return _independent_counts(conn, relation_names_in(conn), rules, extract_date)
+        return _independent_counts(conn, relation_names_in(conn), rules, extract_date, data_start)
 
 
-def _independent_counts(conn, names, rules, extract_date) -> tuple[dict[str, int], dict[str, str]]:
+def _independent_counts(conn, names, rules, extract_date, data_start=None) -> tuple[dict[str, int], dict[str, str]]:
     counts: dict[str, int] = {}
     errors: dict[str, str] = {}
     for group in by_file_and_relation(rules).values():
         try:
-            row = conn.execute(failure_counts_query(group, names, extract_date)).fetchone()
+            row = conn.execute(failure_counts_query(group, names, extract_date, data_start)).fetchone()
             counts.update(zip([rule.id for rule in group], row, strict=True))
         except duckdb.Error:
             for rule in group:
                 try:
-                    counts[rule.id] = conn.execute(failure_counts_query([rule], names, extract_date)).fetchone()[0]
+                    query = failure_counts_query([rule], names, extract_date, data_start)
+                    counts[rule.id] = conn.execute(query).fetchone()[0]
                 except duckdb.Error as error:
                     errors[rule.id] = str(error)
     return counts, errors

@@ -32,6 +32,10 @@ SQL predicate over one row of a file; the same predicate decides which records c
   children in need census validation rule it matches, where one does.
 - A rule failing on more than `CSC_DQ_BLOCK_SHARE` (default 5%) of a file's rows blocks publishing; see
   `great_expectations/README.md` for the thresholds and the decisions behind individual rules.
+- An imported statutory return (CIN census, SSDA903) holds one collection year, recorded in its source
+  descriptor: rules about a child's first episode or a 12-month period (903 357, 367, 377, 426) read its data as
+  starting on that year's 1 April (`<<data_start>>`), as the DfE validator does; a case-management export holds
+  each child's whole history and they read all of it (`dagster_project/sources/README.md`, "Year-shaped returns").
 """
 
 

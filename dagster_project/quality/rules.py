@@ -14,6 +14,10 @@ Predicates use placeholders that each consumer resolves to a relation:
                        are not applicable when there is none (applicability.previous_extract_not_applicable).
   `<<ref:working_days>>` a reference table (the working-day calendar)
   `<<extract_date>>`   the run's extract date as a DATE
+  `<<data_start>>`     the first day the extract's data covers, as a DATE: 1 April of a statutory return's
+                       collection year (source descriptor `collection_year`), NULL for a case-management
+                       export (each child's whole history). Rules on "the first / previous episode" use it
+                       to know whether the data reaches back that far.
 The row itself is alias `s` (a staging row) or `r` (a raw row) depending on `relation`.
 Pure Python: no Dagster imports.
 """

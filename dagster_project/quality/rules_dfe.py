@@ -269,7 +269,7 @@ def ssda903_rules() -> list[Rule]:
               "episode continues a period of care (reason P, L, T, U or B) but does not start the day the child's "
               "previous episode ended", _episodes_where(
                   "q.reason_new_episode in ('P', 'L', 'T', 'U', 'B') and q.episode_number > 1 "
-                  "and (q.previous_end is null or q.previous_end <> q.start_date)"),
+                  "and (q.previous_end is null or q.start_date is null or q.previous_end <> q.start_date)"),
               ssda903("433"), "episode_sequence"),
         _rule("cla_episodes.new_period_not_s",
               "previous episode ceased the period of care (reason other than X1) but this episode's reason is not S",
@@ -334,8 +334,12 @@ def _episode_age_rules() -> list[Rule]:
               "dob_out_of_range"),
         _rule("cla_episodes.before_14_october_1991", "episode starts before 14 October 1991 (Children Act 1989)",
               "s.start_date < date '1991-10-14'", ssda903("353")),
+        # In a return (data from <<data_start>>), the first episode in the data is the child's first ever
+        # only when it starts in the collection year: one open at 1 April began in an earlier return.
         _rule("cla_episodes.first_episode_not_s", "the child's first episode has a reason for new episode other "
-              "than S", _episodes_where("q.episode_number = 1 and q.reason_new_episode <> 'S'"), ssda903("357"),
+              "than S (in a statutory return: a first episode starting in its collection year)",
+              _episodes_where("q.episode_number = 1 and q.reason_new_episode <> 'S' "
+                              "and q.start_date >= coalesce(<<data_start>>, q.start_date)"), ssda903("357"),
               "episode_sequence"),
         _rule("cla_episodes.youth_justice_under_10", "legal status J1, J2 or J3 for a child under 10",
               f"s.legal_status in ('J1', 'J2', 'J3') and {dob} + interval 10 year >= s.start_date", ssda903("358"),
@@ -510,8 +514,10 @@ LEGAL_STATUS_SPELLS = (
     "window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) b) g "
     "window p as (partition by g.child_id, g.spell))"
 )
-# The collection year (1 April - 31 March) an episode's start falls in, named by its first year.
-COLLECTION_YEAR = "year(o.start_date - interval 3 month)"
+# The collection year (1 April - 31 March) an episode's start falls in, named by its first year. In a statutory
+# return (data from <<data_start>>) an episode open at 1 April counts in the return's year, as the DfE's
+# validator counts every episode of the return.
+COLLECTION_YEAR = "year(greatest(o.start_date, coalesce(<<data_start>>, o.start_date)) - interval 3 month)"
 
 
 def _legal_status_limit(code: str, days: int, what: str, dfe: str) -> Rule:
@@ -534,6 +540,8 @@ def episode_more_rules() -> list[Rule]:
         " as day_count from <<stg:cla_episodes>> v, (select make_date(cast(n.year_number as integer), 4, 1) as "
         "year_start from (select unnest(range(1991, 2101)) as year_number) as n) as y "
         "where v.legal_status = 'V3' and v.start_date is not null "
+        # a statutory return: only its collection year (the days before 1 April are last year's return)
+        "and y.year_start >= coalesce(<<data_start>>, y.year_start) "
         "and y.year_start <= coalesce(v.end_date, <<extract_date>>) "
         "and y.year_start + interval 1 year > v.start_date)"
     )

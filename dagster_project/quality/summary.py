@@ -21,7 +21,7 @@ TOP = 15
 
 
 def _table(headers: list[str], rows: list[list]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    head = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -45,9 +45,11 @@ def _why_blocked(row: dict) -> str:
     """One line per blocking check: its own message, or how far over the threshold it was."""
     if row.get("failure_sample") and not row.get("rows_checked"):
         return str(row["failure_sample"])
-    share = f" ({(row['rows_failed'] or 0) / row['rows_checked']:.1%} of {row['rows_checked']} rows)" if row.get(
-        "rows_checked"
-    ) else ""
+    share = (
+        f" ({(row['rows_failed'] or 0) / row['rows_checked']:.1%} of {row['rows_checked']} rows)"
+        if row.get("rows_checked")
+        else ""
+    )
     return f"{row['rows_failed']} rows failed{share}, above what the rule allows before it blocks"
 
 
@@ -120,8 +122,8 @@ def render_summary(all_results: list[dict], run_id: str, data_origin: str | None
         ".ok{color:#070}"
     )
     return (
-        f"<!doctype html><html><head><meta charset='utf-8'><title>Data quality {html.escape(run_id)}</title>"
-        f"<style>{style}</style></head><body>"
+        f"<!doctype html><html lang='en-GB'><head><meta charset='utf-8'><title>Data quality {html.escape(run_id)}"
+        f"</title><style>{style}</style></head><body><main>"
         f"<h1>Data-quality summary</h1>{synthetic}<p>Run {html.escape(run_id)}, extract {html.escape(str(extract))}. "
         f"{len(this)} checks: {errors_failed} error(s) (blocking checks failed), {warnings_failed} warning(s) "
         f"(failed, reported, not blocking).</p>{status}"
@@ -134,11 +136,12 @@ def render_summary(all_results: list[dict], run_id: str, data_origin: str | None
         + "<h2>Files, worst first</h2>"
         + _table(["file", "rows", "failing rows", "failed checks"], file_rows)
         + f"<h2>Failed checks, worst first (top {TOP})</h2>"
-        + _table(["check", "DfE codes", "file", "dimension", "severity", "rows failed", "rows checked", "share"],
-                 worst_rows)
+        + _table(
+            ["check", "DfE codes", "file", "dimension", "severity", "rows failed", "rows checked", "share"], worst_rows
+        )
         + "<p>Row-level detail (keys and line numbers) is in the restricted store. Every validation of this run: "
         "<a href='../dq_docs/index.html'>Great Expectations Data Docs</a> (opens offline).</p>"
-        "</body></html>"
+        "</main></body></html>"
     )
 
 

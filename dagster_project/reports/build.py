@@ -185,10 +185,13 @@ def _build_reports(paths: Paths, as_at: dt.date | None) -> ReportOutputs:
     try:
         for worklist in worklists:
             html_path = worklist_building / f"{worklist.file_stem}.html"
-            html_path.write_text(render_worklist(worklist, data.extract_date, data.run_id), encoding="utf-8")
-            xlsx_path = write_worklist_workbook(
-                worklist, worklist_building / f"{worklist.file_stem}.xlsx", data.extract_date, data.run_id
+            html_path.write_text(
+                render_worklist(worklist, data.extract_date, data.run_id, data.synthetic), encoding="utf-8"
             )
+            xlsx_path = write_worklist_workbook(
+                worklist, worklist_building / f"{worklist.file_stem}.xlsx", data.extract_date, data.run_id,
+                synthetic=data.synthetic,
+            )  # fmt: skip
             for written in (html_path, xlsx_path):
                 os.chmod(written, 0o600)
             worklist_files += [worklist_folder / html_path.name, worklist_folder / xlsx_path.name]
@@ -205,6 +208,7 @@ def _build_reports(paths: Paths, as_at: dt.date | None) -> ReportOutputs:
     index_context = {
         "extract_date": data.extract_date,
         "run_id": data.run_id,
+        "synthetic": data.synthetic,
         "latest_label": month_label(committee.view.latest),
         "dq_status": dq_status,
         "dq_class": dq_class,

@@ -47,6 +47,7 @@ class _TrendSpec:
     targets: tuple[float | None, ...]
     last_rag: str | None
     unit: str
+    empty_reason: str = ""  # what an empty chart says instead of drawing an empty axis
 
 
 def trend_chart(measure_view, fmt: str = "svg") -> bytes | str:
@@ -56,6 +57,9 @@ def trend_chart(measure_view, fmt: str = "svg") -> bytes | str:
     spec = _TrendSpec(
         labels=tuple(plain_text(month_label(c.as_at)) for c in cells),
         values=tuple(None if (c.suppressed or c.value is None) else c.value for c in cells),
+        empty_reason="every month is suppressed (1 to 5)"
+        if cells and all(c.suppressed for c in cells)
+        else "no figure in these months",
         targets=tuple(c.target for c in cells),
         last_rag=cells[-1].rag,
         unit=measure_view.measure.unit,
@@ -66,6 +70,10 @@ def trend_chart(measure_view, fmt: str = "svg") -> bytes | str:
 @lru_cache(maxsize=256)  # a run draws ~40 distinct charts; the bound keeps a long-lived process small
 def _draw_trend(spec: _TrendSpec, fmt: str) -> bytes | str:
     fig, ax = plt.subplots(figsize=(4.2, 2.0))
+    if all(v is None for v in spec.values):  # an empty axis would read as a real line at 0 (issue 23)
+        ax.axis("off")
+        ax.text(0.5, 0.5, f"No chart: {spec.empty_reason}.", ha="center", va="center", fontsize=9, color="#505a5f")
+        return _finish(fig, fmt)
     xs = list(range(len(spec.labels)))
     ax.plot(
         xs,
@@ -94,8 +102,8 @@ def _draw_trend(spec: _TrendSpec, fmt: str) -> bytes | str:
     if spec.unit == "percent":
         ax.set_ylim(0, 100)
         ax.set_ylabel("%")
-    elif spec.unit == "count":
-        ax.set_ylim(bottom=0)
+    else:  # counts and averages from zero too, so a small change is not drawn as a large one (issue 23)
+        ax.set_ylim(bottom=0, top=max(v for v in (*spec.values, *spec.targets) if v is not None) * 1.15 or 1)
     ax.legend(loc="best", fontsize=7, frameon=False, ncol=2)
     return _finish(fig, fmt)
 

@@ -51,3 +51,11 @@ def natural_key(text: str | None) -> tuple:
     import re
 
     return tuple(int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text or ""))
+
+
+def count_text(number: float | None) -> str:
+    """A numerator or denominator for people: whole when it is (an FTE sum of 57.99999999999999 is 58), else one
+    decimal place."""
+    if number is None:
+        return ""
+    return f"{round(number):,}" if abs(number - round(number)) < 1e-6 else f"{number:,.1f}"

@@ -10,9 +10,9 @@ import jinja2
 
 from dagster_project.reports.annex_a_period import uk_day
 from dagster_project.reports.charts import caseload_chart, trend_chart
-from dagster_project.reports.formatting import format_value, month_label, service_area_label
+from dagster_project.reports.formatting import count_text, format_value, month_label, service_area_label
 from dagster_project.reports.scorecard import COMMITTEE, ScorecardView, column_labels
-from dagster_project.reports.worklists import PAGE_MAX_ROWS
+from dagster_project.reports.worklists import PAGE_MAX_ROWS, show
 
 
 @cache
@@ -25,12 +25,21 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["area_label"] = service_area_label
+    env.globals["show"] = show
+    env.globals["count_text"] = count_text
+    env.globals["rag_letter"] = {"green": "G", "amber": "A", "red": "R"}
     env.globals["format_target"] = lambda m: format_value(m.target.target, m.measure.unit, m.measure.decimals)
     return env
 
 
-def _common(title: str, extract_date, run_id: str) -> dict:
+SYNTHETIC_BANNER = (
+    "Synthetic data: every figure and identifier here comes from a generated demo extract, not a council's records."
+)
+
+
+def _common(title: str, extract_date, run_id: str, synthetic: bool = False) -> dict:
     return {
+        "synthetic_banner": SYNTHETIC_BANNER if synthetic else None,
         "title": title,
         "extract_date": extract_date,
         "run_id": run_id,
@@ -51,10 +60,10 @@ def render_scorecard(
     caseloads_by: str = "team",
 ) -> str:
     committee = view.audience == COMMITTEE
-    context = _common(scorecard_title(view), view.extract_date, view.run_id)
+    context = _common(scorecard_title(view), view.extract_date, view.run_id, view.synthetic)
     context.update(
-        sensitivity="OPEN" if committee else "INTERNAL",
-        sensitivity_class="open" if committee else "internal",
+        sensitivity=("OPEN" if committee else "INTERNAL") + (": SYNTHETIC DATA" if view.synthetic else ""),
+        sensitivity_class=("open" if committee else "internal") + (" synthetic" if view.synthetic else ""),
         intro=(
             "Council and service-area figures for the scrutiny committee. Small numbers are suppressed; no child "
             "is identifiable."
@@ -76,20 +85,22 @@ def render_scorecard(
         breakdown_name="service area" if committee else "team",
         breakdown_heading="Service area" if committee else "Team",
         show_groups=not committee,
+        # numerator / denominator under each team figure (issue 23: "No team 100.0%" is 1 of 1); internal only
+        show_counts=not committee,
         breakdown_note=(
-            'Service areas add up to the council ("No team": records without a team). Quarter-end months and '
-            "the latest month."
+            'Service areas add up to the council ("Other or unrecorded": records without a team and the areas too '
+            "small to show on their own, together). Quarter-end months and the latest month."
             if committee
             else 'Teams grouped by service area, adding up to the council ("No team": records without a team). '
-            "Quarter-end months and the latest month."
+            "Under each percentage or average: its numerator / denominator. Quarter-end months and the latest month."
         ),
         breakdown_labels=lambda m: [month_label(d) for d in m.breakdown_dates],
     )
     return environment().get_template("scorecard.html.j2").render(**context)
 
 
-def render_worklist(worklist, extract_date, run_id: str) -> str:
-    context = _common(f"Team worklist: {worklist.team_label}", extract_date, run_id)
+def render_worklist(worklist, extract_date, run_id: str, synthetic: bool = False) -> str:
+    context = _common(f"Team worklist: {worklist.team_label}", extract_date, run_id, synthetic)
     context["worklist"] = worklist
     context["page_max_rows"] = PAGE_MAX_ROWS
     return environment().get_template("worklist.html.j2").render(**context)
@@ -103,6 +114,9 @@ def render_annex_a_check(check, extract_date, run_id: str, id_limit: int) -> str
 
 
 def render_index(context: dict) -> str:
-    full = _common("Children's social care reports", context["extract_date"], context["run_id"])
+    full = _common(
+        "Children's social care reports", context["extract_date"], context["run_id"], context.get("synthetic", False)
+    )
     full.update(context)
+    full.setdefault("synthetic", False)
     return environment().get_template("index.html.j2").render(**full)

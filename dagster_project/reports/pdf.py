@@ -10,7 +10,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from dagster_project.reports.charts import caseload_chart, trend_chart
-from dagster_project.reports.formatting import month_label
+from dagster_project.reports.formatting import count_text, month_label
 from dagster_project.reports.scorecard import ScorecardView, column_labels
 
 RAG_RGB = {"green": (204, 226, 216), "amber": (252, 214, 195), "red": (246, 215, 210)}
@@ -23,13 +23,27 @@ def _latin1(text: object) -> str:
     return str(text).translate(table).encode("latin-1", "replace").decode("latin-1")
 
 
+SYNTHETIC_LINE = "SYNTHETIC DATA: a generated demo extract, not a council's records."
+
+
 class _Document(FPDF):
-    def __init__(self, title: str, footer: str):
+    def __init__(self, title: str, footer: str, banner: str | None = None):
         super().__init__(orientation="L", unit="mm", format="A4")
         self.doc_title, self.doc_footer = _latin1(title), _latin1(footer)
+        self.banner = _latin1(banner) if banner else None
         self.set_auto_page_break(auto=True, margin=14)
         self.set_margins(12, 12, 12)
         self.set_title(self.doc_title)
+
+    def header(self) -> None:
+        """The first line of every page when the run's data is synthetic (issue 23)."""
+        if not self.banner:
+            return
+        self.set_xy(self.l_margin, 4)
+        self.set_font("Helvetica", "B", 9)
+        self.set_fill_color(255, 221, 0)
+        self.cell(0, 6, self.banner, fill=True, border=1, align="C")
+        self.set_xy(self.l_margin, self.t_margin)
 
     def footer(self) -> None:
         self.set_y(-10)
@@ -43,6 +57,14 @@ def _heading(pdf: _Document, text: str, size: int = 13) -> None:
     pdf.set_font("Helvetica", "B", size)
     pdf.cell(0, 8, _latin1(text), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=8)
+
+
+RAG_LETTERS = {"green": "G", "amber": "A", "red": "R"}
+
+
+def _rag_text(cell) -> str:
+    """The figure with its RAG letter beside the colour (issue 23: readable in black and white)."""
+    return f"{cell.text} {RAG_LETTERS[cell.rag]}" if cell.rag in RAG_LETTERS else cell.text
 
 
 def _cell_style(cell) -> FontFace | None:
@@ -63,7 +85,9 @@ def write_scorecard_pdf(
     caseloads_by: str = "team",
 ) -> Path:
     pdf = _Document(
-        title, f"Extract {view.extract_date} - run {view.run_id} - every figure is a row of the published marts"
+        title,
+        f"Extract {view.extract_date} - run {view.run_id} - every figure is a row of the published marts",
+        SYNTHETIC_LINE if view.synthetic else None,
     )
     pdf.alias_nb_pages()
     pdf.add_page()
@@ -80,7 +104,7 @@ def write_scorecard_pdf(
     pdf.ln(2)
 
     columns = column_labels(view.view)
-    _heading(pdf, "Monthly scorecard")
+    _heading(pdf, "Monthly scorecard (RAG: G green, A amber, R red, against the target)")
     heads = ["Measure", "Target", *[h for _, h in columns], "Direction"]
     if view.view.month_to_date:
         heads.append("Month to date")
@@ -96,10 +120,18 @@ def write_scorecard_pdf(
                 row.cell(_target(m))
                 for attr, _ in columns:
                     cell = getattr(m, attr)
-                    row.cell(_latin1(cell.text), style=_cell_style(cell))
+                    row.cell(_latin1(_rag_text(cell)), style=_cell_style(cell))
                 row.cell(_latin1(m.direction))
                 if view.view.month_to_date:
                     row.cell(_latin1(m.month_to_date.text if m.month_to_date else ""))
+    # the definitions the web page shows under each title (issue 23)
+    pdf.ln(2)
+    _heading(pdf, "What each measure counts", size=11)
+    for m in view.measures:
+        pdf.set_font("Helvetica", "B", 8)
+        pdf.multi_cell(0, 4, _latin1(m.measure.title), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=8)
+        pdf.multi_cell(0, 4, _latin1(m.measure.definition), new_x="LMARGIN", new_y="NEXT")
     if view.unavailable:
         pdf.ln(2)
         _heading(pdf, "Not available from this source", size=11)
@@ -118,7 +150,7 @@ def write_scorecard_pdf(
             row.cell(_latin1(m.measure.title))
             row.cell(_target(m))
             for cell in m.quarters:
-                row.cell(_latin1(cell.text), style=_cell_style(cell))
+                row.cell(_latin1(_rag_text(cell)), style=_cell_style(cell))
 
     pdf.add_page()
     _heading(pdf, "Trends: the last 13 months (dashed: target)")
@@ -154,7 +186,10 @@ def write_scorecard_pdf(
                 row = table.row(style=style)
                 row.cell(_latin1(b.label))
                 for cell in b.cells:
-                    row.cell(_latin1(cell.text), style=_cell_style(cell))
+                    text = _rag_text(cell)
+                    if not view.suppressed and m.measure.unit != "count" and cell.denominator:
+                        text += f" ({count_text(cell.numerator)}/{count_text(cell.denominator)})"  # issue 23
+                    row.cell(_latin1(text), style=_cell_style(cell))
     if too_long:
         pdf.add_page()
         _heading(pdf, f"Breakdowns by {'service area' if view.suppressed else 'team'}")

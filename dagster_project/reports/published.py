@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.catalogue import Measure, load_measures
+from dagster_project.ingest.origin import SYNTHETIC
 from dagster_project.publish.database import CHILD_LEVEL_MARTS, PUBLICATION_TABLE
 from dagster_project.settings import child_level_beside
 from dagster_project.warehouse import path_literal
@@ -45,6 +46,11 @@ class PublishedData:
     worklist_tables: dict[str, list[dict]] = field(default_factory=dict)
     # measures the extract's source cannot support (marts.measure_availability), with the reason: catalogue order
     unavailable: tuple[tuple[Measure, str], ...] = ()
+    data_origin: str | None = None  # marts.runs.data_origin of the run: "synthetic" labels every output (issue 23)
+
+    @property
+    def synthetic(self) -> bool:
+        return self.data_origin == SYNTHETIC
 
 
 def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -64,7 +70,10 @@ def _has_table(conn: duckdb.DuckDBPyConnection, name: str, catalog: str | None =
 
 
 REQUIRED = ("scorecard", "scorecard_by_team", "scorecard_by_service_area", "runs", "dq_results")
-CHILD_LEVEL_TABLES = (*CHILD_LEVEL_MARTS, PUBLICATION_TABLE)  # what the publish step writes there
+# what the publish step writes there; a child-level file published before issue 23 has no front-door worklist
+# (its worklists show that section empty until the next run)
+OPTIONAL_CHILD_LEVEL = ("worklist_front_door_contacts",)
+CHILD_LEVEL_TABLES = (*(m for m in CHILD_LEVEL_MARTS if m not in OPTIONAL_CHILD_LEVEL), PUBLICATION_TABLE)
 
 
 def load_published(database: Path, child_level: Path | None = None) -> PublishedData:
@@ -133,6 +142,7 @@ def load_published(database: Path, child_level: Path | None = None) -> Published
             else {}
         )
         unavailable = tuple((m, reasons[m.measure]) for m in load_measures() if m.measure in reasons)
+        origin = conn.execute("select any_value(data_origin) from marts.runs where run_id = ?", [run_id]).fetchone()
         worklists = {
             "visits": _rows(
                 conn,
@@ -149,6 +159,13 @@ def load_published(database: Path, child_level: Path | None = None) -> Published
                 conn, "select * from child.marts.worklist_unallocated_children order by unallocated_since, child_id"
             ),
             "workers": _rows(conn, "select * from child.marts.worklist_workers order by worker_id"),
+            "front_door": _rows(
+                conn,
+                "select * from child.marts.worklist_front_door_contacts "
+                "order by working_days_waiting desc, contact_date, contact_id",
+            )
+            if _has_table(conn, "worklist_front_door_contacts", catalog="child")
+            else [],
         }
     return PublishedData(
         extract_date=extract_date,
@@ -163,6 +180,7 @@ def load_published(database: Path, child_level: Path | None = None) -> Published
         dq_checks=tuple(checks),
         worklist_tables=worklists,
         unavailable=unavailable,
+        data_origin=origin[0] if origin else None,
     )
 
 
@@ -172,16 +190,20 @@ def load_dq_failures(restricted_store: Path, run_id: str) -> list[dict]:
     if not Path(restricted_store).exists():
         return []
     with duckdb.connect(str(restricted_store), read_only=True) as conn:
+        columns = {r[0] for r in conn.execute("select column_name from information_schema.columns "
+                                              "where table_name = 'dq_failures'").fetchall()}  # fmt: skip
+        # a store written before issue 23 has no team columns: its rows go by the marts (worklists._record_teams)
+        team = "this_run.team_id, this_run.team_basis" if "team_id" in columns else "null team_id, null team_basis"
         return _rows(
             conn,
-            """
+            f"""
             with this_run as (select * from main.dq_failures where run_id = ?),
             first_seen as (
                 select source_file, record_key, rule_id, min(extract_date) as failing_since
                 from main.dq_failures group by all
             )
             select this_run.source_file, this_run.source_line, this_run.record_key, this_run.rule_id,
-                   this_run.action, first_seen.failing_since
+                   this_run.action, first_seen.failing_since, {team}
             from this_run
             left join first_seen using (source_file, record_key, rule_id)
             order by this_run.source_file, this_run.source_line, this_run.rule_id

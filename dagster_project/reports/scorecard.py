@@ -16,7 +16,14 @@ from dagster_project.reports.formatting import format_value, month_label, natura
 from dagster_project.reports.periods import MonthlyView, monthly_view
 from dagster_project.reports.published import Figure, PublishedData
 from dagster_project.reports.rag import rag
-from dagster_project.reports.suppression import cell_size, primary_suppressed, secondary_suppression
+from dagster_project.reports.suppression import (
+    OTHER_LABEL,
+    cell_size,
+    merged_value,
+    primary_suppressed,
+    secondary_suppression,
+    too_small_to_show,
+)
 from dagster_project.reports.targets import Target, target_for
 
 COMMITTEE, MANAGEMENT = "committee", "management"
@@ -75,6 +82,7 @@ class ScorecardView:
     view: MonthlyView
     measures: list[MeasureView]
     unavailable: tuple[tuple[Measure, str], ...] = ()  # (measure, why the extract's source cannot support it)
+    synthetic: bool = False  # the run's data is generated: every output says so (issue 23)
 
     @property
     def suppressed(self) -> bool:
@@ -118,6 +126,50 @@ def _cell(
     )
 
 
+OTHER_KEY = "__other__"
+
+
+def _merge_small(
+    unit: str, keys: list, figures: list[list[Figure | None]], labels: dict, groups: dict
+) -> tuple[list, list[list[Figure | None]]]:
+    """ "No team" and the categories too small to show, summed into one "Other or unrecorded" row (last)."""
+    small = [
+        i
+        for i, (key, row) in enumerate(zip(keys, figures, strict=True))
+        if key is None or too_small_to_show(unit, [(f.numerator, f.denominator) if f else None for f in row])
+    ]
+    if not small:
+        return keys, figures
+    merged: list[Figure | None] = []
+    for c in range(len(figures[0]) if figures else 0):
+        parts = [figures[i][c] for i in small if figures[i][c] is not None]
+        if not parts:
+            merged.append(None)
+            continue
+        numerator = sum(f.numerator or 0.0 for f in parts)
+        denominator = None if all(f.denominator is None for f in parts) else sum(f.denominator or 0.0 for f in parts)
+        merged.append(Figure(numerator, denominator, merged_value(unit, numerator, denominator)))
+    kept = [i for i in range(len(keys)) if i not in small]
+    labels[OTHER_KEY], groups[OTHER_KEY] = OTHER_LABEL, None
+    return [*(keys[i] for i in kept), OTHER_KEY], [*(figures[i] for i in kept), merged]
+
+
+def _suppressed(unit: str, keys: list, figures: list[list[Figure | None]], council: dict, measure: str, dates):
+    """(keys, cells row-major with the council row last, suppression flags, the size secondary suppression
+    hid) of a committee breakdown."""
+    rows = [*figures, [council.get((measure, d)) for d in dates]]
+    flat = [f or Figure(None, None, None) for row in rows for f in row]
+    primary = [primary_suppressed(unit, f.numerator, f.denominator) for f in flat]
+    width = len(dates)
+    # each date's column of breakdown rows adds up to the council total shown below it (the total is a
+    # published figure in its own right, so it is never hidden to protect a breakdown cell)
+    lines = [[r * width + c for r in range(len(keys))] for c in range(width)]
+    sizes = [cell_size(unit, f.numerator, f.denominator) for f in flat]
+    flags = secondary_suppression(lines, sizes, primary)
+    hidden = sum(size for size, flag, first in zip(sizes, flags, primary, strict=True) if flag and not first)
+    return keys, flat, flags, hidden
+
+
 def _breakdown(
     measure: Measure, data: PublishedData, dates: list[dt.date], targets: list[Target], audience: str
 ) -> list[BreakdownRow]:
@@ -136,16 +188,17 @@ def _breakdown(
         groups = {t: data.teams.get(t, (t, None))[1] for t in keys}
     # cells in row-major order: the breakdown rows then the council total, one column per date
     figures = [[source.get((measure.measure, d, k)) for d in dates] for k in keys]
-    figures.append([data.council.get((measure.measure, d)) for d in dates])
-    flat = [f or Figure(None, None, None) for row in figures for f in row]
-    flags = [suppress and primary_suppressed(measure.unit, f.numerator, f.denominator) for f in flat]
     if suppress:
-        width = len(dates)
-        # each date's column of breakdown rows adds up to the council total shown below it (the total is a
-        # published figure in its own right, so it is never hidden to protect a breakdown cell)
-        lines = [[r * width + c for r in range(len(keys))] for c in range(width)]
-        sizes = [cell_size(measure.unit, f.numerator, f.denominator) for f in flat]
-        flags = secondary_suppression(lines, sizes, flags)
+        # categories too small to show merged into one row, unless suppressing the rows as they are hides less
+        # (suppression.py, issue 23)
+        merged_keys, merged_figures = _merge_small(measure.unit, keys, figures, labels, groups)
+        as_is = _suppressed(measure.unit, keys, figures, data.council, measure.measure, dates)
+        merged = _suppressed(measure.unit, merged_keys, merged_figures, data.council, measure.measure, dates)
+        keys, flat, flags = (merged if merged[3] <= as_is[3] else as_is)[:3]
+    else:
+        figures.append([data.council.get((measure.measure, d)) for d in dates])
+        flat = [f or Figure(None, None, None) for row in figures for f in row]
+        flags = [False] * len(flat)
     rows = []
     for r, key in enumerate([*keys, "__council__"]):
         is_total = key == "__council__"
@@ -199,7 +252,9 @@ def build_scorecard(
                 breakdown_dates=breakdown_dates if measure.breakdown == "team" else [],
             )
         )
-    return ScorecardView(audience, data.extract_date, data.run_id, view, measures, data.unavailable)
+    return ScorecardView(
+        audience, data.extract_date, data.run_id, view, measures, data.unavailable, synthetic=data.synthetic
+    )
 
 
 def column_labels(view: MonthlyView) -> list[tuple[str, str]]:

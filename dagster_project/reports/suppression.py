@@ -6,6 +6,11 @@ Secondary: in a breakdown shown with its total, when exactly one cell of a line 
 total) is suppressed, the next smallest non-zero cell of that line is suppressed too, so the hidden one
 cannot be found by subtraction; repeated until nothing changes. Applied at rendering time only: the marts
 stay complete. Pure Python.
+
+Before suppressing (issue 23), a breakdown's categories that are too small to show — "No team", and any category
+whose every cell shown is suppressed on its own or empty — are merged into one "Other or unrecorded" row, so a
+one-child cell does not force secondary suppression onto the large cell beside it as often: the merged row may
+be large enough to show, and when it is not, the smallest complementary cell is the one hidden.
 """
 
 from __future__ import annotations
@@ -31,6 +36,26 @@ def cell_size(unit: str, numerator: float | None, denominator: float | None) -> 
     """What secondary suppression orders cells by: the count a reader could derive (a count's value, a
     ratio's denominator)."""
     return (numerator if unit == "count" else denominator) or 0.0
+
+
+OTHER_LABEL = "Other or unrecorded"
+
+
+def too_small_to_show(unit: str, figures: Sequence[tuple[float | None, float | None] | None]) -> bool:
+    """A category whose every cell (numerator, denominator) is suppressed on its own or empty (no figure or
+    a zero size): merged into "Other or unrecorded" before suppressing."""
+    return all(f is None or primary_suppressed(unit, f[0], f[1]) or not cell_size(unit, f[0], f[1]) for f in figures)
+
+
+def merged_value(unit: str, numerator: float | None, denominator: float | None) -> float | None:
+    """The figure of a merged row from its summed numerator and denominator: a count is its numerator, a
+    percentage 100 x numerator / denominator, an average numerator / denominator (None when the denominator
+    is 0)."""
+    if unit == "count":
+        return numerator
+    if not denominator:
+        return None
+    return (numerator or 0.0) / denominator * (100.0 if unit == "percent" else 1.0)
 
 
 def secondary_suppression(

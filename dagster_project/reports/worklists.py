@@ -39,6 +39,9 @@ class Section:
     numeric: tuple[str, ...] = ()
     rag_column: str | None = None
     every_row_in: str = ""  # where every row is when a page or workbook shows only the first ones
+    sheet: str = ""  # the workbook's sheet name (short: Excel allows 31 characters)
+    # heading -> the badge colour of that column's cell in a row (a column per standard: issue 23)
+    badges: dict = field(default_factory=dict)
 
     def cut_note(self, limit: int) -> str | None:
         """The sentence a page or workbook showing at most `limit` rows carries, or None if it shows them all."""
@@ -71,11 +74,18 @@ class Worklist:
             "assessments_flagged": sum(1 for r in by_key["assessments"].rows if r.flag),
             "unallocated": len(by_key["unallocated"].rows),
             "data_to_fix": len(by_key["data_to_fix"].rows),
+            "front_door": len(by_key["front_door"].rows),
         }
 
 
-def _date(value) -> str:
-    return day_label(value) if isinstance(value, dt.date) else ""
+def _date(value) -> dt.date | str:
+    """A date stays a date (the workbook stores it as one, so it sorts; the page shows it as "29 Oct 2026")."""
+    return value if isinstance(value, dt.date) else ""
+
+
+def show(value) -> object:
+    """A worklist cell as a page shows it."""
+    return day_label(value) if isinstance(value, dt.date) else value
 
 
 def _visit_rows(rows: list[dict], extract_date: dt.date) -> list[tuple[str | None, Row]]:
@@ -102,7 +112,13 @@ def _visit_rows(rows: list[dict], extract_date: dt.date) -> list[tuple[str | Non
                 ),
             )
         )
-    out.sort(key=lambda t: (t[1].flag != "red", -(t[1].cells["Days overdue"] or 0), t[1].cells["Child id"]))
+    # overdue first, most overdue first; then due soon by due date (the soonest first)
+    out.sort(
+        key=lambda t: (
+            t[1].flag != "red", -(t[1].cells["Days overdue"] or 0), t[1].cells["Due"] or dt.date.max,
+            t[1].cells["Child id"] or "",
+        )
+    )  # fmt: skip
     return out
 
 
@@ -153,6 +169,7 @@ def _worker_rows(rows: list[dict], caseload_max: int) -> list[tuple[str | None, 
         adjusted = r["fte_adjusted_caseload"]
         over = adjusted is not None and adjusted > caseload_max
         flag = "red" if r["over_max"] or r["supervision_overdue"] else ("amber" if over else None)
+        # severity: over the maximum and supervision overdue, then either, then over on an FTE basis only
         out.append(
             (
                 r["team_id"],
@@ -173,7 +190,47 @@ def _worker_rows(rows: list[dict], caseload_max: int) -> list[tuple[str | None, 
                 ),
             )
         )
+    out.sort(
+        key=lambda t: (
+            -(t[1].cells["Over maximum"] == "yes") - (t[1].cells["Supervision overdue"] == "yes"),
+            t[1].flag != "amber", -(t[1].cells["Caseload"] or 0), t[1].cells["Worker id"] or "",
+        )
+    )  # fmt: skip
     return out
+
+
+def _front_door_rows(rows: list[dict]) -> list[tuple[str | None, Row]]:
+    """Contacts waiting for a decision past one working day, oldest first (the mart's order)."""
+    return [
+        (
+            r["team_id"],
+            Row(
+                {
+                    "Contact id": r["contact_id"],
+                    "Child id": r["child_id"] or "",
+                    "Contact": _date(r["contact_date"]),
+                    "Source": r["contact_source"] or "",
+                    "Working days waiting": r["working_days_waiting"],
+                    "Status": "no decision",
+                },
+                "red",
+            ),
+        )
+        for r in rows
+    ]
+
+
+def _worker_badges() -> dict:
+    return {
+        "Over maximum": lambda row: "red" if row.cells["Over maximum"] == "yes" else None,
+        "FTE-adjusted": lambda row: "amber" if row.cells["Over maximum"] == "no" and _over_fte(row) else None,
+        "Supervision overdue": lambda row: "red" if row.cells["Supervision overdue"] == "yes" else None,
+    }
+
+
+def _over_fte(row: Row) -> bool:
+    adjusted = row.cells["FTE-adjusted"]
+    return isinstance(adjusted, int | float) and adjusted > row.cells["Maximum"]
 
 
 def _record_teams(data: PublishedData) -> dict[tuple[str, str], str | None]:
@@ -198,30 +255,46 @@ def _record_teams(data: PublishedData) -> dict[tuple[str, str], str | None]:
 def _data_to_fix_rows(
     failures: list[dict], data: PublishedData, messages: dict[str, str]
 ) -> list[tuple[str | None, Row]]:
+    """Each failing record in the team the failures store placed it in (quality/failure_teams.py), else (a store
+    written before issue 23) where the marts place it. Excluded records first, then the oldest failing."""
     teams = _record_teams(data)
     out = []
-    for f in failures:
+    ordered = sorted(
+        failures,
+        key=lambda f: (f["action"] != "exclude", f["failing_since"] or data.extract_date, f["source_file"],
+                       f["source_line"] or 0),
+    )  # fmt: skip
+    for f in ordered:
         since = f["failing_since"] or data.extract_date
-        out.append(
-            (
-                teams.get((f["source_file"], f["record_key"])),
-                Row(
-                    {
-                        "File": f["source_file"],
-                        "Line": f["source_line"],
-                        "Record key": f["record_key"] or "(empty)",
-                        "Problem": messages.get(f["rule_id"], f["rule_id"]),
-                        "Effect": "excluded from the figures" if f["action"] == "exclude" else "flagged",
-                        "Failing since extract": _date(since),
-                    },
-                    "red" if f["action"] == "exclude" else "amber",
-                ),
-            )
-        )
+        basis = f.get("team_basis")
+        team = f.get("team_id") if basis else teams.get((f["source_file"], f["record_key"]))
+        cells = {
+            "File": f["source_file"],
+            "Line": f["source_line"],
+            "Record key": f["record_key"] or "(empty)",
+            "Problem": messages.get(f["rule_id"], f["rule_id"]),
+            "Effect": "excluded from the figures" if f["action"] == "exclude" else "flagged",
+            "Failing since extract": since,
+        }
+        if team is None:
+            cells["Why no team"] = basis.removeprefix("no team: ") if basis else "the marts hold no team for it"
+        else:
+            cells["Team by"] = basis or "the marts"
+        out.append((team, Row(cells, "red" if f["action"] == "exclude" else "amber")))
     return out
 
 
 SECTIONS = (
+    (
+        "front_door",
+        "Front door: contacts waiting for a decision",
+        "Contacts with no decision more than one working day after the contact (the standard is a decision within "
+        "one working day), the longest waiting first. The front-door (MASH) team's list.",
+        ("Working days waiting",),
+        "Status",
+        "the restricted child-level database (marts.worklist_front_door_contacts)",
+        "Front door",
+    ),
     (
         "visits",
         "Statutory visits overdue or due within 5 working days",
@@ -229,6 +302,7 @@ SECTIONS = (
         ("Days overdue",),
         "Status",
         "the restricted child-level database (marts.visit_timeliness)",
+        "Visits",
     ),
     (
         "assessments",
@@ -237,6 +311,7 @@ SECTIONS = (
         ("Working days",),
         "Status",
         "the restricted child-level database (marts.worklist_open_assessments)",
+        "Open assessments",
     ),
     (
         "unallocated",
@@ -245,23 +320,30 @@ SECTIONS = (
         ("Days unallocated",),
         None,
         "the restricted child-level database (marts.worklist_unallocated_children)",
+        "Unallocated children",
     ),
     (
         "workers",
         "Workers: caseload and supervision",
-        "Caseload against the maximum (FTE-adjusted shown too) and the last individual supervision.",
+        "Caseload against the maximum (FTE-adjusted shown too) and the last individual supervision: a badge on each "
+        "standard missed (over the maximum: red; over it on an FTE basis only: amber; supervision overdue: red). "
+        "Workers missing both standards first.",
         ("FTE", "Caseload", "FTE-adjusted", "Maximum"),
-        "Over maximum",
+        None,
         "the restricted child-level database (marts.worklist_workers)",
+        "Workers",
     ),
     (
         "data_to_fix",
         "Data to fix",
         "The team's records a data-quality rule excluded from the figures or flagged in this extract: fix them in "
-        "the case-management system and the figures correct themselves.",
+        "the case-management system and the figures correct themselves. Excluded records first, then the oldest. "
+        "A record is the team's by the child's allocated team, else the record's own team, its worker's team, its "
+        'referral\'s assessment team (column "Team by").',
         ("Line",),
         "Effect",
         "the restricted failures store (restricted/dq_failures.duckdb, this run's run_id)",
+        "Data to fix",
     ),
 )
 
@@ -276,6 +358,7 @@ def build_worklists(
         "unallocated": _unallocated_rows(tables["unallocated"], data.extract_date),
         "workers": _worker_rows(tables["workers"], caseload_max),
         "data_to_fix": _data_to_fix_rows(failures, data, messages),
+        "front_door": _front_door_rows(tables.get("front_door", [])),
     }
     # each section's rows grouped by team once (one pass over the rows, not one per team: at the national
     # preset's 1,530 teams that was 1,530 passes over every section)
@@ -291,9 +374,14 @@ def build_worklists(
     for team_id in [*sorted(team_ids, key=lambda t: (data.teams.get(t, (t, ""))[1] or "", natural_key(t))), None]:
         name, area = data.teams.get(team_id, (team_id, None)) if team_id is not None else (NO_TEAM_LABEL, None)
         worklist = Worklist(team_id, f"{name} ({team_id})" if team_id else NO_TEAM_LABEL, area)
-        for key, title, note, numeric, rag_column, every_row_in in SECTIONS:
+        for key, title, note, numeric, rag_column, every_row_in, sheet in SECTIONS:
             rows = by_team[key].get(team_id, [])
             headings = list(rows[0].cells) if rows else []
-            worklist.sections.append(Section(key, title, note, headings, rows, numeric, rag_column, every_row_in))
+            badges = _worker_badges() if key == "workers" else {}
+            worklist.sections.append(
+                Section(key, title, note, headings, rows, numeric, rag_column, every_row_in, sheet, badges)
+            )
+        # the front door's list leads the MASH team's worklist; anyone else's shows it last (usually empty)
+        worklist.sections.sort(key=lambda section: (section.key == "front_door") != (area == "MASH"))
         worklists.append(worklist)
     return worklists

@@ -12,12 +12,58 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from dagster_project.cells import WORKBOOK_OPTIONS, neutralised, write_data_cell
-from dagster_project.reports.formatting import decimals_for, month_label
+from dagster_project.reports.formatting import decimals_for, month_label, service_area_label
 from dagster_project.reports.scorecard import Cell, ScorecardView, column_labels
 from dagster_project.reports.suppression import SUPPRESSED
 from dagster_project.reports.worklists import WORKBOOK_MAX_ROWS
 
 RAG_FILLS = {"green": ("#cce2d8", "#005a30"), "amber": ("#fcd6c3", "#6e3619"), "red": ("#f6d7d2", "#942514")}
+# RAG readable without colour (issue 23): a letter beside the figure, in the cell's number format
+RAG_LETTERS = {"green": "G", "amber": "A", "red": "R"}
+SYNTHETIC_PREFIX = "SYNTHETIC DATA (a generated demo extract, not a council's records). "
+SHEET_NAME_MAX = 31  # Excel's limit
+COUNT_PARTS = ("numerator", "denominator")
+
+
+def number_pattern(unit: str, decimals: int) -> str:
+    """Excel number format of a figure: percentages keep the marts' 0-100 scale and show a % sign (the target
+    and tolerance columns use the same scale); counts are whole numbers."""
+    places = decimals_for(unit, decimals)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return pattern + '"%"' if unit == "percent" else pattern
+
+
+def print_setup(sheet, header_row: int | None, synthetic: bool) -> None:
+    """Every sheet prints landscape on A4, fitted to the page width, repeating its header row."""
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    if header_row is not None:
+        sheet.repeat_rows(header_row)
+    if synthetic:
+        sheet.set_header("&C&B" + SYNTHETIC_PREFIX.strip())
+
+
+def sheet_name(text: str, used: set[str]) -> str:
+    """A readable, unique sheet name within Excel's 31 characters: characters Excel refuses made spaces, then whole
+    words dropped from the end (never a word cut in half), then a number when two names are equal."""
+    words = "".join(" " if ch in "[]:*?/\\'" else ch for ch in text).split()
+    while len(words) > 1 and len(" ".join(words)) > SHEET_NAME_MAX:
+        words.pop()
+    name = " ".join(words)[:SHEET_NAME_MAX]
+    base, n = name, 2
+    while name.lower() in {u.lower() for u in used}:
+        suffix = f" {n}"
+        name = base[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+        n += 1
+    used.add(name)
+    return name
+
+
+def measure_sheet_text(prefix: str, measure: str) -> str:
+    """ "Team workers over max caseload": the measure id in words, without the unit suffix (A3 names the id)."""
+    words = measure.removesuffix("_pct").replace("_", " ")
+    return f"{prefix} {words}"
 
 
 class _Formats:
@@ -33,14 +79,28 @@ class _Formats:
         self.rag = {
             k: book.add_format({"bg_color": bg, "font_color": fg, "bold": True}) for k, (bg, fg) in RAG_FILLS.items()
         }
-        self._numbers: dict[str, object] = {}
+        self.date = book.add_format({"num_format": "dd mmm yyyy", "align": "left"})
+        self.banner = book.add_format({"bold": True, "bg_color": "#ffdd00", "font_color": "#0b0c0c"})
+        self._numbers: dict[tuple, object] = {}
 
-    def number(self, unit: str, decimals: int):
-        places = decimals_for(unit, decimals)
-        pattern = "#,##0" + ("." + "0" * places if places else "")
-        key = pattern
+    def count(self, fte: bool = False):
+        """A numerator or denominator: whole, or 1 place for an FTE sum (57.99999999999999 shows as 58.0)."""
+        key = ("count", fte)
         if key not in self._numbers:
-            self._numbers[key] = self.book.add_format({"num_format": pattern, "align": "right"})
+            self._numbers[key] = self.book.add_format({"num_format": "#,##0.0" if fte else "#,##0", "align": "right"})
+        return self._numbers[key]
+
+    def number(self, unit: str, decimals: int, rag: str | None = None):
+        """The figure's number format; with a RAG colour, that colour and its letter beside the figure."""
+        pattern = number_pattern(unit, decimals)
+        key = (pattern, rag)
+        if key not in self._numbers:
+            spec = {"num_format": pattern, "align": "right"}
+            if rag in RAG_FILLS:
+                bg, fg = RAG_FILLS[rag]
+                spec = {"num_format": f'{pattern} "{RAG_LETTERS[rag]}"', "align": "right", "bg_color": bg,
+                        "font_color": fg, "bold": True}  # fmt: skip
+            self._numbers[key] = self.book.add_format(spec)
         return self._numbers[key]
 
 
@@ -58,13 +118,17 @@ def _rag_rules(
     first_row: int,
     last_row: int,
     col: int,
+    last_col: int,
     target_col: int,
     tolerance_col: int,
     polarity_col: int,
     formats: _Formats,
+    unit: str,
+    decimals: int,
 ) -> None:
-    """Native conditional formatting: the cell against the row's target, tolerance and polarity."""
-    cell = xl_rowcol_to_cell(first_row, col, row_abs=False, col_abs=True)
+    """Native conditional formatting: the cell against the row's target, tolerance and polarity; colour and
+    letter (the format of `unit` with G/A/R beside the figure)."""
+    cell = xl_rowcol_to_cell(first_row, col, row_abs=False, col_abs=False)
     target = xl_rowcol_to_cell(first_row, target_col, row_abs=False, col_abs=True)
     tol = xl_rowcol_to_cell(first_row, tolerance_col, row_abs=False, col_abs=True)
     pol = xl_rowcol_to_cell(first_row, polarity_col, row_abs=False, col_abs=True)
@@ -78,7 +142,11 @@ def _rag_rules(
     }
     for colour, formula in rules.items():
         sheet.conditional_format(
-            first_row, col, last_row, col, {"type": "formula", "criteria": "=" + formula, "format": formats.rag[colour]}
+            first_row,
+            col,
+            last_row,
+            last_col,
+            {"type": "formula", "criteria": "=" + formula, "format": formats.number(unit, decimals, colour)},
         )
 
 
@@ -87,12 +155,14 @@ def write_scorecard_workbook(view: ScorecardView, path: Path, title: str) -> Pat
     formats = _Formats(book)
     columns = column_labels(view.view)
     sheet = book.add_worksheet("Scorecard")
-    sheet.write_string(0, 0, neutralised(title), formats.title)
+    banner = SYNTHETIC_PREFIX if view.synthetic else ""
+    sheet.write_string(0, 0, neutralised(banner + title), formats.title)
+    legend = " c = suppressed (1 to 5)." if view.suppressed else ""
     sheet.write_string(
         1,
         0,
-        f"Extract {view.extract_date}; run {view.run_id}. RAG: conditional formatting against the "
-        "target, tolerance and polarity columns. c = suppressed (1 to 5).",
+        f"Extract {view.extract_date}; run {view.run_id}. RAG: colour and letter (G green, A amber, R red) by "
+        f"conditional formatting against the target, tolerance and polarity columns.{legend}",
         formats.note,
     )
     headings = [
@@ -117,8 +187,8 @@ def write_scorecard_workbook(view: ScorecardView, path: Path, title: str) -> Pat
         for col, text in enumerate((m.measure, m.title, m.unit, m.polarity)):
             write_data_cell(sheet, row, col, text)
         if measure_view.target:
-            sheet.write_number(row, 4, measure_view.target.target)
-            sheet.write_number(row, 5, measure_view.target.tolerance)
+            sheet.write_number(row, 4, measure_view.target.target, number)
+            sheet.write_number(row, 5, measure_view.target.tolerance, number)
         for offset, (attr, _) in enumerate(columns):
             _write_cell(sheet, row, 6 + offset, getattr(measure_view, attr), number)
         write_data_cell(sheet, row, 6 + len(columns), measure_view.direction)
@@ -126,13 +196,15 @@ def write_scorecard_workbook(view: ScorecardView, path: Path, title: str) -> Pat
         if view.view.month_to_date and measure_view.month_to_date:
             _write_cell(sheet, row, 8 + len(columns), measure_view.month_to_date, number)
         row += 1
-    for offset in range(len(columns)):
-        _rag_rules(sheet, header_row + 1, row - 1, 6 + offset, 4, 5, 3, formats)
+    for r, measure_view in enumerate(view.measures, start=header_row + 1):  # one rule set a row: its unit's format
+        m = measure_view.measure
+        _rag_rules(sheet, r, r, 6, 6 + len(columns) - 1, 4, 5, 3, formats, m.unit, m.decimals)
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 1, 48)
     sheet.set_column(2, 3, 15)
     sheet.set_column(4, 8 + len(columns), 13)
     sheet.freeze_panes(header_row + 1, 2)
+    print_setup(sheet, header_row, view.synthetic)
 
     _write_trend_sheet(book, formats, view)
     for measure_view in view.measures:
@@ -145,26 +217,31 @@ def write_scorecard_workbook(view: ScorecardView, path: Path, title: str) -> Pat
 def _write_trend_sheet(book, formats: _Formats, view: ScorecardView) -> None:
     sheet = book.add_worksheet("Trend")
     charts = book.add_worksheet("Charts")
-    sheet.write_string(0, 0, "Month", formats.header)
+    top = 1 if view.synthetic else 0  # a synthetic run's banner is the first line
+    if view.synthetic:
+        for banner_sheet in (sheet, charts):
+            banner_sheet.write_string(0, 0, SYNTHETIC_PREFIX.strip(), formats.banner)
+    sheet.write_string(top, 0, "Month", formats.header)
+    month_format = book.add_format({"num_format": "mmm yyyy"})
     for i, cell in enumerate(view.measures[0].trend if view.measures else []):
-        sheet.write_datetime(1 + i, 0, _as_datetime(cell.as_at), book.add_format({"num_format": "mmm yyyy"}))
+        sheet.write_datetime(top + 1 + i, 0, _as_datetime(cell.as_at), month_format)
     months = len(view.view.trend)
     for index, measure_view in enumerate(view.measures):
         m = measure_view.measure
         value_col, target_col = 1 + 2 * index, 2 + 2 * index
-        write_data_cell(sheet, 0, value_col, m.measure, formats.header)
-        write_data_cell(sheet, 0, target_col, f"{m.measure} target", formats.header)
+        write_data_cell(sheet, top, value_col, m.measure, formats.header)
+        write_data_cell(sheet, top, target_col, f"{m.measure} target", formats.header)
         number = formats.number(m.unit, m.decimals)
         for i, cell in enumerate(measure_view.trend):
-            _write_cell(sheet, 1 + i, value_col, cell, number)
+            _write_cell(sheet, top + 1 + i, value_col, cell, number)
             if cell.target is not None:
-                sheet.write_number(1 + i, target_col, cell.target)
+                sheet.write_number(top + 1 + i, target_col, cell.target, number)
         chart = book.add_chart({"type": "line"})
         chart.add_series(
             {
                 "name": m.title,
-                "categories": ["Trend", 1, 0, months, 0],
-                "values": ["Trend", 1, value_col, months, value_col],
+                "categories": ["Trend", top + 1, 0, top + months, 0],
+                "values": ["Trend", top + 1, value_col, top + months, value_col],
                 "line": {"color": "#1d70b8", "width": 2.25},
                 "marker": {"type": "circle", "size": 4},
             }
@@ -173,8 +250,8 @@ def _write_trend_sheet(book, formats: _Formats, view: ScorecardView) -> None:
             chart.add_series(
                 {
                     "name": "target",
-                    "categories": ["Trend", 1, 0, months, 0],
-                    "values": ["Trend", 1, target_col, months, target_col],
+                    "categories": ["Trend", top + 1, 0, top + months, 0],
+                    "values": ["Trend", top + 1, target_col, top + months, target_col],
                     "line": {"color": "#505a5f", "dash_type": "dash", "width": 1.25},
                 }
             )
@@ -187,6 +264,8 @@ def _write_trend_sheet(book, formats: _Formats, view: ScorecardView) -> None:
         charts.insert_chart(1 + (index // 2) * 14, 1 + (index % 2) * 8, chart)
     sheet.set_column(0, 0, 11)
     sheet.set_column(1, 2 * len(view.measures), 14)
+    print_setup(sheet, top, view.synthetic)
+    print_setup(charts, None, view.synthetic)
 
 
 def _as_datetime(date):
@@ -195,29 +274,24 @@ def _as_datetime(date):
     return dt.datetime(date.year, date.month, date.day)
 
 
-def _sheet_name(title: str, used: set[str]) -> str:
-    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
-    base, n = name, 2
-    while name in used:
-        name = f"{base[:28]} {n}"
-        n += 1
-    used.add(name)
-    return name
-
-
 def _write_breakdown_sheet(book, formats: _Formats, view: ScorecardView, measure_view) -> None:
     m = measure_view.measure
     used = {ws.get_name() for ws in book.worksheets()}
-    sheet = book.add_worksheet(_sheet_name(f"{'Area' if view.suppressed else 'Team'} {m.measure}", used))
-    write_data_cell(sheet, 0, 0, m.title, formats.title)
+    sheet = book.add_worksheet(sheet_name(measure_sheet_text("Area" if view.suppressed else "Team", m.measure), used))
+    write_data_cell(sheet, 0, 0, (SYNTHETIC_PREFIX if view.synthetic else "") + m.title, formats.title)
     sheet.write_string(1, 0, "By service area" if view.suppressed else "By team", formats.note)
     # the sheet name may be cut to Excel's 31 characters
     write_data_cell(sheet, 2, 0, f"measure: {m.measure}", formats.note)
     dates = measure_view.breakdown_dates
+    # the management workbook (unsuppressed) shows each ratio's numerator and denominator after the figures, so
+    # "No team 100.0%" reads as 1 of 1 (issue 23)
+    counts = not view.suppressed and m.unit != "count"
+    count_heads = [f"{month_label(d)} {part}" for d in dates for part in COUNT_PARTS] if counts else []
     heads = [
         "Service area" if view.suppressed else "Team",
         *([] if view.suppressed else ["Service area"]),
         *[month_label(d) for d in dates],
+        *count_heads,
     ]
     sheet.write_row(3, 0, heads, formats.header)
     first = 2 if not view.suppressed else 1
@@ -226,22 +300,29 @@ def _write_breakdown_sheet(book, formats: _Formats, view: ScorecardView, measure
         # Team and service-area names come from the extract: text, never a formula or a link (issue 21).
         write_data_cell(sheet, r, 0, row.label, formats.family if row.is_total else None)
         if not view.suppressed:
-            write_data_cell(sheet, r, 1, (row.group or "") if not row.is_total else "")
+            write_data_cell(sheet, r, 1, service_area_label(row.group) if row.group and not row.is_total else "")
         for c, cell in enumerate(row.cells):
-            _write_cell(sheet, r, first + c, cell, number)
-            if cell.rag in formats.rag and not cell.suppressed:
-                sheet.write_number(r, first + c, cell.value, formats.rag[cell.rag])
+            rag_format = formats.number(m.unit, m.decimals, cell.rag) if cell.rag in RAG_FILLS else number
+            _write_cell(sheet, r, first + c, cell, rag_format)
+            if counts:
+                for part, value in enumerate((cell.numerator, cell.denominator)):
+                    if value is not None:
+                        column = first + len(dates) + 2 * c + part
+                        sheet.write_number(r, column, value, formats.count(m.unit == "average" and part == 1))
     sheet.set_column(0, 1, 28)
-    sheet.set_column(first, first + len(dates), 12)
+    sheet.set_column(first, first + len(dates) + len(count_heads), 12)
+    print_setup(sheet, 3, view.synthetic)
 
 
-def write_worklist_workbook(worklist, path: Path, extract_date, run_id: str) -> Path:
+def write_worklist_workbook(worklist, path: Path, extract_date, run_id: str, synthetic: bool = False) -> Path:
     book = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     formats = _Formats(book)
     used: set[str] = set()
     for section in worklist.sections:
-        sheet = book.add_worksheet(_sheet_name(section.title, used))
-        write_data_cell(sheet, 0, 0, f"{section.title}: {worklist.team_label}", formats.title)
+        sheet = book.add_worksheet(sheet_name(section.sheet or section.title, used))
+        print_setup(sheet, 3, synthetic)
+        banner = SYNTHETIC_PREFIX if synthetic else ""
+        write_data_cell(sheet, 0, 0, f"{banner}{section.title}: {worklist.team_label}", formats.title)
         note = f"RESTRICTED. As at extract {extract_date}, run {run_id}. {section.note}"
         sheet.write_string(1, 0, note, formats.note)
         if not section.rows:
@@ -256,7 +337,9 @@ def write_worklist_workbook(worklist, path: Path, extract_date, run_id: str) -> 
             for c, heading in enumerate(section.headings):
                 value = row.cells[heading]
                 fmt = formats.rag.get(row.flag) if heading == section.rag_column else None
-                write_data_cell(sheet, r, c, value, fmt)
+                if heading in section.badges:  # a column per standard, each with its own badge (issue 23)
+                    fmt = formats.rag.get(section.badges[heading](row))
+                write_data_cell(sheet, r, c, value, fmt, formats.date)
         sheet.set_column(0, len(section.headings), 16)
         sheet.autofilter(3, 0, 3 + len(rows), len(section.headings) - 1)
         sheet.freeze_panes(4, 0)

@@ -9,15 +9,22 @@ Pure Python: no Dagster imports.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
 from dagster_project.contract.model import load_contract
-from dagster_project.sources.descriptor import SourceDescriptor
+from dagster_project.ingest.discovery import iso_date
+from dagster_project.sources.descriptor import SourceDescriptor, collection_year_of
 from dagster_project.sources.extract_writer import ImportedExtract, ImportIssue, ReturnImportError, derived_id
 
 FIRST_SCHEMA_YEAR = 2022  # <Year> of the first collection this importer reads (see README: schema years)
+# The newest <Year> accepted: 2027, the collection ending 31 March 2027 (2026-27), current when this was
+# written. Files write Year as the collection's start or end year (the DfE validator's own 2022-23 test data
+# has Year 2022), so ReferenceDate must fall in Year or Year + 1. A later Year is a schema no one has checked
+# this importer against (or a typo): raise this once one is.
+LAST_SCHEMA_YEAR = 2027
 SOURCE = "cin_census"
 MISSING_FILES = ("teams", "workers", "allocations", "contacts", "cla_episodes", "visits", "supervisions")
 MISSING_COLUMNS = {
@@ -31,7 +38,7 @@ BOOLEAN_CODES = {"true": "Y", "1": "Y", "false": "N", "0": "N"}
 
 
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]  # some suppliers add a namespace: match on the local name
+    return tag.rsplit("}", 1)[-1]
 
 
 def _child(element: ET.Element, name: str) -> ET.Element | None:
@@ -72,11 +79,10 @@ class _Reader:
     def date(self, element: ET.Element, name: str, path: str) -> str | None:
         value = _text(element, name)
         if value is not None:
-            try:
-                return dt.date.fromisoformat(value).isoformat()
-            except ValueError:
-                # the value is not repeated: it may be a date of birth (messages carry no personal values)
-                self.issue(f"{path}/{name}", name, "not a YYYY-MM-DD date (written as delivered)")
+            if (day := iso_date(value)) is not None:
+                return day.isoformat()
+            # the value is not repeated: it may be a date of birth (messages carry no personal values)
+            self.issue(f"{path}/{name}", name, "not a YYYY-MM-DD date (written as delivered)")
         return value
 
     def mapped(self, element: ET.Element, name: str, path: str, mapping: dict[str, str]) -> str | None:
@@ -87,7 +93,7 @@ class _Reader:
             return mapping.get(value.lower(), mapping.get(value))
         self.issue(
             f"{path}/{name}", name,
-            f"unknown code {value!r} (expected one of {', '.join(sorted(mapping))}); written as delivered",
+            f"unknown code (expected one of {', '.join(sorted(mapping))}; value not shown); written as delivered",
         )  # fmt: skip
         return value
 
@@ -96,13 +102,25 @@ class _Reader:
         if value is not None and value.upper() not in self.codes[code_list]:
             self.issue(
                 f"{path}/{name}", name,
-                f"unknown code {value!r} (not in the {code_list} code list); written as delivered",
+                f"unknown code (not in the {code_list} code list; value not shown); written as delivered",
             )  # fmt: skip
         return value
 
 
+def _check_namespace(root: ET.Element, file_name: str) -> None:
+    """The DfE's CIN census schema declares no target namespace: its elements carry none. A file whose
+    elements do is another schema (or a supplier's variant) and is refused rather than read by guesswork."""
+    for element in root.iter():
+        if element.tag.startswith("{"):
+            raise ReturnImportError(
+                f"{file_name}: <{_local(element.tag)}>: element in an XML namespace (value not shown): the DfE CIN "
+                "census schema has no namespace (remove the xmlns declaration, or export the census again)"
+            )
+
+
 def _header(root: ET.Element, file_name: str) -> tuple[int, str]:
     """(collection year, reference date) from the header; errors stop the import."""
+    _check_namespace(root, file_name)
     if _local(root.tag) != "Message":
         raise ReturnImportError(f"{file_name}: /{_local(root.tag)}: root element is not <Message>: not a CIN census")
     details = _child(_child_or_empty(root, "Header"), "CollectionDetails")
@@ -111,23 +129,32 @@ def _header(root: ET.Element, file_name: str) -> tuple[int, str]:
         raise ReturnImportError(f"{file_name}: {path}: element missing: not a CIN census header")
     collection = _text(details, "Collection")
     if collection != "CIN":
-        raise ReturnImportError(f"{file_name}: {path}/Collection: Collection is {collection!r}, not 'CIN'")
+        raise ReturnImportError(f"{file_name}: {path}/Collection: Collection is not 'CIN' (value not shown)")
     year_text = _text(details, "Year")
-    if year_text is None or not year_text.isdigit():
-        raise ReturnImportError(f"{file_name}: {path}/Year: Year {year_text!r} is not a year")
-    if int(year_text) < FIRST_SCHEMA_YEAR:
+    if year_text is None or not re.fullmatch(r"\d{4}", year_text):
+        raise ReturnImportError(f"{file_name}: {path}/Year: Year is not a four-digit year (value not shown)")
+    year = int(year_text)
+    if not FIRST_SCHEMA_YEAR <= year <= LAST_SCHEMA_YEAR:
         raise ReturnImportError(
-            f"{file_name}: {path}/Year: schema year {year_text} is older than the {FIRST_SCHEMA_YEAR}-"
-            f"{(FIRST_SCHEMA_YEAR + 1) % 100:02d} schema this importer reads (Year {FIRST_SCHEMA_YEAR} or later)"
+            f"{file_name}: {path}/Year: schema year {year} is outside the years this importer reads (Year "
+            f"{FIRST_SCHEMA_YEAR}, the {_collection(FIRST_SCHEMA_YEAR)} schema, to Year {LAST_SCHEMA_YEAR})"
         )
     reference = _text(details, "ReferenceDate")
-    try:
-        dt.date.fromisoformat(reference or "")
-    except ValueError:
+    day = iso_date(reference)
+    if day is None:
         raise ReturnImportError(
-            f"{file_name}: {path}/ReferenceDate: ReferenceDate {reference!r} is not a YYYY-MM-DD date"
-        ) from None
-    return int(year_text), reference
+            f"{file_name}: {path}/ReferenceDate: ReferenceDate is not a real YYYY-MM-DD date (value not shown)"
+        )
+    if day.year not in (year, year + 1):
+        raise ReturnImportError(
+            f"{file_name}: {path}/ReferenceDate: ReferenceDate does not belong to schema year {year} "
+            f"(expected a date in {year} or {year + 1})"
+        )
+    return year, reference
+
+
+def _collection(year: int) -> str:
+    return f"{year}-{(year + 1) % 100:02d}"
 
 
 def parse_cin_census(path: Path, extract_date: str | None = None) -> ImportedExtract:
@@ -140,8 +167,12 @@ def parse_cin_census(path: Path, extract_date: str | None = None) -> ImportedExt
         raise ReturnImportError(f"{file_name}: line {line}, column {column}: malformed XML ({exc.msg})") from None
     except OSError as exc:
         raise ReturnImportError(f"{file_name}: cannot read ({exc.strerror})") from None
+    if extract_date is not None and iso_date(extract_date) is None:
+        raise ReturnImportError(f"extract date {extract_date!r} is not a real date of the form YYYY-MM-DD")
     _, reference_date = _header(root, file_name)
-    descriptor = SourceDescriptor(SOURCE, MISSING_FILES, MISSING_COLUMNS, origin=file_name)
+    # The census covers the collection year its ReferenceDate falls in (the year end, in a real census).
+    year = collection_year_of(dt.date.fromisoformat(reference_date))
+    descriptor = SourceDescriptor(SOURCE, MISSING_FILES, MISSING_COLUMNS, origin=file_name, collection_year=year)
     extract = ImportedExtract(extract_date or reference_date, descriptor)
     reader = _Reader(file_name, extract)
     children = _child(root, "Children")

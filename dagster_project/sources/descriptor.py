@@ -6,6 +6,8 @@ folder does not hold are added to what its source does not provide. Pure Python:
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,10 +31,18 @@ class SourceDescriptor:
     missing_files: tuple[str, ...] = ()  # contract file names without .csv, e.g. "visits"
     missing_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # file -> columns
     origin: str | None = None  # the return file(s) imported, by name only
+    # A statutory return holds one collection year ("2026-27": 1 April 2026 - 31 March 2027), not each
+    # child's whole history; None for a case-management export.
+    collection_year: str | None = None
 
     @property
     def dfe_return(self) -> str | None:
         return DFE_RETURN[self.source]
+
+    @property
+    def data_start(self) -> str | None:
+        """The first day the data covers (YYYY-MM-DD): 1 April of the collection year; None for a whole history."""
+        return f"{self.collection_year[:4]}-04-01" if self.collection_year else None
 
     def unprovided_columns(self) -> set[tuple[str, str]]:
         """(file, column) pairs the source does not provide: every column of a missing file, plus
@@ -46,6 +56,7 @@ class SourceDescriptor:
         body = {
             "source": self.source,
             "origin": self.origin,
+            **({"collection_year": self.collection_year} if self.collection_year else {}),
             "missing_files": list(self.missing_files),
             "missing_columns": {f: list(c) for f, c in self.missing_columns.items()},
         }
@@ -63,11 +74,23 @@ def validate(descriptor: SourceDescriptor, where: str = DESCRIPTOR_FILE) -> Sour
     for f in (*descriptor.missing_files, *descriptor.missing_columns):
         if f not in contract.files:
             raise DescriptorError(f"{where}: {f!r} is not a contract file ({', '.join(contract.files)})")
+    if descriptor.collection_year is not None and not _is_collection_year(descriptor.collection_year):
+        raise DescriptorError(f"{where}: collection_year is not of the form YYYY-YY (e.g. 2026-27)")
     for f, cols in descriptor.missing_columns.items():
         for c in cols:
             if c not in contract.files[f].column_names:
                 raise DescriptorError(f"{where}: {f}.csv has no column {c!r} in the contract")
     return descriptor
+
+
+def _is_collection_year(text: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}-\d{2}", text)) and (int(text[:4]) + 1) % 100 == int(text[5:])
+
+
+def collection_year_of(day: dt.date) -> str:
+    """The collection year (1 April - 31 March) a date falls in, e.g. 2027-03-31 -> "2026-27"."""
+    first = day.year if day.month >= 4 else day.year - 1
+    return f"{first}-{(first + 1) % 100:02d}"
 
 
 def write_descriptor(folder: Path, descriptor: SourceDescriptor) -> Path:
@@ -105,5 +128,6 @@ def _read_descriptor_file(folder: Path) -> SourceDescriptor:
         missing_files=tuple(data.get("missing_files") or ()),
         missing_columns={f: tuple(c or ()) for f, c in (data.get("missing_columns") or {}).items()},
         origin=data.get("origin"),
+        collection_year=str(data["collection_year"]) if data.get("collection_year") else None,
     )
     return validate(descriptor, str(path))

@@ -9,14 +9,15 @@ Pure Python: no Dagster imports.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections import Counter
 from pathlib import Path
 
 from dagster_project.contract.model import load_contract
-from dagster_project.sources.descriptor import SourceDescriptor
+from dagster_project.ingest import scan
+from dagster_project.ingest.discovery import iso_date
+from dagster_project.sources.descriptor import SourceDescriptor, collection_year_of
 from dagster_project.sources.extract_writer import ImportedExtract, ImportIssue, ReturnImportError, derived_id
 
 SOURCE = "ssda903"
@@ -50,7 +51,6 @@ MISSING_COLUMNS = {
 }
 # SEX: 1/2 before 2024-25; M/F/U from 2024-25 (the DfE validator accepts only these since then).
 SEX_CODES = {"1": "M", "2": "F", "M": "M", "F": "F", "U": "U"}
-ENCODINGS = ("utf-8-sig", "cp1252")  # what councils' 903 software writes
 
 
 def find_return_files(directory: Path) -> dict[str, Path]:
@@ -63,41 +63,74 @@ def find_return_files(directory: Path) -> dict[str, Path]:
     return found
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    raw = path.read_bytes()
-    for encoding in ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # cp1252 decodes almost anything; kept for clarity
-        raise ReturnImportError(f"{path.name}: not UTF-8 or Windows-1252 text")
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (physical line, fields) per non-blank record, read by ingest's rules (`ingest/scan.py`):
+    UTF-8 with or without BOM, or Windows-1252 (a file mixing the two is refused); a NUL byte is refused;
+    no field size limit; line numbers count physical lines, blank lines included. A record spanning lines
+    (an unterminated quote) is refused: no value of a 903 return holds a line break."""
+    found = scan.scan_file(path)
+    text = io.StringIO(newline="")
     try:
-        header = [h.strip().upper() for h in next(reader)]
-    except StopIteration:
-        raise ReturnImportError(f"{path.name}: line 1: the file is empty (no header line)") from None
-    rows = [dict(zip(header, (v.strip() for v in values), strict=False)) for values in reader if any(values)]
-    return header, rows
+        scan.check_text(path, found, path.name)
+        if found.encoding == "windows-1252":
+            scan.transcode_cp1252_to(path, text, path.name, found.bad_utf8_offset)
+        else:
+            text.write(path.read_bytes().decode(found.encoding))
+    except scan.FileFormatError as error:
+        raise ReturnImportError(str(error)) from None
+    text.seek(0)
+    records = []
+    for start, end, values in scan.csv_records(text):
+        if end > start:
+            raise ReturnImportError(
+                f"{path.name}: line {start}: a quoted value runs on to line {end} (an unterminated quote?): "
+                "values in an SSDA903 return hold no line breaks. Fix the quotes and import again."
+            )
+        records.append((start, [v.strip() for v in values]))
+    if not records:
+        raise ReturnImportError(f"{path.name}: line 1: the file is empty (no header line)")
+    (_, header), rows = records[0], records[1:]
+    return [h.upper() for h in header], rows
 
 
 def _check_columns(name: str, path: Path, header: list[str], issues: list[ImportIssue]) -> None:
-    missing = [c for c in READ_COLUMNS.get(name, ()) if c not in header]
+    needed = READ_COLUMNS.get(name, ())
+    if needed and not set(needed) & set(header):
+        # Without a header line the first line is data (a date of birth...): its values are never shown.
+        raise ReturnImportError(
+            f"{path.name}: line 1: not a header line: none of the columns the {name} file needs "
+            f"({', '.join(needed)}) is there ({len(header)} fields; values not shown, the first line may be a "
+            "data row). Check that the file starts with its header line."
+        )
+    missing = [c for c in needed if c not in header]
     if missing:
         raise ReturnImportError(
-            f"{path.name}: line 1: column {', '.join(missing)} missing (the {name} file needs "
-            f"{', '.join(READ_COLUMNS[name])}; found {', '.join(header)})"
+            f"{path.name}: line 1: column {', '.join(missing)} missing (the {name} file needs {', '.join(needed)})"
         )
     absent = [c for c in RETURN_COLUMNS[name] if c not in header]
     if absent:
         issues.append(ImportIssue(f"{path.name}: line 1", ", ".join(absent), "DfE column(s) missing (not used here)"))
 
 
+def _fields(file_name: str, header: list[str], line: int, values: list[str], issues) -> dict[str, str]:
+    """The record's fields by column name. A record with more or fewer fields than the header line (a
+    comma inside a value, a lost field) is written field by position and reported by count (the source
+    file keeps the row as delivered). A trailing comma on every line (header included) shifts nothing."""
+    if len(values) != len(header):
+        issues.append(
+            ImportIssue(
+                f"{file_name}: line {line}",
+                "(row)",
+                f"{len(values)} fields where the header has {len(header)}: values may be in the wrong columns "
+                "(a shifted row); written by position, fields past the header's last column not written",
+            )  # fmt: skip
+        )
+    return dict(zip(header, values, strict=False))
+
+
 class _Row:
-    def __init__(self, file_name: str, line: int, row: dict[str, str], issues: list[ImportIssue]):
-        self.file_name, self.line, self.row, self.issues = file_name, line, row, issues
-        self.codes = load_contract().code_lists
+    def __init__(self, file_name: str, line: int, row: dict[str, str], issues: list[ImportIssue], codes):
+        self.file_name, self.line, self.row, self.issues, self.codes = file_name, line, row, issues, codes
 
     def issue(self, field: str, message: str) -> None:
         self.issues.append(ImportIssue(f"{self.file_name}: line {self.line}", field, message))
@@ -109,11 +142,12 @@ class _Row:
         value = self.text(field)
         if value is None:
             return None
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-            try:
-                return dt.datetime.strptime(value, fmt).date().isoformat()
-            except ValueError:
-                continue
+        try:
+            return dt.datetime.strptime(value, "%d/%m/%Y").date().isoformat()
+        except ValueError:
+            pass
+        if (iso := iso_date(value)) is not None:
+            return iso.isoformat()
         # the value is not repeated: it may be a date of birth (messages carry no personal values)
         self.issue(field, "not a DD/MM/YYYY date (written as delivered)")
         return value
@@ -121,7 +155,8 @@ class _Row:
     def code(self, field: str, code_list: str) -> str | None:
         value = self.text(field)
         if value is not None and value.upper() not in self.codes[code_list]:
-            self.issue(field, f"unknown code {value!r} (not in the {code_list} code list); written as delivered")
+            # the value is not repeated: in a shifted row it may be a date of birth
+            self.issue(field, f"unknown code (not in the {code_list} code list; value not shown); written as delivered")
         return value
 
     def mapped(self, field: str, mapping: dict[str, str]) -> str | None:
@@ -131,7 +166,7 @@ class _Row:
         if value in mapping:
             return mapping[value]
         self.issue(
-            field, f"unknown code {value!r} (expected one of {', '.join(sorted(mapping))}); written as delivered"
+            field, f"unknown code (expected one of {', '.join(sorted(mapping))}; value not shown); written as delivered"
         )
         return value
 
@@ -162,23 +197,29 @@ def parse_ssda903(directory: Path, extract_date: str | None = None) -> ImportedE
             raise ReturnImportError(
                 f"{directory}: {required}.csv missing: the SSDA903 header and episodes files are needed"
             )
+    if extract_date is not None and iso_date(extract_date) is None:
+        raise ReturnImportError(f"extract date {extract_date!r} is not a real date of the form YYYY-MM-DD")
     issues: list[ImportIssue] = []
     tables = {}
     for name, path in files.items():
-        header, rows = _read_csv(path)
+        header, records = _read_csv(path)
         _check_columns(name, path, header, issues)
-        tables[name] = (path.name, rows)
-    date = extract_date or default_extract_date(tables["episodes"][1])
+        tables[name] = (path.name, [(line, _fields(path.name, header, line, v, issues)) for line, v in records])
+    date = extract_date or default_extract_date([row for _, row in tables["episodes"][1]])
     if date is None:
         raise ReturnImportError(
             f"{tables['episodes'][0]}: DECOM/DEC: no valid date to take the collection year from; give --extract-date"
         )
     origin = ", ".join(sorted(p.name for p in files.values()))
-    extract = ImportedExtract(date, SourceDescriptor(SOURCE, MISSING_FILES, MISSING_COLUMNS, origin=origin))
+    # The return holds the collection year its extract date falls in (the year end, by default).
+    year = collection_year_of(dt.date.fromisoformat(date))
+    descriptor = SourceDescriptor(SOURCE, MISSING_FILES, MISSING_COLUMNS, origin=origin, collection_year=year)
+    extract = ImportedExtract(date, descriptor)
     extract.issues = issues
+    codes = load_contract().code_lists
     file_name, rows = tables["header"]
-    for line, values in enumerate(rows, start=2):
-        row = _Row(file_name, line, values, issues)
+    for line, values in rows:
+        row = _Row(file_name, line, values, issues, codes)
         child_id = row.text("CHILD")
         extract.add(
             "children",
@@ -193,8 +234,8 @@ def parse_ssda903(directory: Path, extract_date: str | None = None) -> ImportedE
         )
     file_name, rows = tables["episodes"]
     occurrences: Counter = Counter()
-    for line, values in enumerate(rows, start=2):
-        row = _Row(file_name, line, values, issues)
+    for line, values in rows:
+        row = _Row(file_name, line, values, issues, codes)
         child_id, start = row.text("CHILD"), row.date("DECOM")
         occurrences[(child_id, start)] += 1
         extract.add(

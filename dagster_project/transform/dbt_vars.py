@@ -27,6 +27,7 @@ def source_vars(raw_dir: Path | None, extract_date: str) -> dict[str, object]:
     descriptor = read_descriptor(Path(raw_dir) / extract_date) if raw_dir else SourceDescriptor()
     return {
         "source": descriptor.source,
+        "data_start": descriptor.data_start,  # <<data_start>> in the rules: None for a whole history
         "not_applicable_rules": sorted(not_applicable_rules(descriptor)),
         "measure_availability": [
             {"measure": a.measure, "available": a.available, "reason": a.reason}

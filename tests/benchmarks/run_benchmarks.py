@@ -1,8 +1,9 @@
 """Benchmarks that print figures (never timed assertions): each stage of the nightly job beside DuckDB alone.
 
-    make benchmark                                   # council and large
+    make benchmark                                   # council and large, then the statutory-return imports
     .venv/bin/python -m tests.benchmarks.run_benchmarks --presets council large national
     .venv/bin/python -m tests.benchmarks.run_benchmarks --presets council --annex-a --no-duckdb-alone   # + Annex A
+    .venv/bin/python -m tests.benchmarks.run_benchmarks --returns-only   # only the return imports (returns_import.py)
 
 For each preset: generate an extract (its own process), run the nightly job once in this process, then time the
 same stages' essential work in plain DuckDB (`duckdb_alone.py`) on copies of the run's files. Prints, per stage,
@@ -25,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.benchmarks import duckdb_alone
+from tests.benchmarks import duckdb_alone, returns_import
 from tests.benchmarks.process_memory import TreeMemorySampler
 
 EXTRACT_DATE = "2019-03-01"
@@ -152,6 +153,18 @@ def _print_and_collect(
     return records
 
 
+def _append(results: Path, measured_at: str, rev: str, preset: str, rows: int, records: list[dict]) -> None:
+    new_file = not results.exists()
+    with results.open("a", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
+        if new_file:
+            writer.writeheader()
+        for record in records:
+            rounded = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in record.items()}
+            writer.writerow({"measured_at": measured_at, "git_rev": rev, "preset": preset, "rows": rows,
+                             **rounded})  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--presets", nargs="+", default=["council", "large"])
@@ -180,13 +193,18 @@ def main() -> int:
         help="skip the DuckDB-alone comparison (at the national preset it takes longer than the job itself, and the "
         "national targets are absolute)",
     )
+    parser.add_argument(
+        "--returns-only",
+        action="store_true",
+        help="only the statutory-return imports: a 10,000-episode SSDA903 and a 50 MB CIN census (returns_import.py)",
+    )
     args = parser.parse_args()
     out_dir = Path(os.environ.get("CSC_BENCHMARK_DIR") or PROJECT_ROOT / "data" / "benchmarks")
     out_dir.mkdir(parents=True, exist_ok=True)
     results = out_dir / "benchmarks.csv"
     measured_at, rev = dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), _git_rev()
     failed = False
-    for preset in args.presets:
+    for preset in [] if args.returns_only else args.presets:
         root = Path(tempfile.mkdtemp(prefix=f"csc-bench-{preset}-"))
         try:
             with TreeMemorySampler() as sampler:
@@ -210,20 +228,18 @@ def main() -> int:
                 print("  annex a rows: " + ", ".join(f"list {n} {r:,}" for n, r in sorted(list_rows.items())))
                 records.append({"stage": "annex a", "pipeline_s": seconds, "peak_mb": annex_peak / 2**20})
             failed |= not ok
-            new_file = not results.exists()
-            with results.open("a", newline="") as f:
-                writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
-                if new_file:
-                    writer.writeheader()
-                for record in records:
-                    rounded = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in record.items()}
-                    writer.writerow({"measured_at": measured_at, "git_rev": rev, "preset": preset, "rows": rows,
-                                     **rounded})  # fmt: skip
+            _append(results, measured_at, rev, preset, rows, records)
         finally:
             if not args.keep:
                 shutil.rmtree(root, ignore_errors=True)
             else:
                 print(f"  kept {root}")
+    root = Path(tempfile.mkdtemp(prefix="csc-bench-returns-"))
+    try:
+        records = returns_import.measure_imports(root)
+        _append(results, measured_at, rev, "statutory returns", 0, records)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
     print(f"\nfigures appended to {results}")
     return 1 if failed else 0
 

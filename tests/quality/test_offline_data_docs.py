@@ -91,3 +91,16 @@ def test_validation_page_renders_offline(docs: Path, tmp_path: Path):
     assert dom.returncode == 0
     assert "<table" in dom.stdout and "teams" in dom.stdout
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_status_is_shown_as_words_and_no_control_is_left_dead(docs: Path):
+    """GX's status icons came from a CDN (blank offline) and its filter buttons from removed scripts (issue 23)."""
+    pages = list(docs.rglob("*.html"))
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "onclick" not in text, page.name
+        assert not re.search(r"<i class=\"[^\"]*\bfa-", text), page.name
+        assert "Failed Only" not in text and "Clear Filters" not in text, page.name
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    assert "csc-passed'>passed</b>" in index or "csc-failed'>FAILED</b>" in index

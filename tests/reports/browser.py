@@ -71,3 +71,28 @@ def open_pages(paths: list[Path], screenshot_width: int = 1200) -> list[PageView
         finally:
             browser.close()
     return views
+
+
+def axe_violations(paths: list[Path], impacts: tuple[str, ...] = ("serious", "critical")) -> dict[str, list[str]]:
+    """axe-core (the copy bundled with axe-playwright-python: no npm, no network) run on each page in the system
+    Chromium: page name -> "impact rule-id: first offending element" of each violation of those impacts."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    found: dict[str, list[str]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        try:
+            for path in paths:
+                page = browser.new_page()
+                page.goto(Path(path).resolve().as_uri(), wait_until="load")
+                violations = axe.run(page).response["violations"]
+                found[Path(path).name] = [
+                    f"{v['impact']} {v['id']}: {v['nodes'][0]['html'][:120]}"
+                    for v in violations
+                    if v["impact"] in impacts
+                ]
+                page.close()
+        finally:
+            browser.close()
+    return found

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from dagster_project.ingest.origin import mark_synthetic
 from dagster_project.settings import Paths
 from tests.pipeline.run_pipeline import run_pipeline
 
@@ -59,6 +60,7 @@ def report_run(tmp_path_factory) -> ReportRun:
     raw = root / "raw" / EXTRACT_DATE
     shutil.copytree(CONFORMANCE, raw)
     personal = _plant(raw)
+    mark_synthetic(raw, preset="conformance")  # the extract is generated: every output must say so (issue 23)
     outcome, paths = run_pipeline(root, EXTRACT_DATE)
     assert outcome.success, f"{outcome.failed_step}: {outcome.error}"
     return ReportRun(

@@ -1,7 +1,12 @@
 """Test helper: write SSDA903 header and episodes files from a case-management extract folder, as a
 council's 903 software would (DfE column names, SEX M/F/U as coded since 2024-25, DD/MM/YYYY dates).
-Every looked-after child and their whole episode history: the round-trip test imports these and compares
-the looked-after figures. A defective date (generated defects) is written as delivered."""
+A defective date (generated defects) is written as delivered.
+
+Without `year_end`: every looked-after child and their whole episode history (the round-trip test imports
+these and compares the looked-after figures). With `year_end` (a 31 March): the return of the collection
+year ending then, as the DfE collects it: the episodes open on 1 April and those starting in the year, an
+end date after the year end (not yet known when the return is made) blank with its reason ceased, and the
+header rows of the children with an episode in the return."""
 
 from __future__ import annotations
 
@@ -24,11 +29,99 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def export_ssda903(extract_folder: Path, out: Path) -> Path:
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def in_collection_year(episode: dict[str, str], year_end: dt.date) -> bool:
+    """Open on 1 April or starting in the year (a defective date leaves the other one to decide)."""
+    year_start = dt.date(year_end.year - 1, 4, 1)
+    start, end = _date(episode["start_date"]), _date(episode["end_date"])
+    return (start is None or start <= year_end) and (end is None or end >= year_start)
+
+
+def cut_to_collection_year(episodes: list[dict[str, str]], year_end: dt.date) -> list[dict[str, str]]:
+    cut = []
+    for episode in episodes:
+        if not in_collection_year(episode, year_end):
+            continue
+        end = _date(episode["end_date"])
+        if end is not None and end > year_end:  # ends after the return was made: open in the return
+            episode = {**episode, "end_date": "", "reason_ceased": ""}
+        cut.append(episode)
+    return cut
+
+
+def scripted_children(year_end: dt.date) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(children, episodes) added to a year-shaped return: hand-written cases at the year's edges that a
+    generated council rarely holds, each named for the DfE rule it exercises. Days count from 1 April."""
+    april = dt.date(year_end.year - 1, 4, 1)
+
+    def day(offset: int) -> str:
+        return (april + dt.timedelta(days=offset)).isoformat()
+
+    def born(years_before_april: int) -> str:
+        return april.replace(year=april.year - years_before_april).isoformat()
+
+    cases = {
+        # 357: in care since before the year (first ever episode in an earlier return), first episode in the
+        # return is a continuation (P): not the child's first episode ever
+        "0099001": (born(12), [(-200, "P", "C2", "U1", 60, "X1"), (60, "P", "C2", "U3", None, None)]),
+        # 357: first ever episode inside the year with a reason other than S
+        "0099002": (born(11), [(30, "P", "C2", "U1", None, None)]),
+        # 357: previous episode ended last year (not in the return); the new one must start with S
+        "0099003": (born(10), [(45, "P", "C2", "U1", None, None)]),
+        # 367: V3 respite, 80 days last year (not this return's) and 10 + 50 this year: within the 75
+        "0099004": (born(9), [(-80, "S", "V3", "U3", 10, "E8"), (100, "S", "V3", "U3", 150, "E8")]),
+        # 426: V4 open at 1 April (started last year) and V3 in the year: both in one return
+        "0099005": (born(9), [(-30, "S", "V4", "U3", 10, "E8"), (40, "S", "V3", "U3", 45, "E8")]),
+        # 377: three T3 placements in the return, the first open at 1 April
+        "0099006": (born(8), [(-10, "P", "C2", "T3", 5, "X1"), (5, "P", "C2", "U1", 60, "X1"),
+                              (60, "P", "C2", "T3", 70, "X1"), (70, "P", "C2", "U1", 200, "X1"),
+                              (200, "P", "C2", "T3", 210, "X1"), (210, "P", "C2", "U1", None, None)]),
+        # 376: T3 lasting more than 21 days
+        "0099007": (born(8), [(10, "S", "C2", "U1", 20, "X1"), (20, "P", "C2", "T3", 50, "X1"),
+                              (50, "P", "C2", "U1", None, None)]),
+        # 387: ceased to independent living (E5) under 14
+        "0099008": (born(13), [(10, "S", "C2", "U1", 100, "E5")]),
+        # 389: ceased to adult social care (E7) under 16
+        "0099009": (born(15), [(10, "S", "C2", "U1", 100, "E7")]),
+        # 388: ceased X1 with no episode following
+        "0099010": (born(12), [(10, "S", "C2", "U1", 50, "X1")]),
+        # 142: an open episode followed by another
+        "0099011": (born(12), [(10, "S", "C2", "U1", None, None), (50, "P", "C2", "U3", None, None)]),
+        # 501: an episode starting before the previous one ended
+        "0099012": (born(12), [(10, "S", "C2", "U1", 100, "E13"), (50, "S", "C2", "U1", 80, "E13")]),
+        # 383: after a temporary placement, a placement other than the one before it
+        "0099013": (born(12), [(10, "S", "C2", "U1", 20, "X1"), (20, "P", "C2", "T1", 30, "X1"),
+                               (30, "P", "C2", "U3", None, None)]),
+    }  # fmt: skip
+    children, episodes = [], []
+    for child_id, (dob, rows) in cases.items():
+        children.append({"child_id": child_id, "sex": "M", "date_of_birth": dob, "ethnicity": "WBRI"})
+        for start, rne, ls, place, end, rec in rows:
+            episodes.append({
+                "child_id": child_id, "start_date": day(start), "reason_new_episode": rne, "legal_status": ls,
+                "placement_type": place, "end_date": day(end) if end is not None else "", "reason_ceased": rec or "",
+            })  # fmt: skip
+    return children, episodes
+
+
+def export_ssda903(extract_folder: Path, out: Path, year_end: dt.date | None = None, scripted: bool = False) -> Path:
+    """`scripted`: add `scripted_children` (with `year_end` only)."""
     out.mkdir(parents=True, exist_ok=True)
     episodes = _rows(extract_folder / "cla_episodes.csv")
+    children = _rows(extract_folder / "children.csv")
+    if year_end is not None:
+        episodes = cut_to_collection_year(episodes, year_end)
+        if scripted:
+            extra_children, extra_episodes = scripted_children(year_end)
+            children, episodes = children + extra_children, episodes + extra_episodes
     looked_after = {e["child_id"] for e in episodes}
-    children = [c for c in _rows(extract_folder / "children.csv") if c["child_id"] in looked_after]
+    children = [c for c in children if c["child_id"] in looked_after]
     with open(out / "header.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\r\n")
         w.writerow(RETURN_COLUMNS["header"])

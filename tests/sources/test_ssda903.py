@@ -82,7 +82,7 @@ def test_unknown_code_and_bad_date_are_kept_and_reported_with_their_line(tmp_pat
     extract = parse_ssda903(folder, "2023-03-31")
     messages = [str(i) for i in extract.issues]
     assert (
-        "episodes.csv: line 3: RNE: unknown code 'Q' (not in the reason_new_episode code list); "
+        "episodes.csv: line 3: RNE: unknown code (not in the reason_new_episode code list; value not shown); "
         "written as delivered" in messages
     )
     assert "episodes.csv: line 4: DECOM: not a DD/MM/YYYY date (written as delivered)" in messages

@@ -2,9 +2,10 @@
 -- grain: one row per (period_type, as_at_date, measure, team_id); team_id NULL is "no team"
 -- A record belongs to the team of the mart that already carries one: assessment_timeliness (assessments),
 -- visit_timeliness (visits: the child's current allocation), caseload / the worker's own team (workforce,
--- supervision). Dates: the child-level dates of visit_timeliness and caseload (every month-end, the 13 most
--- recent Sundays and the extract date). Numerators and denominators are the scorecard's, so the teams
--- (with "no team") add up to the council figure; values are recomputed per team the same way.
+-- supervision; agency workers from int_workers_employed_listed). Dates: the child-level dates of
+-- visit_timeliness and caseload (every month-end, the 13 most recent Sundays and the extract date).
+-- Numerators and denominators are the scorecard's, so the teams (with "no team") add up to the council
+-- figure; values are recomputed per team the same way.
 
 with reporting_dates as (
 
@@ -50,6 +51,12 @@ caseloads as (
 supervision as (
 
     select * from {{ ref('int_workers_supervision_evaluated') }}
+
+),
+
+employed as (
+
+    select * from {{ ref('int_workers_employed_listed') }}
 
 ),
 
@@ -132,6 +139,21 @@ supervision_as_at as (
 
 ),
 
+agency_as_at as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        'agency_workers_pct' as measure,
+        employed.team_id,
+        count(*) filter (where employed.employment_type = 'AGENCY') as numerator,
+        count(*) as denominator
+    from reporting_dates
+    inner join employed on reporting_dates.as_at_date = employed.as_at_date
+    group by all
+
+),
+
 measures as (
 
     select * from assessment_flow
@@ -141,6 +163,8 @@ measures as (
     select * from caseload_as_at
     union all by name
     select * from supervision_as_at
+    union all by name
+    select * from agency_as_at
 
 ),
 
