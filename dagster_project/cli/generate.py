@@ -52,6 +52,10 @@ def register(sub) -> None:
     p.add_argument("--date-format", choices=DATE_FORMATS, default="iso")
     p.add_argument("--history-start", type=_date, default=None, help="default: 1 January of extract year - 3")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.add_argument(
+        "--optional-files", action="store_true",
+        help="also write the contract's optional files (section47_enquiries, cla_reviews, care_leavers)",
+    )  # fmt: skip
     p.set_defaults(handler=run)
 
 
@@ -63,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         out=args.out, extract_date=args.extract_date, seed=args.seed, preset=args.preset, scale=args.scale,
         defect_rate=DEFAULT_RATE if args.defect_rate is None else args.defect_rate, encoding=args.encoding,
         date_format=args.date_format, history_start=args.history_start, quiet=args.quiet,
+        optional_files=args.optional_files,
     ))  # fmt: skip
     if not args.quiet:
         print(f"{result.folder}  ({sum(result.rows.values()):,} rows; {result.defects:,} defects in {result.manifest})")

@@ -22,8 +22,13 @@ Field names follow the DfE CIN census, SSDA903 and Ofsted Annex A vocabulary, in
 ## An extract
 
 - One folder per extract in the landing zone, named after the date the data is "as at": `raw/YYYY-MM-DD/`, holding
-  the {file_count} files below. A folder missing any of them is an incomplete extract: the run stops and says which
-  file is missing; nothing is half-loaded.
+  the {file_count} required files below, and any of the {optional_count} optional ones the system can export. A folder
+  missing a required file is an incomplete extract: the run stops and says which file is missing; nothing is
+  half-loaded.
+- An optional file (marked *optional* below) may be left out. Then it is "not available from this source",
+  exactly as a file a statutory return lacks: its data-quality rules are recorded as `not_applicable`, and the
+  measures that need it are listed in `marts.measure_availability` as unavailable, with no scorecard rows (never a
+  0). A present optional file is held to every check the required files are.
 - Each extract is a full snapshot of the system at its date, not a delta: history lives in the event dates inside
   the files, so one extract is enough for every weekly and monthly figure back to the start of the data. Nightly
   extracts of one system keep their identifiers, and history reappears unchanged unless the source corrected it.
@@ -65,7 +70,8 @@ def render_file(file: ExportFile) -> str:
     lines = [
         f"### {file.file_name}",
         "",
-        f"One row per {file.grain}; primary key `{file.primary_key}`.",
+        f"One row per {file.grain}; primary key `{file.primary_key}`."
+        + (" *Optional*: an extract may leave this file out." if file.optional else ""),
         "",
         "| column | type | empty allowed | constraints |",
         "|---|---|---|---|",
@@ -77,9 +83,11 @@ def render_file(file: ExportFile) -> str:
 
 
 def render_code_lists(contract: Contract) -> str:
-    lines = ["| code list | codes |", "|---|---|"]
+    lines = ["| code list | codes | source |", "|---|---|---|"]
     for name, codes in contract.code_lists.items():
-        lines.append(f"| `{name}` | {' '.join(f'`{c}`' for c in codes)} |")
+        source = contract.code_list_sources[name]
+        where = source.source if source.source == "project" else f"{source.source}, {source.collection_year}"
+        lines.append(f"| `{name}` | {' '.join(f'`{c}`' for c in codes)} | {where} |")
     return "\n".join(lines)
 
 
@@ -87,7 +95,11 @@ def render_contract_doc(contract: Contract | None = None) -> str:
     contract = contract or load_contract()
     files = "\n\n".join(render_file(f) for f in contract.files.values())
     return (
-        INTRODUCTION.format(file_count=len(contract.files), id_pattern=contract.id_pattern)
+        INTRODUCTION.format(
+            file_count=len(contract.required_file_names),
+            optional_count=len(contract.file_names) - len(contract.required_file_names),
+            id_pattern=contract.id_pattern,
+        )
         + "\n## Files\n\n"
         + "Types: `id` (identifier text), `text`, `code` (one of a code list), `date`, `flag` (Y/N), `decimal`.\n\n"
         + files

@@ -39,6 +39,7 @@ class ExportFile:
     grain: str
     primary_key: str
     columns: tuple[Column, ...]
+    optional: bool = False  # an extract may leave it out: then "not available from this source"
 
     @property
     def file_name(self) -> str:
@@ -78,6 +79,15 @@ class Contract:
     def file_names(self) -> list[str]:
         return [f.file_name for f in self.files.values()]
 
+    @property
+    def required_file_names(self) -> list[str]:
+        """The files every extract must hold (an extract without one is incomplete)."""
+        return [f.file_name for f in self.files.values() if not f.optional]
+
+    def absent_optional_files(self, folder: Path) -> tuple[str, ...]:
+        """Optional files (names without .csv) an extract folder does not hold, in contract order."""
+        return tuple(f.name for f in self.files.values() if f.optional and not (Path(folder) / f.file_name).is_file())
+
     def codes(self, list_name: str) -> tuple[str, ...]:
         return self.code_lists[list_name]
 
@@ -107,7 +117,13 @@ def load_contract(path: Path = CONTRACT_PATH) -> Contract:
         for c in columns:
             if c.codes and c.codes not in code_lists:
                 raise ValueError(f"{name}.{c.name}: unknown code list {c.codes!r}")
-        files[name] = ExportFile(name=name, grain=spec["grain"], primary_key=spec["primary_key"], columns=columns)
+        files[name] = ExportFile(
+            name=name, grain=spec["grain"], primary_key=spec["primary_key"], columns=columns,
+            optional=bool(spec.get("optional", False)),
+        )  # fmt: skip
+        for c in columns:
+            if c.referenced_file and files.get(c.referenced_file, files[name]).optional and not files[name].optional:
+                raise ValueError(f"{name}.{c.name}: a required file cannot refer to an optional one")
     sources = {name: CodeListSource(**spec) for name, spec in (data.get("code_list_sources") or {}).items()}
     if set(sources) != set(code_lists):
         raise ValueError(f"code_list_sources must name every code list: {sorted(set(sources) ^ set(code_lists))}")

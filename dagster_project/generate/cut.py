@@ -23,6 +23,13 @@ RULES: dict[str, tuple[str | None, dict[str, tuple[str, ...]]]] = {
     "cla_episodes": ("start_date", {"end_date": ("end_date", "reason_ceased")}),
     "visits": ("recorded_date", {}),  # a visit exists once written up (recorded_date >= visit_date)
     "supervisions": ("supervision_date", {}),
+    # optional files (Options.optional_files)
+    "section47_enquiries": (
+        "s47_start_date",
+        {"icpc_date": ("icpc_date", "icpc_outcome"), "_outcome_on": ("_outcome_on", "outcome")},
+    ),  # fmt: skip
+    "cla_reviews": ("review_date", {}),
+    "care_leavers": ("contact_date", {}),
 }
 
 
@@ -39,6 +46,8 @@ def cut(name: str, df: pd.DataFrame, extract_date: np.datetime64) -> pd.DataFram
         unknown = _days(df[date_col]) > extract_date  # NaT compares False: stays NaT
         for c in cols:
             df[c] = df[c].where(~unknown, None) if df[c].dtype == object else df[c].mask(unknown)
+    if name == "section47_enquiries":  # "ICPC not required" is decided with the enquiry's outcome
+        df["icpc_not_required"] = df.icpc_not_required.where(df.outcome.notna(), "N")
     if name == "children":
         # Not born yet: no date of birth or forename, an expected date instead.
         unborn = _days(df.date_of_birth) > extract_date

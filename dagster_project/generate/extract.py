@@ -43,6 +43,9 @@ class Options:
     history_start: dt.date | None = None
     quiet: bool = False
     defect_weights: dict[str, float] | None = None  # per-kind weights (default defects.WEIGHTS); 0 = never
+    # Also write the contract's optional files. Off by default: an extract without them is byte-identical to
+    # the ones the conformance, hand-worked and recall tests were written against.
+    optional_files: bool = False
 
 
 @dataclass
@@ -111,17 +114,18 @@ def generate(opts: Options) -> Result:
     contract = load_contract()
     result = Result(folder=final, manifest=out / f"{opts.extract_date.isoformat()}.defects.csv")
     manifest: list[tuple] = []
-    writers = {name: CsvOut(tmp / ex.file_name, ex.column_names, opts.encoding) for name, ex in contract.files.items()}
+    files = {name: ex for name, ex in contract.files.items() if opts.optional_files or not ex.optional}
+    writers = {name: CsvOut(tmp / ex.file_name, ex.column_names, opts.encoding) for name, ex in files.items()}
     counter = timeline.IdCounter()
     new_ids: dict = {}
     try:
         for r, (part, seed) in enumerate(parts):
-            tl = timeline.build(frame, part, seed, counter)
+            tl = timeline.build(frame, part, seed, counter, opts.optional_files)
             tables = {name: cut.cut(name, df, e) for name, df in tl.tables.items()}
             ctx = _context(tables, e, opts.date_format)
             ctx.next_id = new_ids  # ids of injected rows stay unique across areas
             _progress(opts, t0, f"area {r + 1}/{len(parts)}: timeline built and cut at {e}")
-            for name, export in contract.files.items():
+            for name, export in files.items():
                 writer = writers[name]
                 if name == "visits":
                     chunks = (cut.cut(name, c, e) for c in tl.visits())

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from dagster_project.generate import allocate, care, casework, visits, workforce
+from dagster_project.generate import optional_files as optional
 from dagster_project.generate.calendar import Frame
 from dagster_project.generate.dates import NAT, plus_days
 from dagster_project.generate.people import ids, names, postcodes
@@ -59,7 +60,9 @@ def _ordered_ids(counter: IdCounter, prefix: str, width: int, *sort_keys: np.nda
     return out
 
 
-def build(frame: Frame, preset: Preset, seed: int, counter: IdCounter | None = None) -> Timeline:
+def build(
+    frame: Frame, preset: Preset, seed: int, counter: IdCounter | None = None, optional_files: bool = False
+) -> Timeline:
     counter = counter or IdCounter()
     cw = casework.simulate(frame, preset, seed)
     ref, kids, oc = cw.referrals, cw.children, cw.contacts
@@ -207,6 +210,19 @@ def build(frame: Frame, preset: Preset, seed: int, counter: IdCounter | None = N
         "cla_episodes": child_col(cla.drop(columns="ref")),
         "supervisions": sup,
     }
+    if optional_files:
+        s47 = optional.section47_enquiries(ref, frame.horizon, seed)
+        s47.insert(0, "s47_id", _ordered_ids(counter, "Q", 8, s47.s47_start_date.to_numpy(), np.arange(len(s47))))
+        s47.insert(1, "child", ref["child"][s47.ref.to_numpy()])
+        s47.insert(2, "referral_id", ref_id[s47.pop("ref").to_numpy()])
+        reviews = optional.cla_reviews(periods, dob, frame.horizon, seed)
+        keys = (reviews.review_date.to_numpy(), np.arange(len(reviews)))
+        reviews.insert(0, "review_id", _ordered_ids(counter, "CR", 8, *keys))
+        leavers = optional.care_leavers(periods, dob, frame.horizon, seed)
+        keys = (leavers.contact_date.to_numpy(), np.arange(len(leavers)))
+        leavers.insert(0, "care_leaver_record_id", _ordered_ids(counter, "CL", 8, *keys))
+        tables |= {"section47_enquiries": child_col(s47), "cla_reviews": child_col(reviews),
+                   "care_leavers": child_col(leavers)}  # fmt: skip
     for name, df in tables.items():
         pk = df.columns[0]
         tables[name] = df.sort_values(pk, kind="stable").reset_index(drop=True)

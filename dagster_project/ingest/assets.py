@@ -48,7 +48,8 @@ def _metadata(result: LoadResult, run_extract: str) -> dict:
     pool=WAREHOUSE_WRITER_POOL,
     can_subset=False,
     required_resource_keys={RUN_LOCK_RESOURCE, DQ_EVIDENCE_RESOURCE},
-    description="Loads the run's target extract (all 11 files) into the raw layer of the DuckDB warehouse.",
+    description="Loads the run's target extract (every required file, and the optional files it holds) into "
+    "the raw layer of the DuckDB warehouse.",
 )
 def raw_exports(context: dg.AssetExecutionContext):
     getattr(context.resources, RUN_LOCK_RESOURCE).hold(context)

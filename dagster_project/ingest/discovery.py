@@ -50,9 +50,9 @@ def list_extracts(raw_dir: Path) -> list[str]:
 
 
 def missing_files(folder: Path) -> list[str]:
-    """Contract files absent from an extract folder (empty when complete)."""
+    """Required contract files absent from an extract folder (empty when complete; optional files may be absent)."""
     folder = Path(folder)
-    return [name for name in load_contract().file_names if not (folder / name).is_file()]
+    return [name for name in load_contract().required_file_names if not (folder / name).is_file()]
 
 
 def choose_target(raw_dir: Path, requested: str | None) -> tuple[str, Path]:

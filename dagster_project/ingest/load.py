@@ -38,7 +38,7 @@ _OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
 class LoadResult:
     file: str  # e.g. "children.csv"
     extract_date: str
-    status: str  # loaded | unchanged | rejected
+    status: str  # loaded | unchanged | rejected | not_provided (an absent optional file)
     message: str
     sha256: str = ""
     bytes: int = 0
@@ -378,14 +378,25 @@ def _record_manifest(conn, result: LoadResult, run_id: str) -> None:
     )
 
 
+def not_provided(export: ExportFile, extract_date: str) -> LoadResult:
+    """An optional file the extract does not hold: nothing loaded, nothing rejected, not recorded as a load."""
+    message = f"{extract_date}/{export.file_name}: not provided (an optional file); its measures are unavailable."
+    return LoadResult(file=export.file_name, extract_date=extract_date, status="not_provided", message=message)
+
+
 def load_extract(warehouse_path: Path, folder: Path, extract_date: str, run_id: str) -> ExtractLoad:
-    """Load all 11 files of one extract (each in its own transaction), then apply raw retention if all loaded.
-    The connection is opened and closed here (one writer at a time)."""
+    """Load every file of one extract (each in its own transaction), then apply raw retention if all loaded.
+    An absent optional file loads nothing and is reported as not provided. The connection is opened and
+    closed here (one writer at a time)."""
     folder = Path(folder)
     with connect(warehouse_path) as conn:
         ensure_schema(conn)
         results = {
-            name: load_file(conn, export, folder / export.file_name, extract_date, run_id)
+            name: (
+                not_provided(export, extract_date)
+                if export.optional and not (folder / export.file_name).is_file()
+                else load_file(conn, export, folder / export.file_name, extract_date, run_id)
+            )
             for name, export in load_contract().files.items()
         }
         outcome = ExtractLoad(extract_date=extract_date, results=results, expired_extracts=[])

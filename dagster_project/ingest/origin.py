@@ -23,7 +23,7 @@ def mark_synthetic(folder: Path, **details) -> Path:
 
 
 def extract_origin(folder: Path) -> str:
-    """"synthetic" when the generator wrote the extract, else "real"."""
+    """ "synthetic" when the generator wrote the extract, else "real"."""
     return SYNTHETIC if (Path(folder) / SYNTHETIC_MARKER).is_file() else REAL
 
 

@@ -40,7 +40,8 @@ def file_sha256(path: Path, chunk: int = 8 * 1024 * 1024) -> str:
 
 
 def content_hash(folder: Path) -> str:
-    """Hash of the extract date and the 11 files' contents: the same extract never runs twice, whatever its mtimes.
+    """Hash of the extract date and the files' contents (absent optional files add nothing, so an extract
+    without them hashes as before): the same extract never runs twice, whatever its mtimes.
 
     The date is part of it: the same files under another date are another extract (the figures are as at the
     folder's date), so they must get their own run key and their own run.
@@ -48,6 +49,8 @@ def content_hash(folder: Path) -> str:
     h = hashlib.sha256()
     h.update(folder.name.encode())
     for name in sorted(load_contract().file_names):
+        if not (folder / name).is_file():  # an absent optional file (an incomplete extract never gets this far)
+            continue
         h.update(name.encode())
         h.update(file_sha256(folder / name).encode())
     # An imported return's descriptor changes what the run does; a folder without one hashes as before.

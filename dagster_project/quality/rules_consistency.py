@@ -59,6 +59,8 @@ def exclusion_rules() -> list[Rule]:
         _end_before_start("cla_episodes", "start_date", "end_date"),
         _end_before_start("visits", "visit_date", "recorded_date"),
         _end_before_start("allocations", "start_date", "end_date"),
+        # a conference dated before the strategy discussion that led to it
+        _end_before_start("section47_enquiries", "strategy_discussion_date", "icpc_date"),
         Rule(
             id="assessments.authorised_before_start", file="assessments",
             description="assessment authorised before it started",

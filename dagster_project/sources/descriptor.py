@@ -1,13 +1,14 @@
 """The source descriptor `_source.yaml` in an extract folder: which source wrote the folder and which
 contract files and columns it does not provide. A folder without one is a case-management export that
-provides everything (exactly the behaviour before descriptors existed). Pure Python: no Dagster imports.
+provides everything it holds (exactly the behaviour before descriptors existed): the optional contract files a
+folder does not hold are added to what its source does not provide. Pure Python: no Dagster imports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -101,8 +102,21 @@ def write_descriptor(folder: Path, descriptor: SourceDescriptor) -> Path:
 
 
 def read_descriptor(folder: Path) -> SourceDescriptor:
-    """The folder's descriptor; a case-management export providing everything when there is none."""
-    path = Path(folder) / DESCRIPTOR_FILE
+    """What the folder's source provides: its descriptor (a case-management export providing everything when
+    there is none), plus the optional contract files the folder does not hold, which are then "not available
+    from this source" exactly as a file a statutory return lacks."""
+    return with_absent_optional_files(_read_descriptor_file(Path(folder)), Path(folder))
+
+
+def with_absent_optional_files(descriptor: SourceDescriptor, folder: Path) -> SourceDescriptor:
+    absent = [f for f in load_contract().absent_optional_files(folder) if f not in descriptor.missing_files]
+    if not absent:
+        return descriptor
+    return replace(descriptor, missing_files=(*descriptor.missing_files, *absent))
+
+
+def _read_descriptor_file(folder: Path) -> SourceDescriptor:
+    path = folder / DESCRIPTOR_FILE
     if not path.is_file():
         return SourceDescriptor()
     try:

@@ -1,5 +1,6 @@
-"""Writes an imported return as an ordinary extract folder: all 11 contract files in contract column
-order (header-only for files the source lacks), the source descriptor, and `_lineage.csv` (which
+"""Writes an imported return as an ordinary extract folder: every required contract file in contract column
+order (header-only for files the source lacks; optional files only when the return fills them), the source
+descriptor, and `_lineage.csv` (which
 return element or line each written row came from: ids and positions only, never personal values).
 Byte-identical output for the same input: no timestamps, rows in return order, `\\n` line ends.
 Pure Python: no Dagster imports.
@@ -96,6 +97,8 @@ def write_extract(extract: ImportedExtract, raw_dir: Path) -> Path:
             lineage.append([export.file_name, str(line), child_id, origin])
     _write_if_changed(folder / LINEAGE_FILE, _csv_text(list(LINEAGE_COLUMNS), lineage))
     for name, export in contract.files.items():
+        if export.optional and name not in extract.rows:  # left out: "not available from this source"
+            continue
         rows = [[row.get(c) or "" for c in export.column_names] for row in extract.rows.get(name, [])]
         _write_if_changed(folder / export.file_name, _csv_text(export.column_names, rows))
     return folder

@@ -161,4 +161,5 @@ def publish_alone(warehouse: Path) -> float:
 
 
 def contract_files() -> list[str]:
-    return list(load_contract().files)
+    """The files a benchmark extract holds: the required ones (it is generated without the optional files)."""
+    return [name for name, export in load_contract().files.items() if not export.optional]

@@ -42,4 +42,6 @@ def _valid(y, m, d) -> bool:
 
 
 def all_files(folder: Path, encoding: str = "utf-8") -> dict[str, pd.DataFrame]:
-    return {name: read(folder, name, encoding) for name in load_contract().files}
+    """Every contract file the folder holds (optional files only when generated with optional_files)."""
+    files = load_contract().files.values()
+    return {f.name: read(folder, f.name, encoding) for f in files if (Path(folder) / f.file_name).is_file()}

@@ -127,6 +127,38 @@ S2,W1,W3,2023-12-20,GROUP
 S3,W2,W3,2023-12-15,INDIVIDUAL
 S4,W1,W3,2024-01-10,INDIVIDUAL
 """,
+    # Optional files. Working days from the strategy
+    # discussion to the conference: Q1 2, Q2 7, Q8 16 (December); Q4 13, Q5 15, Q6 16 (January). Q3 ended without a
+    # conference; Q7 is an orphan (child C99), excluded.
+    "section47_enquiries.csv": """s47_id,child_id,referral_id,strategy_discussion_date,s47_start_date,outcome,icpc_not_required,icpc_date,icpc_outcome
+Q1,C1,R1,2023-12-04,2023-12-04,ICPC,N,2023-12-06,CP_PLAN
+Q2,C2,R2,2023-12-11,2023-12-11,ICPC,N,2023-12-20,CP_PLAN
+Q3,C3,R3,2023-12-18,2023-12-18,CIN,Y,,
+Q8,C6,R14,2023-11-20,2023-11-21,ICPC,N,2023-12-12,NO_PLAN
+Q4,C9,R15,2023-12-14,2023-12-14,ICPC,N,2024-01-05,CP_PLAN
+Q5,C10,R16,2023-12-11,2023-12-11,ICPC,N,2024-01-04,CP_PLAN
+Q6,C4,R0,2023-12-07,2023-12-07,ICPC,N,2024-01-03,NO_PLAN
+Q7,C99,R0,2024-01-02,2024-01-02,ICPC,N,2024-01-08,CP_PLAN
+""",
+    # C8's period of care starts Fri 1 Dec (first review due 3 Jan), C7's Thu 28 Dec (due 26 Jan). V3 is before C8's
+    # period; V5 is an orphan (child C99), excluded.
+    "cla_reviews.csv": """review_id,child_id,review_date,participation
+V1,C8,2024-01-04,PN1
+V2,C7,2024-01-09,PN1
+V3,C8,2023-11-20,PN1
+V4,C8,2024-01-10,PN5
+V5,C99,2024-01-05,PN1
+""",
+    # L2 is C4's later follow-up (not in touch); L5 says C8 died; L8 is an orphan (child C99), excluded.
+    "care_leavers.csv": """care_leaver_record_id,child_id,eligibility,contact_date,in_touch,activity,accommodation
+L1,C4,FORMER_RELEVANT,2023-03-01,YES,F2,B1
+L2,C4,FORMER_RELEVANT,2023-12-15,NO,,
+L3,C5,RELEVANT,2023-06-01,YES,G5,C1
+L4,C6,FORMER_RELEVANT,2023-01-05,YES,F4,X2
+L5,C8,FORMER_RELEVANT,2023-12-20,DIED,,
+L6,C9,FORMER_RELEVANT,2024-01-09,YES,P1,D1
+L8,C99,FORMER_RELEVANT,2023-12-01,YES,F1,B1
+""",
 }
 
 

@@ -25,6 +25,12 @@ December 2023 (month, as at Sun 31 Dec)
 - agency workers: case-holding workers employed W1 (permanent), W2 (agency), W4 (permanent); W3 is a team
   manager: 1 of 3.
 
+- initial child protection conferences held in December: Q1 (4 -> 6 Dec, 2 wd), Q2 (11 -> 20 Dec, 7 wd), Q8 (Mon
+  20 Nov -> Tue 12 Dec, 16 wd: late); Q3 ended without one: 2 of 3 within 15 wd.
+- care leavers, latest follow-up in the 365 days to 31 Dec (after 31 Dec 2022): C4 L2 (15 Dec, not in touch;
+  L1 is earlier), C5 L3 (in touch, C1 suitable, G5 not in EET), C6 L4 (5 Jan 2023: in touch, X2 not suitable,
+  F4 in EET); C8 died (L5): left out. In touch 2 of 3, suitable 1 of 3, EET 1 of 3.
+
 January 2024 (month, partial, as at Wed 10 Jan)
 - assessments: A6 9->10 Jan (1 wd): 1 of 1 (A8 hangs off the excluded R7; A9 authorised before start).
 - overdue: A13 still; A3 is 14 wd, A4 2 wd from referral: 1.
@@ -45,6 +51,17 @@ January 2024 (month, partial, as at Wed 10 Jan)
   30 Jun: a repeat, counted "ever", not only in the period) and C10 (P8 and P10 both on 4 Jan: the second plan
   starts on the same day, not earlier, so not a repeat; C10 counts once): 1 of 2.
 - agency workers: W2 (the agency worker) left on 5 Jan; W1, W4 permanent: 0 of 2.
+
+- conferences held 1-10 Jan: Q4 (14 Dec -> 5 Jan: 15-22 Dec 6, 27-29 Dec 9, 2-5 Jan 13 wd), Q5 (11 Dec -> 4 Jan,
+  exactly 15 wd: in time), Q6 (Thu 7 Dec -> Wed 3 Jan, 16 wd: late); Q7 is an orphan, excluded: 2 of 3.
+- looked-after reviews held 1-10 Jan: C8's period of care starts Fri 1 Dec (E1 S, E2 L continues it): first
+  review due on the 20th working day after it (4-8 Dec 5, 11-15 10, 18-22 15, 27-29 Dec 18, 2 Jan 19, 3 Jan 20) =
+  Wed 3 Jan, so V1 on 4 Jan is late; V4 (10 Jan) is C8's second review, due 3 months after V1 (4 Apr): in time.
+  C7's period starts 28 Dec: V2 (9 Jan) is due by 26 Jan: in time. V3 (20 Nov, before C8's care) is in no period;
+  V5 is an orphan, excluded: 2 of 3. (December: no review held.)
+- care leavers, after 10 Jan 2023: C4 L2 (not in touch), C5 L3 (in touch, suitable, not EET), C9 L6 (9 Jan: in
+  touch, D1 suitable, P1 in EET); C6's L4 (5 Jan 2023) is now more than 365 days old; C8 died. In touch 2 of 3,
+  suitable 2 of 3, EET 1 of 3.
 
 March 2023 (month): A0 authorised exactly 45 wd after its referral (in time), A00 46 wd (late): 1 of 2.
 
@@ -99,6 +116,15 @@ EXPECTED = {
     ("2024-01-10", "children_looked_after_count"): (2, 1, 2.0),
     ("2024-01-10", "cp_plans_repeat_pct"): (1, 2, 50.0),
     ("2024-01-10", "agency_workers_pct"): (0, 2, 0.0),
+    ("2023-12-31", "icpc_within_15wd_pct"): (2, 3, 200 / 3),
+    ("2024-01-10", "icpc_within_15wd_pct"): (2, 3, 200 / 3),
+    ("2024-01-10", "cla_reviews_in_time_pct"): (2, 3, 200 / 3),
+    ("2023-12-31", "care_leavers_in_touch_pct"): (2, 3, 200 / 3),
+    ("2023-12-31", "care_leavers_suitable_accommodation_pct"): (1, 3, 100 / 3),
+    ("2023-12-31", "care_leavers_eet_pct"): (1, 3, 100 / 3),
+    ("2024-01-10", "care_leavers_in_touch_pct"): (2, 3, 200 / 3),
+    ("2024-01-10", "care_leavers_suitable_accommodation_pct"): (2, 3, 200 / 3),
+    ("2024-01-10", "care_leavers_eet_pct"): (1, 3, 100 / 3),
     ("2023-03-31", "assessments_in_time_pct"): (1, 2, 50.0),
     ("2023-02-28", "cp_plans_repeat_pct"): (0, 1, 0.0),
     ("2023-02-28", "children_cp_count"): (1, 1, 1.0),
@@ -166,6 +192,9 @@ def test_every_exclusion_kind_is_kept_with_its_reason(published):
         ("plans.csv", "P9"),
         ("contacts.csv", "K7"),
         ("allocations.csv", "L9"),
+        ("section47_enquiries.csv", "Q7"),
+        ("care_leavers.csv", "L8"),
+        ("cla_reviews.csv", "V5"),
     ]:
         assert expected in keys, f"{expected} not recorded as excluded"
     assert ("referrals.csv", "R12") not in keys  # formatting problems only: counted

@@ -37,13 +37,16 @@ def _file_name(file: str) -> str:
     return file if file.endswith(".csv") else f"{file}.csv"
 
 
-def recall_by_kind(warehouse: Path, manifest: Path) -> dict[str, dict[str, float]]:
-    """Per defect kind: injected (detectable), found, recall, and undetectable rows set aside."""
+def recall_by_kind(warehouse: Path, manifest: Path, files: set[str] | None = None) -> dict[str, dict[str, float]]:
+    """Per defect kind: injected (detectable), found, recall, and undetectable rows set aside; `files`: only the
+    defects of those files (e.g. {"care_leavers.csv"})."""
     by_line, by_key = detected(warehouse)
     table: dict[str, dict[str, float]] = defaultdict(lambda: {"injected": 0, "found": 0, "undetectable": 0})
     with Path(manifest).open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             kind, file = row["defect_kind"], _file_name(row["file"])
+            if files is not None and file not in files:
+                continue
             if row["detectable"].strip().lower() in ("false", "0", "n", "no"):
                 table[kind]["undetectable"] += 1
                 continue

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from dagster_project.contract.model import load_contract
 from dagster_project.generate.defects import WEIGHTS
 from dagster_project.ingest.load import load_extract
 from dagster_project.quality import evidence
@@ -26,7 +27,9 @@ pytestmark = pytest.mark.slow
 
 def _generate_and_build(work, *options: str) -> Paths:
     raw = work / "raw"
-    command = [*CSC, "generate", "--preset", "council", "--extract-date", EXTRACT, "--seed", "7", "--out", str(raw)]
+    # with the optional files, so the guarantee covers their defects too (the required files are the same either way)
+    command = [*CSC, "generate", "--preset", "council", "--extract-date", EXTRACT, "--seed", "7", "--out", str(raw),
+               "--optional-files"]  # fmt: skip
     subprocess.run([*command, "--quiet", *options], check=True)
     paths = Paths(raw_dir=raw, data_dir=work / "data")
     outcome = load_extract(paths.warehouse, raw / EXTRACT, EXTRACT, run_id="recall")
@@ -44,6 +47,13 @@ def test_recall_per_defect_kind(tmp_path, rate):
     assert low == {}
     if rate:  # at a higher rate every kind the generator knows is injected, so every kind is scored
         assert {kind for kind, c in table.items() if c["injected"]} == set(WEIGHTS)
+        # and each optional file gets defects of several kinds, all found
+        for export in load_contract().files.values():
+            if export.optional:
+                own = recall_by_kind(paths.warehouse, paths.raw_dir / f"{EXTRACT}.defects.csv", {export.file_name})
+                print(export.file_name, format_table(own), sep="\n")
+                assert len([c for c in own.values() if c["injected"]]) >= 3, export.file_name  # care_leavers: ~100 rows
+                assert all(c["recall"] == 1.0 for c in own.values()), export.file_name
     else:
         assert sum(c["injected"] for c in table.values()) > 0
 

@@ -23,13 +23,18 @@ from dagster_project.transform.dbt_vars import dbt_vars
 
 CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "2020-03-31"
 CIN = SourceDescriptor("cin_census", cin_census.MISSING_FILES, cin_census.MISSING_COLUMNS)
+# the contract's optional files: a folder without them does not provide them
+OPTIONAL = ("section47_enquiries", "cla_reviews", "care_leavers")
 SSDA903 = SourceDescriptor("ssda903", ssda903.MISSING_FILES, ssda903.MISSING_COLUMNS)
 
 
 def test_descriptor_round_trip_and_default(tmp_path):
-    assert read_descriptor(tmp_path) == SourceDescriptor()  # no descriptor: the case-management export
+    # no descriptor: the case-management export, providing all it holds (here, no optional file)
+    assert read_descriptor(tmp_path) == SourceDescriptor(missing_files=OPTIONAL)
     write_descriptor(tmp_path, CIN)
-    assert read_descriptor(tmp_path) == CIN
+    assert read_descriptor(tmp_path) == SourceDescriptor(
+        "cin_census", (*cin_census.MISSING_FILES, *OPTIONAL), cin_census.MISSING_COLUMNS
+    )
     (tmp_path / "_source.yaml").write_text("source: cin_census\nmissing_columns: {referrals: [colour]}\n")
     with pytest.raises(DescriptorError, match="referrals.csv has no column 'colour'"):
         read_descriptor(tmp_path)
@@ -38,8 +43,9 @@ def test_descriptor_round_trip_and_default(tmp_path):
 def test_a_case_management_folder_has_every_rule_and_measure():
     assert not_applicable_rules(SourceDescriptor()) == {}
     assert all(a.available for a in measure_availability(SourceDescriptor()))
-    plain = dbt_vars("2020-03-31", "r", raw_dir=CONFORMANCE.parent)
-    assert plain["not_applicable_rules"] == [] and plain["source"] == "case_management"
+    plain = dbt_vars("2020-03-31", "r", raw_dir=CONFORMANCE.parent)  # holds no optional file
+    optional_rules = sorted(r.id for r in registry() if r.file in OPTIONAL)
+    assert sorted(plain["not_applicable_rules"]) == optional_rules and plain["source"] == "case_management"
 
 
 def test_a_missing_column_never_makes_a_required_value_missing():
@@ -67,20 +73,27 @@ def test_every_catalogue_measure_says_what_it_needs():
 
 
 def test_what_each_statutory_return_can_support():
-    cin = {a.measure: a for a in measure_availability(CIN)}
+    # as read from an imported folder: the importers write no optional file
+    cin_folder = SourceDescriptor("cin_census", (*cin_census.MISSING_FILES, *OPTIONAL), cin_census.MISSING_COLUMNS)
+    cin = {a.measure: a for a in measure_availability(cin_folder)}
     assert {m for m, a in cin.items() if a.available} == {
         "assessments_in_time_pct", "overdue_open_assessments", "referrals_nfa_pct", "re_referrals_pct",
         "children_cp_count", "children_cin_plan_count", "cp_plans_repeat_pct",
         "cp_plans_two_years_pct", "children_cp_rate_per_10k"}  # fmt: skip  (plans only: issue 22's framework measures)
     assert cin["average_caseload"].reason.startswith("not available from this source: a CIN census has no")
     assert "visits.csv" in cin["cp_visits_in_time_pct"].reason
-    ssda = {a.measure: a for a in measure_availability(SSDA903)}
+    assert cin["icpc_within_15wd_pct"].reason == (
+        "not available from this source: a CIN census has no section47_enquiries.csv"
+    )
+    ssda903_folder = SourceDescriptor("ssda903", (*ssda903.MISSING_FILES, *OPTIONAL), ssda903.MISSING_COLUMNS)
+    ssda = {a.measure: a for a in measure_availability(ssda903_folder)}
     # the looked-after measures that need episodes only (issue 22); social workers need allocations, which a 903 lacks
     assert {m for m, a in ssda.items() if a.available} <= {
         "children_looked_after_count", "children_looked_after_rate_per_10k", "cla_three_placements_pct",
         "cla_ceased_sgo_pct", "cla_ceased_cao_pct", "cla_in_foster_care_pct", "cla_placed_with_parents_pct",
         "cla_in_childrens_homes_pct"}  # fmt: skip
     assert not ssda["cla_three_social_workers_pct"].available
+    assert not ssda["cla_reviews_in_time_pct"].available  # the importers write no optional file
     assert ssda["re_referrals_pct"].reason == "not available from this source: an SSDA903 return has no referrals.csv"
     # the looked-after count (a catalogue measure once merged) needs only what a 903 provides
     assert not set(load_requires()["children_looked_after_count"]) & SSDA903.unprovided_columns()

@@ -37,6 +37,16 @@ DFE_LISTS = {
     "reason_ceased": ("2025-26", "SSDA903 REC, rule 149", {
         "E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46", "E47", "E48", "E5", "E6", "E7", "E8",
         "E9", "E14", "E15", "E16", "E17", "X1"}),
+    # Optional files. Rules 131, 132, 133 and 167 were written for lac2022_23 and are unchanged to lac2026_27.
+    # The 903's "0" (ACTIV/ACCOM: no information, e.g. not in touch) is an empty value in the contract.
+    "review_participation": ("2026-27", "SSDA903 REVIEW_CODE, rule 167 (lac2026_27)", {f"PN{i}" for i in range(8)}),
+    "care_leaver_in_touch": ("2026-27", "SSDA903 OC3 IN_TOUCH, rule 131 (lac2026_27)",
+                             {"YES", "NO", "DIED", "REFU", "NREQ", "RHOM"}),
+    "care_leaver_activity": ("2026-27", "SSDA903 OC3 ACTIV, rule 132 (lac2026_27)", {
+        "F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6"}),
+    "care_leaver_accommodation": ("2026-27", "SSDA903 OC3 ACCOM, rule 133 (lac2026_27)", {
+        "B1", "B2", "C1", "C2", "D1", "D2", "E1", "E2", "G1", "G2", "H1", "H2", "K1", "K2", "R1", "R2", "S2", "T1",
+        "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X2", "Y1", "Y2", "Z1", "Z2"}),
 }  # fmt: skip
 # Codes the DfE retired that the contract still accepts on older records (placement types of 2022-23 to 2024-25).
 RETIRED = {"placement_type": {"H5", "P2", "Z1"}}

@@ -25,6 +25,12 @@ with excluded as (
     select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_allocations_excluded') }}
     union all
     select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_supervisions_excluded') }}
+    union all
+    select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_section47_enquiries_excluded') }}
+    union all
+    select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_cla_reviews_excluded') }}
+    union all
+    select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_care_leavers_excluded') }}
 
 )
 

@@ -1083,6 +1083,102 @@ with flagged as (
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.supervision_type_text <> upper(s.supervision_type_text))
         and {{ csc_rule_applies('supervisions.supervision_type.lower_case') }}
+    union all
+    -- section47_enquiries.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.s47_id), '') as record_key, 'section47_enquiries.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'section47_enquiries') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.s47_id <> trim(r.s47_id) or r.child_id <> trim(r.child_id) or r.referral_id <> trim(r.referral_id) or r.strategy_discussion_date <> trim(r.strategy_discussion_date) or r.s47_start_date <> trim(r.s47_start_date) or r.outcome <> trim(r.outcome) or r.icpc_not_required <> trim(r.icpc_not_required) or r.icpc_date <> trim(r.icpc_date) or r.icpc_outcome <> trim(r.icpc_outcome))
+        and {{ csc_rule_applies('section47_enquiries.trailing_spaces') }}
+    union all
+    -- section47_enquiries.strategy_discussion_date.uk_date: strategy_discussion_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.strategy_discussion_date.uk_date' as rule_id, 'strategy_discussion_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (s.strategy_discussion_date is not null and regexp_full_match(s.strategy_discussion_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('section47_enquiries.strategy_discussion_date.uk_date') }}
+    union all
+    -- section47_enquiries.s47_start_date.uk_date: s47_start_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.s47_start_date.uk_date' as rule_id, 's47_start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (s.s47_start_date is not null and regexp_full_match(s.s47_start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('section47_enquiries.s47_start_date.uk_date') }}
+    union all
+    -- section47_enquiries.outcome.lower_case: outcome delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.outcome.lower_case' as rule_id, 'outcome delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (s.outcome_text <> upper(s.outcome_text))
+        and {{ csc_rule_applies('section47_enquiries.outcome.lower_case') }}
+    union all
+    -- section47_enquiries.icpc_not_required.lower_case: icpc_not_required delivered as y/n (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_not_required.lower_case' as rule_id, 'icpc_not_required delivered as y/n (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (s.icpc_not_required_text <> upper(s.icpc_not_required_text))
+        and {{ csc_rule_applies('section47_enquiries.icpc_not_required.lower_case') }}
+    union all
+    -- section47_enquiries.icpc_date.uk_date: icpc_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_date.uk_date' as rule_id, 'icpc_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (s.icpc_date is not null and regexp_full_match(s.icpc_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('section47_enquiries.icpc_date.uk_date') }}
+    union all
+    -- section47_enquiries.icpc_outcome.lower_case: icpc_outcome delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_outcome.lower_case' as rule_id, 'icpc_outcome delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (s.icpc_outcome_text <> upper(s.icpc_outcome_text))
+        and {{ csc_rule_applies('section47_enquiries.icpc_outcome.lower_case') }}
+    union all
+    -- cla_reviews.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.review_id), '') as record_key, 'cla_reviews.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'cla_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.review_id <> trim(r.review_id) or r.child_id <> trim(r.child_id) or r.review_date <> trim(r.review_date) or r.participation <> trim(r.participation))
+        and {{ csc_rule_applies('cla_reviews.trailing_spaces') }}
+    union all
+    -- cla_reviews.review_date.uk_date: review_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.review_id as record_key, 'cla_reviews.review_date.uk_date' as rule_id, 'review_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__cla_reviews') }} as s
+    where (s.review_date is not null and regexp_full_match(s.review_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('cla_reviews.review_date.uk_date') }}
+    union all
+    -- cla_reviews.participation.lower_case: participation delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.review_id as record_key, 'cla_reviews.participation.lower_case' as rule_id, 'participation delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__cla_reviews') }} as s
+    where (s.participation_text <> upper(s.participation_text))
+        and {{ csc_rule_applies('cla_reviews.participation.lower_case') }}
+    union all
+    -- care_leavers.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.care_leaver_record_id), '') as record_key, 'care_leavers.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'care_leavers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.care_leaver_record_id <> trim(r.care_leaver_record_id) or r.child_id <> trim(r.child_id) or r.eligibility <> trim(r.eligibility) or r.contact_date <> trim(r.contact_date) or r.in_touch <> trim(r.in_touch) or r.activity <> trim(r.activity) or r.accommodation <> trim(r.accommodation))
+        and {{ csc_rule_applies('care_leavers.trailing_spaces') }}
+    union all
+    -- care_leavers.eligibility.lower_case: eligibility delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.eligibility.lower_case' as rule_id, 'eligibility delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (s.eligibility_text <> upper(s.eligibility_text))
+        and {{ csc_rule_applies('care_leavers.eligibility.lower_case') }}
+    union all
+    -- care_leavers.contact_date.uk_date: contact_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.contact_date.uk_date' as rule_id, 'contact_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (s.contact_date is not null and regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('care_leavers.contact_date.uk_date') }}
+    union all
+    -- care_leavers.in_touch.lower_case: in_touch delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.in_touch.lower_case' as rule_id, 'in_touch delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (s.in_touch_text <> upper(s.in_touch_text))
+        and {{ csc_rule_applies('care_leavers.in_touch.lower_case') }}
+    union all
+    -- care_leavers.activity.lower_case: activity delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.activity.lower_case' as rule_id, 'activity delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (s.activity_text <> upper(s.activity_text))
+        and {{ csc_rule_applies('care_leavers.activity.lower_case') }}
+    union all
+    -- care_leavers.accommodation.lower_case: accommodation delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.accommodation.lower_case' as rule_id, 'accommodation delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (s.accommodation_text <> upper(s.accommodation_text))
+        and {{ csc_rule_applies('care_leavers.accommodation.lower_case') }}
 
 )
 

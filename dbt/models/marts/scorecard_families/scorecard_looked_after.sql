@@ -1,6 +1,7 @@
 -- Scorecard rows of the looked-after family (docs/measures.md): placement and social-worker stability over the
--- 12 months to the reporting date, the placement type mix at the date, and how periods of care end. One CTE per
--- measure.
+-- 12 months to the reporting date, the placement type mix at the date, how periods of care end, and reviews in
+-- time from the optional file cla_reviews.csv (no rows, and unavailable in marts.measure_availability, when an
+-- extract leaves it out). One CTE per measure.
 -- grain: one row per (period_type, as_at_date, measure)
 
 with reporting_dates as (
@@ -30,6 +31,12 @@ allocations as (
 workers as (
 
     select * from {{ ref('int_workers_validated') }}
+
+),
+
+reviews as (
+
+    select * from {{ ref('int_cla_reviews_timeliness_evaluated') }}
 
 ),
 
@@ -302,6 +309,32 @@ cla_in_childrens_homes_pct as (
 
 ),
 
+review_flow as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        count(*) filter (where reviews.in_time) as in_time,
+        count(reviews.review_id) as reviews_held
+    from reporting_dates
+    left join reviews
+        on reviews.review_date between reporting_dates.period_start_date and reporting_dates.as_at_date
+    group by all
+
+),
+
+cla_reviews_in_time_pct as (
+
+    select
+        period_type,
+        as_at_date,
+        'cla_reviews_in_time_pct' as measure,
+        in_time as numerator,
+        reviews_held as denominator
+    from review_flow
+
+),
+
 family_measures as (
 
     select * from cla_three_placements_pct
@@ -317,6 +350,8 @@ family_measures as (
     select * from cla_placed_with_parents_pct
     union all by name
     select * from cla_in_childrens_homes_pct
+    union all by name
+    select * from cla_reviews_in_time_pct
 
 )
 
