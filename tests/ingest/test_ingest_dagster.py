@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from dagster_project.contract import load_contract
 from dagster_project.definitions import resources
 from dagster_project.ingest.assets import raw_assets
 from dagster_project.ingest.discovery import IncompleteExtractError, choose_target, list_extracts, missing_files
@@ -30,7 +31,11 @@ def test_materializes_all_raw_assets_with_metadata(env: Path, raw_dir: Path):
     result = dg.materialize(raw_assets, resources=resources, instance=instance, tags={"csc/extract_date": DATE})
     assert result.success
     materializations = {m.asset_key.path[1]: m.metadata for m in result.asset_materializations_for_node("raw_exports")}
-    assert len(materializations) == 11
+    # every contract file: the required 11 loaded, the optional files this extract leaves out as not provided
+    assert len(materializations) == len(load_contract().files) == 14
+    assert {name for name, m in materializations.items() if m["status"].value != "loaded"} == set(
+        load_contract().absent_optional_files(raw_dir / DATE)
+    )
     visits = materializations["visits"]
     assert visits["rows_loaded"].value == 2192 and visits["rows_rejected"].value == 0
     assert visits["encoding"].value == "utf-8" and len(visits["sha256"].value) == 64
@@ -108,7 +113,7 @@ def test_discovery_ignores_other_entries_and_never_falls_back(raw_dir: Path):
     (raw_dir / "2021-01-01").mkdir()
     assert list_extracts(raw_dir) == [DATE, "2021-01-01"]
     assert missing_files(raw_dir / DATE) == []
-    assert len(missing_files(raw_dir / "2021-01-01")) == 11
+    assert len(missing_files(raw_dir / "2021-01-01")) == len(load_contract().required_file_names) == 11
     assert choose_target(raw_dir, DATE) == (DATE, raw_dir / DATE)
     with pytest.raises(IncompleteExtractError, match="2021-01-01 .* is incomplete: missing children.csv"):
         choose_target(raw_dir, None)
