@@ -20,20 +20,14 @@ import openpyxl
 import pytest
 
 from dagster_project.settings import PROJECT_ROOT
-from tests.pipeline.hand_made_extract import EXTRACT_DATE, write_extract
+from tests.pipeline.hand_made_extract import EXTRACT_DATE
 
 D = dt.date
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    from tests.pipeline.run_pipeline import run_pipeline
-
-    root = tmp_path_factory.mktemp("benchmarks")
-    write_extract(root / "raw")
-    outcome, paths = run_pipeline(root, EXTRACT_DATE, CSC_DQ_BLOCK_SHARE="1", CSC_LA_CODE="884")
-    assert outcome.success, f"{outcome.failed_step}: {outcome.error}"
-    return paths
+def published(hand_made_run):
+    return hand_made_run  # tests/pipeline/conftest.py: the hand-made extract's run with CSC_LA_CODE=884
 
 
 def _rows(paths, sql, params=None):

@@ -77,7 +77,6 @@ import pytest
 
 from dagster_project.catalogue import load_measures
 from dagster_project.catalogue.render import SEED_COLUMNS
-from tests.pipeline.hand_made_extract import EXTRACT_DATE, write_extract
 
 EXPECTED = {
     ("2023-12-31", "assessments_in_time_pct"): (2, 2, 100.0),
@@ -132,16 +131,8 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    from tests.pipeline.run_pipeline import run_pipeline
-
-    root = tmp_path_factory.mktemp("hand_made")
-    write_extract(root / "raw")
-    # A tenth of these rows are defective on purpose: far above the share that blocks publishing
-    # in production (CSC_DQ_BLOCK_SHARE), so this test lets every rule through.
-    outcome, paths = run_pipeline(root, EXTRACT_DATE, CSC_DQ_BLOCK_SHARE="1")
-    assert outcome.success, f"{outcome.failed_step}: {outcome.error}"
-    return paths
+def published(hand_made_run):
+    return hand_made_run  # tests/pipeline/conftest.py: shared with test_benchmarks_published.py
 
 
 @pytest.mark.parametrize(("key", "expected"), list(EXPECTED.items()), ids=[f"{d}-{m}" for d, m in EXPECTED])
