@@ -42,7 +42,8 @@ def test_cin_census_publishes_what_it_supports(cin_run):
     published = {m for (m,) in _published(paths, "select distinct measure from marts.scorecard")}
     assert published == {"assessments_in_time_pct", "overdue_open_assessments", "referrals_nfa_pct",
                          "re_referrals_pct", "children_cp_count", "children_cin_plan_count",
-                         "cp_plans_repeat_pct", "cp_plans_two_years_pct", "children_cp_rate_per_10k"}  # fmt: skip
+                         "cp_plans_repeat_pct", "cp_plans_two_years_pct", "children_cp_rate_per_10k",
+                         "children_in_need_count", "children_in_need_rate_per_10k"}  # fmt: skip
     availability = dict(_published(paths, "select measure, reason from marts.measure_availability where not available"))
     for measure in ("cp_visits_in_time_pct", "average_caseload", "supervision_in_time_pct"):
         assert availability[measure].startswith("not available from this source: a CIN census has no")
