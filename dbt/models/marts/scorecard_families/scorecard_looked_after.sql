@@ -1,7 +1,8 @@
 -- Scorecard rows of the looked-after family (docs/measures.md): placement and social-worker stability over the
 -- 12 months to the reporting date, the placement type mix at the date, how periods of care end, and reviews in
 -- time from the optional file cla_reviews.csv (no rows, and unavailable in marts.measure_availability, when an
--- extract leaves it out). One CTE per measure.
+-- extract leaves it out), and children missing from care and return interviews from the optional file
+-- missing_episodes.csv (likewise). One CTE per measure.
 -- grain: one row per (period_type, as_at_date, measure)
 
 with reporting_dates as (
@@ -37,6 +38,12 @@ workers as (
 reviews as (
 
     select * from {{ ref('int_cla_reviews_timeliness_evaluated') }}
+
+),
+
+missing_episodes as (
+
+    select * from {{ ref('int_missing_episodes_validated') }}
 
 ),
 
@@ -335,6 +342,124 @@ cla_reviews_in_time_pct as (
 
 ),
 
+-- children missing from care: missing (M, not A "away without authorisation") episodes that began while the child
+-- was looked after (an episode of care open on the day, "Open at a date")
+missing_from_care as (
+
+    select missing_episodes.*
+    from missing_episodes
+    where
+        missing_episodes.missing_or_absent = 'M'
+        and exists (
+            select 1 from episodes
+            where
+                episodes.child_id = missing_episodes.child_id
+                and episodes.start_date <= missing_episodes.start_date
+                and (episodes.end_date is null or missing_episodes.start_date < episodes.end_date)
+        )
+
+),
+
+-- children looked after on some day of the period: an episode of care starting by the date and not ended by the
+-- period's first day
+looked_after_in_period as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        count(distinct episodes.child_id) as looked_after_children
+    from reporting_dates
+    inner join episodes
+        on
+            reporting_dates.as_at_date >= episodes.start_date
+            and (episodes.end_date is null or reporting_dates.period_start_date < episodes.end_date)
+    group by all
+
+),
+
+went_missing_by_period as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        count(distinct missing_from_care.child_id) as children_went_missing
+    from reporting_dates
+    inner join missing_from_care
+        on missing_from_care.start_date between reporting_dates.period_start_date and reporting_dates.as_at_date
+    group by all
+
+),
+
+went_missing as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        coalesce(went_missing_by_period.children_went_missing, 0) as children_went_missing,
+        coalesce(looked_after_in_period.looked_after_children, 0) as looked_after_children
+    from reporting_dates
+    left join went_missing_by_period
+        on
+            reporting_dates.period_type = went_missing_by_period.period_type
+            and reporting_dates.as_at_date = went_missing_by_period.as_at_date
+    left join looked_after_in_period
+        on
+            reporting_dates.period_type = looked_after_in_period.period_type
+            and reporting_dates.as_at_date = looked_after_in_period.as_at_date
+
+),
+
+cla_went_missing_count as (
+
+    select
+        period_type,
+        as_at_date,
+        'cla_went_missing_count' as measure,
+        children_went_missing as numerator,
+        1 as denominator
+    from went_missing
+
+),
+
+cla_went_missing_pct as (
+
+    select
+        period_type,
+        as_at_date,
+        'cla_went_missing_pct' as measure,
+        children_went_missing as numerator,
+        looked_after_children as denominator
+    from went_missing
+
+),
+
+-- missing episodes from care that ended in the period, and those after which a return interview was offered
+return_interviews_by_period as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        count(missing_from_care.missing_episode_id) as episodes_ended,
+        count(*) filter (where missing_from_care.return_interview_offered = 'Y') as interviews_offered
+    from reporting_dates
+    left join missing_from_care
+        on missing_from_care.end_date between reporting_dates.period_start_date and reporting_dates.as_at_date
+    group by all
+
+),
+
+cla_missing_return_interview_offered_pct as (
+
+    select
+        period_type,
+        as_at_date,
+        'cla_missing_return_interview_offered_pct' as measure,
+        interviews_offered as numerator,
+        episodes_ended as denominator
+    from return_interviews_by_period
+
+),
+
 family_measures as (
 
     select * from cla_three_placements_pct
@@ -352,6 +477,12 @@ family_measures as (
     select * from cla_in_childrens_homes_pct
     union all by name
     select * from cla_reviews_in_time_pct
+    union all by name
+    select * from cla_went_missing_count
+    union all by name
+    select * from cla_went_missing_pct
+    union all by name
+    select * from cla_missing_return_interview_offered_pct
 
 )
 
