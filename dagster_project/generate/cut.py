@@ -35,6 +35,7 @@ RULES: dict[str, tuple[str | None, dict[str, tuple[str, ...]]]] = {
         "start_date",
         {"end_date": ("end_date", "return_interview_offered", "return_interview_accepted")},
     ),  # fmt: skip
+    "cla_health": ("check_date", {}),
 }
 
 

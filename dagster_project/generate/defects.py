@@ -29,7 +29,8 @@ END_OF = {"workers": ("start_date", "end_date"), "allocations": ("start_date", "
           "missing_episodes": ("start_date", "end_date")}  # fmt: skip
 EVENT_DATE = {"contacts": "contact_date", "visits": "visit_date", "supervisions": "supervision_date",
               "section47_enquiries": "s47_start_date", "cla_reviews": "review_date",
-              "care_leavers": "contact_date", "missing_episodes": "start_date"}  # fmt: skip
+              "care_leavers": "contact_date", "missing_episodes": "start_date",
+              "cla_health": "check_date"}  # fmt: skip
 ONLY_IN = {
     "authorised_before_start": "assessments", "authorised_before_referral": "assessments",
     "visit_before_birth": "visits", "visit_by_departed_worker": "visits", "closure_reason_without_date": "referrals",

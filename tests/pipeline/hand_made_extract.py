@@ -170,6 +170,12 @@ X5,C7,M,2023-12-20,2023-12-21,Y,N
 X6,C99,M,2024-01-05,2024-01-06,Y,Y
 X7,C7,M,2024-01-05,2024-01-03,Y,Y
 """,
+    # Nobody here has been looked after for 12 months, so the health measures are 0 of 0; HC3 is an orphan (excluded).
+    "cla_health.csv": """health_check_id,child_id,check_type,check_date
+HC1,C8,HEALTH_ASSESSMENT,2023-12-20
+HC2,C7,dental_check,2024-01-05
+HC3,C99,HEALTH_ASSESSMENT,2024-01-02
+""",
 }
 
 

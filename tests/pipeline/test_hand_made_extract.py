@@ -209,6 +209,7 @@ def test_every_exclusion_kind_is_kept_with_its_reason(published):
         ("cla_reviews.csv", "V5"),
         ("missing_episodes.csv", "X6"),
         ("missing_episodes.csv", "X7"),
+        ("cla_health.csv", "HC3"),
     ]:
         assert expected in keys, f"{expected} not recorded as excluded"
     assert ("referrals.csv", "R12") not in keys  # formatting problems only: counted
