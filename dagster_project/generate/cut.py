@@ -30,6 +30,12 @@ RULES: dict[str, tuple[str | None, dict[str, tuple[str, ...]]]] = {
     ),  # fmt: skip
     "cla_reviews": ("review_date", {}),
     "care_leavers": ("contact_date", {}),
+    # a return interview is recorded once the child is back
+    "missing_episodes": (
+        "start_date",
+        {"end_date": ("end_date", "return_interview_offered", "return_interview_accepted")},
+    ),  # fmt: skip
+    "cla_health": ("check_date", {}),
 }
 
 

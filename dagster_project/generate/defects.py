@@ -25,10 +25,12 @@ WEIGHTS = {
 END_OF = {"workers": ("start_date", "end_date"), "allocations": ("start_date", "end_date"),
           "referrals": ("referral_date", "closure_date"), "plans": ("start_date", "end_date"),
           "cla_episodes": ("start_date", "end_date"),
-          "section47_enquiries": ("strategy_discussion_date", "icpc_date")}  # fmt: skip
+          "section47_enquiries": ("strategy_discussion_date", "icpc_date"),
+          "missing_episodes": ("start_date", "end_date")}  # fmt: skip
 EVENT_DATE = {"contacts": "contact_date", "visits": "visit_date", "supervisions": "supervision_date",
               "section47_enquiries": "s47_start_date", "cla_reviews": "review_date",
-              "care_leavers": "contact_date"}  # fmt: skip
+              "care_leavers": "contact_date", "missing_episodes": "start_date",
+              "cla_health": "check_date"}  # fmt: skip
 ONLY_IN = {
     "authorised_before_start": "assessments", "authorised_before_referral": "assessments",
     "visit_before_birth": "visits", "visit_by_departed_worker": "visits", "closure_reason_without_date": "referrals",
@@ -210,6 +212,9 @@ class _Injector:
         if self.e.name == "contacts":  # a decision cannot precede the contact: still awaiting one
             self.set(i, "decision_date", None)
             self.set(i, "outcome", None)
+        if self.e.name == "missing_episodes":  # not back yet: no end and no return interview (else also end < start)
+            for col in ("end_date", "return_interview_offered", "return_interview_accepted"):
+                self.set(i, col, None)
         self.hits.append((i, ["date_in_future"]))
 
     def visit_before_birth(self, i):

@@ -12,7 +12,9 @@ import pandas as pd
 from dagster_project.generate import allocate, care, casework, visits, workforce
 from dagster_project.generate import optional_files as optional
 from dagster_project.generate.calendar import Frame
+from dagster_project.generate.cla_health import cla_health
 from dagster_project.generate.dates import NAT, plus_days
+from dagster_project.generate.missing_episodes import missing_episodes
 from dagster_project.generate.people import ids, names, postcodes
 from dagster_project.generate.presets import Preset
 from dagster_project.generate.rng import stream
@@ -223,6 +225,14 @@ def build(
         leavers.insert(0, "care_leaver_record_id", _ordered_ids(counter, "CL", 8, *keys))
         tables |= {"section47_enquiries": child_col(s47), "cla_reviews": child_col(reviews),
                    "care_leavers": child_col(leavers)}  # fmt: skip
+        missing = missing_episodes(periods, dob, frame.horizon, seed)
+        keys = (missing.start_date.to_numpy(), np.arange(len(missing)))
+        missing.insert(0, "missing_episode_id", _ordered_ids(counter, "MI", 8, *keys))
+        tables["missing_episodes"] = child_col(missing)
+        health = cla_health(periods, dob, frame.horizon, seed)
+        keys = (health.check_date.to_numpy(), np.arange(len(health)))
+        health.insert(0, "health_check_id", _ordered_ids(counter, "HC", 8, *keys))
+        tables["cla_health"] = child_col(health)
     for name, df in tables.items():
         pk = df.columns[0]
         tables[name] = df.sort_values(pk, kind="stable").reset_index(drop=True)

@@ -61,6 +61,8 @@ def exclusion_rules() -> list[Rule]:
         _end_before_start("allocations", "start_date", "end_date"),
         # a conference dated before the strategy discussion that led to it
         _end_before_start("section47_enquiries", "strategy_discussion_date", "icpc_date"),
+        # a child back before they went missing or away
+        _end_before_start("missing_episodes", "start_date", "end_date"),
         Rule(
             id="assessments.authorised_before_start", file="assessments",
             description="assessment authorised before it started",
@@ -137,6 +139,9 @@ def flag_rules() -> list[Rule]:
              "(s.date_of_birth_text is null) = (s.expected_date_of_birth_text is null)"),
         flag("contacts.decision_without_outcome", "contacts", "decision_date and outcome must be set together",
              "inconsistent_fields", "(s.decision_date_text is null) <> (s.outcome_text is null)"),
+        flag("missing_episodes.interview_accepted_not_offered", "missing_episodes",
+             "return_interview_accepted is set but no return interview was offered", "inconsistent_fields",
+             "s.return_interview_accepted_text is not null and s.return_interview_offered is distinct from 'Y'"),
     ]  # fmt: skip
 
 

@@ -253,14 +253,17 @@ OPTIONAL_SOURCES = (
     ),
     OptionalSource(
         "cla_details.csv",
-        "cla_episodes.csv has no UASC status, category of need, permanence plan or health and dental checks",
+        "cla_episodes.csv has no UASC status, category of need or permanence plan",
         columns=(
             (8, "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)"),
             (8, "Child's Category of Need"),
             (8, "What is the permanence plan for this child?"),
-            (8, "Date of Last Health Assessment"),
-            (8, "Date of Last Dental Check"),
         ),
+    ),
+    OptionalSource(
+        "cla_health.csv",
+        "no health assessment / dental check file in the export contract",
+        columns=((8, "Date of Last Health Assessment"), (8, "Date of Last Dental Check")),
     ),
     OptionalSource(
         "placements.csv",

@@ -1,8 +1,9 @@
 """SSDA903 (looked-after children return) CSV files -> an extract folder.
 
 Reads the files under their DfE names (header.csv, episodes.csv, ...; any case). header and episodes
-carry what the contract holds (children, looked-after episodes); the others are recognised and
-checked for their columns but have no contract file to go to. Dates are DD/MM/YYYY as the DfE
+carry what the contract holds (children, looked-after episodes), and missing (when present) fills the optional
+contract file missing_episodes; the others are recognised and checked for their columns but have no contract
+file to go to. Dates are DD/MM/YYYY as the DfE
 specifies (YYYY-MM-DD is accepted too). Field mapping and derived ids: README.md in this folder.
 Pure Python: no Dagster imports.
 """
@@ -41,13 +42,17 @@ RETURN_COLUMNS = {
 READ_COLUMNS = {
     "header": ("CHILD", "SEX", "DOB", "ETHNIC"),
     "episodes": ("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"),
+    "missing": ("CHILD", "MISSING", "MIS_START", "MIS_END"),  # optional: fills missing_episodes when present
 }
+REQUIRED_FILES = ("header", "episodes")
 MISSING_FILES = (
     "teams", "workers", "allocations", "contacts", "referrals", "assessments", "plans", "visits", "supervisions",
 )  # fmt: skip
 MISSING_COLUMNS = {
     "children": ("forename", "surname", "expected_date_of_birth", "disabled", "postcode", "date_of_death"),
     "cla_episodes": ("placement_intended_until_18",),
+    # the 903 records missing episodes but not return interviews (an Ofsted Annex A item)
+    "missing_episodes": ("return_interview_offered", "return_interview_accepted"),
 }
 # SEX: 1/2 before 2024-25; M/F/U from 2024-25 (the DfE validator accepts only these since then).
 SEX_CODES = {"1": "M", "2": "F", "M": "M", "F": "F", "U": "U"}
@@ -192,7 +197,7 @@ def parse_ssda903(directory: Path, extract_date: str | None = None) -> ImportedE
     if not directory.is_dir():
         raise ReturnImportError(f"{directory}: not a folder of SSDA903 CSV files")
     files = find_return_files(directory)
-    for required in READ_COLUMNS:
+    for required in REQUIRED_FILES:
         if required not in files:
             raise ReturnImportError(
                 f"{directory}: {required}.csv missing: the SSDA903 header and episodes files are needed"
@@ -253,8 +258,35 @@ def parse_ssda903(directory: Path, extract_date: str | None = None) -> ImportedE
             child_id,
             f"{file_name} line {line}",
         )
+    if "missing" in files:
+        _add_missing_episodes(extract, *tables["missing"], issues, codes)
     for name in sorted(set(files) - set(READ_COLUMNS)):
         issues.append(
             ImportIssue(files[name].name, "(file)", "no contract file holds this part of the return: not imported")
         )
     return extract
+
+
+def _add_missing_episodes(extract: ImportedExtract, file_name: str, rows, issues, codes) -> None:
+    """missing.csv -> missing_episodes: one row per episode (the id derived from the child, the start and its
+    occurrence, as for episodes). A missing.csv with no rows still writes the file: no child went missing."""
+    extract.rows.setdefault("missing_episodes", [])
+    occurrences: Counter = Counter()
+    for line, values in rows:
+        row = _Row(file_name, line, values, issues, codes)
+        child_id, start = row.text("CHILD"), row.date("MIS_START")
+        occurrences[(child_id, start)] += 1
+        extract.add(
+            "missing_episodes",
+            {
+                "missing_episode_id": derived_id(
+                    "MI", child_id or "", start or "", str(occurrences[(child_id, start)])
+                ),
+                "child_id": child_id,
+                "missing_or_absent": row.code("MISSING", "missing_or_absent"),
+                "start_date": start,
+                "end_date": row.date("MIS_END"),
+            },
+            child_id,
+            f"{file_name} line {line}",
+        )

@@ -21,6 +21,8 @@ DEPENDS_ON = {
     ("assessments", "factors"): "authorised_date",
     ("cla_episodes", "reason_ceased"): "end_date",
     ("section47_enquiries", "icpc_outcome"): "icpc_date",
+    ("missing_episodes", "return_interview_offered"): "end_date",
+    ("missing_episodes", "return_interview_accepted"): "end_date",
 }
 # columns known from a date the file does not carry: once known they never change
 KNOWN_ONCE = {("referrals", "primary_need_code"), ("section47_enquiries", "outcome")}
@@ -28,7 +30,8 @@ EXISTS_FROM = {"workers": "start_date", "allocations": "start_date", "contacts":
                "referrals": "referral_date", "assessments": "start_date", "plans": "start_date",
                "cla_episodes": "start_date", "visits": "recorded_date", "supervisions": "supervision_date",
                "section47_enquiries": "s47_start_date", "cla_reviews": "review_date",
-               "care_leavers": "contact_date"}  # fmt: skip
+               "care_leavers": "contact_date", "missing_episodes": "start_date",
+               "cla_health": "check_date"}  # fmt: skip
 
 
 def test_same_arguments_same_bytes(tmp_path):
@@ -86,6 +89,14 @@ def test_later_extract_extends_the_earlier_one(pair, name):
     if name in EXISTS_FROM:
         new = b.loc[b.index.difference(a.index)]
         assert (parse(new[EXISTS_FROM[name]]) > e1).all(), f"{name}: an old record appeared only later"
-        quiet = ("workers", "cla_episodes", "plans", "section47_enquiries", "care_leavers")  # may see none in a week
+        quiet = (
+            "workers",
+            "cla_episodes",
+            "plans",
+            "section47_enquiries",
+            "care_leavers",
+            "missing_episodes",
+            "cla_health",
+        )  # may see none in a week
         assert len(new) > 0 or name in quiet, f"{name}: nothing happened in a week?"
     assert len(pd.Index(b.index)) >= len(a.index)

@@ -159,6 +159,23 @@ L5,C8,FORMER_RELEVANT,2023-12-20,DIED,,
 L6,C9,FORMER_RELEVANT,2024-01-09,YES,P1,D1
 L8,C99,FORMER_RELEVANT,2023-12-01,YES,F1,B1
 """,
+    # X2 is away without authorisation (A); X4 is still missing; X5 began before C7's care did; X6 is an orphan
+    # (child C99) and X7 ends before it starts (both excluded).
+    "missing_episodes.csv": """missing_episode_id,child_id,missing_or_absent,start_date,end_date,return_interview_offered,return_interview_accepted
+X1,C8,M,2023-12-10,2023-12-11,Y,Y
+X2,C8,A,2023-12-15,2023-12-15,N,
+X3,C7,M,2023-12-30,2024-01-02,N,
+X4,C8,M,2024-01-08,,,
+X5,C7,M,2023-12-20,2023-12-21,Y,N
+X6,C99,M,2024-01-05,2024-01-06,Y,Y
+X7,C7,M,2024-01-05,2024-01-03,Y,Y
+""",
+    # Nobody here has been looked after for 12 months, so the health measures are 0 of 0; HC3 is an orphan (excluded).
+    "cla_health.csv": """health_check_id,child_id,check_type,check_date
+HC1,C8,HEALTH_ASSESSMENT,2023-12-20
+HC2,C7,dental_check,2024-01-05
+HC3,C99,HEALTH_ASSESSMENT,2024-01-02
+""",
 }
 
 

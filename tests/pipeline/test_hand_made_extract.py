@@ -33,6 +33,9 @@ December 2023 (month, as at Sun 31 Dec)
 - care leavers, latest follow-up in the 365 days to 31 Dec (after 31 Dec 2022): C4 L2 (15 Dec, not in touch;
   L1 is earlier), C5 L3 (in touch, C1 suitable, G5 not in EET), C6 L4 (5 Jan 2023: in touch, X2 not suitable,
   F4 in EET); C8 died (L5): left out. In touch 2 of 3, suitable 1 of 3, EET 1 of 3.
+- missing from care (M episodes begun while looked after): looked after in December C8 (from 1 Dec), C7 (from
+  28 Dec): 2. Went missing: C8 (X1, 10 Dec), C7 (X3, 30 Dec): 2 of 2, count 2. X2 is away without
+  authorisation (A); X5 (C7, 20 Dec) began before C7's care did. Ended in December: X1 (offered): 1 of 1.
 
 January 2024 (month, partial, as at Wed 10 Jan)
 - assessments: A6 9->10 Jan (1 wd): 1 of 1 (A8 hangs off the excluded R7; A9 authorised before start).
@@ -67,6 +70,9 @@ January 2024 (month, partial, as at Wed 10 Jan)
 - care leavers, after 10 Jan 2023: C4 L2 (not in touch), C5 L3 (in touch, suitable, not EET), C9 L6 (9 Jan: in
   touch, D1 suitable, P1 in EET); C6's L4 (5 Jan 2023) is now more than 365 days old; C8 died. In touch 2 of 3,
   suitable 2 of 3, EET 1 of 3.
+- missing from care: looked after 1-10 Jan C8, C7: 2. Went missing: C8 (X4, 8 Jan, still missing): 1 of 2,
+  count 1; X6 is an orphan and X7 ends before it starts (both excluded). Ended 1-10 Jan: X3 (30 Dec -> 2 Jan,
+  not offered): 0 of 1.
 
 March 2023 (month): A0 authorised exactly 45 wd after its referral (in time), A00 46 wd (late): 1 of 2.
 
@@ -130,6 +136,12 @@ EXPECTED = {
     ("2024-01-10", "care_leavers_in_touch_pct"): (2, 3, 200 / 3),
     ("2024-01-10", "care_leavers_suitable_accommodation_pct"): (2, 3, 200 / 3),
     ("2024-01-10", "care_leavers_eet_pct"): (1, 3, 100 / 3),
+    ("2023-12-31", "cla_went_missing_count"): (2, 1, 2.0),
+    ("2023-12-31", "cla_went_missing_pct"): (2, 2, 100.0),
+    ("2023-12-31", "cla_missing_return_interview_offered_pct"): (1, 1, 100.0),
+    ("2024-01-10", "cla_went_missing_count"): (1, 1, 1.0),
+    ("2024-01-10", "cla_went_missing_pct"): (1, 2, 50.0),
+    ("2024-01-10", "cla_missing_return_interview_offered_pct"): (0, 1, 0.0),
     ("2023-03-31", "assessments_in_time_pct"): (1, 2, 50.0),
     ("2023-02-28", "cp_plans_repeat_pct"): (0, 1, 0.0),
     ("2023-02-28", "children_cp_count"): (1, 1, 1.0),
@@ -195,6 +207,9 @@ def test_every_exclusion_kind_is_kept_with_its_reason(published):
         ("section47_enquiries.csv", "Q7"),
         ("care_leavers.csv", "L8"),
         ("cla_reviews.csv", "V5"),
+        ("missing_episodes.csv", "X6"),
+        ("missing_episodes.csv", "X7"),
+        ("cla_health.csv", "HC3"),
     ]:
         assert expected in keys, f"{expected} not recorded as excluded"
     assert ("referrals.csv", "R12") not in keys  # formatting problems only: counted

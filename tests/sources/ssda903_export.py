@@ -1,4 +1,5 @@
-"""Test helper: write SSDA903 header and episodes files from a case-management extract folder, as a
+"""Test helper: write SSDA903 header and episodes files (and missing, when the extract holds the optional file
+missing_episodes) from a case-management extract folder, as a
 council's 903 software would (DfE column names, SEX M/F/U as coded since 2024-25, DD/MM/YYYY dates).
 A defective date (generated defects) is written as delivered.
 
@@ -134,4 +135,26 @@ def export_ssda903(extract_folder: Path, out: Path, year_end: dt.date | None = N
         for e in episodes:
             w.writerow([e["child_id"], _uk(e["start_date"]), e["reason_new_episode"], e["legal_status"], "",
                         e["placement_type"], "", _uk(e["end_date"]), e["reason_ceased"], "", "", "", ""])  # fmt: skip
+    if (extract_folder / "missing_episodes.csv").is_file():  # the optional file, when the extract holds it
+        _write_missing(_rows(extract_folder / "missing_episodes.csv"), children, out, year_end)
     return out
+
+
+def _write_missing(missing: list[dict[str, str]], children: list[dict[str, str]], out: Path, year_end) -> None:
+    """missing.csv: every missing episode of the children in the return (with `year_end`, those open on 1 April or
+    starting in the year, an end after the year end blank); no return interview (the 903 has none)."""
+    birth = {c["child_id"]: c["date_of_birth"] for c in children}
+    with open(out / "missing.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(RETURN_COLUMNS["missing"])
+        for m in missing:
+            if m["child_id"] not in birth:
+                continue
+            episode = {"start_date": m["start_date"], "end_date": m["end_date"]}
+            if year_end is not None:
+                if not in_collection_year(episode, year_end):
+                    continue
+                if (_date(m["end_date"]) or year_end) > year_end:
+                    episode["end_date"] = ""
+            w.writerow([m["child_id"], _uk(birth[m["child_id"]]), m["missing_or_absent"], _uk(episode["start_date"]),
+                        _uk(episode["end_date"])])  # fmt: skip

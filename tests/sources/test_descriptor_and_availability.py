@@ -24,7 +24,7 @@ from dagster_project.transform.dbt_vars import dbt_vars
 CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "2020-03-31"
 CIN = SourceDescriptor("cin_census", cin_census.MISSING_FILES, cin_census.MISSING_COLUMNS)
 # the contract's optional files: a folder without them does not provide them
-OPTIONAL = ("section47_enquiries", "cla_reviews", "care_leavers")
+OPTIONAL = ("section47_enquiries", "cla_reviews", "care_leavers", "missing_episodes", "cla_health")
 SSDA903 = SourceDescriptor("ssda903", ssda903.MISSING_FILES, ssda903.MISSING_COLUMNS)
 
 

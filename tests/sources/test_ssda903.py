@@ -96,3 +96,47 @@ def test_reimport_is_byte_identical(tmp_path):
     b = write_extract(parse_ssda903(SMALL), tmp_path / "b")
     for p in a.iterdir():
         assert p.read_bytes() == (b / p.name).read_bytes(), p.name
+
+
+def test_missing_csv_fills_the_optional_missing_episodes_with_lineage(tmp_path):
+    source = _copy(tmp_path)
+    (source / "missing.csv").write_text(
+        "CHILD,DOB,MISSING,MIS_START,MIS_END\r\n"
+        "900001,14/02/2010,M,03/06/2022,04/06/2022\r\n"
+        "900001,14/02/2010,A,03/06/2022,\r\n"  # same child and start: a second episode, its own id
+        "900002,03/11/2016,X,01/02/2023,02/02/2023\r\n",  # an unknown code is written as delivered, and reported
+        encoding="utf-8",
+    )
+    extract = parse_ssda903(source)
+    assert [i.field for i in extract.issues if "missing.csv" in i.location] == ["MISSING"]
+    folder = write_extract(extract, tmp_path / "raw")
+    missing = _csv(folder / "missing_episodes.csv")
+    assert [(m["child_id"], m["missing_or_absent"], m["start_date"], m["end_date"]) for m in missing] == [
+        ("900001", "M", "2022-06-03", "2022-06-04"), ("900001", "A", "2022-06-03", ""),
+        ("900002", "X", "2023-02-01", "2023-02-02")]  # fmt: skip
+    assert len({m["missing_episode_id"] for m in missing}) == 3
+    assert all(m["missing_episode_id"].startswith("MI") and len(m["missing_episode_id"]) <= 20 for m in missing)
+    assert all(m["return_interview_offered"] == m["return_interview_accepted"] == "" for m in missing)
+    lineage = [r for r in _csv(folder / "_lineage.csv") if r["source_file"] == "missing_episodes.csv"]
+    assert [(r["source_line"], r["origin"]) for r in lineage] == [
+        ("2", "missing.csv line 2"), ("3", "missing.csv line 3"), ("4", "missing.csv line 4")]  # fmt: skip
+    descriptor = read_descriptor(folder)
+    assert "missing_episodes" not in descriptor.missing_files
+    assert descriptor.missing_columns["missing_episodes"] == ("return_interview_offered", "return_interview_accepted")
+    # the same return again: the same ids (derived from child, start and occurrence)
+    again = write_extract(parse_ssda903(source), tmp_path / "again")
+    assert [m["missing_episode_id"] for m in _csv(again / "missing_episodes.csv")] == [
+        m["missing_episode_id"] for m in missing
+    ]
+
+
+def test_without_missing_csv_the_file_is_not_available_and_an_empty_one_means_nobody_went_missing(tmp_path):
+    source = _copy(tmp_path)
+    assert not (source / "missing.csv").exists()
+    folder = write_extract(parse_ssda903(source), tmp_path / "raw")
+    assert not (folder / "missing_episodes.csv").exists()
+    assert "missing_episodes" in read_descriptor(folder).missing_files
+    (source / "missing.csv").write_text("CHILD,DOB,MISSING,MIS_START,MIS_END\r\n", encoding="utf-8")
+    folder = write_extract(parse_ssda903(source), tmp_path / "raw2")
+    assert _csv(folder / "missing_episodes.csv") == [] and (folder / "missing_episodes.csv").is_file()
+    assert "missing_episodes" not in read_descriptor(folder).missing_files

@@ -117,7 +117,7 @@ def test_cin_census_dfe_error_list(cin_run, tmp_path, monkeypatch):
 def council_and_903(tmp_path_factory):
     council = tmp_path_factory.mktemp("council_pipeline")
     assert csc(["generate", "--preset", "council", "--scale", "0.2", "--extract-date", COUNCIL_DATE, "--seed", "5",
-                "--defect-rate", "0", "--out", str(council / "raw")]) == 0  # fmt: skip
+                "--defect-rate", "0", "--out", str(council / "raw"), "--optional-files"]) == 0  # fmt: skip
     council_outcome, council_paths = run_pipeline(council, COUNCIL_DATE)
     returns = tmp_path_factory.mktemp("ssda903_pipeline")
     files = export_ssda903(council / "raw" / COUNCIL_DATE, returns / "903")
@@ -151,6 +151,29 @@ def test_ssda903_round_trip_gives_the_same_looked_after_figures(council_and_903)
     shared = ours.keys() & theirs.keys()
     assert len(shared) >= 12 and any(ours[k] > 10 for k in shared)
     assert {k: ours[k] for k in shared} == {k: theirs[k] for k in shared}
+
+
+def test_ssda903_round_trip_carries_the_missing_episodes(council_and_903):
+    """The 903's missing.csv fills the optional file missing_episodes: children missing from care are the same as
+    in the council's own extract; the return interviews (not in the 903) are unavailable, saying so."""
+    (_, council_paths), (_, paths) = council_and_903
+    sql = ("select period_type, as_at_date, measure, numerator, denominator from marts.scorecard "
+           "where measure in ('cla_went_missing_count', 'cla_went_missing_pct') order by all")  # fmt: skip
+    theirs = {(p, d, m): (n, q) for p, d, m, n, q in _published(council_paths, sql)}
+    ours = {(p, d, m): (n, q) for p, d, m, n, q in _published(paths, sql)}
+    shared = ours.keys() & theirs.keys()
+    assert len(shared) >= 24 and sum(ours[k][0] for k in shared) > 10
+    assert {k: ours[k] for k in shared} == {k: theirs[k] for k in shared}
+    reasons = dict(_published(paths, "select measure, reason from marts.measure_availability where not available"))
+    assert reasons["cla_missing_return_interview_offered_pct"].startswith("not available from this source")
+    assert "return_interview_offered" in reasons["cla_missing_return_interview_offered_pct"]
+    # lineage: each imported missing episode names its line of missing.csv
+    raw = paths.raw_dir / COUNCIL_DATE
+    with open(raw / "_lineage.csv", encoding="utf-8") as f:
+        origins = [r["origin"] for r in csv.DictReader(f) if r["source_file"] == "missing_episodes.csv"]
+    with open(raw / "missing_episodes.csv", encoding="utf-8") as f:
+        assert len(origins) == len(list(csv.DictReader(f))) > 10
+    assert origins[0] == "missing.csv line 2"
 
 
 def test_ssda903_publishes_availability_and_no_visit_rows(council_and_903):

@@ -47,6 +47,8 @@ DFE_LISTS = {
     "care_leaver_accommodation": ("2026-27", "SSDA903 OC3 ACCOM, rule 133 (lac2026_27)", {
         "B1", "B2", "C1", "C2", "D1", "D2", "E1", "E2", "G1", "G2", "H1", "H2", "K1", "K2", "R1", "R2", "S2", "T1",
         "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X2", "Y1", "Y2", "Z1", "Z2"}),
+    # missing_episodes: the 903 missing file's MISSING, checked by rule 1006 ("Missing type invalid").
+    "missing_or_absent": ("2026-27", "SSDA903 MISSING, rule 1006 (lac2026_27)", {"M", "A"}),
 }  # fmt: skip
 # Codes the DfE retired that the contract still accepts on older records (placement types of 2022-23 to 2024-25).
 RETIRED = {"placement_type": {"H5", "P2", "Z1"}}

@@ -1179,6 +1179,66 @@ with flagged as (
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.accommodation_text <> upper(s.accommodation_text))
         and {{ csc_rule_applies('care_leavers.accommodation.lower_case') }}
+    union all
+    -- missing_episodes.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.missing_episode_id), '') as record_key, 'missing_episodes.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'missing_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.missing_episode_id <> trim(r.missing_episode_id) or r.child_id <> trim(r.child_id) or r.missing_or_absent <> trim(r.missing_or_absent) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.return_interview_offered <> trim(r.return_interview_offered) or r.return_interview_accepted <> trim(r.return_interview_accepted))
+        and {{ csc_rule_applies('missing_episodes.trailing_spaces') }}
+    union all
+    -- missing_episodes.missing_or_absent.lower_case: missing_or_absent delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.missing_or_absent.lower_case' as rule_id, 'missing_or_absent delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__missing_episodes') }} as s
+    where (s.missing_or_absent_text <> upper(s.missing_or_absent_text))
+        and {{ csc_rule_applies('missing_episodes.missing_or_absent.lower_case') }}
+    union all
+    -- missing_episodes.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__missing_episodes') }} as s
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('missing_episodes.start_date.uk_date') }}
+    union all
+    -- missing_episodes.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__missing_episodes') }} as s
+    where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('missing_episodes.end_date.uk_date') }}
+    union all
+    -- missing_episodes.return_interview_offered.lower_case: return_interview_offered delivered as y/n (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.return_interview_offered.lower_case' as rule_id, 'return_interview_offered delivered as y/n (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__missing_episodes') }} as s
+    where (s.return_interview_offered_text <> upper(s.return_interview_offered_text))
+        and {{ csc_rule_applies('missing_episodes.return_interview_offered.lower_case') }}
+    union all
+    -- missing_episodes.return_interview_accepted.lower_case: return_interview_accepted delivered as y/n (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.return_interview_accepted.lower_case' as rule_id, 'return_interview_accepted delivered as y/n (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__missing_episodes') }} as s
+    where (s.return_interview_accepted_text <> upper(s.return_interview_accepted_text))
+        and {{ csc_rule_applies('missing_episodes.return_interview_accepted.lower_case') }}
+    union all
+    -- missing_episodes.interview_accepted_not_offered: return_interview_accepted is set but no return interview was offered
+    select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.interview_accepted_not_offered' as rule_id, 'return_interview_accepted is set but no return interview was offered' as reason
+    from {{ ref('stg_case_management__missing_episodes') }} as s
+    where (s.return_interview_accepted_text is not null and s.return_interview_offered is distinct from 'Y')
+        and {{ csc_rule_applies('missing_episodes.interview_accepted_not_offered') }}
+    union all
+    -- cla_health.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.health_check_id), '') as record_key, 'cla_health.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'cla_health') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.health_check_id <> trim(r.health_check_id) or r.child_id <> trim(r.child_id) or r.check_type <> trim(r.check_type) or r.check_date <> trim(r.check_date))
+        and {{ csc_rule_applies('cla_health.trailing_spaces') }}
+    union all
+    -- cla_health.check_type.lower_case: check_type delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.health_check_id as record_key, 'cla_health.check_type.lower_case' as rule_id, 'check_type delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__cla_health') }} as s
+    where (s.check_type_text <> upper(s.check_type_text))
+        and {{ csc_rule_applies('cla_health.check_type.lower_case') }}
+    union all
+    -- cla_health.check_date.uk_date: check_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.health_check_id as record_key, 'cla_health.check_date.uk_date' as rule_id, 'check_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__cla_health') }} as s
+    where (s.check_date is not null and regexp_full_match(s.check_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('cla_health.check_date.uk_date') }}
 
 )
 
