@@ -98,6 +98,9 @@ def write_extract(extract: ImportedExtract, raw_dir: Path) -> Path:
     _write_if_changed(folder / LINEAGE_FILE, _csv_text(list(LINEAGE_COLUMNS), lineage))
     for name, export in contract.files.items():
         if export.optional and name not in extract.rows:  # left out: "not available from this source"
+            # A copy from an earlier import of the same date would be read as this return's: the return
+            # itself is the source, so the stale derived file goes.
+            (folder / export.file_name).unlink(missing_ok=True)
             continue
         rows = [[row.get(c) or "" for c in export.column_names] for row in extract.rows.get(name, [])]
         _write_if_changed(folder / export.file_name, _csv_text(export.column_names, rows))

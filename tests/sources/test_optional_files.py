@@ -17,6 +17,7 @@ from dagster_project.quality.applicability import not_applicable_rules
 from dagster_project.quality.rules import registry
 from dagster_project.sources.availability import measure_availability
 from dagster_project.sources.descriptor import SourceDescriptor, read_descriptor, write_descriptor
+from dagster_project.sources.extract_writer import ImportedExtract, write_extract
 
 pytestmark = pytest.mark.fast
 CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "2020-03-31"
@@ -112,3 +113,16 @@ def test_a_present_optional_file_with_a_bad_header_is_unusable_like_any_other(ex
     outcome = load_extract(tmp_path / "warehouse.duckdb", extract, extract.name, "run1")
     assert [f.file for f in outcome.failures] == ["cla_reviews.csv"]
     assert "missing required column participation" in outcome.failures[0].message
+
+
+def test_a_reimport_without_an_optional_file_removes_the_earlier_imports_copy(tmp_path):
+    """A return imported again into the same folder, now without the file (say, the 903 without missing.csv):
+    the earlier import's missing_episodes.csv must not be read as this return's."""
+    first = ImportedExtract("2027-03-31", SourceDescriptor("ssda903"))
+    first.add("missing_episodes", {"missing_episode_id": "M1", "child_id": "C1"}, "C1", "missing.csv line 2")
+    folder = write_extract(first, tmp_path)
+    assert (folder / "missing_episodes.csv").is_file()
+    again = ImportedExtract("2027-03-31", SourceDescriptor("ssda903", ("missing_episodes",)))
+    write_extract(again, tmp_path)
+    assert not (folder / "missing_episodes.csv").exists()
+    assert (folder / "children.csv").is_file()  # required files are still written (header-only)
