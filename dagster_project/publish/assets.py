@@ -19,6 +19,7 @@ PUBLISHED_MARTS = ("scorecard", "assessment_timeliness", "visit_timeliness", "ca
 REPORT_MARTS = (
     "scorecard_by_team",
     "scorecard_by_service_area",
+    "team_directory",
     "worklist_open_assessments",
     "worklist_unallocated_children",
     "worklist_workers",

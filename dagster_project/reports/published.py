@@ -117,8 +117,15 @@ def load_published(database: Path, child_level: Path | None = None) -> Published
             (r["measure"], r["as_at_date"], r["team_id"]): Figure(r["numerator"], r["denominator"], r["value"])
             for r in by_team_rows
         }
+        # names from the team list, so a team with no breakdown row (a worklist only) is named too; a database
+        # published before marts.team_directory existed falls back to the names on the breakdown rows
+        named = (
+            _rows(conn, "select team_id, team_name, service_area from marts.team_directory")
+            if _has_table(conn, "team_directory")
+            else []
+        )
         teams: dict[str | None, tuple[str, str | None]] = {None: ("No team", None)}
-        for r in by_team_rows:
+        for r in [*by_team_rows, *named]:
             if r["team_id"] is not None:
                 teams[r["team_id"]] = (r["team_name"] or r["team_id"], r["service_area"])
         caseloads: dict[dt.date, list[tuple[str | None, float]]] = {}

@@ -316,7 +316,8 @@ SECTIONS = (
     (
         "unallocated",
         "Children with no allocated worker",
-        "On a plan or looked after with no open allocation; team = the team of their last allocation.",
+        "On a plan or looked after with no open allocation; team = the team of their last allocation, else of their "
+        "latest referral.",
         ("Days unallocated",),
         None,
         "the restricted child-level database (marts.worklist_unallocated_children)",

@@ -1,6 +1,6 @@
 -- The team breakdown summed to service areas, so the committee scorecard's service-area figures are rows of
 -- the marts too. grain: one row per (period_type, as_at_date, measure, service_area); NULL = no team
--- (records with no team, or a team with no service area).
+-- (records with no team, or a team with no service area). A count's denominator stays 1, as in the scorecard.
 
 with by_team as (
 
@@ -8,18 +8,28 @@ with by_team as (
 
 ),
 
+catalogue as (
+
+    select * from {{ ref('measures') }}
+
+),
+
 summed as (
 
     select
-        period_type,
-        as_at_date,
-        measure,
-        service_area,
-        sum(numerator) as numerator,
-        -- FTE denominators summed in team order, so the float is the same on every run
-        list_sum(list(denominator order by team_id nulls last)) as denominator
+        by_team.period_type,
+        by_team.as_at_date,
+        by_team.measure,
+        by_team.service_area,
+        sum(by_team.numerator) as numerator,
+        case
+            when any_value(catalogue.unit) = 'count' then 1
+            -- FTE denominators summed in team order, so the float is the same on every run
+            else list_sum(list(by_team.denominator order by by_team.team_id nulls last))
+        end as denominator
     from by_team
-    group by all
+    left join catalogue on by_team.measure = catalogue.measure
+    group by by_team.period_type, by_team.as_at_date, by_team.measure, by_team.service_area
 
 ),
 

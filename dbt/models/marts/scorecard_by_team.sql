@@ -2,8 +2,11 @@
 -- grain: one row per (period_type, as_at_date, measure, team_id); team_id NULL is "no team"
 -- A record belongs to the team of the mart that already carries one: assessment_timeliness (assessments),
 -- visit_timeliness (visits: the child's current allocation), caseload / the worker's own team (workforce,
--- supervision; agency workers from int_workers_employed_listed). Dates: the child-level dates of
--- visit_timeliness and caseload (every month-end, the 13 most recent Sundays and the extract date).
+-- supervision; agency workers from int_workers_employed_listed); the front door's from
+-- int_front_door_by_team_counted (contacts: the MASH team; referrals: their own team) and the as-at counts
+-- (children on plans, unallocated children, overdue assessments) from int_open_work_by_team_counted
+-- (docs/measures.md "Which team a figure belongs to"). Dates: the child-level dates of visit_timeliness and
+-- caseload (every month-end, the 13 most recent Sundays and the extract date).
 -- Numerators and denominators are the scorecard's, so the teams (with "no team") add up to the council
 -- figure; values are recomputed per team the same way.
 
@@ -57,6 +60,18 @@ supervision as (
 employed as (
 
     select * from {{ ref('int_workers_employed_listed') }}
+
+),
+
+front_door as (
+
+    select * from {{ ref('int_front_door_by_team_counted') }}
+
+),
+
+open_work as (
+
+    select * from {{ ref('int_open_work_by_team_counted') }}
 
 ),
 
@@ -165,6 +180,10 @@ measures as (
     select * from supervision_as_at
     union all by name
     select * from agency_as_at
+    union all by name
+    select * from front_door
+    union all by name
+    select * from open_work
 
 ),
 

@@ -1,26 +1,12 @@
 -- Team worklists (issue 23): contacts with no decision at the extract date more than one working day after the
 -- contact (the front door's one-working-day standard), with the working days waiting. team_id is the front-door
--- team: the council's MASH team when it has exactly one (NULL otherwise: the "No team" worklist). Ids only.
+-- team of int_contacts_teams_assigned: the council's MASH team when it has exactly one (NULL otherwise: the
+-- "No team" worklist), as in the front-door breakdowns. Ids only.
 -- grain: one row per contact_id
 
 with contacts as (
 
-    select * from {{ ref('int_contacts_decisions_evaluated') }}
-
-),
-
-teams as (
-
-    select * from {{ ref('int_teams_validated') }}
-
-),
-
-front_door_team as (
-
-    select min(team_id) as team_id
-    from teams
-    where service_area = 'MASH'
-    having count(*) = 1
+    select * from {{ ref('int_contacts_teams_assigned') }}
 
 ),
 
@@ -31,7 +17,8 @@ undecided as (
         contact_id,
         child_id,
         contact_date,
-        contact_source
+        contact_source,
+        team_id
     from contacts
     where
         contact_date <= cast('{{ csc_run_var("extract_date") }}' as date)
@@ -50,12 +37,8 @@ waiting as (
 
 listed as (
 
-    select
-        waiting.*,
-        front_door_team.team_id
-    from waiting
-    left join front_door_team on true
-    where waiting.working_days_waiting > 1
+    select * from waiting
+    where working_days_waiting > 1
 
 )
 

@@ -1,5 +1,6 @@
 -- Team worklists: children on a plan or looked after at the extract date with no open allocation, since when,
--- and the team of their last allocation (NULL if they never had one). Ids only.
+-- and the team they belong to (int_children_unallocated_listed: their last allocation's team, else their latest
+-- referral's; NULL if neither), as in the unallocated_children breakdown. Ids only.
 -- grain: one row per (child_id, visit_type)
 
 with open_cases as (
@@ -12,6 +13,13 @@ with open_cases as (
 allocations as (
 
     select * from {{ ref('int_allocations_validated') }}
+
+),
+
+assigned_teams as (
+
+    select * from {{ ref('int_children_unallocated_listed') }}
+    where as_at_date = cast('{{ csc_run_var("extract_date") }}' as date)
 
 ),
 
@@ -32,7 +40,6 @@ last_allocation as (
     select
         unallocated.child_id,
         unallocated.visit_type,
-        allocations.team_id,
         allocations.end_date,
         row_number() over (
             partition by unallocated.child_id, unallocated.visit_type
@@ -54,13 +61,14 @@ dated as (
         unallocated.visit_type,
         unallocated.record_start_date as case_start_date,
         greatest(unallocated.record_start_date, last_allocation.end_date) as unallocated_since,
-        last_allocation.team_id
+        assigned_teams.team_id
     from unallocated
     left join last_allocation
         on
             unallocated.child_id = last_allocation.child_id
             and unallocated.visit_type = last_allocation.visit_type
             and last_allocation.allocation_rank = 1
+    left join assigned_teams on unallocated.child_id = assigned_teams.child_id
 
 )
 

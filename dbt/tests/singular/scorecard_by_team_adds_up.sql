@@ -1,17 +1,25 @@
 -- The teams of marts.scorecard_by_team, "no team" included, add up to the council figure of marts.scorecard:
--- every date and measure of the breakdown, numerator and denominator (FTE denominators to rounding).
+-- every date and measure of the breakdown, numerator and denominator (FTE denominators to rounding; a count's
+-- denominator is 1 on every row, so only its numerator adds up).
 -- Returns the rows that do not add up.
 
-with by_team as (
+with catalogue as (
+
+    select * from {{ ref('measures') }}
+
+),
+
+by_team as (
 
     select
-        period_type,
-        as_at_date,
-        measure,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator
-    from {{ ref('scorecard_by_team') }}
-    group by all
+        teams.period_type,
+        teams.as_at_date,
+        teams.measure,
+        sum(teams.numerator) as numerator,
+        case when any_value(catalogue.unit) = 'count' then 1 else sum(teams.denominator) end as denominator
+    from {{ ref('scorecard_by_team') }} as teams
+    left join catalogue on teams.measure = catalogue.measure
+    group by teams.period_type, teams.as_at_date, teams.measure
 
 ),
 

@@ -29,6 +29,7 @@ flagged as (
         referrals.referral_date,
         referrals.referral_source,
         referrals.nfa,
+        referrals.team_id,
         earlier_referrals.referral_id is not null as is_re_referral
     from referrals
     left join earlier_referrals on referrals.referral_id = earlier_referrals.referral_id
