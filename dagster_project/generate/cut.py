@@ -30,6 +30,8 @@ RULES: dict[str, tuple[str | None, dict[str, tuple[str, ...]]]] = {
     ),  # fmt: skip
     "cla_reviews": ("review_date", {}),
     "care_leavers": ("contact_date", {}),
+    "cp_reviews": ("review_date", {}),
+    "cp_categories": ("category_start_date", {}),
 }
 
 

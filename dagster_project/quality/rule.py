@@ -41,6 +41,7 @@ FILE_ORDER = (
     "teams", "workers", "children", "contacts", "referrals", "assessments", "plans", "cla_episodes",
     "visits", "allocations", "supervisions",
     "section47_enquiries", "cla_reviews", "care_leavers",  # optional files (contract `optional: true`)
+    "cp_reviews", "cp_categories",  # optional files: child protection reviews and categories
 )  # fmt: skip
 
 _PLACEHOLDER = re.compile(r"<<(stg|valid|raw|prev|ref):(\w+)>>|<<extract_date>>|<<data_start>>")

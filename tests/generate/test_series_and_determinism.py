@@ -28,7 +28,8 @@ EXISTS_FROM = {"workers": "start_date", "allocations": "start_date", "contacts":
                "referrals": "referral_date", "assessments": "start_date", "plans": "start_date",
                "cla_episodes": "start_date", "visits": "recorded_date", "supervisions": "supervision_date",
                "section47_enquiries": "s47_start_date", "cla_reviews": "review_date",
-               "care_leavers": "contact_date"}  # fmt: skip
+               "care_leavers": "contact_date",
+               "cp_reviews": "review_date", "cp_categories": "category_start_date"}  # fmt: skip
 
 
 def test_same_arguments_same_bytes(tmp_path):
