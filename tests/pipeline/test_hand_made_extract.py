@@ -125,6 +125,9 @@ EXPECTED = {
     ("2024-01-10", "care_leavers_in_touch_pct"): (2, 3, 200 / 3),
     ("2024-01-10", "care_leavers_suitable_accommodation_pct"): (2, 3, 200 / 3),
     ("2024-01-10", "care_leavers_eet_pct"): (1, 3, 100 / 3),
+    # cp_reviews_in_time_pct at 31 May 2023: P6 (C9) open since 1 Feb, so for 3 months from 1 May; its first
+    # review on its due date, 1 May: in time. At 10 Jan 2024 no CP plan is 3 months old: no figure.
+    ("2023-05-31", "cp_reviews_in_time_pct"): (1, 1, 100.0),
     ("2023-03-31", "assessments_in_time_pct"): (1, 2, 50.0),
     ("2023-02-28", "cp_plans_repeat_pct"): (0, 1, 0.0),
     ("2023-02-28", "children_cp_count"): (1, 1, 1.0),
@@ -195,6 +198,7 @@ def test_every_exclusion_kind_is_kept_with_its_reason(published):
         ("section47_enquiries.csv", "Q7"),
         ("care_leavers.csv", "L8"),
         ("cla_reviews.csv", "V5"),
+        ("cp_reviews.csv", "CR4"),
     ]:
         assert expected in keys, f"{expected} not recorded as excluded"
     assert ("referrals.csv", "R12") not in keys  # formatting problems only: counted
