@@ -93,3 +93,22 @@ def bound_memory(conn: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     for name, value in duckdb_config().items():
         conn.execute(f"set {name} = '{value}'")
     return conn
+
+
+def write_reference_table(
+    warehouse_path: Path, table: str, frame, column_types: dict[str, str], order_by: str | None = None
+) -> int:
+    """Replace `reference.<table>` with the frame's columns cast to `column_types` (name -> DuckDB type, in
+    order), rows ordered by `order_by` (default: the first column); returns the number of rows. The reference
+    tables the dbt models join on (the working-day calendar, the DfE comparators, the child population)."""
+    columns = ",\n".join(f"cast({name} as {kind}) as {name}" for name, kind in column_types.items())
+    order_by = order_by or next(iter(column_types))
+    with connect(warehouse_path) as conn:
+        conn.execute("create schema if not exists reference")
+        conn.register("reference_frame", frame)
+        try:
+            select = f"select {columns} from reference_frame order by {order_by}"
+            conn.execute(f"create or replace table reference.{table} as {select}")
+        finally:
+            conn.unregister("reference_frame")
+    return len(frame)

@@ -17,11 +17,22 @@ from dagster_project.benchmarks.council import resolve_council
 from dagster_project.benchmarks.population import load_population, population_periods, synthetic_population
 from dagster_project.benchmarks.snapshot import load_snapshot
 from dagster_project.catalogue import load_measures
-from dagster_project.warehouse import connect
+from dagster_project.warehouse import write_reference_table
 
-SCHEMA = "reference"
 TABLE = "dfe_benchmarks"
 COLUMNS = tuple(f.name for f in dataclasses.fields(BenchmarkRow))
+BENCHMARK_TYPES = {
+    "measure_id": "varchar",
+    "dfe_indicator": "varchar",
+    "period_end": "date",
+    "council_published": "double",
+    "england": "double",
+    "region": "double",
+    "statistical_neighbours": "double",
+    "quartile_band": "varchar",
+    "polarity": "varchar",
+    "source": "varchar",
+}
 
 
 POPULATION_TABLE = "child_population"
@@ -41,27 +52,7 @@ def write_dfe_benchmarks(warehouse_path: Path) -> tuple[int, str | None]:
     council = resolve_council()
     rows = benchmark_rows(load_snapshot(), load_measures(), council)
     frame = pd.DataFrame([dataclasses.astuple(r) for r in rows], columns=list(COLUMNS))
-    with connect(warehouse_path) as conn:
-        conn.execute(f"create schema if not exists {SCHEMA}")
-        conn.register("benchmark_frame", frame)
-        conn.execute(
-            f"""
-            create or replace table {SCHEMA}.{TABLE} as
-            select cast(measure_id as varchar) as measure_id,
-                   cast(dfe_indicator as varchar) as dfe_indicator,
-                   cast(period_end as date) as period_end,
-                   cast(council_published as double) as council_published,
-                   cast(england as double) as england,
-                   cast(region as double) as region,
-                   cast(statistical_neighbours as double) as statistical_neighbours,
-                   cast(quartile_band as varchar) as quartile_band,
-                   cast(polarity as varchar) as polarity,
-                   cast(source as varchar) as source
-            from benchmark_frame
-            order by measure_id, period_end
-            """
-        )
-        conn.unregister("benchmark_frame")
+    write_reference_table(warehouse_path, TABLE, frame, BENCHMARK_TYPES, order_by="measure_id, period_end")
     return len(rows), council.name if council else None
 
 
@@ -71,18 +62,6 @@ def write_child_population(warehouse_path: Path, extract_folder: Path | None = N
     population = pd.DataFrame(
         council_population(resolve_council(), extract_folder), columns=["valid_from", "valid_to", "population"]
     )
-    with connect(warehouse_path) as conn:
-        conn.execute(f"create schema if not exists {SCHEMA}")
-        conn.register("population_frame", population)
-        conn.execute(
-            f"""
-            create or replace table {SCHEMA}.{POPULATION_TABLE} as
-            select cast(valid_from as date) as valid_from,
-                   cast(valid_to as date) as valid_to,
-                   cast(population as double) as population
-            from population_frame
-            order by valid_from
-            """
-        )
-        conn.unregister("population_frame")
-    return len(population)
+    return write_reference_table(
+        warehouse_path, POPULATION_TABLE, population, {"valid_from": "date", "valid_to": "date", "population": "double"}
+    )

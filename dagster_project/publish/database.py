@@ -12,8 +12,10 @@ Pure Python: no Dagster imports.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,35 +86,55 @@ def append_scorecard_history(history: Path, warehouse: Path, run_id: str) -> int
             conn.execute("detach wh")
 
 
+@contextlib.contextmanager
+def _staging_file(target: Path, run_id: str) -> Iterator[Path]:
+    """The file a run writes beside `target` before renaming it over it: none left from an earlier try when it is
+    handed out, and removed with its .wal whatever happens (after the rename there is nothing to remove)."""
+    staging_file = temp_file(target, run_id)
+    wal = Path(str(staging_file) + ".wal")
+    staging_file.unlink(missing_ok=True)
+    wal.unlink(missing_ok=True)
+    try:
+        yield staging_file
+    finally:
+        staging_file.unlink(missing_ok=True)
+        wal.unlink(missing_ok=True)
+
+
+def _copy_marts(conn, tables: list[str]) -> dict[str, int]:
+    """Copy the warehouse's marts (attached as `wh`) into the new file's `marts` schema; rows per table."""
+    counts = {}
+    for table in tables:
+        conn.execute(f"create table marts.{_quote(table)} as select * from wh.marts.{_quote(table)}")
+        counts[table] = conn.execute(f"select count(*) from marts.{_quote(table)}").fetchone()[0]
+    return counts
+
+
+def _prove_complete(staging_file: Path, table: str) -> None:
+    """Reopen the closed file read-only and read a table: it is complete before it replaces the old one."""
+    with connect(staging_file, read_only=True) as check:
+        check.execute(f"select count(*) from marts.{table}").fetchone()
+
+
 def _publish_child_level(
     warehouse: Path, child_level: Path, tables: list[str], run_id: str, extract_date: str
 ) -> dict[str, int]:
     """Write the restricted child-level database (owner-only) beside its old copy and rename it over it."""
     private_dir(child_level.parent)
-    staging_file = temp_file(child_level, run_id)
-    staging_file.unlink(missing_ok=True)
-    Path(str(staging_file) + ".wal").unlink(missing_ok=True)
-    counts: dict[str, int] = {}
-    try:
+    with _staging_file(child_level, run_id) as staging_file:
         with connect(staging_file) as conn:
             conn.execute(f"attach {path_literal(warehouse)} as wh (read_only)")
             conn.execute("create schema marts")
-            for table in tables:
-                conn.execute(f"create table marts.{_quote(table)} as select * from wh.marts.{_quote(table)}")
-                counts[table] = conn.execute(f"select count(*) from marts.{_quote(table)}").fetchone()[0]
+            counts = _copy_marts(conn, tables)
             conn.execute(
                 f"create table marts.{PUBLICATION_TABLE} as select ?::varchar as run_id, ?::date as extract_date",
                 [run_id, extract_date],
             )
             conn.execute("detach wh")
             conn.execute("checkpoint")
-        with connect(staging_file, read_only=True) as check:
-            check.execute(f"select run_id from marts.{PUBLICATION_TABLE}").fetchone()
+        _prove_complete(staging_file, PUBLICATION_TABLE)
         staging_file.chmod(PRIVATE_FILE_MODE)
         os.replace(staging_file, child_level)
-    finally:
-        staging_file.unlink(missing_ok=True)
-        Path(str(staging_file) + ".wal").unlink(missing_ok=True)
     return counts
 
 
@@ -158,18 +180,13 @@ def publish(
     append_scorecard_history(history, warehouse, run_id)
 
     open_dir(published.parent)  # the published database is for analysts: an enterable folder
-    staging_file = temp_file(published, run_id)
-    staging_file.unlink(missing_ok=True)
-    Path(str(staging_file) + ".wal").unlink(missing_ok=True)
     now = dt.datetime.now()
-    counts: dict[str, int] = {}
-    try:
+    with _staging_file(published, run_id) as staging_file:
         with connect(staging_file) as conn:
             conn.execute(f"attach {path_literal(warehouse)} as wh (read_only)")
             conn.execute(f"attach {path_literal(history)} as hist (read_only)")
             conn.execute("create schema marts")
-            for table in tables:
-                conn.execute(f"create table marts.{_quote(table)} as select * from wh.marts.{_quote(table)}")
+            counts = _copy_marts(conn, tables)
             for table in HISTORY_TABLES:
                 conn.execute(f"create table marts.{table} as select * from hist.main.{table}")
             # The copy records its own run as published (the history is updated after the swap).
@@ -191,8 +208,8 @@ def publish(
                 """,
                 [run_id],
             )
-            for table in (*tables, *HISTORY_TABLES):
-                counts[table] = conn.execute(f"select count(*) from marts.{_quote(table)}").fetchone()[0]
+            for table in HISTORY_TABLES:
+                counts[table] = conn.execute(f"select count(*) from marts.{table}").fetchone()[0]
             available = (
                 conn.execute("select count(*) from marts.measure_availability where available").fetchone()[0]
                 if "measure_availability" in tables and counts["measure_availability"]
@@ -205,15 +222,10 @@ def publish(
         # SSDA903 return before looked-after counts are measures): measure_availability says so.
         if counts.get("scorecard", 0) == 0 and available != 0:
             raise PublishError("marts.scorecard is empty: nothing to publish")
-        # Reopen read-only to prove the file is complete before it replaces the old one.
-        with connect(staging_file, read_only=True) as check:
-            check.execute("select count(*) from marts.scorecard").fetchone()
+        _prove_complete(staging_file, "scorecard")
         staging_file.chmod(PUBLISHED_MODE)
         counts.update(_publish_child_level(warehouse, child_level, child_tables, run_id, extract_date))
         os.replace(staging_file, published)
-    finally:
-        staging_file.unlink(missing_ok=True)
-        Path(str(staging_file) + ".wal").unlink(missing_ok=True)
 
     record_run(
         history,

@@ -20,7 +20,8 @@ TARGET = "#505a5f"
 plt.rcParams.update({"svg.fonttype": "path", "font.size": 9, "font.family": "DejaVu Sans"})
 
 
-def _finish(fig, fmt: str) -> bytes | str:
+def figure_bytes(fig, fmt: str) -> bytes | str:
+    """The figure as inline SVG text (no XML prolog) or PNG bytes, and closed."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, bbox_inches="tight", dpi=150 if fmt == "png" else None, metadata=None)
     plt.close(fig)
@@ -73,7 +74,7 @@ def _draw_trend(spec: _TrendSpec, fmt: str) -> bytes | str:
     if all(v is None for v in spec.values):  # an empty axis would read as a real line at 0 (issue 23)
         ax.axis("off")
         ax.text(0.5, 0.5, f"No chart: {spec.empty_reason}.", ha="center", va="center", fontsize=9, color="#505a5f")
-        return _finish(fig, fmt)
+        return figure_bytes(fig, fmt)
     xs = list(range(len(spec.labels)))
     ax.plot(
         xs,
@@ -105,7 +106,7 @@ def _draw_trend(spec: _TrendSpec, fmt: str) -> bytes | str:
     else:  # counts and averages from zero too, so a small change is not drawn as a large one (issue 23)
         ax.set_ylim(bottom=0, top=max(v for v in (*spec.values, *spec.targets) if v is not None) * 1.15 or 1)
     ax.legend(loc="best", fontsize=7, frameon=False, ncol=2)
-    return _finish(fig, fmt)
+    return figure_bytes(fig, fmt)
 
 
 def caseload_chart(
@@ -134,4 +135,4 @@ def caseload_chart(
     ax.set_xlabel("children allocated per worker")
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="lower right", fontsize=7, frameon=False)
-    return _finish(fig, fmt)
+    return figure_bytes(fig, fmt)

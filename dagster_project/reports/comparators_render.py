@@ -11,7 +11,7 @@ from collections.abc import Callable
 import matplotlib.pyplot as plt
 
 from dagster_project.cells import write_data_cell
-from dagster_project.reports.charts import LINE, _finish, plain_text
+from dagster_project.reports.charts import LINE, figure_bytes, plain_text
 from dagster_project.reports.comparators import (
     COLUMNS,
     NO_COMPARATOR,
@@ -19,7 +19,7 @@ from dagster_project.reports.comparators import (
     comparators_note,
     year_texts,
 )
-from dagster_project.reports.html import _common, environment
+from dagster_project.reports.html import environment, page_context
 
 
 def write_comparators_pdf(pdf, views: list[ComparatorView], council_named: bool, latin1: Callable, heading, header):
@@ -125,14 +125,14 @@ def benchmark_chart(view: ComparatorView, suppress: bool, fmt: str = "svg") -> b
         ax.set_ylim(bottom=0)
         ax.set_ylabel("%")
     ax.legend(loc="best", fontsize=6.5, frameon=False, ncol=3)
-    return _finish(fig, fmt)
+    return figure_bytes(fig, fmt)
 
 
 def render_benchmarks_page(
     views: list[ComparatorView], council_named: bool, extract_date, run_id: str, synthetic: bool = False
 ) -> str:
     title = "Benchmarks: the council against England and similar councils"
-    context = _common(title, extract_date, run_id, synthetic)
+    context = page_context(title, extract_date, run_id, synthetic)
     context.update(
         note=comparators_note(council_named),
         views=views,

@@ -38,7 +38,8 @@ SYNTHETIC_BANNER = (
 )
 
 
-def _common(title: str, extract_date, run_id: str, synthetic: bool = False) -> dict:
+def page_context(title: str, extract_date, run_id: str, synthetic: bool = False) -> dict:
+    """What every page's template reads: the title, the extract and run, and the synthetic banner when due."""
     return {
         "synthetic_banner": SYNTHETIC_BANNER if synthetic else None,
         "title": title,
@@ -61,7 +62,7 @@ def render_scorecard(
     caseloads_by: str = "team",
 ) -> str:
     committee = view.audience == COMMITTEE
-    context = _common(scorecard_title(view), view.extract_date, view.run_id, view.synthetic)
+    context = page_context(scorecard_title(view), view.extract_date, view.run_id, view.synthetic)
     context.update(
         sensitivity=("OPEN" if committee else "INTERNAL") + (": SYNTHETIC DATA" if view.synthetic else ""),
         sensitivity_class=("open" if committee else "internal") + (" synthetic" if view.synthetic else ""),
@@ -106,7 +107,7 @@ def render_scorecard(
 
 
 def render_worklist(worklist, extract_date, run_id: str, synthetic: bool = False) -> str:
-    context = _common(f"Team worklist: {worklist.team_label}", extract_date, run_id, synthetic)
+    context = page_context(f"Team worklist: {worklist.team_label}", extract_date, run_id, synthetic)
     context["worklist"] = worklist
     context["page_max_rows"] = PAGE_MAX_ROWS
     return environment().get_template("worklist.html.j2").render(**context)
@@ -114,13 +115,13 @@ def render_worklist(worklist, extract_date, run_id: str, synthetic: bool = False
 
 def render_annex_a_check(check, extract_date, run_id: str, id_limit: int) -> str:
     """The one-page check of an Annex A (reports/annex_a_check.py)."""
-    context = _common("Annex A: check before sending", extract_date, run_id)
+    context = page_context("Annex A: check before sending", extract_date, run_id)
     context.update(check=check, day=uk_day, id_limit=id_limit)
     return environment().get_template("annex_a_check.html.j2").render(**context)
 
 
 def render_index(context: dict) -> str:
-    full = _common(
+    full = page_context(
         "Children's social care reports", context["extract_date"], context["run_id"], context.get("synthetic", False)
     )
     full.update(context)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dagster_project.warehouse import connect
+from dagster_project.warehouse import write_reference_table
 from dagster_project.workdays.calendar import FIRST_YEAR, LAST_YEAR, calendar_frame
 
-SCHEMA = "reference"
 TABLE = "working_days"
 
 
@@ -22,19 +21,9 @@ def working_days_frame():
 
 def write_working_days(warehouse_path: Path) -> int:
     """Replace reference.working_days; returns the number of days written."""
-    frame = working_days_frame()
-    with connect(warehouse_path) as conn:
-        conn.execute(f"create schema if not exists {SCHEMA}")
-        conn.register("calendar_frame", frame)
-        conn.execute(
-            f"""
-            create or replace table {SCHEMA}.{TABLE} as
-            select cast(calendar_date as date) as calendar_date,
-                   cast(is_working_day as boolean) as is_working_day,
-                   cast(working_day_number as bigint) as working_day_number
-            from calendar_frame
-            order by calendar_date
-            """
-        )
-        conn.unregister("calendar_frame")
-    return len(frame)
+    return write_reference_table(
+        warehouse_path,
+        TABLE,
+        working_days_frame(),
+        {"calendar_date": "date", "is_working_day": "boolean", "working_day_number": "bigint"},
+    )

@@ -110,6 +110,17 @@ def test_the_pinned_figures():
     assert rows[("Work_Force_AvgNumCase_SW", 2025)].period_end == dt.date(2025, 9, 30)
 
 
+def test_the_pinned_children_in_need_rates():
+    """Issue 22's children in need per 10,000 (the DfE's CIN, at 31 March), read by hand from LAIT's
+    bds_long_0.parquet (commit 2e30e39): Herefordshire (884) 379.6 and England 345.4 at 31 March 2018; 457 and 330.3
+    at 31 March 2025."""
+    rows = _rows(884)
+    for year, council, england in ((2018, 379.6, 345.4), (2025, 457.0, 330.3)):
+        row = rows[("CIN", year)]
+        assert (row.measure_id, row.period_end) == ("children_in_need_rate_per_10k", dt.date(year, 3, 31))
+        assert (row.council_published, row.england) == (council, england)
+
+
 def test_hand_worked_band_and_mean_for_herefordshire_2025():
     """Worked from the published figures: Herefordshire's ten neighbours' re-referral rates in 2025."""
     values, neighbours, _ = _raw()

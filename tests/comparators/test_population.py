@@ -68,6 +68,18 @@ def test_the_dfe_rate_is_recomputed_from_the_shipped_population():
     assert round(children / (population / 10_000), 1) == snapshot.values[("CPP_rate", 2025)][884] == 40.4
 
 
+def test_the_dfe_children_in_need_rate_is_recomputed_from_the_shipped_population():
+    """Children in need at 31 March 2025 (the DfE's CIN census, "Characteristics of children in need",
+    b1_children_in_need_2013_to_2025.csv, At31_episodes, as the CSC national framework dashboard ships it at commit
+    2f5d11a): Herefordshire 1,574, England 402,400; divided by the ONS mid-2024 children (34,439 and 12,183,016):
+    457.04 and 330.30, published by the DfE as 457 and 330.3 per 10,000 (CIN)."""
+    snapshot = load_snapshot()
+    population = load_population()
+    assert (population[884][2024], population[970][2024]) == (34439, 12183016)
+    assert round(1574 / (population[884][2024] / 10_000), 1) == snapshot.values[("CIN", 2025)][884] == 457.0
+    assert round(402400 / (population[970][2024] / 10_000), 1) == snapshot.values[("CIN", 2025)][970] == 330.3
+
+
 def test_the_synthetic_council_has_the_population_the_generator_gave_it(tmp_path, monkeypatch):
     monkeypatch.delenv("CSC_LA_CODE", raising=False)
     (tmp_path / "_synthetic.json").write_text(json.dumps({"synthetic": True, "child_population": 45000}))

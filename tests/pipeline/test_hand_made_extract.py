@@ -24,6 +24,9 @@ December 2023 (month, as at Sun 31 Dec)
   plan (P9 of C3 is excluded): 0 of 2.
 - agency workers: case-holding workers employed W1 (permanent), W2 (agency), W4 (permanent); W3 is a team
   manager: 1 of 3.
+- children in need, as at 31 Dec: open referrals (not no further action, not closed) R14 (C6), R15 (C9), R16 (C10),
+  R00 (C5), R0 (C4), R13 (C7), R1 (C1), R3 (C3); C2's referral R2 was no further action (closed 12 Dec) but C2 is on
+  CP plan P2; C8 has no referral but is looked after (E2): all ten children, C1 to C10, each once: 10.
 
 - initial child protection conferences held in December: Q1 (4 -> 6 Dec, 2 wd), Q2 (11 -> 20 Dec, 7 wd), Q8 (Mon
   20 Nov -> Tue 12 Dec, 16 wd: late); Q3 ended without one: 2 of 3 within 15 wd.
@@ -51,6 +54,8 @@ January 2024 (month, partial, as at Wed 10 Jan)
   30 Jun: a repeat, counted "ever", not only in the period) and C10 (P8 and P10 both on 4 Jan: the second plan
   starts on the same day, not earlier, so not a repeat; C10 counts once): 1 of 2.
 - agency workers: W2 (the agency worker) left on 5 Jan; W1, W4 permanent: 0 of 2.
+- children in need, as at 10 Jan: the same ten (R4 and R5 add referrals for C1 and C4, who count once; R6 of C5
+  is no further action): 10.
 
 - conferences held 1-10 Jan: Q4 (14 Dec -> 5 Jan: 15-22 Dec 6, 27-29 Dec 9, 2-5 Jan 13 wd), Q5 (11 Dec -> 4 Jan,
   exactly 15 wd: in time), Q6 (Thu 7 Dec -> Wed 3 Jan, 16 wd: late); Q7 is an orphan, excluded: 2 of 3.
@@ -66,6 +71,7 @@ January 2024 (month, partial, as at Wed 10 Jan)
 March 2023 (month): A0 authorised exactly 45 wd after its referral (in time), A00 46 wd (late): 1 of 2.
 
 February 2023 (month): C9's first CP plan P6 starts on 1 Feb: repeat CP plans 0 of 1; children on a CP plan 1.
+Children in need at 28 Feb: open referrals R14 (C6), R15 (C9, also on P6), R00 (C5), R0 (C4): 4.
 """
 
 from __future__ import annotations
@@ -77,7 +83,6 @@ import pytest
 
 from dagster_project.catalogue import load_measures
 from dagster_project.catalogue.render import SEED_COLUMNS
-from tests.pipeline.hand_made_extract import EXTRACT_DATE, write_extract
 
 EXPECTED = {
     ("2023-12-31", "assessments_in_time_pct"): (2, 2, 100.0),
@@ -131,20 +136,15 @@ EXPECTED = {
     ("2023-03-31", "assessments_in_time_pct"): (1, 2, 50.0),
     ("2023-02-28", "cp_plans_repeat_pct"): (0, 1, 0.0),
     ("2023-02-28", "children_cp_count"): (1, 1, 1.0),
+    ("2023-02-28", "children_in_need_count"): (4, 1, 4.0),
+    ("2023-12-31", "children_in_need_count"): (10, 1, 10.0),
+    ("2024-01-10", "children_in_need_count"): (10, 1, 10.0),
 }
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    from tests.pipeline.run_pipeline import run_pipeline
-
-    root = tmp_path_factory.mktemp("hand_made")
-    write_extract(root / "raw")
-    # A tenth of these rows are defective on purpose: far above the share that blocks publishing
-    # in production (CSC_DQ_BLOCK_SHARE), so this test lets every rule through.
-    outcome, paths = run_pipeline(root, EXTRACT_DATE, CSC_DQ_BLOCK_SHARE="1")
-    assert outcome.success, f"{outcome.failed_step}: {outcome.error}"
-    return paths
+def published(hand_made_run):
+    return hand_made_run  # tests/pipeline/conftest.py: shared with test_benchmarks_published.py
 
 
 @pytest.mark.parametrize(("key", "expected"), list(EXPECTED.items()), ids=[f"{d}-{m}" for d, m in EXPECTED])

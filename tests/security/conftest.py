@@ -1,5 +1,6 @@
 """One real nightly run (ingest, checks, dbt, publish, reports) on the conformance extract with hostile values
-planted (tests/security/hostile_extract.py), shared by the sweep tests, plus the DfE error list of that run."""
+planted (tests/security/hostile_extract.py), shared by the sweep tests, plus the DfE error list and Ofsted's
+Annex A made from that run (`csc dq dfe-errors`, `csc annex-a`)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class HostileRun:
     planted: PlantedExtract
     dfe_errors: Path
     dfe_errors_command: object
+    annex_a_command: object
 
 
 @pytest.fixture(scope="session")
@@ -37,4 +39,5 @@ def hostile_run(tmp_path_factory) -> HostileRun:
     assert outcome.success, f"{outcome.failed_step}: {outcome.error}"
     out = root / "out" / "dfe_errors.csv"
     command = run_csc(root, "dq", "dfe-errors", "--out", str(out))
-    return HostileRun(root, paths, planted, out, command)
+    annex_a = run_csc(root, "annex-a")
+    return HostileRun(root, paths, planted, out, command, annex_a)

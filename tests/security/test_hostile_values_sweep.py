@@ -2,6 +2,9 @@
 names, worker and child names, a name in the child-id column, values in a header line), one real run that builds
 every output, then every output read back as a person would read it.
 
+Ofsted's Annex A (`csc annex-a`, restricted: it holds child ids and dates of birth by design) is made from the
+same run and swept too.
+
 Asserted: the run succeeds (a `$` in a team name stopped every report before); no workbook cell is a formula and
 none is a hyperlink; no planted HTML reaches a page unescaped; the DfE error list is neutralised and owner-only;
 no planted personal value is anywhere outside the raw layer (warehouse/) and the restricted store (restricted/);
@@ -36,6 +39,8 @@ def test_every_output_was_built(hostile_run):
     worklists = hostile_run.paths.restricted_dir / "worklists" / "2020-03-31"
     assert len(list(worklists.glob("worklist_*.xlsx"))) >= 16  # one per planted team
     assert hostile_run.dfe_errors_command.returncode == 0, hostile_run.dfe_errors_command.stderr
+    assert hostile_run.annex_a_command.returncode == 0, hostile_run.annex_a_command.stderr
+    assert list((hostile_run.paths.restricted_dir / "annex_a").glob("*/annex_a*.xlsx"))
 
 
 def test_the_management_workbook_shows_every_planted_team_name_as_text(hostile_run):
@@ -153,3 +158,23 @@ def test_finding_1_the_management_workbook_written_from_the_published_data_has_n
     assert team_sheets
     cells = [c for s in team_sheets for r in s.iter_rows() for c in r]
     assert [c.coordinate for c in cells if c.data_type == "f" or c.hyperlink is not None] == []
+
+
+def test_annex_a_is_neutralised_and_holds_no_name(hostile_run):
+    """Annex A carries team names and ids from the extract into a workbook and CSVs an inspector opens: no cell
+    may start a formula, and no child's or worker's name or postcode may be in it (it holds ids and dates of
+    birth by design, never names). The workbook is also in the formula/link and owner-only sweeps above."""
+    folders = list((hostile_run.paths.restricted_dir / "annex_a").iterdir())
+    assert len(folders) == 1
+    files = sorted(p for p in folders[0].iterdir() if p.is_file())
+    csvs = [p for p in files if p.suffix == ".csv"]
+    assert csvs and any(p.suffix == ".xlsx" for p in files)
+    cells = []
+    for path in csvs:
+        with path.open(newline="", encoding="utf-8") as handle:
+            cells += [v for row in csv.reader(handle) for v in row]
+    assert len(cells) > 100  # the lists have rows: the conformance extract's children, referrals, plans
+    assert [v for v in cells if v.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
+    names = {v for v in hostile_run.planted.personal_values if v not in HEADER_VALUES and v != NAME_AS_CHILD_ID}
+    leaks = {p.name: planted_in(readable_text(p), names)[:3] for p in files}
+    assert {name: found for name, found in leaks.items() if found} == {}

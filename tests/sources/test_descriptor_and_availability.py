@@ -79,11 +79,12 @@ def test_what_each_statutory_return_can_support():
     not_filled = tuple(f for f in OPTIONAL if f not in cin_census.OPTIONAL_FILES)
     cin_folder = SourceDescriptor("cin_census", (*cin_census.MISSING_FILES, *not_filled), cin_census.MISSING_COLUMNS)
     cin = {a.measure: a for a in measure_availability(cin_folder)}
-    # plans only: issue 22's framework measures; cp_reviews_in_time_pct: the census's CPPreviewDate
+    # referrals and plans: issue 22's measures; cp_reviews_in_time_pct: the census's CPPreviewDate
     assert {m for m, a in cin.items() if a.available} == {
         "assessments_in_time_pct", "overdue_open_assessments", "referrals_nfa_pct", "re_referrals_pct",
         "children_cp_count", "children_cin_plan_count", "cp_plans_repeat_pct",
-        "cp_plans_two_years_pct", "children_cp_rate_per_10k", "cp_reviews_in_time_pct"}  # fmt: skip
+        "cp_plans_two_years_pct", "children_cp_rate_per_10k", "children_in_need_count",
+        "children_in_need_rate_per_10k", "cp_reviews_in_time_pct"}  # fmt: skip
     assert cin["average_caseload"].reason.startswith("not available from this source: a CIN census has no")
     assert "visits.csv" in cin["cp_visits_in_time_pct"].reason
     # the census's Section47 block has the conference date but no strategy discussion

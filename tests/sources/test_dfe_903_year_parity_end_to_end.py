@@ -7,39 +7,25 @@ year-shaped table of great_expectations/README.md."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from dagster_project.cli import main as csc
-from dagster_project.quality.dfe_parity import (
-    SSDA903_YEAR_SECTION,
-    allowed_differences,
-    compare,
-    implemented_codes,
-    project_pairs,
-    read_golden,
-)
-from dagster_project.sources.descriptor import read_descriptor
-from tests.pipeline.run_pipeline import run_pipeline
+from dagster_project.quality.dfe_parity import SSDA903_YEAR_SECTION
+from tests.sources.year_parity import DFE, year_parity
 
-DFE = Path(__file__).resolve().parents[1] / "fixtures" / "dfe"
 YEAR_END = "2027-03-31"  # the return of collection year 2026-27, made at its end
 
 
 @pytest.fixture(scope="module")
 def parity(tmp_path_factory):
     root = tmp_path_factory.mktemp("dfe_903_year_parity")
-    raw = root / "raw"
-    assert csc(["import", "ssda903", str(DFE / "ssda903_year"), "--out", str(raw), "--extract-date", YEAR_END]) == 0
-    descriptor = read_descriptor(raw / YEAR_END)
-    outcome, paths = run_pipeline(root, YEAR_END)
-    assert outcome.success, outcome.error
-    golden = read_golden(DFE / "ssda903_year_validator_golden.csv")
-    codes = implemented_codes("903")
-    allowed = allowed_differences(section=SSDA903_YEAR_SECTION)
-    project = project_pairs(paths.warehouse, "903")
-    return compare(project, golden, codes, allowed), golden, descriptor, project
+    return year_parity(
+        root,
+        ["ssda903", str(DFE / "ssda903_year"), "--extract-date", YEAR_END],
+        YEAR_END,
+        "ssda903_year_validator_golden.csv",
+        "903",
+        SSDA903_YEAR_SECTION,
+    )
 
 
 def test_the_return_records_its_collection_year(parity):

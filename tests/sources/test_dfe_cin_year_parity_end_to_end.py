@@ -7,39 +7,25 @@ differences listed in the year-shaped CIN table of great_expectations/README.md.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from dagster_project.cli import main as csc
-from dagster_project.quality.dfe_parity import (
-    CIN_YEAR_SECTION,
-    allowed_differences,
-    compare,
-    implemented_codes,
-    project_pairs,
-    read_golden,
-)
-from dagster_project.sources.descriptor import read_descriptor
-from tests.pipeline.run_pipeline import run_pipeline
+from dagster_project.quality.dfe_parity import CIN_YEAR_SECTION
+from tests.sources.year_parity import DFE, year_parity
 
-DFE = Path(__file__).resolve().parents[1] / "fixtures" / "dfe"
 REFERENCE_DATE = "2025-03-31"  # the census of collection year 2024-25, made at its end
 
 
 @pytest.fixture(scope="module")
 def parity(tmp_path_factory):
     root = tmp_path_factory.mktemp("dfe_cin_year_parity")
-    raw = root / "raw"
-    assert csc(["import", "cin-census", str(DFE / "cin_year.xml"), "--out", str(raw)]) == 0
-    descriptor = read_descriptor(raw / REFERENCE_DATE)
-    outcome, paths = run_pipeline(root, REFERENCE_DATE)
-    assert outcome.success, outcome.error
-    golden = read_golden(DFE / "cin_year_validator_golden.csv")
-    codes = implemented_codes("CIN")
-    allowed = allowed_differences(section=CIN_YEAR_SECTION)
-    project = project_pairs(paths.warehouse, "CIN")
-    return compare(project, golden, codes, allowed), golden, descriptor, project
+    return year_parity(
+        root,
+        ["cin-census", str(DFE / "cin_year.xml")],
+        REFERENCE_DATE,
+        "cin_year_validator_golden.csv",
+        "CIN",
+        CIN_YEAR_SECTION,
+    )
 
 
 def test_the_census_records_its_collection_year(parity):

@@ -1,5 +1,5 @@
--- Scorecard rows of the volumes family (docs/measures.md): children on plans and looked after, repeat child
--- protection plans and plans lasting two years or more. One CTE per measure.
+-- Scorecard rows of the volumes family (docs/measures.md): children in need, on plans and looked after, repeat
+-- child protection plans and plans lasting two years or more. One CTE per measure.
 -- grain: one row per (period_type, as_at_date, measure)
 
 with reporting_dates as (
@@ -20,6 +20,12 @@ plans as (
 
 ),
 
+referrals as (
+
+    select * from {{ ref('int_referrals_validated') }}
+
+),
+
 child_population as (
 
     select * from {{ source('reference', 'child_population') }}
@@ -36,6 +42,61 @@ open_children_by_date as (
         count(*) filter (where visit_type = 'CLA') as looked_after_children
     from open_cases
     group by as_at_date
+
+),
+
+-- children in need at D, the DfE's sense: an episode of need opens with a referral that is not no further action
+-- (referred on D counts) and is open until its closure date (closed on D is closed, as a plan ending on D); a child
+-- on a plan or looked after is in need too, even when the export shows their referral closed
+open_referrals as (
+
+    select
+        reporting_dates.as_at_date,
+        referrals.child_id
+    from reporting_dates
+    inner join referrals
+        on
+            reporting_dates.as_at_date >= referrals.referral_date
+            and (referrals.closure_date is null or reporting_dates.as_at_date < referrals.closure_date)
+    where not referrals.nfa
+
+),
+
+children_in_need_listed as (
+
+    select
+        as_at_date,
+        child_id
+    from open_referrals
+    union
+    select
+        as_at_date,
+        child_id
+    from open_cases
+
+),
+
+-- union (not union all) above: a child with two open referrals, or a referral and a plan, counts once
+children_in_need_by_date as (
+
+    select
+        as_at_date,
+        count(*) as children_in_need
+    from children_in_need_listed
+    group by as_at_date
+
+),
+
+children_in_need_count as (
+
+    select
+        reporting_dates.period_type,
+        reporting_dates.as_at_date,
+        'children_in_need_count' as measure,
+        coalesce(children_in_need_by_date.children_in_need, 0) as numerator,
+        1 as denominator
+    from reporting_dates
+    left join children_in_need_by_date on reporting_dates.as_at_date = children_in_need_by_date.as_at_date
 
 ),
 
@@ -176,6 +237,19 @@ children_looked_after_rate_per_10k as (
 
 ),
 
+children_in_need_rate_per_10k as (
+
+    select
+        population_by_date.period_type,
+        population_by_date.as_at_date,
+        'children_in_need_rate_per_10k' as measure,
+        coalesce(children_in_need_by_date.children_in_need, 0) as numerator,
+        population_by_date.population_10k as denominator
+    from population_by_date
+    left join children_in_need_by_date on population_by_date.as_at_date = children_in_need_by_date.as_at_date
+
+),
+
 -- CP plans ending in the period; a plan lasted two years or more when it ended on or after the same day two
 -- calendar years after it started (29 February + 2 years is 28 February)
 cp_plans_ended_by_period as (
@@ -224,6 +298,10 @@ family_measures as (
     select * from children_cp_rate_per_10k
     union all by name
     select * from children_looked_after_rate_per_10k
+    union all by name
+    select * from children_in_need_count
+    union all by name
+    select * from children_in_need_rate_per_10k
 
 )
 
