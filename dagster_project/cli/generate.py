@@ -54,7 +54,8 @@ def register(sub) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     p.add_argument(
         "--optional-files", action="store_true",
-        help="also write the contract's optional files (section47_enquiries, cla_reviews, care_leavers, ...)",
+        help="also write the contract's optional files (section47_enquiries, cla_reviews, care_leavers, "
+        "missing_episodes, cla_health, cp_reviews, cp_categories)",
     )  # fmt: skip
     p.set_defaults(handler=run)
 

@@ -71,7 +71,8 @@ def render_file(file: ExportFile) -> str:
         f"### {file.file_name}",
         "",
         f"One row per {file.grain}; primary key `{file.primary_key}`."
-        + (" *Optional*: an extract may leave this file out." if file.optional else ""),
+        + (" *Optional*: an extract may leave this file out." if file.optional else "")
+        + (f" {file.about}" if file.about else ""),
         "",
         "| column | type | empty allowed | constraints |",
         "|---|---|---|---|",

@@ -40,6 +40,7 @@ class ExportFile:
     primary_key: str
     columns: tuple[Column, ...]
     optional: bool = False  # an extract may leave it out: then "not available from this source"
+    about: str = ""  # what a row is, in words, for the contract page (optional)
 
     @property
     def file_name(self) -> str:
@@ -119,7 +120,7 @@ def load_contract(path: Path = CONTRACT_PATH) -> Contract:
                 raise ValueError(f"{name}.{c.name}: unknown code list {c.codes!r}")
         files[name] = ExportFile(
             name=name, grain=spec["grain"], primary_key=spec["primary_key"], columns=columns,
-            optional=bool(spec.get("optional", False)),
+            optional=bool(spec.get("optional", False)), about=str(spec.get("about", "")).strip(),
         )  # fmt: skip
         for c in columns:
             if c.referenced_file and files.get(c.referenced_file, files[name]).optional and not files[name].optional:

@@ -36,6 +36,8 @@ RULES: dict[str, tuple[str | None, dict[str, tuple[str, ...]]]] = {
         {"end_date": ("end_date", "return_interview_offered", "return_interview_accepted")},
     ),  # fmt: skip
     "cla_health": ("check_date", {}),
+    "cp_reviews": ("review_date", {}),
+    "cp_categories": ("category_start_date", {}),
 }
 
 

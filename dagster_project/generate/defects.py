@@ -30,7 +30,8 @@ END_OF = {"workers": ("start_date", "end_date"), "allocations": ("start_date", "
 EVENT_DATE = {"contacts": "contact_date", "visits": "visit_date", "supervisions": "supervision_date",
               "section47_enquiries": "s47_start_date", "cla_reviews": "review_date",
               "care_leavers": "contact_date", "missing_episodes": "start_date",
-              "cla_health": "check_date"}  # fmt: skip
+              "cla_health": "check_date",
+              "cp_reviews": "review_date", "cp_categories": "category_start_date"}  # fmt: skip
 ONLY_IN = {
     "authorised_before_start": "assessments", "authorised_before_referral": "assessments",
     "visit_before_birth": "visits", "visit_by_departed_worker": "visits", "closure_reason_without_date": "referrals",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dagster_project.generate import allocate, care, casework, visits, workforce
+from dagster_project.generate import allocate, care, casework, cp_files, visits, workforce
 from dagster_project.generate import optional_files as optional
 from dagster_project.generate.calendar import Frame
 from dagster_project.generate.cla_health import cla_health
@@ -233,6 +233,14 @@ def build(
         keys = (health.check_date.to_numpy(), np.arange(len(health)))
         health.insert(0, "health_check_id", _ordered_ids(counter, "HC", 8, *keys))
         tables["cla_health"] = child_col(health)
+        # child protection reviews and categories (cp_files.py), from the CP plans
+        cp_reviews = cp_files.cp_reviews(plans, frame.horizon, seed)
+        keys = (cp_reviews.review_date.to_numpy(), np.arange(len(cp_reviews)))
+        cp_categories = cp_files.cp_categories(plans, cp_reviews, frame.horizon, seed)
+        cp_reviews.insert(0, "cp_review_id", _ordered_ids(counter, "CPR", 8, *keys))
+        keys = (cp_categories.category_start_date.to_numpy(), np.arange(len(cp_categories)))
+        cp_categories.insert(0, "cp_category_id", _ordered_ids(counter, "CPC", 8, *keys))
+        tables |= {"cp_reviews": child_col(cp_reviews), "cp_categories": cp_categories}
     for name, df in tables.items():
         pk = df.columns[0]
         tables[name] = df.sort_values(pk, kind="stable").reset_index(drop=True)

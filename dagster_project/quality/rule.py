@@ -42,6 +42,7 @@ FILE_ORDER = (
     "visits", "allocations", "supervisions",
     "section47_enquiries", "cla_reviews", "care_leavers",  # optional files (contract `optional: true`)
     "missing_episodes", "cla_health",
+    "cp_reviews", "cp_categories",  # optional files: child protection reviews and categories
 )  # fmt: skip
 
 _PLACEHOLDER = re.compile(r"<<(stg|valid|raw|prev|ref):(\w+)>>|<<extract_date>>|<<data_start>>")

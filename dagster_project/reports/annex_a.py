@@ -22,6 +22,7 @@ from dagster_project.reports.annex_a_queries import OPTIONAL_READERS, AnnexDataE
 from dagster_project.reports.annex_a_write import AnnexWorkbook, write_list
 from dagster_project.reports.html import render_annex_a_check
 from dagster_project.settings import Paths
+from dagster_project.sources.descriptor import read_descriptor
 from dagster_project.warehouse import connect
 
 ANNEX_A_FOLDER = "annex_a"
@@ -62,6 +63,16 @@ def published_run(paths: Paths) -> tuple[str, str]:
     return extract_date.isoformat(), run_id
 
 
+def absent_optional_files(paths: Paths, extract_date: str) -> frozenset[str]:
+    """The optional contract files the published extract does not hold (its source descriptor); all of them when
+    its folder is no longer in the landing zone (nothing says they were there)."""
+    contract = load_contract()
+    folder = paths.raw_dir / extract_date
+    if not folder.is_dir():
+        return frozenset(f.file_name for f in contract.files.values() if f.optional)
+    return frozenset(contract.files[name].file_name for name in read_descriptor(folder).missing_files)
+
+
 def build_annex_a(paths: Paths, as_at: dt.date | None = None, months: int = DEFAULT_MONTHS) -> AnnexOutputs:
     extract_date, run_id = published_run(paths)
     extract = dt.date.fromisoformat(extract_date)
@@ -71,7 +82,7 @@ def build_annex_a(paths: Paths, as_at: dt.date | None = None, months: int = DEFA
             f"--as-at {as_at} is after the published extract's date {extract_date}: nothing is known yet"
         )
     period = Period(as_at, months)
-    missing = unavailable(set(load_contract().file_names), OPTIONAL_READERS)
+    missing = unavailable(set(load_contract().file_names), OPTIONAL_READERS, absent_optional_files(paths, extract_date))
     meta = {"extract_date": extract_date, "run_id": run_id}
 
     root = private_dir(private_dir(paths.restricted_dir) / ANNEX_A_FOLDER)

@@ -235,11 +235,17 @@ OPTIONAL_SOURCES = (
     OptionalSource("care_leavers.csv", "no care leavers file in the export contract", lists=(9,)),
     OptionalSource("adoptions.csv", "no adoption file in the export contract", lists=(10,)),
     OptionalSource("adopters.csv", "no adopters file in the export contract", lists=(11,)),
+    # the optional contract file cp_reviews (issue 24); its categories' sibling cp_categories fills the initial and
+    # latest categories of list 7, which without it both show the plan's one category (no column left empty)
+    OptionalSource(
+        "cp_reviews.csv",
+        "no child protection review conference file",
+        columns=((7, "Date of latest review conference"),),
+    ),
     OptionalSource(
         "reviews.csv",
-        "no CP review conference / looked-after review / IRO contact file in the export contract",
+        "no looked-after review / IRO contact file in the export contract",
         columns=(
-            (7, "Date of latest review conference"),
             (8, "Date of Latest Statutory Review"),
             (8, "Date of Last IRO Visit / Contact to the Child"),
         ),
@@ -296,18 +302,21 @@ class Unavailable:
     reason: str
 
 
-def unavailable(contract_files: set[str], readers: set[str]) -> list[Unavailable]:
-    """What this Annex A cannot fill: every optional source not in the contract, or in it but not yet read
-    (`readers`: the optional files annex_a_queries.py reads)."""
+def unavailable(contract_files: set[str], readers: set[str], absent: frozenset[str] = frozenset()) -> list[Unavailable]:
+    """What this Annex A cannot fill: every optional source not in the contract, in it but not yet read
+    (`readers`: the optional files annex_a_queries.py reads), or read but left out of this extract (`absent`: the
+    optional contract files the extract does not hold, e.g. {"cp_reviews.csv"})."""
     out = []
     for source in OPTIONAL_SOURCES:
-        if source.file_name in contract_files and source.file_name in readers:
+        name = source.file_name
+        if name in contract_files and name in readers and name not in absent:
             continue
-        reason = (
-            source.reason
-            if source.file_name not in contract_files
-            else f"{source.file_name} is in the contract but this version does not read it yet"
-        )
+        if name not in contract_files:
+            reason = source.reason
+        elif name not in readers:
+            reason = f"{name} is in the contract but this version does not read it yet"
+        else:
+            reason = f"{source.reason}: the extract does not hold {name} (an optional export file)"
         out += [Unavailable(number, None, reason) for number in source.lists]
         out += [Unavailable(number, header, reason) for number, header in source.columns]
     # in Ofsted's order: by list, then by the column's place in the list (whole lists first)

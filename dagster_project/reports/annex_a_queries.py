@@ -16,8 +16,9 @@ from dagster_project.reports.annex_a_period import Period
 from dagster_project.warehouse import WarehouseLockedError, connect
 
 STAGING, INTERMEDIATE = "staging", "intermediate"
-# The optional "rest of the case" files a query reads (annex_a_lists.OPTIONAL_SOURCES): none yet.
-OPTIONAL_READERS: set[str] = set()
+# The optional "rest of the case" files a query reads (annex_a_lists.OPTIONAL_SOURCES). An extract without one has
+# no rows in its validated model, so the query gives an empty column (named unavailable) or today's fallback.
+OPTIONAL_READERS: set[str] = {"cp_reviews.csv", "cp_categories.csv"}
 
 
 class AnnexDataError(RuntimeError):
@@ -50,6 +51,8 @@ VIEWS = (
     _as_at("cla_episodes", "*", "start_date", ("end_date",)),
     _as_at("visits", "*", "visit_date"),
     _as_at("allocations", "*", "start_date", ("end_date",)),
+    _as_at("cp_reviews", "*", "review_date"),
+    _as_at("cp_categories", "*", "category_start_date"),
     # the allocation that places a child with a team and worker at the as-at date (int_children_allocations_current's
     # rule: the open one that started last); a child with none open (a closed case) keeps their last one
     """
@@ -151,10 +154,28 @@ QUERIES = {
         from cp as p inner join a_visits as v
             on v.child_id = p.child_id and v.visit_type = 'CP' and v.child_seen
             and v.visit_date >= p.start_date and (p.end_date is null or v.visit_date <= p.end_date)
+    ),
+    -- review conferences after the plan's start (its initial conference is none), up to its end
+    reviews as (
+        select p.plan_id, max(r.review_date) as review_date
+        from cp as p inner join a_cp_reviews as r
+            on r.cp_plan_id = p.plan_id and r.review_date > p.start_date
+            and (p.end_date is null or r.review_date <= p.end_date)
+        group by p.plan_id
+    ),
+    -- the plan's first and latest categories as at the as-at date; without cp_categories, its one category
+    categories as (
+        select cp_plan_id as plan_id, category,
+            row_number() over (partition by cp_plan_id order by category_start_date, cp_category_id) as first_one,
+            row_number() over (partition by cp_plan_id order by category_start_date desc, cp_category_id desc)
+                as latest_one
+        from a_cp_categories
     )
     select {CHILD_COLUMNS}, p.start_date as "Child Protection Plan Start Date",
-        p.category_of_abuse as "Initial Category of Abuse", p.category_of_abuse as "Latest Category of Abuse",
+        coalesce(ci.category, p.category_of_abuse) as "Initial Category of Abuse",
+        coalesce(cl.category, p.category_of_abuse) as "Latest Category of Abuse",
         v.visit_date as "Date of the Last Statutory Visit", v.seen_alone as "Was the Child Seen Alone?",
+        r.review_date as "Date of latest review conference",
         p.end_date as "Child Protection Plan End Date",
         (
             select count(*) from cp as earlier where earlier.child_id = p.child_id and earlier.start_date < p.start_date
@@ -163,6 +184,9 @@ QUERIES = {
     from cp as p
     inner join a_children as ch using (child_id)
     left join visits as v on v.plan_id = p.plan_id and v.latest = 1
+    left join reviews as r on r.plan_id = p.plan_id
+    left join categories as ci on ci.plan_id = p.plan_id and ci.first_one = 1
+    left join categories as cl on cl.plan_id = p.plan_id and cl.latest_one = 1
     left join a_allocation as al using (child_id)
     where p.end_date is null or p.end_date >= $start
     order by p.start_date, ch.child_id, p.plan_id

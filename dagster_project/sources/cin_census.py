@@ -31,7 +31,12 @@ MISSING_COLUMNS = {
     "children": ("forename", "surname", "postcode"),
     "referrals": ("contact_id", "team_id", "worker_id"),
     "assessments": ("child_seen", "outcome", "team_id", "worker_id"),
+    # The census's Section47 block has no strategy discussion, enquiry outcome or conference outcome.
+    "section47_enquiries": ("strategy_discussion_date", "outcome", "icpc_outcome"),
 }
+# The optional contract files the census fills (always written, header-only when the return has none): a census
+# holds every section 47 enquiry and CP plan of its year, so none is "none recorded", not "not available".
+OPTIONAL_FILES = ("section47_enquiries", "cp_reviews", "cp_categories")
 # GenderCurrent (and Sex in later schemas): DfE codes -> contract sex.
 SEX_CODES = {"0": "U", "1": "M", "2": "F", "9": "U", "M": "M", "F": "F", "U": "U"}
 # assessments.factors holds the codes separated by "|", as every factor rule (quality/rules_dfe.py) reads them.
@@ -79,12 +84,15 @@ class _Reader:
         self.extract.issues.append(ImportIssue(f"{self.file_name}: {path}", field, message))
 
     def date(self, element: ET.Element, name: str, path: str) -> str | None:
-        value = _text(element, name)
+        return self.date_value(_text(element, name), name, f"{path}/{name}")
+
+    def date_value(self, value: str | None, name: str, path: str) -> str | None:
+        """An ISO date; anything else as delivered, reported (path: the element's own path)."""
         if value is not None:
             if (day := iso_date(value)) is not None:
                 return day.isoformat()
             # the value is not repeated: it may be a date of birth (messages carry no personal values)
-            self.issue(f"{path}/{name}", name, "not a YYYY-MM-DD date (written as delivered)")
+            self.issue(path, name, "not a YYYY-MM-DD date (written as delivered)")
         return value
 
     def mapped(self, element: ET.Element, name: str, path: str, mapping: dict[str, str]) -> str | None:
@@ -176,6 +184,8 @@ def parse_cin_census(path: Path, extract_date: str | None = None) -> ImportedExt
     year = collection_year_of(dt.date.fromisoformat(reference_date))
     descriptor = SourceDescriptor(SOURCE, MISSING_FILES, MISSING_COLUMNS, origin=file_name, collection_year=year)
     extract = ImportedExtract(extract_date or reference_date, descriptor)
+    for name in OPTIONAL_FILES:
+        extract.rows.setdefault(name, [])
     reader = _Reader(file_name, extract)
     children = _child(root, "Children")
     if children is None:
@@ -270,14 +280,88 @@ def _read_episode(reader: _Reader, details: ET.Element, path: str, child_id: str
         start = reader.date(plan, "CINPlanStartDate", p_path)
         _add_plan(reader, "CIN", referral_id, child_id, start, reader.date(plan, "CINPlanEndDate", p_path), None,
                   p_path, occurrences)  # fmt: skip
+    for n, enquiry in enumerate(_children(details, "Section47"), start=1):
+        _add_section47(reader, enquiry, f"{path}/Section47[{n}]", referral_id, child_id, occurrences)
     for n, plan in enumerate(_children(details, "ChildProtectionPlans"), start=1):
         p_path = f"{path}/ChildProtectionPlans[{n}]"
         start = reader.date(plan, "CPPstartDate", p_path)
         # The contract holds one category per plan: the latest the return gives, else the initial one.
         latest = "LatestCategoryOfAbuse" if _text(plan, "LatestCategoryOfAbuse") else "InitialCategoryOfAbuse"
         category = reader.code(plan, latest, p_path, "category_of_abuse")
-        _add_plan(reader, "CP", referral_id, child_id, start, reader.date(plan, "CPPendDate", p_path), category,
-                  p_path, occurrences)  # fmt: skip
+        plan_id = _add_plan(reader, "CP", referral_id, child_id, start, reader.date(plan, "CPPendDate", p_path),
+                            category, p_path, occurrences)  # fmt: skip
+        reviews = _add_cp_reviews(reader, plan, p_path, plan_id, child_id, occurrences)
+        _add_cp_categories(reader, plan, p_path, plan_id, child_id, start, reviews, occurrences)
+
+
+def _add_section47(reader, enquiry, path, referral_id, child_id, occurrences) -> None:
+    """One section 47 enquiry: its start, whether a conference was not required, the conference date."""
+    start = reader.date(enquiry, "S47ActualStartDate", path)
+    occurrence = _occurrence(occurrences, "Q", referral_id, start or "")
+    reader.extract.add(
+        "section47_enquiries",
+        {
+            "s47_id": derived_id("Q", referral_id, start or "", occurrence),
+            "child_id": child_id,
+            "referral_id": referral_id,
+            "s47_start_date": start,
+            "icpc_not_required": reader.mapped(enquiry, "ICPCnotRequired", path, BOOLEAN_CODES),
+            "icpc_date": reader.date(enquiry, "DateOfInitialCPC", path),
+        },
+        child_id,
+        reader.where(path),
+    )
+
+
+def _add_cp_reviews(reader, plan, path, plan_id, child_id, occurrences) -> list[str]:
+    """One cp_reviews row per `Reviews/CPPreviewDate` of the plan (one date per element, several elements or
+    several `Reviews` blocks alike); returns the review dates that parse, in return order."""
+    dates = []
+    for n, block in enumerate(_children(plan, "Reviews"), start=1):
+        for m, element in enumerate(_children(block, "CPPreviewDate"), start=1):
+            r_path = f"{path}/Reviews[{n}]/CPPreviewDate[{m}]"
+            day = reader.date_value((element.text or "").strip() or None, "CPPreviewDate", r_path)
+            occurrence = _occurrence(occurrences, "V", plan_id, day or "")
+            reader.extract.add(
+                "cp_reviews",
+                {"cp_review_id": derived_id("V", plan_id, day or "", occurrence), "child_id": child_id,
+                 "cp_plan_id": plan_id, "review_date": day},
+                child_id,
+                reader.where(r_path),
+            )  # fmt: skip
+            if day and iso_date(day) is not None:
+                dates.append(day)
+    return dates
+
+
+def _add_cp_categories(reader, plan, path, plan_id, child_id, start, reviews, occurrences) -> None:
+    """The initial category from the plan's start; a different latest category from the plan's last review
+    conference (the census gives it no date; a plan's category is changed at a review conference). A latest
+    category with no review to date it is written without a date: the rules exclude and count it."""
+    latest = _text(plan, "LatestCategoryOfAbuse")  # its code was checked with the plan
+    initial = reader.code(plan, "InitialCategoryOfAbuse", path, "category_of_abuse") if latest else None
+    initial = initial or _text(plan, "InitialCategoryOfAbuse")
+    rows = [(initial, start, "InitialCategoryOfAbuse")]
+    if latest and initial is None:  # only a latest category: the plan's category from its start
+        rows = [(latest, start, "LatestCategoryOfAbuse")]
+    elif latest and initial != latest:
+        changed_on = max(reviews) if reviews else None
+        if changed_on is None:
+            reader.issue(f"{path}/LatestCategoryOfAbuse", "LatestCategoryOfAbuse",
+                         "differs from the initial category but the plan has no review to date it: written without "
+                         "a category_start_date")  # fmt: skip
+        rows.append((latest, changed_on, "LatestCategoryOfAbuse"))
+    for category, day, element in rows:
+        if category is None:
+            continue
+        occurrence = _occurrence(occurrences, "K", plan_id, element)
+        reader.extract.add(
+            "cp_categories",
+            {"cp_category_id": derived_id("K", plan_id, element, occurrence), "cp_plan_id": plan_id,
+             "category": category, "category_start_date": day},
+            child_id,
+            reader.where(f"{path}/{element}"),
+        )  # fmt: skip
 
 
 def _factors(assessment: ET.Element) -> list[str]:
@@ -292,12 +376,13 @@ def _factors(assessment: ET.Element) -> list[str]:
     return [text for f in block if (text := (f.text or "").strip())] if block is not None else []
 
 
-def _add_plan(reader, plan_type, referral_id, child_id, start, end, category, path, occurrences) -> None:
+def _add_plan(reader, plan_type, referral_id, child_id, start, end, category, path, occurrences) -> str:
     occurrence = _occurrence(occurrences, "P", referral_id, plan_type, start or "")
+    plan_id = derived_id("P", referral_id, plan_type, start or "", occurrence)
     reader.extract.add(
         "plans",
         {
-            "plan_id": derived_id("P", referral_id, plan_type, start or "", occurrence),
+            "plan_id": plan_id,
             "child_id": child_id,
             "referral_id": referral_id,
             "plan_type": plan_type,
@@ -308,3 +393,4 @@ def _add_plan(reader, plan_type, referral_id, child_id, start, end, category, pa
         child_id,
         reader.where(path),
     )
+    return plan_id

@@ -101,3 +101,45 @@ def test_care_leavers_aged_out_of_care(files):
     assert 0.8 < in_touch.mean() < 0.97
     assert leavers.activity[~in_touch].isna().all() and leavers.activity[in_touch].notna().all()
     assert leavers.accommodation[in_touch].str[-1].isin(["1", "2"]).all()
+
+
+def test_cp_reviews_follow_the_statutory_timescales_with_some_slippage(files):
+    plans = files["plans"].assign(start=lambda p: parse(p.start_date), end=lambda p: parse(p.end_date))
+    reviews = files["cp_reviews"].assign(date=lambda r: parse(r.review_date))
+    joined = reviews.merge(plans, left_on="cp_plan_id", right_on="plan_id", suffixes=("", "_plan"))
+    assert len(joined) == len(reviews), "every review is of a plan"
+    assert (joined.plan_type == "CP").all() and (joined.child_id == joined.child_id_plan).all()
+    assert ((joined.date > joined.start) & (joined.end.isna() | (joined.date < joined.end))).all()
+    weekday = (joined.date.to_numpy().astype("datetime64[D]").view("int64") + 3) % 7
+    assert (weekday < 5).all(), "conferences are held on weekdays"
+    joined = joined.sort_values(["plan_id", "date"])
+    previous = joined.groupby("plan_id").date.shift()
+    first = previous.isna()
+    # due 3 calendar months after the start, then 6 months after the previous review
+    due = np.where(first, joined.start + pd.DateOffset(months=3), previous + pd.DateOffset(months=6))
+    in_time = joined.date.to_numpy() <= due
+    assert 0.9 <= in_time.mean() < 1.0, in_time.mean()
+    assert joined.groupby("plan_id").size().max() >= 3, "a plan open over a year has had several reviews"
+    # plans open long enough have had a first review (at most 42 days late)
+    extract = np.datetime64("2019-03-01")
+    old_enough = plans[(plans.plan_type == "CP") & plans.end.isna()
+                       & (plans.start + pd.DateOffset(months=3, days=43) < pd.Timestamp(extract))]  # fmt: skip
+    assert old_enough.plan_id.isin(reviews.cp_plan_id).all()
+
+
+def test_cp_categories_start_with_the_plan_and_sometimes_change_at_a_review(files):
+    plans, categories, reviews = files["plans"], files["cp_categories"], files["cp_reviews"]
+    cp = plans[plans.plan_type == "CP"].set_index("plan_id")
+    assert set(categories.cp_plan_id) == set(cp.index), "every CP plan has a category, no CIN plan has one"
+    assert set(categories.category) <= set(C.codes("category_of_abuse"))
+    ordered = categories.sort_values(["cp_plan_id", "category_start_date"])
+    initial = ordered.groupby("cp_plan_id").first()
+    assert (initial.category_start_date == cp.start_date.reindex(initial.index)).all()
+    assert (initial.category == cp.category_of_abuse.reindex(initial.index)).all()
+    later = ordered[ordered.duplicated("cp_plan_id")]
+    assert 0 < len(later) < 0.3 * len(cp), len(later)
+    # a change is decided at a review conference of that plan and names another category
+    assert set(zip(later.cp_plan_id, later.category_start_date, strict=True)) <= set(
+        zip(reviews.cp_plan_id, reviews.review_date, strict=True)
+    )
+    assert (later.category.to_numpy() != initial.category.reindex(later.cp_plan_id).to_numpy()).all()

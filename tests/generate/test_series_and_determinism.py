@@ -31,7 +31,8 @@ EXISTS_FROM = {"workers": "start_date", "allocations": "start_date", "contacts":
                "cla_episodes": "start_date", "visits": "recorded_date", "supervisions": "supervision_date",
                "section47_enquiries": "s47_start_date", "cla_reviews": "review_date",
                "care_leavers": "contact_date", "missing_episodes": "start_date",
-               "cla_health": "check_date"}  # fmt: skip
+               "cla_health": "check_date",
+               "cp_reviews": "review_date", "cp_categories": "category_start_date"}  # fmt: skip
 
 
 def test_same_arguments_same_bytes(tmp_path):

@@ -176,6 +176,20 @@ HC1,C8,HEALTH_ASSESSMENT,2023-12-20
 HC2,C7,dental_check,2024-01-05
 HC3,C99,HEALTH_ASSESSMENT,2024-01-02
 """,
+    # C9's CP plan P6 (1 Feb-30 Jun 2023) had its first review due 1 May (1 Feb + 3 months) and held that day (a bank
+    # holiday, but the due date is a calendar date). CR2 is on P1's start day (its initial conference: no review);
+    # CR3 on P8's last day; CR4 is an orphan (child C99), excluded. P6's category changed from NEG to PHY at CR1.
+    "cp_reviews.csv": """cp_review_id,child_id,cp_plan_id,review_date
+CR1,C9,P6,2023-05-01
+CR2,C1,P1,2023-12-06
+CR3,C10,P8,2024-01-08
+CR4,C99,P1,2023-12-20
+""",
+    "cp_categories.csv": """cp_category_id,cp_plan_id,category,category_start_date
+CC1,P6,NEG,2023-02-01
+CC2,P6,PHY,2023-05-01
+CC3,P1,NEG,2023-12-06
+""",
 }
 
 

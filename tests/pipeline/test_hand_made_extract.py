@@ -142,6 +142,9 @@ EXPECTED = {
     ("2024-01-10", "cla_went_missing_count"): (1, 1, 1.0),
     ("2024-01-10", "cla_went_missing_pct"): (1, 2, 50.0),
     ("2024-01-10", "cla_missing_return_interview_offered_pct"): (0, 1, 0.0),
+    # cp_reviews_in_time_pct at 31 May 2023: P6 (C9) open since 1 Feb, so for 3 months from 1 May; its first
+    # review on its due date, 1 May: in time. At 10 Jan 2024 no CP plan is 3 months old: no figure.
+    ("2023-05-31", "cp_reviews_in_time_pct"): (1, 1, 100.0),
     ("2023-03-31", "assessments_in_time_pct"): (1, 2, 50.0),
     ("2023-02-28", "cp_plans_repeat_pct"): (0, 1, 0.0),
     ("2023-02-28", "children_cp_count"): (1, 1, 1.0),
@@ -210,6 +213,7 @@ def test_every_exclusion_kind_is_kept_with_its_reason(published):
         ("missing_episodes.csv", "X6"),
         ("missing_episodes.csv", "X7"),
         ("cla_health.csv", "HC3"),
+        ("cp_reviews.csv", "CR4"),
     ]:
         assert expected in keys, f"{expected} not recorded as excluded"
     assert ("referrals.csv", "R12") not in keys  # formatting problems only: counted

@@ -24,8 +24,14 @@ ADDED = {
 }
 
 
+# This Annex A is the one of an extract without the CP review and category files (list 7's review column named
+# unavailable, the plans file's category in both category columns); test_annex_a_cp_files.py adds its own.
+LEFT_OUT = ("cp_reviews.csv", "cp_categories.csv")
+
+
 def write_annex_a_extract(raw_dir) -> None:
     folder = raw_dir / EXTRACT_DATE
     folder.mkdir(parents=True)
     for name, text in FILES.items():
-        (folder / name).write_text(text + ADDED.get(name, ""), encoding="utf-8")
+        if name not in LEFT_OUT:
+            (folder / name).write_text(text + ADDED.get(name, ""), encoding="utf-8")

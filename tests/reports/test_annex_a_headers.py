@@ -102,6 +102,20 @@ def test_an_optional_file_in_the_contract_and_read_fills_its_list():
     assert {u.list_number for u in read if u.header is None} == {2, 9, 10, 11}
 
 
+def test_an_optional_file_the_extract_leaves_out_leaves_its_column_unavailable():
+    files = set(load_contract().file_names)
+    assert "cp_reviews.csv" in files
+    held = {(u.list_number, u.header) for u in unavailable(files, {"cp_reviews.csv"})}
+    assert (7, "Date of latest review conference") not in held
+    left_out = unavailable(files, {"cp_reviews.csv"}, frozenset({"cp_reviews.csv"}))
+    (review,) = [u for u in left_out if u.header == "Date of latest review conference"]
+    assert review.reason == (
+        "no child protection review conference file: the extract does not hold cp_reviews.csv (an optional export file)"
+    )
+    # only that column: the whole lists and other columns are as before
+    assert {(u.list_number, u.header) for u in left_out} - held == {(7, "Date of latest review conference")}
+
+
 def test_every_unavailable_column_is_a_header_of_its_list():
     headers = {annex.number: annex.headers for annex in LISTS}
     for source in OPTIONAL_SOURCES:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -33,6 +34,8 @@ def _xpath_counts(path: Path) -> dict[str, int]:
         "assessments": len(root.findall("./Children/Child/CINdetails/Assessments")),
         "cin_plans": len(root.findall("./Children/Child/CINdetails/CINPlanDates")),
         "cp_plans": len(root.findall("./Children/Child/CINdetails/ChildProtectionPlans")),
+        "section47_enquiries": len(root.findall("./Children/Child/CINdetails/Section47")),
+        "cp_reviews": len(root.findall("./Children/Child/CINdetails/ChildProtectionPlans/Reviews/CPPreviewDate")),
     }
 
 
@@ -44,6 +47,8 @@ def _imported_counts(folder: Path) -> dict[str, int]:
         "assessments": len(_csv(folder, "assessments.csv")),
         "cin_plans": sum(p["plan_type"] == "CIN" for p in plans),
         "cp_plans": sum(p["plan_type"] == "CP" for p in plans),
+        "section47_enquiries": len(_csv(folder, "section47_enquiries.csv")),
+        "cp_reviews": len(_csv(folder, "cp_reviews.csv")),
     }
 
 
@@ -64,6 +69,14 @@ def test_peer_return_lands_as_an_extract_of_its_reference_date(tmp_path):
     assert descriptor.source == "cin_census" and "visits" in descriptor.missing_files
     for name in ("visits.csv", "workers.csv", "contacts.csv", "allocations.csv"):
         assert (folder / name).read_text(encoding="utf-8").count("\n") == 1  # header only
+    # The census's section 47 and CP plan modules: always written (this return holds none: header only), so the
+    # optional files a census fills are "none recorded", not "not available"; the others stay absent.
+    for name in ("section47_enquiries.csv", "cp_reviews.csv", "cp_categories.csv"):
+        assert (folder / name).read_text(encoding="utf-8").count("\n") == 1
+    assert not (folder / "cla_reviews.csv").exists() and not (folder / "care_leavers.csv").exists()
+    assert {"cla_reviews", "care_leavers"} <= set(descriptor.missing_files)
+    assert not {"section47_enquiries", "cp_reviews", "cp_categories"} & set(descriptor.missing_files)
+    assert descriptor.missing_columns["section47_enquiries"] == ("strategy_discussion_date", "outcome", "icpc_outcome")
     # The lineage names the element each row came from, ids only.
     lineage = _csv(folder, LINEAGE_FILE)
     assert lineage[0] == {"source_file": "children.csv", "source_line": "2", "child_id": "RND000215205141",
@@ -89,16 +102,59 @@ def test_field_mapping_and_derived_ids(tmp_path):
     plans = _csv(folder, "plans.csv")
     assert [(p["plan_type"], p["category_of_abuse"]) for p in plans] == [("CP", "EMO"), ("CIN", "")]
     assert plans[1]["end_date"] == "2024-02-01"
+    # Section 47 enquiries: the census's start, conference date and "ICPC not required"; no strategy discussion
+    enquiries = _csv(folder, "section47_enquiries.csv")
+    assert [(e["child_id"], e["s47_start_date"], e["icpc_date"], e["icpc_not_required"], e["strategy_discussion_date"])
+            for e in enquiries] == [("C1001", "2023-06-07", "2023-07-25", "N", ""),
+                                    ("C1002", "2024-03-05", "", "Y", "")]  # fmt: skip
+    assert enquiries[0]["referral_id"] == referrals[0]["referral_id"]
+    assert enquiries[1]["referral_id"] == referrals[3]["referral_id"]
+    # CP reviews of the plan, and its categories: the initial one from the plan's start, the latest (which
+    # differs) from its last review conference
+    reviews = _csv(folder, "cp_reviews.csv")
+    assert [(r["child_id"], r["cp_plan_id"], r["review_date"]) for r in reviews] == [
+        ("C1001", plans[0]["plan_id"], "2023-10-16"), ("C1001", plans[0]["plan_id"], "2024-03-14")]  # fmt: skip
+    categories = _csv(folder, "cp_categories.csv")
+    assert [(c["cp_plan_id"], c["category"], c["category_start_date"]) for c in categories] == [
+        (plans[0]["plan_id"], "NEG", "2023-07-25"), (plans[0]["plan_id"], "EMO", "2024-03-14")]  # fmt: skip
+    ids = [r["cp_review_id"] for r in reviews] + [c["cp_category_id"] for c in categories] + [enquiries[0]["s47_id"]]
+    assert len(set(ids)) == 5 and all(len(i) == 16 and i.isalnum() for i in ids)
+    lineage = {(row["source_file"], row["origin"]) for row in _csv(folder, LINEAGE_FILE)}
+    assert ("cp_reviews.csv", "cin_small.xml /Message/Children/Child[1]/CINdetails[1]/ChildProtectionPlans[1]"
+            "/Reviews[2]/CPPreviewDate[1]") in lineage  # fmt: skip
+    assert ("section47_enquiries.csv", "cin_small.xml /Message/Children/Child[2]/CINdetails[3]/Section47[1]") in lineage
     # Ids depend only on the child, the dates and the occurrence: the same in next year's return.
     again = write_extract(parse_cin_census(SMALL), tmp_path / "again")
     assert _csv(again, "referrals.csv") == referrals
+    assert _csv(again, "cp_reviews.csv") == reviews and _csv(again, "cp_categories.csv") == categories
+
+
+def test_reviews_in_one_block_and_a_latest_category_without_a_review(tmp_path):
+    one_block = SMALL.read_text().replace(
+        "</CPPreviewDate>\n          </Reviews>\n          <Reviews>\n            <CPPreviewDate>", "</CPPreviewDate>\n"
+        "            <CPPreviewDate>", 1)  # fmt: skip
+    assert one_block.count("<Reviews>") == 1
+    (tmp_path / "one.xml").write_text(one_block)
+    folder = write_extract(parse_cin_census(tmp_path / "one.xml"), tmp_path / "a")
+    assert [r["review_date"] for r in _csv(folder, "cp_reviews.csv")] == ["2023-10-16", "2024-03-14"]
+    # no review to date the change of category: written without a date (the rules exclude and count it), reported
+    no_reviews = re.sub(r"\s*<Reviews>\s*<CPPreviewDate>[^<]*</CPPreviewDate>\s*</Reviews>", "", SMALL.read_text())
+    (tmp_path / "none.xml").write_text(no_reviews)
+    extract = parse_cin_census(tmp_path / "none.xml")
+    folder = write_extract(extract, tmp_path / "b")
+    assert _csv(folder, "cp_reviews.csv") == []
+    assert [(c["category"], c["category_start_date"]) for c in _csv(folder, "cp_categories.csv")] == [
+        ("NEG", "2023-07-25"), ("EMO", "")]  # fmt: skip
+    [issue] = extract.issues
+    assert issue.field == "LatestCategoryOfAbuse" and "no review to date it" in issue.message
 
 
 def test_reimport_is_byte_identical(tmp_path):
     first = write_extract(parse_cin_census(PEER), tmp_path / "a")
     second = write_extract(parse_cin_census(PEER), tmp_path / "b")
     names = sorted(p.name for p in first.iterdir())
-    assert names == sorted(p.name for p in second.iterdir()) and len(names) == 13
+    # 11 required files, the 3 optional ones a census fills, _source.yaml and _lineage.csv
+    assert names == sorted(p.name for p in second.iterdir()) and len(names) == 16
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     mtime = (first / "referrals.csv").stat().st_mtime_ns

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from dagster_project.catalogue import load_measures
+from dagster_project.contract.model import load_contract
 from dagster_project.orchestration.extract_state import content_hash
 from dagster_project.quality.applicability import columns_read, not_applicable_rules
 from dagster_project.quality.rules import registry, rule_by_id
@@ -24,7 +25,7 @@ from dagster_project.transform.dbt_vars import dbt_vars
 CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "2020-03-31"
 CIN = SourceDescriptor("cin_census", cin_census.MISSING_FILES, cin_census.MISSING_COLUMNS)
 # the contract's optional files: a folder without them does not provide them
-OPTIONAL = ("section47_enquiries", "cla_reviews", "care_leavers", "missing_episodes", "cla_health")
+OPTIONAL = tuple(f.name for f in load_contract().files.values() if f.optional)  # listed in test_optional_files.py
 SSDA903 = SourceDescriptor("ssda903", ssda903.MISSING_FILES, ssda903.MISSING_COLUMNS)
 
 
@@ -73,26 +74,22 @@ def test_every_catalogue_measure_says_what_it_needs():
 
 
 def test_what_each_statutory_return_can_support():
-    # as read from an imported folder: the importers write no optional file
-    cin_folder = SourceDescriptor("cin_census", (*cin_census.MISSING_FILES, *OPTIONAL), cin_census.MISSING_COLUMNS)
+    # as read from an imported folder: a census fills the section 47 and CP plan files, no other optional one
+    assert set(cin_census.OPTIONAL_FILES) == {"section47_enquiries", "cp_reviews", "cp_categories"}
+    not_filled = tuple(f for f in OPTIONAL if f not in cin_census.OPTIONAL_FILES)
+    cin_folder = SourceDescriptor("cin_census", (*cin_census.MISSING_FILES, *not_filled), cin_census.MISSING_COLUMNS)
     cin = {a.measure: a for a in measure_availability(cin_folder)}
+    # referrals and plans: issue 22's measures; cp_reviews_in_time_pct: the census's CPPreviewDate
     assert {m for m, a in cin.items() if a.available} == {
-        "assessments_in_time_pct",
-        "overdue_open_assessments",
-        "referrals_nfa_pct",
-        "re_referrals_pct",
-        "children_cp_count",
-        "children_cin_plan_count",
-        "cp_plans_repeat_pct",
-        "cp_plans_two_years_pct",
-        "children_cp_rate_per_10k",
-        "children_in_need_count",
-        "children_in_need_rate_per_10k",
-    }  # fmt: skip  (referrals and plans: issue 22)
+        "assessments_in_time_pct", "overdue_open_assessments", "referrals_nfa_pct", "re_referrals_pct",
+        "children_cp_count", "children_cin_plan_count", "cp_plans_repeat_pct",
+        "cp_plans_two_years_pct", "children_cp_rate_per_10k", "children_in_need_count",
+        "children_in_need_rate_per_10k", "cp_reviews_in_time_pct"}  # fmt: skip
     assert cin["average_caseload"].reason.startswith("not available from this source: a CIN census has no")
     assert "visits.csv" in cin["cp_visits_in_time_pct"].reason
+    # the census's Section47 block has the conference date but no strategy discussion
     assert cin["icpc_within_15wd_pct"].reason == (
-        "not available from this source: a CIN census has no section47_enquiries.csv"
+        "not available from this source: a CIN census has no section47_enquiries.strategy_discussion_date"
     )
     ssda903_folder = SourceDescriptor("ssda903", (*ssda903.MISSING_FILES, *OPTIONAL), ssda903.MISSING_COLUMNS)
     ssda = {a.measure: a for a in measure_availability(ssda903_folder)}

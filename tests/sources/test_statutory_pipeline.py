@@ -40,10 +40,12 @@ def test_cin_census_publishes_what_it_supports(cin_run):
     outcome, paths, _ = cin_run
     assert outcome.success, outcome.error
     published = {m for (m,) in _published(paths, "select distinct measure from marts.scorecard")}
+    # cp_reviews_in_time_pct: the census's CP reviews (this return has no CP plan: 0 of 0)
     assert published == {"assessments_in_time_pct", "overdue_open_assessments", "referrals_nfa_pct",
                          "re_referrals_pct", "children_cp_count", "children_cin_plan_count",
                          "cp_plans_repeat_pct", "cp_plans_two_years_pct", "children_cp_rate_per_10k",
-                         "children_in_need_count", "children_in_need_rate_per_10k"}  # fmt: skip
+                         "children_in_need_count", "children_in_need_rate_per_10k",
+                         "cp_reviews_in_time_pct"}  # fmt: skip
     availability = dict(_published(paths, "select measure, reason from marts.measure_availability where not available"))
     for measure in ("cp_visits_in_time_pct", "average_caseload", "supervision_in_time_pct"):
         assert availability[measure].startswith("not available from this source: a CIN census has no")

@@ -35,6 +35,10 @@ with excluded as (
     select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_missing_episodes_excluded') }}
     union all
     select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_cla_health_excluded') }}
+    union all
+    select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_cp_reviews_excluded') }}
+    union all
+    select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_cp_categories_excluded') }}
 
 )
 

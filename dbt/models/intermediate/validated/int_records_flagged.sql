@@ -1239,6 +1239,36 @@ with flagged as (
     from {{ ref('stg_case_management__cla_health') }} as s
     where (s.check_date is not null and regexp_full_match(s.check_date_text, '[0-9]+/[0-9]+/[0-9]+'))
         and {{ csc_rule_applies('cla_health.check_date.uk_date') }}
+    union all
+    -- cp_reviews.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.cp_review_id), '') as record_key, 'cp_reviews.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'cp_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.cp_review_id <> trim(r.cp_review_id) or r.child_id <> trim(r.child_id) or r.cp_plan_id <> trim(r.cp_plan_id) or r.review_date <> trim(r.review_date))
+        and {{ csc_rule_applies('cp_reviews.trailing_spaces') }}
+    union all
+    -- cp_reviews.review_date.uk_date: review_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.review_date.uk_date' as rule_id, 'review_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__cp_reviews') }} as s
+    where (s.review_date is not null and regexp_full_match(s.review_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('cp_reviews.review_date.uk_date') }}
+    union all
+    -- cp_categories.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.cp_category_id), '') as record_key, 'cp_categories.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'cp_categories') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.cp_category_id <> trim(r.cp_category_id) or r.cp_plan_id <> trim(r.cp_plan_id) or r.category <> trim(r.category) or r.category_start_date <> trim(r.category_start_date))
+        and {{ csc_rule_applies('cp_categories.trailing_spaces') }}
+    union all
+    -- cp_categories.category.lower_case: category delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.cp_category_id as record_key, 'cp_categories.category.lower_case' as rule_id, 'category delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__cp_categories') }} as s
+    where (s.category_text <> upper(s.category_text))
+        and {{ csc_rule_applies('cp_categories.category.lower_case') }}
+    union all
+    -- cp_categories.category_start_date.uk_date: category_start_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.cp_category_id as record_key, 'cp_categories.category_start_date.uk_date' as rule_id, 'category_start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__cp_categories') }} as s
+    where (s.category_start_date is not null and regexp_full_match(s.category_start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('cp_categories.category_start_date.uk_date') }}
 
 )
 
