@@ -73,6 +73,13 @@ class Rule:
         return self.severity == "low" or not self.may_block
 
     @property
+    def is_cascade(self) -> bool:
+        """Excludes a row only because the row it points to is excluded: the defect is the parent's, and the
+        parent's own rule judges its share. A cascade is reported and warns, but never blocks on its own: one
+        defective worker row would otherwise block a run through its referrals' plans' reviews (issue 24)."""
+        return self.defect_kind == "parent_not_counted"
+
+    @property
     def dfe_codes(self) -> tuple[str, ...]:
         """e.g. ("CIN 8925", "CIN 4011")."""
         return tuple(d.label for d in self.dfe)

@@ -110,11 +110,13 @@ def _sample(rows: list[tuple]) -> str:
 
 def severity_for(rule: Rule, rows_failed: int | None, rows_checked: int) -> str:
     """ERROR (blocks the run) when the rule cannot be evaluated or fails on more than the block share
-    of the file's rows; formatting rules and DfE return-validation flags never block (`Rule.never_blocks`)."""
+    of the file's rows; formatting rules and DfE return-validation flags never block (`Rule.never_blocks`), and
+    a cascade (`Rule.is_cascade`) is judged where it starts, by its parent's rule."""
     if rows_failed is None:
         return "ERROR"
     share = rows_failed / rows_checked if rows_checked else 0.0
-    return "ERROR" if not rule.never_blocks and share > thresholds.block_share() else "WARN"
+    blocks = not rule.never_blocks and not rule.is_cascade
+    return "ERROR" if blocks and share > thresholds.block_share() else "WARN"
 
 
 def evaluate_rules(

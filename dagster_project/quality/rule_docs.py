@@ -30,7 +30,8 @@ SQL predicate over one row of a file; the same predicate decides which records c
 - **dimension**: the UK Government Data Quality Framework dimension. **severity**: `high` rules exclude,
   `medium` are consistency flags, `low` are formatting fixes that never block a run. **CIN code**: the DfE
   children in need census validation rule it matches, where one does.
-- A rule failing on more than `CSC_DQ_BLOCK_SHARE` (default 5%) of a file's rows blocks publishing; see
+- A rule failing on more than `CSC_DQ_BLOCK_SHARE` (default 5%) of a file's rows blocks publishing, except a
+  cascade (`parent_not_counted`: the row points to an excluded row), which is judged where it starts; see
   `great_expectations/README.md` for the thresholds and the decisions behind individual rules.
 - An imported statutory return (CIN census, SSDA903) holds one collection year, recorded in its source
   descriptor: rules about a child's first episode or a 12-month period (903 357, 367, 377, 426) read its data as

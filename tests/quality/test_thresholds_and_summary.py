@@ -28,6 +28,11 @@ def test_severity_follows_the_block_share(monkeypatch):
     assert severity_for(orphan, 51, 1000) == "ERROR"
     assert severity_for(uk_date, 1000, 1000) == "WARN"  # formatting never blocks
     assert severity_for(orphan, None, 1000) == "ERROR"  # a rule that cannot run blocks
+    # a cascade (a review whose CP plan is excluded) is judged where it starts: it warns, never blocks
+    cascade = rule_by_id("cp_reviews.cp_plan_id.parent_not_counted")
+    assert cascade.is_cascade and not orphan.is_cascade
+    assert severity_for(cascade, 1000, 1000) == "WARN"
+    assert severity_for(cascade, None, 1000) == "ERROR"  # ... unless it cannot run
     monkeypatch.setenv("CSC_DQ_BLOCK_SHARE", "0.2")
     assert severity_for(orphan, 51, 1000) == "WARN"
     monkeypatch.setenv("CSC_DQ_BLOCK_SHARE", "2")
