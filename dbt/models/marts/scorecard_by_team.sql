@@ -7,6 +7,7 @@
 -- (children on plans, unallocated children, overdue assessments) from int_open_work_by_team_counted
 -- (docs/measures.md "Which team a figure belongs to"). Dates: the child-level dates of visit_timeliness and
 -- caseload (every month-end, the 13 most recent Sundays and the extract date).
+-- A measure the source cannot support (marts.measure_availability) has no rows, as in marts.scorecard.
 -- Numerators and denominators are the scorecard's, so the teams (with "no team") add up to the council
 -- figure; values are recomputed per team the same way.
 
@@ -210,6 +211,19 @@ valued as (
     left join teams on measures.team_id = teams.team_id
     left join catalogue on measures.measure = catalogue.measure
 
+),
+
+available as (
+
+    -- as in marts.scorecard: a measure the extract's source cannot support (e.g. the front door from a CIN
+    -- census, which has no contacts) has no rows, never a team's 0
+    select valued.*
+    from valued
+    where valued.measure not in (
+        select measure_availability.measure from {{ ref('measure_availability') }} as measure_availability
+        where not measure_availability.available
+    )
+
 )
 
-select * from valued
+select * from available
