@@ -10,7 +10,7 @@ DBT_SOURCES := $(shell find dbt/models dbt/macros dbt/seeds dbt/tests -type f 2>
 GENERATOR_SOURCES := dagster_project/contract/raw_exports.yaml dagster_project/catalogue/measures.yaml \
 	dagster_project/quality/rule.py $(wildcard dagster_project/quality/rules*.py) docs/measures.md README.md
 
-.PHONY: run test test-fast lint ui status setup benchmark lock generate docs snapshot
+.PHONY: run test test-fast lint format ui status setup benchmark lock generate docs snapshot
 
 setup: $(STAMP) $(MANIFEST)
 
@@ -54,8 +54,12 @@ test-fast: setup  ## the inner loop, under a minute: unit, dbt unit, contract an
 
 lint: setup
 	$(BIN)/ruff check dagster_project tests
+	$(BIN)/ruff format --check dagster_project tests
 	$(BIN)/sqlfluff lint dbt/models
 	$(BIN)/lint-imports  # imports go one way (pyproject.toml [tool.importlinter], docs/architecture.md)
+
+format: setup  ## ruff format, as the lint test checks
+	$(BIN)/ruff format dagster_project tests
 
 ui: setup  ## Dagster UI + daemon (schedules and sensors) on http://127.0.0.1:3000
 	$(BIN)/csc ui

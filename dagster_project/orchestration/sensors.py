@@ -25,7 +25,7 @@ def freshness_limit_hours() -> float:
 
 
 def current_time(context_time: dt.datetime | None = None) -> dt.datetime:
-    """"Now", injectable for tests and demos with old extract dates: CSC_NOW (ISO timestamp)."""
+    """ "Now", injectable for tests and demos with old extract dates: CSC_NOW (ISO timestamp)."""
     if os.environ.get("CSC_NOW"):
         return dt.datetime.fromisoformat(os.environ["CSC_NOW"])
     return context_time or dt.datetime.now(dt.UTC)
@@ -71,9 +71,7 @@ def new_extract_sensor(context: dg.SensorEvaluationContext):
             )
     cursor = json.dumps({"folders": seen}, sort_keys=True)
     if not requests:
-        return dg.SensorResult(
-            skip_reason=dg.SkipReason("; ".join(notes) or "no new complete extract"), cursor=cursor
-        )
+        return dg.SensorResult(skip_reason=dg.SkipReason("; ".join(notes) or "no new complete extract"), cursor=cursor)
     return dg.SensorResult(run_requests=requests, cursor=cursor)
 
 

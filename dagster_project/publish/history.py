@@ -59,6 +59,7 @@ create table if not exists scorecard_history (
 )
 """
 
+
 def ensure_history(path: Path) -> None:
     with connect(path) as conn:
         for ddl in (RUNS_DDL, SCORECARD_HISTORY_DDL, DQ_RESULTS_DDL, *RUNS_MIGRATIONS, *DQ_RESULTS_MIGRATIONS):
@@ -127,7 +128,6 @@ def last_run(path: Path) -> dict | None:
         return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else None
 
 
-
 def close_dead_run(path: Path, run_id: str, note: str) -> bool:
     """A run whose process died: its `running` row becomes `failure` and its evidence is marked as from a
     failed run (so partial check results never look current). True if there was anything to close."""
@@ -166,9 +166,8 @@ def published_origin(published: Path) -> str | None:
     if not Path(published).exists():
         return None
     with connect(published, read_only=True) as conn:
-        columns = {r[0] for r in conn.execute(
-            "select column_name from information_schema.columns where table_schema = 'marts' and table_name = 'runs'"
-        ).fetchall()}
+        query = "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ?"
+        columns = {r[0] for r in conn.execute(query, ["runs"]).fetchall()}
         if "data_origin" not in columns:
             return None
         row = conn.execute(

@@ -59,8 +59,7 @@ class ScopeResolver:
                     [extract_date],
                 ).fetchall()
                 present = conn.execute(
-                    f"select count(*) from staging.{staging_model(rule.file)} "
-                    "where cast(extract_date as varchar) = ?",
+                    f"select count(*) from staging.{staging_model(rule.file)} where cast(extract_date as varchar) = ?",
                     [extract_date],
                 ).fetchone()[0]
         except duckdb.Error:  # locked by a running job, or no staging yet: list every candidate code

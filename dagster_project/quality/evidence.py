@@ -59,9 +59,17 @@ def record_blocking_problems(paths: Paths, run_id: str, extract_date: str, probl
     checked_at = now()
     results = [
         CheckResult(
-            run_id=run_id, checked_at=checked_at, extract_date=extract_date, source_file=problem.source_file,
-            check_name=problem.check_name, dimension=problem.dimension, severity="ERROR", passed=False,
-            rows_checked=0, rows_failed=0, failure_sample=problem.message,
+            run_id=run_id,
+            checked_at=checked_at,
+            extract_date=extract_date,
+            source_file=problem.source_file,
+            check_name=problem.check_name,
+            dimension=problem.dimension,
+            severity="ERROR",
+            passed=False,
+            rows_checked=0,
+            rows_failed=0,
+            failure_sample=problem.message,
         )  # fmt: skip
         for problem in problems
     ]

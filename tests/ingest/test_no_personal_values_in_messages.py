@@ -34,8 +34,9 @@ REJECTION_PATHS = {
     ),
     "mixed encodings": (HEADER + "\n" + ROW + "\n").encode() + "Zébédée\n".encode() + b"\xe9\n",
     "NUL byte": (HEADER + "\n" + ROW + "\x00\n").encode(),
-    "unterminated quote": (HEADER + "\n" + GOOD + "\n" + ROW.replace(FORENAME, '"' + FORENAME) + "\n" + GOOD + "\n")
-    .encode(),
+    "unterminated quote": (
+        HEADER + "\n" + GOOD + "\n" + ROW.replace(FORENAME, '"' + FORENAME) + "\n" + GOOD + "\n"
+    ).encode(),
     "quarantined rows": (HEADER + "\n" + ROW + ",extra\n" + f"{CHILD},{FORENAME}\n" + GOOD + "\n").encode(),
 }
 

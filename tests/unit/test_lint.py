@@ -20,6 +20,12 @@ def test_python_is_ruff_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.fast
+def test_python_is_ruff_formatted():
+    result = _run(str(BIN / "ruff"), "format", "--check", "dagster_project", "tests")
+    assert result.returncode == 0, result.stdout + result.stderr + "\nrun `make format` (ruff format)"
+
+
 # sqlfluff takes about a minute, most of it on the one large generated model: linted as two halves (that model,
 # everything else), the halves run on two cores under `make test`.
 SQL_FILES = sorted((ROOT / "dbt" / "models").rglob("*.sql"))
