@@ -34,6 +34,15 @@ REQUIRED = {
         "Allocated Team",
         "Allocated Worker",
     ),  # fmt: skip
+    5: (
+        "Child Unique ID",
+        "Sex",
+        "Ethnicity",
+        "Does the Child have a Disability",
+        "Strategy discussion initiating Section 47 Enquiry Start Date",
+        "Allocated Team",
+        "Allocated Worker",
+    ),  # fmt: skip
     6: (
         "Child Unique ID",
         "Sex",
@@ -73,7 +82,11 @@ REQUIRED = {
     ),  # fmt: skip
 }
 # The date that puts a record in its list: it must fall inside the period.
-PERIOD_DATES = {1: "Date of Contact", 3: "Date of referral"}
+PERIOD_DATES = {
+    1: "Date of Contact",
+    3: "Date of referral",
+    5: "Strategy discussion initiating Section 47 Enquiry Start Date",
+}
 
 
 @dataclass

@@ -229,9 +229,7 @@ class OptionalSource:
 # Keyed by contract file name (the "rest of the case" files): absent from the contract -> named unavailable.
 OPTIONAL_SOURCES = (
     OptionalSource("early_help.csv", "no early help file in the export contract", lists=(2,)),
-    OptionalSource(
-        "section47_enquiries.csv", "no section 47 enquiry / initial conference file in the export contract", lists=(5,)
-    ),
+    OptionalSource("section47_enquiries.csv", "no section 47 enquiry / initial conference file", lists=(5,)),
     OptionalSource("care_leavers.csv", "no care leavers file in the export contract", lists=(9,)),
     OptionalSource("adoptions.csv", "no adoption file in the export contract", lists=(10,)),
     OptionalSource("adopters.csv", "no adopters file in the export contract", lists=(11,)),
@@ -242,13 +240,11 @@ OPTIONAL_SOURCES = (
         "no child protection review conference file",
         columns=((7, "Date of latest review conference"),),
     ),
+    OptionalSource("cla_reviews.csv", "no looked-after review file", columns=((8, "Date of Latest Statutory Review"),)),
     OptionalSource(
-        "reviews.csv",
-        "no looked-after review / IRO contact file in the export contract",
-        columns=(
-            (8, "Date of Latest Statutory Review"),
-            (8, "Date of Last IRO Visit / Contact to the Child"),
-        ),
+        "iro_contacts.csv",
+        "no IRO visit / contact file in the export contract",
+        columns=((8, "Date of Last IRO Visit / Contact to the Child"),),
     ),
     OptionalSource(
         "legal_orders.csv",
@@ -268,7 +264,7 @@ OPTIONAL_SOURCES = (
     ),
     OptionalSource(
         "cla_health.csv",
-        "no health assessment / dental check file in the export contract",
+        "no health assessment / dental check file",
         columns=((8, "Date of Last Health Assessment"), (8, "Date of Last Dental Check")),
     ),
     OptionalSource(
@@ -287,7 +283,7 @@ OPTIONAL_SOURCES = (
     ),
     OptionalSource(
         "missing_episodes.csv",
-        "no missing / absent from placement file in the export contract",
+        "no missing / absent from placement file",
         columns=tuple(
             (8, h) for h in LISTS_BY_NUMBER[8].headers if "'Missing'" in h or "'Absent'" in h or "Return Interview" in h
         ),
