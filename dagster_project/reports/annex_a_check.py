@@ -80,6 +80,9 @@ REQUIRED = {
         "Allocated Team",
         "Allocated Worker",
     ),  # fmt: skip
+    # lists 5 and 9 (filled from the optional files): the same pattern, the project's choice, not yet checked
+    # against the schema's canbeblank flags
+    9: ("Child Unique ID", "Sex", "Ethnicity", "Eligibility Category", "LA in Touch", "Latest Date of Contact"),
 }
 # The date that puts a record in its list: it must fall inside the period.
 PERIOD_DATES = {

@@ -1,9 +1,10 @@
-"""The Annex A lists the data supports (1, 3, 4, 6, 7, 8), read from the working warehouse (owner-only: it holds
-the raw layer, with the children's dates of birth). Only the records that count are read (the validated models:
-rows a data-quality rule excluded are not listed), and the children's dates of birth come from the staging table
-of the same extract. Every value is taken as it stood at the as-at date: records starting after it are left out
-and dates after it (an end, a closure, an authorisation) are read as not yet happened. docs/annex-a.md defines
-each list and column. Each query names its columns by the Annex A header they fill. Pure Python.
+"""The Annex A lists the data supports (1, 3, 4, 6, 7, 8; 5 and 9 from the optional files), read from the working
+warehouse (owner-only: it holds the raw layer, with the children's dates of birth). Only the records that count are
+read (the validated models: rows a data-quality rule excluded are not listed), and the children's dates of birth come
+from the staging table of the same extract. Every value is taken as it stood at the as-at date: records starting
+after it are left out and dates after it (an end, a closure, an authorisation) are read as not yet happened.
+docs/annex-a.md defines each list and column. Each query names its columns by the Annex A header they fill. Pure
+Python.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ OPTIONAL_READERS: set[str] = {
     "cla_reviews.csv",
     "cla_health.csv",
     "missing_episodes.csv",
+    "care_leavers.csv",
 }
 
 
@@ -62,6 +64,7 @@ VIEWS = (
     _as_at("cp_categories", "*", "category_start_date"),
     _as_at("cla_reviews", "*", "review_date"),
     _as_at("cla_health", "*", "check_date"),
+    _as_at("care_leavers", "*", "contact_date"),
     # an enquiry starts with its strategy discussion (the CIN census's S47 start date is that discussion's date, so a
     # census import, which has no strategy discussion column, uses it); a conference after the as-at date has not
     # been held yet, so neither has its outcome
@@ -372,6 +375,28 @@ QUERIES = {
     left join away as lm on lm.child_id = c.child_id and lm.missing_or_absent = 'M' and lm.latest = 1
     left join a_allocation as al using (child_id)
     order by c.period_start, ch.child_id
+    """,
+    # One row per young person with a care-leaver record by the as-at date, aged under 26 then (leaving care support
+    # runs to 25), described by their latest record. The DfE accommodation code carries its suitability (suffix 1
+    # suitable, 2 not): its letter is the type.
+    9: f"""
+    with latest as (
+        select *,
+            row_number() over (partition by child_id order by contact_date desc, care_leaver_record_id desc) as latest
+        from a_care_leavers
+    )
+    select {CHILD_COLUMNS}, al.team_name as "Allocated Team", al.worker_id as "Allocated Worker",
+        l.eligibility as "Eligibility Category", l.in_touch as "LA in Touch",
+        l.contact_date as "Latest Date of Contact",
+        left(l.accommodation, 1) as "Type of Accommodation",
+        case right(l.accommodation, 1) when '1' then 'Suitable' when '2' then 'Not suitable' end
+            as "Suitability of Accommodation",
+        l.activity as "Activity Status"
+    from latest as l
+    inner join a_children as ch using (child_id)
+    left join a_allocation as al using (child_id)
+    where l.latest = 1 and ch.date_of_birth > cast($end - interval 26 year as date)
+    order by l.contact_date, ch.child_id
     """,
 }
 

@@ -1,8 +1,8 @@
-"""Annex A list 5 and list 8's review, health and missing columns from the optional files section47_enquiries,
-cla_reviews, cla_health and missing_episodes: the hand-made Annex A extract (tests/reports/annex_a_extract.py, worked
-in test_annex_a_hand_made.py, where none of these files is present and what they fill is named unavailable) with
-the four files added, worked by hand from docs/annex-a.md. As at Wed 10 Jan 2024; the period is Tue 11 Jul 2023 to
-Wed 10 Jan 2024.
+"""Annex A lists 5 and 9 and list 8's review, health and missing columns from the optional files
+section47_enquiries, cla_reviews, cla_health, missing_episodes and care_leavers: the hand-made Annex A extract
+(tests/reports/annex_a_extract.py, worked in test_annex_a_hand_made.py, where none of these files is present and
+what they fill is named unavailable) with the five files added, worked by hand from docs/annex-a.md. As at Wed 10 Jan
+2024; the period is Tue 11 Jul 2023 to Wed 10 Jan 2024.
 
 List 5, enquiries whose strategy discussion is in the period, in date order: S1 C11 11 Jul 2023 (the first day; S0 on
 10 Jul is the day before: not listed), S2 C1 4 Dec, S5 C10 11 Dec, S3 C3 18 Dec (ICPC deemed unnecessary: no
@@ -20,6 +20,11 @@ List 8 (C12 looked after 1 May-20 Sep 2023, C8 from 1 Dec 2023, C7 from 28 Dec 2
   missing, X3 still open) and X2 (absent): 2 and 1; the last missing one, X3, is open, so no return interview yet
   (blank, blank). C7: X5 only (X4 began before C7's care): 1 and 0, offered Y, accepted N. C12: X6 only (X7 began
   after C12's care ended): 1 and 0, offered N, accepted blank.
+
+List 9, young people with a care-leaver record by the as-at date, aged under 26, by their latest record, in order of
+its date: C12 CL2 20 Oct 2023 (CL1 is older): FORMER_RELEVANT, in touch, accommodation B2 = type B, not suitable
+(suffix 2), activity F2; C6 CL3 10 Jan 2024 (the last day): ELIGIBLE, not in touch, no accommodation or activity.
+Neither has an allocation.
 """
 
 from __future__ import annotations
@@ -54,6 +59,9 @@ CASE_FILES = {
     "X1,C8,M,2023-12-10,2023-12-11,Y,Y\nX2,C8,A,2023-12-15,2023-12-15,N,\nX3,C8,M,2024-01-08,,,\n"
     "X4,C7,M,2023-12-20,2023-12-21,Y,N\nX5,C7,M,2023-12-30,2024-01-02,Y,N\nX6,C12,M,2023-06-10,2023-06-12,N,\n"
     "X7,C12,M,2023-10-01,2023-10-02,Y,Y\n",
+    "care_leavers.csv": "care_leaver_record_id,child_id,eligibility,contact_date,in_touch,activity,accommodation\n"
+    "CL1,C12,RELEVANT,2023-06-01,YES,G5,C1\nCL2,C12,FORMER_RELEVANT,2023-10-20,YES,F2,B2\n"
+    "CL3,C6,ELIGIBLE,2024-01-10,NO,,\n",
 }
 LIST_5 = (
     ("Strategy discussion initiating Section 47 Enquiry Start Date",
@@ -79,6 +87,13 @@ LIST_8 = (
      ("C7", "", "", "05/01/2024", "1", "0", "Y", "N")],
 )  # fmt: skip
 
+LIST_9 = (
+    ("Allocated Team", "Allocated Worker", "Eligibility Category", "LA in Touch", "Latest Date of Contact",
+     "Type of Accommodation", "Suitability of Accommodation", "Activity Status"),
+    [("C12", "", "", "FORMER_RELEVANT", "YES", "20/10/2023", "B", "Not suitable", "F2"),
+     ("C6", "", "", "ELIGIBLE", "NO", "10/01/2024", "", "", "")],
+)  # fmt: skip
+
 
 @pytest.fixture(scope="module")
 def annex(tmp_path_factory):
@@ -98,7 +113,7 @@ def _csv(annex, number: int) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-@pytest.mark.parametrize(("number", "expected"), [(5, LIST_5), (8, LIST_8)])
+@pytest.mark.parametrize(("number", "expected"), [(5, LIST_5), (8, LIST_8), (9, LIST_9)])
 def test_each_list_takes_its_columns_from_the_optional_files(annex, number, expected):
     columns, rows = expected
     keys = (*CHILD, "Does the Child have a Disability", *columns)
@@ -116,7 +131,10 @@ def test_the_cover_no_longer_names_what_the_files_fill(annex):
         assert (header in cover) == (header == "Date of latest review conference"), header  # no cp_reviews here
     assert not any("section 47" in c.lower() and "not available" in c.lower() for c in cover)
     assert any(c.startswith("Date of Last IRO Visit") for c in cover)  # no IRO contact file: still named
+    assert "Allocated Personal Advisor" in cover and "Latest Pathway Plan Review Date" in cover  # not in the file
+    assert not any("care leavers file" in c for c in cover)
     by_number = {c.number: c for c in annex.check.lists}
     assert by_number[5].rows == 5 and by_number[5].out_of_period == 0
     # C10 and C11 were never allocated: their three enquiries have no team or worker
     assert by_number[5].blanks == {"Allocated Team": 3, "Allocated Worker": 3}
+    assert by_number[9].rows == 2 and by_number[9].blanks == {}
