@@ -83,6 +83,7 @@ def build_annex_a(paths: Paths, as_at: dt.date | None = None, months: int = DEFA
         )
     period = Period(as_at, months)
     missing = unavailable(set(load_contract().file_names), OPTIONAL_READERS, absent_optional_files(paths, extract_date))
+    columns_missing = {(u.list_number, u.header) for u in missing if u.header is not None}
     meta = {"extract_date": extract_date, "run_id": run_id}
 
     root = private_dir(private_dir(paths.restricted_dir) / ANNEX_A_FOLDER)
@@ -96,7 +97,11 @@ def build_annex_a(paths: Paths, as_at: dt.date | None = None, months: int = DEFA
         checkers: dict[int, ListChecker] = {}
         csvs = []
         try:
-            for number, names, rows in read_lists(paths.warehouse, period, extract_date):
+            whole = {u.list_number for u in missing if u.header is None}
+            for number, names, rows in read_lists(paths.warehouse, period, extract_date, skip=whole):
+                blank = {i for i, name in enumerate(names) if (number, name) in columns_missing}
+                if blank:  # a count over a file the extract left out would read 0: the column stays empty
+                    rows = (tuple(None if i in blank else v for i, v in enumerate(row)) for row in rows)
                 checkers[number] = ListChecker(number, period)
                 annex = LISTS_BY_NUMBER[number]
                 csvs.append(write_list(building, annex, names, rows, as_at, workbook, checkers[number].add))

@@ -34,6 +34,15 @@ REQUIRED = {
         "Allocated Team",
         "Allocated Worker",
     ),  # fmt: skip
+    5: (
+        "Child Unique ID",
+        "Sex",
+        "Ethnicity",
+        "Does the Child have a Disability",
+        "Strategy discussion initiating Section 47 Enquiry Start Date",
+        "Allocated Team",
+        "Allocated Worker",
+    ),  # fmt: skip
     6: (
         "Child Unique ID",
         "Sex",
@@ -71,9 +80,16 @@ REQUIRED = {
         "Allocated Team",
         "Allocated Worker",
     ),  # fmt: skip
+    # lists 5 and 9 (filled from the optional files): the same pattern, the project's choice, not yet checked
+    # against the schema's canbeblank flags
+    9: ("Child Unique ID", "Sex", "Ethnicity", "Eligibility Category", "LA in Touch", "Latest Date of Contact"),
 }
 # The date that puts a record in its list: it must fall inside the period.
-PERIOD_DATES = {1: "Date of Contact", 3: "Date of referral"}
+PERIOD_DATES = {
+    1: "Date of Contact",
+    3: "Date of referral",
+    5: "Strategy discussion initiating Section 47 Enquiry Start Date",
+}
 
 
 @dataclass

@@ -229,10 +229,17 @@ class OptionalSource:
 # Keyed by contract file name (the "rest of the case" files): absent from the contract -> named unavailable.
 OPTIONAL_SOURCES = (
     OptionalSource("early_help.csv", "no early help file in the export contract", lists=(2,)),
+    OptionalSource("section47_enquiries.csv", "no section 47 enquiry / initial conference file", lists=(5,)),
+    OptionalSource("care_leavers.csv", "no care leavers file", lists=(9,)),
     OptionalSource(
-        "section47_enquiries.csv", "no section 47 enquiry / initial conference file in the export contract", lists=(5,)
+        "care_leaver_details.csv",
+        "care_leavers.csv has no UASC status, personal adviser or pathway plan review date",
+        columns=(
+            (9, "Unaccompanied Asylum Seeking Child (UASC), or formerly UASC if 18 or over (Y/N)"),
+            (9, "Allocated Personal Advisor"),
+            (9, "Latest Pathway Plan Review Date"),
+        ),
     ),
-    OptionalSource("care_leavers.csv", "no care leavers file in the export contract", lists=(9,)),
     OptionalSource("adoptions.csv", "no adoption file in the export contract", lists=(10,)),
     OptionalSource("adopters.csv", "no adopters file in the export contract", lists=(11,)),
     # the optional contract file cp_reviews (issue 24); its categories' sibling cp_categories fills the initial and
@@ -242,13 +249,11 @@ OPTIONAL_SOURCES = (
         "no child protection review conference file",
         columns=((7, "Date of latest review conference"),),
     ),
+    OptionalSource("cla_reviews.csv", "no looked-after review file", columns=((8, "Date of Latest Statutory Review"),)),
     OptionalSource(
-        "reviews.csv",
-        "no looked-after review / IRO contact file in the export contract",
-        columns=(
-            (8, "Date of Latest Statutory Review"),
-            (8, "Date of Last IRO Visit / Contact to the Child"),
-        ),
+        "iro_contacts.csv",
+        "no IRO visit / contact file in the export contract",
+        columns=((8, "Date of Last IRO Visit / Contact to the Child"),),
     ),
     OptionalSource(
         "legal_orders.csv",
@@ -268,7 +273,7 @@ OPTIONAL_SOURCES = (
     ),
     OptionalSource(
         "cla_health.csv",
-        "no health assessment / dental check file in the export contract",
+        "no health assessment / dental check file",
         columns=((8, "Date of Last Health Assessment"), (8, "Date of Last Dental Check")),
     ),
     OptionalSource(
@@ -287,7 +292,7 @@ OPTIONAL_SOURCES = (
     ),
     OptionalSource(
         "missing_episodes.csv",
-        "no missing / absent from placement file in the export contract",
+        "no missing / absent from placement file",
         columns=tuple(
             (8, h) for h in LISTS_BY_NUMBER[8].headers if "'Missing'" in h or "'Absent'" in h or "Return Interview" in h
         ),
@@ -319,9 +324,11 @@ def unavailable(contract_files: set[str], readers: set[str], absent: frozenset[s
             reason = f"{source.reason}: the extract does not hold {name} (an optional export file)"
         out += [Unavailable(number, None, reason) for number in source.lists]
         out += [Unavailable(number, header, reason) for number, header in source.columns]
+    # a column of a list that is not available at all is not named twice
+    whole = {u.list_number for u in out if u.header is None}
     # in Ofsted's order: by list, then by the column's place in the list (whole lists first)
     return sorted(
-        out,
+        (u for u in out if u.header is None or u.list_number not in whole),
         key=lambda u: (
             u.list_number,
             -1 if u.header is None else LISTS_BY_NUMBER[u.list_number].headers.index(u.header),

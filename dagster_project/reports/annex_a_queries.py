@@ -1,9 +1,10 @@
-"""The Annex A lists the data supports (1, 3, 4, 6, 7, 8), read from the working warehouse (owner-only: it holds
-the raw layer, with the children's dates of birth). Only the records that count are read (the validated models:
-rows a data-quality rule excluded are not listed), and the children's dates of birth come from the staging table
-of the same extract. Every value is taken as it stood at the as-at date: records starting after it are left out
-and dates after it (an end, a closure, an authorisation) are read as not yet happened. docs/annex-a.md defines
-each list and column. Each query names its columns by the Annex A header they fill. Pure Python.
+"""The Annex A lists the data supports (1, 3, 4, 6, 7, 8; 5 and 9 from the optional files), read from the working
+warehouse (owner-only: it holds the raw layer, with the children's dates of birth). Only the records that count are
+read (the validated models: rows a data-quality rule excluded are not listed), and the children's dates of birth come
+from the staging table of the same extract. Every value is taken as it stood at the as-at date: records starting
+after it are left out and dates after it (an end, a closure, an authorisation) are read as not yet happened.
+docs/annex-a.md defines each list and column. Each query names its columns by the Annex A header they fill. Pure
+Python.
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from dagster_project.warehouse import WarehouseLockedError, connect
 STAGING, INTERMEDIATE = "staging", "intermediate"
 # The optional "rest of the case" files a query reads (annex_a_lists.OPTIONAL_SOURCES). An extract without one has
 # no rows in its validated model, so the query gives an empty column (named unavailable) or today's fallback.
-OPTIONAL_READERS: set[str] = {"cp_reviews.csv", "cp_categories.csv"}
+OPTIONAL_READERS: set[str] = {
+    "cp_reviews.csv",
+    "cp_categories.csv",
+    "section47_enquiries.csv",
+    "cla_reviews.csv",
+    "cla_health.csv",
+    "missing_episodes.csv",
+    "care_leavers.csv",
+}
 
 
 class AnnexDataError(RuntimeError):
@@ -53,6 +62,34 @@ VIEWS = (
     _as_at("allocations", "*", "start_date", ("end_date",)),
     _as_at("cp_reviews", "*", "review_date"),
     _as_at("cp_categories", "*", "category_start_date"),
+    _as_at("cla_reviews", "*", "review_date"),
+    _as_at("cla_health", "*", "check_date"),
+    _as_at("care_leavers", "*", "contact_date"),
+    # an enquiry starts with its strategy discussion (the CIN census's S47 start date is that discussion's date, so a
+    # census import, which has no strategy discussion column, uses it); a conference after the as-at date has not
+    # been held yet, so neither has its outcome
+    f"""
+    create or replace temp view a_section47_enquiries as
+    select * replace (
+        case when icpc_date <= $end then icpc_date end as icpc_date,
+        case when icpc_date <= $end then icpc_outcome end as icpc_outcome
+    )
+    from (
+        select *, coalesce(strategy_discussion_date, s47_start_date) as enquiry_start
+        from {INTERMEDIATE}.{validated_model("section47_enquiries")}
+    )
+    where enquiry_start <= $end
+    """,
+    # a missing episode ending after the as-at date was still open then: no end, no return interview yet
+    f"""
+    create or replace temp view a_missing_episodes as
+    select * replace (
+        case when end_date <= $end then end_date end as end_date,
+        case when end_date <= $end then return_interview_offered end as return_interview_offered,
+        case when end_date <= $end then return_interview_accepted end as return_interview_accepted
+    )
+    from {INTERMEDIATE}.{validated_model("missing_episodes")} where start_date <= $end
+    """,
     # the allocation that places a child with a team and worker at the as-at date (int_children_allocations_current's
     # rule: the open one that started last); a child with none open (a closed case) keeps their last one
     """
@@ -103,6 +140,33 @@ QUERIES = {
     from a_assessments as a inner join a_children as ch using (child_id) left join a_teams as t using (team_id)
     where a.authorised_date is null or a.authorised_date >= $start
     order by a.start_date, ch.child_id, a.assessment_id
+    """,
+    # One row per enquiry whose strategy discussion is in the period. The two counts look back 12 months from this
+    # enquiry's strategy discussion (this one included, as list 3's referrals); the conferences counted are those of
+    # the enquiries counted, held by the as-at date.
+    5: f"""
+    select {CHILD_COLUMNS},
+        s.enquiry_start as "Strategy discussion initiating Section 47 Enquiry Start Date",
+        s.icpc_not_required as "Was an Initial Child Protection Conference deemed unnecessary?",
+        s.icpc_date as "Date of Initial Child Protection Conference",
+        case s.icpc_outcome when 'CP_PLAN' then 'Y' when 'NO_PLAN' then 'N' end
+            as "Did the Initial Child Protection Conference Result in a Child Protection Plan",
+        (
+            select count(*) from a_section47_enquiries as earlier
+            where earlier.child_id = s.child_id and earlier.enquiry_start
+                between cast(s.enquiry_start - interval 12 month as date) and s.enquiry_start
+        ) as "Number of Section 47 Enquiries in the last 12 months",
+        (
+            select count(earlier.icpc_date) from a_section47_enquiries as earlier
+            where earlier.child_id = s.child_id and earlier.enquiry_start
+                between cast(s.enquiry_start - interval 12 month as date) and s.enquiry_start
+        ) as "Number of ICPCs in the last 12 months",
+        al.team_name as "Allocated Team", al.worker_id as "Allocated Worker"
+    from a_section47_enquiries as s
+    inner join a_children as ch using (child_id)
+    left join a_allocation as al using (child_id)
+    where s.enquiry_start >= $start
+    order by s.enquiry_start, ch.child_id, s.s47_id
     """,
     6: f"""
     with episodes as (
@@ -246,24 +310,93 @@ QUERIES = {
             on v.child_id = c.child_id and v.visit_type = 'CLA' and v.child_seen
             and v.visit_date >= c.period_start
         group by c.child_id
+    ),
+    -- the latest statutory review of the current period of care
+    last_review as (
+        select c.child_id, max(r.review_date) as review_date
+        from current as c inner join a_cla_reviews as r on r.child_id = c.child_id and r.review_date >= c.period_start
+        group by c.child_id
+    ),
+    health as (
+        select child_id,
+            max(check_date) filter (where check_type = 'HEALTH_ASSESSMENT') as health_assessment,
+            max(check_date) filter (where check_type = 'DENTAL_CHECK') as dental_check
+        from a_cla_health
+        group by child_id
+    ),
+    -- missing / absent episodes that started in the 12 months to the as-at date while the child was looked after
+    away as (
+        select m.*,
+            row_number() over (
+                partition by m.child_id, m.missing_or_absent order by m.start_date desc, m.missing_episode_id desc
+            ) as latest
+        from a_missing_episodes as m
+        where m.start_date >= (select day from year_before)
+            and exists (
+                select 1 from dated as d
+                where d.child_id = m.child_id and d.start_date <= m.start_date
+                    and m.start_date <= coalesce(d.end_date, date '9999-12-31')
+            )
+    ),
+    away_counts as (
+        select child_id,
+            count(*) filter (where missing_or_absent = 'M') as missing,
+            count(*) filter (where missing_or_absent = 'A') as absent
+        from away group by child_id
     )
     select {CHILD_COLUMNS}, c.period_start as "Date Started to be Looked After",
         case when e.child_id is null then 'N' else 'Y' end as
             "Is this a second or subsequent period of being a Looked After Child within the last 12 months (Y/N)",
         c.status_start as "Start date of current legal status", c.legal_status as "Child's Legal Status",
+        rv.review_date as "Date of Latest Statutory Review",
         v.visit_date as "Date of Last Social Work Visit",
+        h.health_assessment as "Date of Last Health Assessment", h.dental_check as "Date of Last Dental Check",
         pl.placements as "Number of Placements in the Last 12 months",
         c.end_date as "Date Ceased to be Looked After",
         case when c.end_date is not null then c.reason_ceased end as "Reason Ceased to be Looked After",
         c.placement_start as "Start Date of Most Recent Placement", c.placement_type as "Placement Type",
+        coalesce(ac.missing, 0)
+            as "Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months",
+        coalesce(ac.absent, 0)
+            as "Number of Episodes the Child has been 'Absent' from their Placement in the last 12 months",
+        lm.return_interview_offered
+            as "Was the child offered a Return Interview after their last missing episode (Y/N)?",
+        lm.return_interview_accepted
+            as "Did the child accept a Return Interview after their last missing episode (Y/N)?",
         al.team_name as "Allocated Team", al.worker_id as "Allocated Worker"
     from current as c
     inner join a_children as ch using (child_id)
     left join earlier_periods as e using (child_id)
     left join placements as pl using (child_id)
     left join last_visit as v using (child_id)
+    left join last_review as rv using (child_id)
+    left join health as h using (child_id)
+    left join away_counts as ac using (child_id)
+    left join away as lm on lm.child_id = c.child_id and lm.missing_or_absent = 'M' and lm.latest = 1
     left join a_allocation as al using (child_id)
     order by c.period_start, ch.child_id
+    """,
+    # One row per young person with a care-leaver record by the as-at date, aged under 26 then (leaving care support
+    # runs to 25), described by their latest record. The DfE accommodation code carries its suitability (suffix 1
+    # suitable, 2 not): its letter is the type.
+    9: f"""
+    with latest as (
+        select *,
+            row_number() over (partition by child_id order by contact_date desc, care_leaver_record_id desc) as latest
+        from a_care_leavers
+    )
+    select {CHILD_COLUMNS}, al.team_name as "Allocated Team", al.worker_id as "Allocated Worker",
+        l.eligibility as "Eligibility Category", l.in_touch as "LA in Touch",
+        l.contact_date as "Latest Date of Contact",
+        left(l.accommodation, 1) as "Type of Accommodation",
+        case right(l.accommodation, 1) when '1' then 'Suitable' when '2' then 'Not suitable' end
+            as "Suitability of Accommodation",
+        l.activity as "Activity Status"
+    from latest as l
+    inner join a_children as ch using (child_id)
+    left join a_allocation as al using (child_id)
+    where l.latest = 1 and ch.date_of_birth > cast($end - interval 26 year as date)
+    order by l.contact_date, ch.child_id
     """,
 }
 
@@ -283,9 +416,12 @@ def _with_dates(sql: str, period: Period) -> str:
 FETCH_ROWS = 50_000  # rows fetched at a time: a list is streamed to its files, never held whole
 
 
-def read_lists(warehouse: Path, period: Period, published_extract: str) -> Iterator[tuple[int, list[str], Iterator]]:
-    """(list number, column names = Annex A headers, the rows as tuples) for every list a query fills, as at
-    `period.as_at`, in Ofsted's order; consume each list's rows before asking for the next. Refused when the
+def read_lists(
+    warehouse: Path, period: Period, published_extract: str, skip: set[int] = frozenset()
+) -> Iterator[tuple[int, list[str], Iterator]]:
+    """(list number, column names = Annex A headers, the rows as tuples) for every list a query fills but those in
+    `skip` (lists named unavailable: their optional file is not in this extract), as at `period.as_at`, in Ofsted's
+    order; consume each list's rows before asking for the next. Refused when the
     warehouse holds another extract than the published database (a later run stopped before publishing)."""
     if not Path(warehouse).exists():
         raise AnnexDataError(f"{warehouse}: no warehouse yet (run `csc run` first)")
@@ -300,6 +436,8 @@ def read_lists(warehouse: Path, period: Period, published_extract: str) -> Itera
             for view in VIEWS:
                 conn.execute(_with_dates(view, period))
             for number, sql in QUERIES.items():
+                if number in skip:
+                    continue
                 cursor = conn.execute(_with_dates(sql, period))
                 names = [d[0] for d in cursor.description]
                 yield number, names, _batches(cursor)

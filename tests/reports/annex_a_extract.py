@@ -24,9 +24,18 @@ ADDED = {
 }
 
 
-# This Annex A is the one of an extract without the CP review and category files (list 7's review column named
-# unavailable, the plans file's category in both category columns); test_annex_a_cp_files.py adds its own.
-LEFT_OUT = ("cp_reviews.csv", "cp_categories.csv")
+# This Annex A is the one of an extract without the optional "rest of the case" files (list 5 named unavailable,
+# list 7's review column and list 8's review, health and missing columns named unavailable, the plans file's category
+# in both category columns); test_annex_a_cp_files.py and test_annex_a_case_files.py add their own.
+LEFT_OUT = (
+    "cp_reviews.csv",
+    "cp_categories.csv",
+    "section47_enquiries.csv",
+    "cla_reviews.csv",
+    "cla_health.csv",
+    "missing_episodes.csv",
+    "care_leavers.csv",
+)
 
 
 def write_annex_a_extract(raw_dir) -> None:

@@ -211,6 +211,31 @@ def test_the_workbook_opens_with_real_dates_and_every_sheet_in_order(annex):
     assert "Date of latest review conference" in cover
 
 
+MISSING_EPISODES = "Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months"
+
+
+def test_the_optional_files_the_extract_leaves_out_are_named_on_the_cover(annex):
+    """This extract holds none of the "rest of the case" files: list 5 and list 9 are not written and list 8's review,
+    health and missing columns are left empty (checked above: never a count of 0), each named with the file."""
+    _, outputs = annex
+    by_number = {c.number: c for c in outputs.check.lists}
+    assert by_number[5].rows is None and "does not hold section47_enquiries.csv" in by_number[5].unavailable_reason
+    assert by_number[9].rows is None and "does not hold care_leavers.csv" in by_number[9].unavailable_reason
+    book = openpyxl.load_workbook(outputs.workbook, read_only=True)
+    cover = [[c for c in row if isinstance(c, str)] for row in book["Cover"].iter_rows(values_only=True)]
+    book.close()
+    named = {row[0]: row[-1] for row in cover if len(row) == 2}  # column -> reason
+    for header, file in (
+        ("Date of Latest Statutory Review", "cla_reviews.csv"),
+        ("Date of Last Health Assessment", "cla_health.csv"),
+        ("Date of Last Dental Check", "cla_health.csv"),
+        (MISSING_EPISODES, "missing_episodes.csv"),
+        ("Did the child accept a Return Interview after their last missing episode (Y/N)?", "missing_episodes.csv"),
+    ):  # fmt: skip
+        assert f"the extract does not hold {file}" in named[header], header
+    assert "Allocated Personal Advisor" not in named  # list 9 is named whole, not column by column
+
+
 def test_files_are_owner_only_and_no_name_is_in_them(annex):
     paths, outputs = annex
     for folder in (paths.restricted_dir / "annex_a", outputs.folder):
