@@ -1,6 +1,6 @@
 """A full disk under the warehouse: one line saying so and what to do, recorded, alerted, nothing published.
 
-The test mounts a real 20 MB filesystem (tmpfs) as the data folder's `warehouse/` (this needs root;
+The test mounts a real 64 MB filesystem (tmpfs) as the data folder's `warehouse/` (this needs root;
 otherwise it is skipped, saying why), puts a first good run's warehouse on it, fills that filesystem to the last
 byte and runs again. The history store, alerts and the published database are on another disk, as
 they would be when a warehouse volume fills up. The probe found the full disk ended the command with
@@ -22,6 +22,9 @@ from tests.orchestration.cli_process import run_csc
 from tests.orchestration.conftest import copy_of_good_run
 
 DATE = "2020-03-31"
+# Room for the conformance run's warehouse (21 MB with the optional files' models, 6 Dec 2026; 20 MB was too small)
+# and little else: the test fills the rest.
+SMALL_FILESYSTEM = "64m"
 
 
 def _mount_small_filesystem(mount_point) -> None:
@@ -29,12 +32,14 @@ def _mount_small_filesystem(mount_point) -> None:
         pytest.skip("mounting a small filesystem (tmpfs) for the warehouse needs root; not run as root")
     try:
         mounted = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", str(mount_point)], capture_output=True, text=True
+            ["mount", "-t", "tmpfs", "-o", f"size={SMALL_FILESYSTEM}", "tmpfs", str(mount_point)],
+            capture_output=True,
+            text=True,
         )
     except FileNotFoundError:
         pytest.skip("no `mount` command: cannot make a small filesystem for the warehouse")
     if mounted.returncode != 0:
-        pytest.skip(f"mounting a 20 MB tmpfs was refused: {mounted.stderr.strip()}")
+        pytest.skip(f"mounting a {SMALL_FILESYSTEM} tmpfs was refused: {mounted.stderr.strip()}")
 
 
 def _fill(folder) -> int:
