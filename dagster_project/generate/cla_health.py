@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dagster_project.generate.dates import plus_days, plus_wd, roll_to_working_day
+from dagster_project.generate.optional_files import care_periods
 from dagster_project.generate.rng import stream
 
 UNDER_FIVE_DAYS = int(5 * 365.25)
@@ -52,11 +53,7 @@ def _chain(rng, check_type: str, child, start, last, birth) -> pd.DataFrame:
 def cla_health(periods: pd.DataFrame, dob: np.ndarray, horizon: np.datetime64, seed: int) -> pd.DataFrame:
     """periods: one row per period of care (child, start, end). One row per check held, with the child."""
     rng = stream(seed, "optional", "cla_health")
-    child = periods.child.to_numpy()
-    start = periods.start.to_numpy().astype("datetime64[D]")
-    end = periods.end.to_numpy().astype("datetime64[D]")
-    last = np.where(np.isnat(end), horizon, np.minimum(end, horizon))
-    birth = dob[child].astype("datetime64[D]")
+    child, start, _, last, birth = care_periods(periods, dob, horizon)
     checks = [_chain(rng, kind, child, start, last, birth) for kind in ("HEALTH_ASSESSMENT", "DENTAL_CHECK")]
     out = pd.concat(checks, ignore_index=True)
     out["check_date"] = out.check_date.to_numpy().astype("datetime64[D]")

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dagster_project.generate.dates import plus_days, roll_to_working_day
+from dagster_project.generate.optional_files import last_observed_day
 from dagster_project.generate.rng import stream
 
 FIRST_REVIEW_MONTHS = 3
@@ -30,7 +31,7 @@ def _cp_plans(plans: pd.DataFrame, horizon: np.datetime64) -> pd.DataFrame:
     cp = plans[plans.plan_type.to_numpy() == "CP"]
     start = cp.start_date.to_numpy().astype("datetime64[D]")
     end = cp.end_date.to_numpy().astype("datetime64[D]")
-    last = np.where(np.isnat(end), horizon, np.minimum(end, horizon))
+    last = last_observed_day(end, horizon)
     return pd.DataFrame({"plan_id": cp.plan_id.to_numpy(), "child": cp.child.to_numpy(), "start": start,
                          "last": last, "category": cp.category_of_abuse.to_numpy()})  # fmt: skip
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from dagster_project.generate.dates import plus_days
+from dagster_project.generate.optional_files import care_periods
 from dagster_project.generate.rng import choice_by_weight, stream
 
 YEAR = 365.25
@@ -26,11 +27,7 @@ ACCEPTED_SHARE = 0.6  # of offers
 def missing_episodes(periods: pd.DataFrame, dob: np.ndarray, horizon: np.datetime64, seed: int) -> pd.DataFrame:
     """periods: one row per period of care (child, start, end). One row per episode, with the child."""
     rng = stream(seed, "optional", "missing_episodes")
-    child = periods.child.to_numpy()
-    start = periods.start.to_numpy().astype("datetime64[D]")
-    end = periods.end.to_numpy().astype("datetime64[D]")
-    last = np.where(np.isnat(end), horizon, np.minimum(end, horizon))
-    birth = dob[child].astype("datetime64[D]")
+    child, start, end, last, birth = care_periods(periods, dob, horizon)
     # the part of each period from the child's 10th birthday, and the share of children prone at that age
     from_10 = np.maximum(start, plus_days(birth, int(10 * YEAR)))
     span = (last - from_10).astype("int64")

@@ -8,6 +8,8 @@ building them changes nothing in the required files.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -67,13 +69,35 @@ def section47_enquiries(ref: dict, horizon: np.datetime64, seed: int) -> pd.Data
                  "icpc_outcome", "_outcome_on"]]  # fmt: skip
 
 
+class CarePeriods(NamedTuple):
+    """Periods of care as arrays, one element per period: the child, the first day, the end (NaT while open), the
+    last day the extract sees and the child's date of birth."""
+
+    child: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    last: np.ndarray
+    birth: np.ndarray
+
+
+def last_observed_day(end: np.ndarray, horizon: np.datetime64) -> np.ndarray:
+    """A period's last day the extract sees: its end, or the horizon when it is open or ends later."""
+    return np.where(np.isnat(end), horizon, np.minimum(end, horizon))
+
+
+def care_periods(periods: pd.DataFrame, dob: np.ndarray, horizon: np.datetime64) -> CarePeriods:
+    """periods: one row per period of care (child, start, end)."""
+    child = periods.child.to_numpy()
+    start = periods.start.to_numpy().astype("datetime64[D]")
+    end = periods.end.to_numpy().astype("datetime64[D]")
+    return CarePeriods(child, start, end, last_observed_day(end, horizon), dob[child].astype("datetime64[D]"))
+
+
 def cla_reviews(periods: pd.DataFrame, dob: np.ndarray, horizon: np.datetime64, seed: int) -> pd.DataFrame:
     """periods: one row per period of care (child, start, end)."""
     rng = stream(seed, "optional", "cla_reviews")
-    start = periods.start.to_numpy().astype("datetime64[D]")
-    end = periods.end.to_numpy().astype("datetime64[D]")
-    last = np.where(np.isnat(end), horizon, np.minimum(end, horizon))
-    child = periods.child.to_numpy()
+    care = care_periods(periods, dob, horizon)
+    child, start, last = care.child, care.start, care.last
     parts, previous, k = [], start, 0
     alive = np.arange(len(start))
     while len(alive):
