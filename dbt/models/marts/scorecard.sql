@@ -54,10 +54,7 @@ available as (
     -- never shown as 0: marts.measure_availability says why
     select valued.*
     from valued
-    where valued.measure not in (
-        select measure_availability.measure from {{ ref('measure_availability') }} as measure_availability
-        where not measure_availability.available
-    )
+    where valued.measure not in ({{ unavailable_measures() }})
 
 )
 

@@ -219,10 +219,7 @@ available as (
     -- census, which has no contacts) has no rows, never a team's 0
     select valued.*
     from valued
-    where valued.measure not in (
-        select measure_availability.measure from {{ ref('measure_availability') }} as measure_availability
-        where not measure_availability.available
-    )
+    where valued.measure not in ({{ unavailable_measures() }})
 
 )
 
