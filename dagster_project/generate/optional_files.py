@@ -119,26 +119,58 @@ def cla_reviews(periods: pd.DataFrame, dob: np.ndarray, horizon: np.datetime64, 
     return reviews[["child", "review_date", "participation"]]
 
 
-def care_leavers(periods: pd.DataFrame, dob: np.ndarray, horizon: np.datetime64, seed: int) -> pd.DataFrame:
-    """A follow-up around each birthday from the 17th to the 21st after care ended at 16 or later."""
+# How a period of care ends that makes no care leaver: died, transferred to another authority, adopted (DfE 903
+# rules 1000, 1011, 1001).
+NOT_A_CARE_LEAVER = ["E2", "E3", "E11", "E12"]
+
+
+def birthdays(birth: np.ndarray, years: int) -> np.ndarray:
+    """Each date of birth's `years`th birthday (a 29 February birthday on 28 February in other years)."""
+    month = birth.astype("datetime64[M]")
+    day = (birth - month.astype("datetime64[D]")).astype("int64")
+    first = (month + np.timedelta64(12 * years, "M")).astype("datetime64[D]")
+    last = (month + np.timedelta64(12 * years + 1, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
+    return np.minimum(first + day.astype("timedelta64[D]"), last)
+
+
+def _leaves_a_care_leaver(periods: pd.DataFrame, episodes: pd.DataFrame, dob: np.ndarray) -> np.ndarray:
+    """Per period: whether its end makes the child a care leaver: looked after (V3/V4 short breaks left out) at
+    least 91 days from 14 and a day from 16 in the period (the DfE's relevant / former relevant child, 903 rule
+    1001) and not ended by death, transfer or adoption."""
+    birth = dob[episodes.child.to_numpy()].astype("datetime64[D]")
+    start = episodes.start_date.to_numpy().astype("datetime64[D]")
+    end = episodes.end_date.to_numpy().astype("datetime64[D]")
+    counted = ~np.isnat(end) & ~np.isin(episodes.legal_status.to_numpy(), ["V3", "V4"])
+
+    def days_from(years: int) -> pd.Series:
+        days = (end - np.maximum(start, birthdays(birth, years))).astype("timedelta64[D]").astype("int64")
+        return pd.Series(np.where(counted, np.maximum(days, 0), 0)).groupby(episodes.ref.to_numpy()).sum()
+
+    ref = periods.ref.to_numpy()
+    from_14 = days_from(14).reindex(ref, fill_value=0).to_numpy()
+    from_16 = days_from(16).reindex(ref, fill_value=0).to_numpy()
+    last_reason = episodes.groupby("ref").reason_ceased.last().reindex(ref).to_numpy()
+    return (from_14 >= 91) & (from_16 >= 1) & ~np.isin(last_reason.astype(str), NOT_A_CARE_LEAVER)
+
+
+def care_leavers(periods: pd.DataFrame, episodes: pd.DataFrame, dob: np.ndarray, horizon: np.datetime64,
+                 seed: int) -> pd.DataFrame:  # fmt: skip
+    """A follow-up around each birthday from the 17th to the 21st after care ended at 16 or later (a period of
+    care that makes a care leaver, `_leaves_a_care_leaver`; episodes: the periods' episodes, by `ref`)."""
     rng = stream(seed, "optional", "care_leavers")
     end = periods.end.to_numpy().astype("datetime64[D]")
     child = periods.child.to_numpy()
     left = ~np.isnat(end)
-    birth = dob[child].astype("datetime64[D]")
-    age_left = np.where(left, (end - birth).astype("timedelta64[D]").astype("int64"), -1)
-    leaver = left & (age_left >= 16 * 365.25)
+    leaver = left & _leaves_a_care_leaver(periods, episodes, dob)
     leavers = pd.DataFrame({"child": child[leaver], "left": end[leaver]}).sort_values("left")
     leavers = leavers.drop_duplicates("child", keep="last")
     birth_l = dob[leavers.child.to_numpy()].astype("datetime64[D]")
     parts = []
     for years in range(17, 22):
-        birthday = (birth_l.astype("datetime64[Y]") + np.timedelta64(years, "Y")).astype("datetime64[D]") + (
-            birth_l - birth_l.astype("datetime64[Y]").astype("datetime64[D]")
-        )
+        birthday = birthdays(birth_l, years)
         contact = plus_days(birthday, rng.integers(0, 61, len(birthday)))
         ok = (birthday > leavers.left.to_numpy().astype("datetime64[D]")) & (contact <= horizon)
-        parts.append(pd.DataFrame({"child": leavers.child.to_numpy()[ok], "contact_date": contact[ok],
+        parts.append(pd.DataFrame({"child": leavers.child.to_numpy()[ok], "contact_date": contact[ok], "years": years,
                                    "eligibility": "RELEVANT" if years < 18 else "FORMER_RELEVANT"}))  # fmt: skip
     out = pd.concat(parts, ignore_index=True)
     n = len(out)
@@ -151,5 +183,17 @@ def care_leavers(periods: pd.DataFrame, dob: np.ndarray, horizon: np.datetime64,
     )  # fmt: skip
     out["in_touch"] = in_touch
     out["activity"] = np.where(yes, choice_by_weight(rng, ACTIVITY, n), None)
+    # No Foyer (T) under 18 nor former foster carers (Z) around the 17th birthday (DfE 903 rules 347, 3001): those
+    # rows take another code of the same suitability, drawn last so that no other value changes.
+    years = out.pop("years").to_numpy()
+    banned = np.char.startswith(accommodation.astype(str), "T") & (years <= 18)
+    banned |= np.char.startswith(accommodation.astype(str), "Z") & (years == 17)
+    for codes in (SUITABLE, UNSUITABLE):
+        allowed = np.array([c for c in codes if c[0] not in "TZ"], dtype=object)
+        swap = banned & np.isin(accommodation, codes)
+        accommodation[swap] = allowed[rng.integers(0, len(allowed), int(swap.sum()))]
     out["accommodation"] = np.where(yes, accommodation, None)
+    # no contact after one that found the young person had died (DfE 903 rule 348)
+    died = out.contact_date.where(out.in_touch == "DIED").groupby(out.child).transform("min")
+    out = out[~(out.contact_date > died)]
     return out[["child", "eligibility", "contact_date", "in_touch", "activity", "accommodation"]]

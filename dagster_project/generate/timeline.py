@@ -220,7 +220,7 @@ def build(
         reviews = optional.cla_reviews(periods, dob, frame.horizon, seed)
         keys = (reviews.review_date.to_numpy(), np.arange(len(reviews)))
         reviews.insert(0, "review_id", _ordered_ids(counter, "CR", 8, *keys))
-        leavers = optional.care_leavers(periods, dob, frame.horizon, seed)
+        leavers = optional.care_leavers(periods, cla, dob, frame.horizon, seed)
         keys = (leavers.contact_date.to_numpy(), np.arange(len(leavers)))
         leavers.insert(0, "care_leaver_record_id", _ordered_ids(counter, "CL", 8, *keys))
         tables |= {"section47_enquiries": child_col(s47), "cla_reviews": child_col(reviews),

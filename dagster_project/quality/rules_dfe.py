@@ -740,6 +740,122 @@ def previous_extract_rules() -> list[Rule]:
     ]  # fmt: skip
 
 
+# SSDA903 OC3 (care leavers) -> care_leavers (issue 24, optional): IN_TOUCH, ACTIV, ACCOM are in_touch, activity,
+# accommodation; the 903's 0 ("not applicable") for ACTIV/ACCOM is an empty value. The OC3 holds one row per care
+# leaver per return (the contact around the birthday in the collection year); the contract may hold several contacts
+# per child, so each rule judges EVERY row, against the collection year its contact date falls in (1 April - 31
+# March; an imported return's contact date is the birthday in the return's year, so that is the return's year).
+TAGS.update(
+    {
+        "care_leavers.in_touch.required": ssda903("131", "153"),  # blank IN_TOUCH beside 0/coded ACTIV, ACCOM: 153 too
+        "care_leavers.in_touch.invalid_code": ssda903("131"),
+        "care_leavers.in_touch.lower_case": ssda903("131"),  # the validator's code lists are upper case
+        "care_leavers.activity.invalid_code": ssda903("132"),
+        "care_leavers.activity.lower_case": ssda903("132"),
+        "care_leavers.accommodation.invalid_code": ssda903("133"),
+        "care_leavers.accommodation.lower_case": ssda903("133"),
+    }
+)
+LEAVER_DOB = "(select c.date_of_birth from <<stg:children>> c where c.child_id = s.child_id)"
+CONTACT_YEAR_START = "make_date(year(s.contact_date - interval 3 month), 4, 1)"
+CONTACT_YEAR_END = "make_date(year(s.contact_date - interval 3 month) + 1, 3, 31)"
+LEAVER_EPISODES = "<<stg:cla_episodes>> e where e.child_id = s.child_id"
+# Each child's latest episode (by start date), the one the 903 calls final.
+LATEST_EPISODES = (
+    "(select o.child_id, o.reason_ceased, row_number() over (partition by o.child_id order by o.start_date desc, "
+    "o.episode_id desc, o.source_line desc) as from_latest from <<stg:cla_episodes>> o where o.start_date is not null)"
+)
+
+
+def _age_at_year_end(years: int) -> str:
+    return f"{LEAVER_DOB} + interval {years} year <= {CONTACT_YEAR_END}"
+
+
+def _days_looked_after_since(years: int) -> str:
+    """Days the child was looked after (V3/V4 short breaks left out) from their `years`th birthday on; an open
+    episode counts to the extract date (the validator's collection end)."""
+    since = f"greatest(e.start_date, {LEAVER_DOB} + interval {years} year)"
+    return (
+        f"(select coalesce(sum(greatest(date_diff('day', {since}, coalesce(e.end_date, <<extract_date>>)), 0)), 0) "
+        f"from {LEAVER_EPISODES} and e.start_date is not null and e.legal_status not in ('V3', 'V4') "
+        "and (e.end_date is not null or e.end_date_text is null))"
+    )
+
+
+def ssda903_care_leaver_rules() -> list[Rule]:
+    """SSDA903 OC3 rules on care_leavers (see the block comment above)."""
+    died_before = ("exists (select 1 from <<stg:care_leavers>> o where o.child_id = s.child_id and o.in_touch = "
+                   "'DIED' and o.contact_date < s.contact_date)")  # fmt: skip
+    prev_died = (f"exists (select 1 from <<prev:care_leavers>> p where {PREV_CHILD} = s.child_id and "
+                 f"upper(trim(p.in_touch)) = 'DIED' and {_prev_date('contact_date')} < s.contact_date)")  # fmt: skip
+    looked_after_on = ("exists (select 1 from {episodes} and e.start_date <= {day} and (e.end_date > {day} or "
+                       "e.end_date_text is null))")  # fmt: skip
+    birthday = (f"(case when {_age_at_year_end(18)} then {LEAVER_DOB} + interval 18 year "
+                f"else {LEAVER_DOB} + interval 17 year end)")  # fmt: skip
+    left_after = "exists (select 1 from {episodes} and e.end_date >= {dob} + interval {years} year)"
+    return [
+        _rule("care_leavers.activity_or_accommodation_died_or_home",
+              "care leaver who died or went home to parents (in touch DIED/RHOM) with an activity or accommodation",
+              "s.in_touch in ('DIED', 'RHOM') and (s.activity is not null or s.accommodation is not null)",
+              ssda903("344")),
+        _rule("care_leavers.in_touch_without_activity_or_accommodation",
+              "care leaver in touch (YES) without an activity or an accommodation (the 903's 0)",
+              "s.in_touch = 'YES' and (s.activity is null or s.accommodation is null)", ssda903("345")),
+        _rule("care_leavers.under_17_in_collection_year",
+              "care leaver not yet 17 at the end of the collection year of the contact",
+              f"not ({_age_at_year_end(17)})", ssda903("391")),
+        _rule("care_leavers.foster_carer_accommodation_at_17",
+              "care leaver whose 17th birthday falls in the collection year of the contact living with former "
+              "foster carers (accommodation Z1/Z2)",
+              f"s.accommodation in ('Z1', 'Z2') and {LEAVER_DOB} + interval 17 year between {CONTACT_YEAR_START} "
+              f"and {CONTACT_YEAR_END}", ssda903("3001")),
+        _rule("care_leavers.foyer_under_18",
+              "care leaver under 18 at the start of the collection year of the contact in a Foyer (accommodation "
+              "T1/T2)", f"s.accommodation in ('T1', 'T2') and {LEAVER_DOB} + interval 18 year > {CONTACT_YEAR_START}",
+              ssda903("347")),
+        _rule("care_leavers.alive_after_died_contact",
+              "care leaver contact not DIED after an earlier contact recorded the young person as having died",
+              f"s.in_touch is distinct from 'DIED' and {died_before}", ssda903("348")),
+        _rule("care_leavers.alive_after_died_in_previous_extract",
+              "care leaver contact not DIED after the previous extract recorded the young person as having died "
+              "(at an earlier contact)", f"s.in_touch is distinct from 'DIED' and {prev_died}", ssda903("348"),
+              "child_mismatch"),
+        _rule("care_leavers.died_in_care", "care leaver information for a child whose episode ended in death (E2)",
+              f"exists (select 1 from {LEAVER_EPISODES} and e.reason_ceased = 'E2')", ssda903("1000")),
+        _rule("care_leavers.not_relevant_or_former_relevant",
+              "care leaver whose care (V3/V4 short breaks left out) was under 91 days from age 14 or none from age "
+              "16, or whose final episode ended in adoption (E11/E12); a case-management extract only (whole "
+              "histories)",
+              f"<<data_start>> is null and ({_days_looked_after_since(14)} < 91 or {_days_looked_after_since(16)} < 1 "
+              f"or exists (select 1 from {LATEST_EPISODES} l where l.child_id = s.child_id and l.from_latest = 1 and "
+              "l.reason_ceased in ('E11', 'E12')))", ssda903("1001")),
+        _rule("care_leavers.never_looked_after",
+              "care leaver with no episode of care; a case-management extract only (whole histories)",
+              f"<<data_start>> is null and not exists (select 1 from {LEAVER_EPISODES})", ssda903("1002")),
+        _rule("care_leavers.looked_after_on_17th_or_18th_birthday",
+              "care leaver aged 17 or 18 at the end of the collection year of the contact who was looked after on "
+              "their latest birthday by then (17th or 18th)",
+              f"{_age_at_year_end(17)} and not ({_age_at_year_end(19)}) and "
+              + looked_after_on.format(episodes=LEAVER_EPISODES, day=birthday), ssda903("1007")),
+        _rule("care_leavers.no_episodes_after_open_in_previous_extract",
+              "care leaver with no episode here whose latest episode in the previous extract was open",
+              f"not exists (select 1 from {LEAVER_EPISODES}) and exists (select 1 from {PREV_EPISODES} pe where "
+              "pe.child_id = s.child_id and pe.from_latest = 1 and pe.start_date is not null and "
+              "pe.end_date_text is null)", ssda903("1010"), "child_mismatch"),
+        _rule("care_leavers.final_episode_transferred",
+              "care leaver whose final episode ended in a transfer to another local authority (E3)",
+              f"exists (select 1 from {LATEST_EPISODES} l where l.child_id = s.child_id and l.from_latest = 1 and "
+              "l.reason_ceased = 'E3')", ssda903("1011")),
+        _rule("care_leavers.left_care_after_17th_or_18th_birthday",
+              "care leaver aged 17 (18) at the end of the collection year of the contact with an episode ending on "
+              "or after their 17th (18th) birthday",
+              f"({_age_at_year_end(17)} and not ({_age_at_year_end(18)}) and "
+              + left_after.format(episodes=LEAVER_EPISODES, dob=LEAVER_DOB, years=17) + ") or ("
+              f"{_age_at_year_end(18)} and not ({_age_at_year_end(19)}) and "
+              + left_after.format(episodes=LEAVER_EPISODES, dob=LEAVER_DOB, years=18) + ")", ssda903("1016")),
+    ]  # fmt: skip
+
+
 # The census year of an imported CIN census (issue 26): the year ending on its ReferenceDate (the extract date), as
 # the validator's census period (`make_census_period`: the reference date a year back, plus a day; 1 April for a
 # census made on 31 March). NULL for a case-management export (no <<data_start>>): it holds each child's whole
@@ -771,7 +887,8 @@ def census_year_rules() -> list[Rule]:
 def dfe_rules() -> list[Rule]:
     rules = [*cin_census_rules(), *cin_census_more_rules(), *census_year_rules(), *ssda903_rules(),
              *_episode_age_rules(), *episode_more_rules(), *retired_code_rules(), *social_worker_rules(),
-             *social_worker_more_rules(), *previous_extract_rules()]  # fmt: skip
+             *social_worker_more_rules(), *previous_extract_rules(),
+             *ssda903_care_leaver_rules()]  # fmt: skip
     for rule in rules:  # a ported DfE rule is kept and flagged, never excluded (module docstring)
         assert rule.action == "flag" and rule.dfe, rule.id
     return rules

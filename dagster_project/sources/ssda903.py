@@ -1,10 +1,10 @@
 """SSDA903 (looked-after children return) CSV files -> an extract folder.
 
 Reads the files under their DfE names (header.csv, episodes.csv, ...; any case). header and episodes
-carry what the contract holds (children, looked-after episodes), and missing (when present) fills the optional
-contract file missing_episodes; the others are recognised and checked for their columns but have no contract
-file to go to. Dates are DD/MM/YYYY as the DfE
-specifies (YYYY-MM-DD is accepted too). Field mapping and derived ids: README.md in this folder.
+carry what the contract holds (children, looked-after episodes), and missing and oc3 (when present) fill the
+optional contract files missing_episodes and care_leavers; the others are recognised and checked for their
+columns but have no contract file to go to. Dates are DD/MM/YYYY as the DfE specifies (YYYY-MM-DD is accepted
+too). Field mapping and derived ids: README.md in this folder.
 Pure Python: no Dagster imports.
 """
 
@@ -43,6 +43,7 @@ READ_COLUMNS = {
     "header": ("CHILD", "SEX", "DOB", "ETHNIC"),
     "episodes": ("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"),
     "missing": ("CHILD", "MISSING", "MIS_START", "MIS_END"),  # optional: fills missing_episodes when present
+    "oc3": ("CHILD", "IN_TOUCH", "ACTIV", "ACCOM"),  # optional: fills care_leavers when present
 }
 REQUIRED_FILES = ("header", "episodes")
 MISSING_FILES = (
@@ -260,6 +261,9 @@ def parse_ssda903(directory: Path, extract_date: str | None = None) -> ImportedE
         )
     if "missing" in files:
         _add_missing_episodes(extract, *tables["missing"], issues, codes)
+    if "oc3" in files:
+        born = {row.get("CHILD"): row.get("DOB") for _, row in tables["header"][1]}
+        _add_care_leavers(extract, *tables["oc3"], born, dt.date.fromisoformat(date), issues, codes)
     for name in sorted(set(files) - set(READ_COLUMNS)):
         issues.append(
             ImportIssue(files[name].name, "(file)", "no contract file holds this part of the return: not imported")
@@ -290,3 +294,61 @@ def _add_missing_episodes(extract: ImportedExtract, file_name: str, rows, issues
             child_id,
             f"{file_name} line {line}",
         )
+
+
+def birthday_in_collection_year(date_of_birth: dt.date, extract_date: dt.date) -> dt.date:
+    """The child's birthday in the collection year (1 April - 31 March) the extract date falls in: the day the
+    OC3 reports on (a 29 February birthday falls on 28 February in other years)."""
+    first = extract_date.year if extract_date.month >= 4 else extract_date.year - 1
+    for year in (first, first + 1):
+        try:
+            day = date_of_birth.replace(year=year)
+        except ValueError:  # 29 February
+            day = dt.date(year, 2, 28)
+        if dt.date(first, 4, 1) <= day <= dt.date(first + 1, 3, 31):
+            return day
+    raise AssertionError("a birthday falls in every collection year")
+
+
+def _add_care_leavers(extract: ImportedExtract, file_name: str, rows, born: dict, extract_date: dt.date, issues,
+                      codes) -> None:  # fmt: skip
+    """oc3.csv -> care_leavers: one row per care leaver, the contact of the return's collection year, dated the
+    child's birthday in that year (the OC3 asks about the young person around that birthday); eligibility RELEVANT
+    at 17, FORMER_RELEVANT from 18 (the 903 does not record it: the OC3 cohort left care at 16 or over). The 903's
+    0 for ACTIV/ACCOM ("not applicable") is an empty value. The date of birth is the OC3's, else the header's.
+    An oc3.csv with no rows still writes the file: the return has no care leavers."""
+    extract.rows.setdefault("care_leavers", [])
+    occurrences: Counter = Counter()
+    for line, values in rows:
+        row = _Row(file_name, line, values, issues, codes)
+        child_id = row.text("CHILD")
+        occurrences[child_id] += 1
+        contact_date = eligibility = None
+        if not row.text("DOB") and born.get(child_id):
+            row.row = {**row.row, "DOB": born[child_id]}
+        dob = row.date("DOB")
+        if dob is None:
+            row.issue("DOB", "no date of birth (here or in header.csv): contact date and eligibility not derived")
+        elif iso_date(dob) is not None:
+            birthday = birthday_in_collection_year(dt.date.fromisoformat(dob), extract_date)
+            contact_date = birthday.isoformat()
+            eligibility = "RELEVANT" if birthday.year - dt.date.fromisoformat(dob).year < 18 else "FORMER_RELEVANT"
+        extract.add(
+            "care_leavers",
+            {
+                "care_leaver_record_id": derived_id("CL", child_id or "", str(occurrences[child_id])),
+                "child_id": child_id,
+                "eligibility": eligibility,
+                "contact_date": contact_date,
+                "in_touch": row.code("IN_TOUCH", "care_leaver_in_touch"),
+                "activity": _code_or_zero(row, "ACTIV", "care_leaver_activity"),
+                "accommodation": _code_or_zero(row, "ACCOM", "care_leaver_accommodation"),
+            },
+            child_id,
+            f"{file_name} line {line}",
+        )
+
+
+def _code_or_zero(row: _Row, field: str, code_list: str) -> str | None:
+    """The 903's 0 ("not applicable") is an empty value in the contract; any other value is a code."""
+    return None if row.text(field) == "0" else row.code(field, code_list)

@@ -216,7 +216,7 @@ def test_dfe_rules_do_not_fire_where_the_data_is_right(run):
 def test_rules_comparing_with_the_previous_extract_are_not_applicable_with_one_extract(run):
     evaluation, flagged, _, _ = run
     previous = {r.id for r in registry() if r.reads_previous_extract}
-    assert len(previous) == 9
+    assert len(previous) == 11
     results = {r.check_name: r for r in evaluation.results if r.check_name in previous}
     assert set(results) == previous
     assert all(r.passed is None and r.status == "not_applicable" and "no extract before" in r.failure_sample
@@ -229,3 +229,130 @@ def test_dbt_models_agree_with_the_predicates_and_nothing_blocks(run):
     assert evaluation.errors == [] and disagreeing == []
     blocking = [r.check_name for r in evaluation.results if r.blocking]
     assert blocking == []
+
+
+# SSDA903 OC3 (care leavers, issue 24): young people of their own with hand-made care histories, at the conformance
+# extract date 2020-03-31 (a case-management extract: whole histories; collection year 2019-20 for a contact in it).
+# child: (date of birth, [(start, end, legal status, reason ceased)]); each episode RNE S, placement U1.
+CARE_HISTORIES = {
+    "100980": ("2002-06-01", [("2015-01-01", "2018-09-01", "C2", "E8")]),  # left at 16.25: a care leaver
+    "100981": ("2001-03-01", [("2013-01-01", "2017-09-01", "C2", "E8")]),  # 18 on 1 April 2019
+    "100982": ("2003-06-01", [("2016-01-01", "2019-07-01", "C2", "E8")]),  # 16 at 31 March 2020
+    "100983": ("2000-05-01", [("2012-01-01", "2017-01-01", "C2", "E8")]),
+    "100984": ("2001-01-01", [("2010-01-01", "2018-01-01", "C2", "E2")]),  # died in care (E2)
+    "100985": ("2001-01-01", [("2014-01-01", "2016-06-01", "C2", "E8")]),  # left at 15: no care from 16
+    "100987": ("2001-01-01", []),  # never looked after
+    "100988": ("2002-01-01", [("2015-01-01", "", "C2", "")]),  # still looked after on the 18th birthday (1 Jan 2020)
+    # left at 16.9, back in care for a month at 17.2 (after the 17th birthday, 1 June 2019), not on it
+    "100989": ("2002-06-01", [("2016-01-01", "2019-05-01", "C2", "E8"), ("2019-08-01", "2019-09-01", "C2", "E8")]),
+    "100990": ("2001-01-01", [("2012-01-01", "2017-06-01", "C2", "E3")]),  # final episode: transferred (E3)
+    "100991": ("2001-01-01", [("2012-01-01", "2016-01-01", "C2", "E3"), ("2016-02-01", "2017-06-01", "C2", "E8")]),
+}
+# (record id, child, contact date, in touch, activity, accommodation)
+CARE_LEAVER_CONTACTS = [
+    ("CL90001", "100980", "2019-06-10", "YES", "F2", "B1"),  # right on every rule
+    ("CL90002", "100980", "2019-07-01", "RHOM", "F2", ""),  # home to parents, with an activity: 344
+    ("CL90004", "100980", "2019-08-01", "YES", "F2", ""),  # in touch, no accommodation: 345
+    ("CL90005", "100980", "2019-08-02", "YES", "F2", "Z1"),  # former foster carers, 17th birthday this year: 3001
+    ("CL90006", "100980", "2019-08-03", "YES", "F2", "T1"),  # Foyer, 16 on 1 April 2019: 347
+    ("CL90007", "100981", "2019-04-10", "YES", "F2", "Z1"),  # former foster carers, 17 last year: right
+    ("CL90008", "100981", "2019-04-11", "YES", "F2", "T1"),  # Foyer at 18: right
+    ("CL90009", "100982", "2019-08-01", "NO", "", ""),  # 16 at the year's end: 391
+    ("CL90013", "100983", "2018-05-10", "YES", "F2", "B1"),  # before the contact that found them dead: right
+    ("CL90011", "100983", "2019-05-10", "DIED", "", ""),  # died, nothing else: right (344)
+    ("CL90012", "100983", "2019-12-01", "NO", "", ""),  # after the DIED contact: 348
+    ("CL90014", "100984", "2019-02-01", "NO", "", ""),  # died in care: 1000
+    ("CL90015", "100985", "2019-02-01", "NO", "", ""),  # no care from 16: 1001
+    ("CL90017", "100987", "2019-02-01", "NO", "", ""),  # no episode at all: 1002 (and 1001)
+    ("CL90018", "100988", "2019-06-01", "YES", "F2", "B1"),  # 18 at the year's end, looked after on that birthday: 1007
+    ("CL90019", "100989", "2019-10-01", "NO", "", ""),  # 17, an episode ending after the 17th birthday: 1016
+    ("CL90020", "100990", "2019-02-01", "NO", "", ""),  # final episode E3: 1011
+    ("CL90021", "100991", "2019-02-01", "NO", "", ""),  # E3 then a later episode: right (1011)
+]
+
+
+def add_care_leaver_problems(rows: Rows) -> None:
+    for child_id, (dob, episodes) in CARE_HISTORIES.items():
+        rows["children"].append(dict(_row(rows, "children", "100022"), child_id=child_id, date_of_birth=dob))
+        for n, (start, end, legal, ceased) in enumerate(episodes):
+            rows["cla_episodes"].append(dict(
+                episode_id=f"E9{child_id[-3:]}{n}", child_id=child_id, start_date=start, end_date=end,
+                reason_new_episode="S", legal_status=legal, placement_type="U1", reason_ceased=ceased,
+                placement_intended_until_18="N"))  # fmt: skip
+    rows["care_leavers"] = [
+        dict(care_leaver_record_id=key, child_id=child_id, eligibility="FORMER_RELEVANT", contact_date=day,
+             in_touch=in_touch, activity=activity, accommodation=accommodation)
+        for key, child_id, day, in_touch, activity, accommodation in CARE_LEAVER_CONTACTS
+    ]  # fmt: skip
+
+
+CARE_LEAVER_EXPECTED = [  # (rule_id, record_key, DfE code): each written from the DfE rule, see CARE_LEAVER_CONTACTS
+    ("care_leavers.activity_or_accommodation_died_or_home", "CL90002", "344"),
+    ("care_leavers.in_touch_without_activity_or_accommodation", "CL90004", "345"),
+    ("care_leavers.foster_carer_accommodation_at_17", "CL90005", "3001"),
+    ("care_leavers.foyer_under_18", "CL90006", "347"),
+    ("care_leavers.under_17_in_collection_year", "CL90009", "391"),
+    ("care_leavers.alive_after_died_contact", "CL90012", "348"),
+    ("care_leavers.died_in_care", "CL90014", "1000"),
+    ("care_leavers.not_relevant_or_former_relevant", "CL90015", "1001"),
+    ("care_leavers.not_relevant_or_former_relevant", "CL90017", "1001"),
+    ("care_leavers.never_looked_after", "CL90017", "1002"),
+    ("care_leavers.looked_after_on_17th_or_18th_birthday", "CL90018", "1007"),
+    ("care_leavers.left_care_after_17th_or_18th_birthday", "CL90019", "1016"),
+    ("care_leavers.final_episode_transferred", "CL90020", "1011"),
+]
+CARE_LEAVER_RIGHT = [  # (rule_id, record_key): the near misses
+    ("care_leavers.activity_or_accommodation_died_or_home", "CL90011"),  # DIED with nothing else
+    ("care_leavers.in_touch_without_activity_or_accommodation", "CL90001"),  # YES with both
+    ("care_leavers.foster_carer_accommodation_at_17", "CL90007"),  # 17th birthday in the year before
+    ("care_leavers.foyer_under_18", "CL90008"),  # 18 at the year's start
+    ("care_leavers.under_17_in_collection_year", "CL90001"),  # 17 by the year's end
+    ("care_leavers.alive_after_died_contact", "CL90013"),  # before the DIED contact
+    ("care_leavers.died_in_care", "CL90001"),  # left care E8
+    ("care_leavers.not_relevant_or_former_relevant", "CL90009"),  # 30 days from 16 is enough
+    ("care_leavers.never_looked_after", "CL90015"),  # looked after, if not enough
+    ("care_leavers.looked_after_on_17th_or_18th_birthday", "CL90019"),  # in care after, not on, the 17th birthday
+    ("care_leavers.looked_after_on_17th_or_18th_birthday", "CL90001"),
+    ("care_leavers.left_care_after_17th_or_18th_birthday", "CL90001"),  # left before the 17th birthday
+    ("care_leavers.left_care_after_17th_or_18th_birthday", "CL90018"),  # still looked after: no episode ended
+    ("care_leavers.final_episode_transferred", "CL90021"),  # E3 was not the final episode
+]
+
+
+@pytest.fixture(scope="module")
+def care_leaver_run(tmp_path_factory):
+    work = tmp_path_factory.mktemp("dfe_care_leavers")
+    warehouse = build_warehouse(work, EXTRACT, add_care_leaver_problems)
+    paths = Paths(raw_dir=work / "raw", data_dir=work)
+    evaluation = evidence.run_rule_quality(paths, EXTRACT, "run-dfe-care-leavers")
+    applicable = [rule_by_id(r.check_name) for r in evaluation.results if r.passed is not None]
+    disagreeing = disagreements(warehouse, applicable, EXTRACT)
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        flagged = set(conn.execute("select rule_id, record_key from intermediate.int_records_flagged").fetchall())
+        excluded = set(conn.execute("select rule_id, record_key from intermediate.int_records_excluded").fetchall())
+    return evaluation, flagged, excluded, disagreeing
+
+
+@pytest.mark.parametrize(("rule_id", "key", "code"), CARE_LEAVER_EXPECTED,
+                         ids=[f"{c}:{k}" for _, k, c in CARE_LEAVER_EXPECTED])  # fmt: skip
+def test_each_care_leaver_rule_fires_on_its_record_and_only_flags(care_leaver_run, rule_id, key, code):
+    _, flagged, excluded, _ = care_leaver_run
+    assert code in {d.dfe_code for d in rule_by_id(rule_id).dfe}
+    assert (rule_id, key) in flagged
+    assert not any(k == key for _, k in excluded)  # every contact is a record that counts
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "key"), CARE_LEAVER_RIGHT, ids=[f"{r.split('.')[1]}:{k}" for r, k in CARE_LEAVER_RIGHT]
+)
+def test_care_leaver_rules_do_not_fire_on_the_near_misses(care_leaver_run, rule_id, key):
+    _, flagged, _, _ = care_leaver_run
+    assert (rule_id, key) not in flagged
+
+
+def test_care_leaver_rules_fire_on_their_records_only_and_agree_with_the_dbt_models(care_leaver_run):
+    evaluation, flagged, _, disagreeing = care_leaver_run
+    expected = {(rule_id, key) for rule_id, key, _ in CARE_LEAVER_EXPECTED}
+    assert {f for f in flagged if f[0].startswith("care_leavers.")} == expected
+    assert evaluation.errors == [] and disagreeing == []
+    assert [r.check_name for r in evaluation.results if r.blocking] == []

@@ -140,3 +140,47 @@ def test_without_missing_csv_the_file_is_not_available_and_an_empty_one_means_no
     folder = write_extract(parse_ssda903(source), tmp_path / "raw2")
     assert _csv(folder / "missing_episodes.csv") == [] and (folder / "missing_episodes.csv").is_file()
     assert "missing_episodes" not in read_descriptor(folder).missing_files
+
+
+def test_oc3_csv_fills_the_optional_care_leavers_dated_the_birthday_in_the_collection_year(tmp_path):
+    source = _copy(tmp_path)
+    (source / "oc3.csv").write_text(
+        "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\r\n"
+        "900001,,YES,F2,B1\r\n"  # no DOB here: the header's (14/02/2010), birthday 14/02/2023 in 2022-23
+        "900002,29/02/2004,RHOM,0,0\r\n"  # 0 is the 903's "not applicable": empty; 29 February -> 28/02/2023
+        "900003,,NO,XX,0\r\n",  # in no header, no DOB: no contact date; an unknown code written and reported
+        encoding="utf-8",
+    )
+    extract = parse_ssda903(source)  # collection year 2022-23 (to 31/03/2023, the default extract date)
+    assert [i.field for i in extract.issues if "oc3.csv" in i.location] == ["DOB", "ACTIV"]
+    folder = write_extract(extract, tmp_path / "raw")
+    leavers = _csv(folder / "care_leavers.csv")
+    assert [(c["child_id"], c["contact_date"], c["eligibility"], c["in_touch"], c["activity"], c["accommodation"])
+            for c in leavers] == [
+        ("900001", "2023-02-14", "RELEVANT", "YES", "F2", "B1"),  # 13 on that birthday: under 18
+        ("900002", "2023-02-28", "FORMER_RELEVANT", "RHOM", "", ""),  # 19
+        ("900003", "", "", "NO", "XX", ""),
+    ]  # fmt: skip
+    assert len({c["care_leaver_record_id"] for c in leavers}) == 3
+    assert all(c["care_leaver_record_id"].startswith("CL") for c in leavers)
+    lineage = [r for r in _csv(folder / "_lineage.csv") if r["source_file"] == "care_leavers.csv"]
+    assert [(r["source_line"], r["origin"]) for r in lineage] == [
+        ("2", "oc3.csv line 2"), ("3", "oc3.csv line 3"), ("4", "oc3.csv line 4")]  # fmt: skip
+    assert "care_leavers" not in read_descriptor(folder).missing_files
+    # imported again without oc3.csv into the same folder: the stale care_leavers.csv goes, not available
+    (source / "oc3.csv").unlink()
+    folder = write_extract(parse_ssda903(source), tmp_path / "raw")
+    assert not (folder / "care_leavers.csv").exists()
+    assert "care_leavers" in read_descriptor(folder).missing_files
+
+
+def test_birthday_in_the_collection_year():
+    import datetime as dt
+
+    from dagster_project.sources.ssda903 import birthday_in_collection_year
+
+    day = dt.date
+    assert birthday_in_collection_year(day(2009, 4, 1), day(2027, 3, 31)) == day(2026, 4, 1)  # the year's first day
+    assert birthday_in_collection_year(day(2009, 3, 31), day(2026, 10, 31)) == day(2027, 3, 31)  # its last day
+    assert birthday_in_collection_year(day(2008, 2, 29), day(2028, 5, 1)) == day(2029, 2, 28)
+    assert birthday_in_collection_year(day(2008, 2, 29), day(2027, 5, 1)) == day(2028, 2, 29)  # a leap year

@@ -1180,6 +1180,90 @@ with flagged as (
     where (s.accommodation_text <> upper(s.accommodation_text))
         and {{ csc_rule_applies('care_leavers.accommodation.lower_case') }}
     union all
+    -- care_leavers.activity_or_accommodation_died_or_home: care leaver who died or went home to parents (in touch DIED/RHOM) with an activity or accommodation
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.activity_or_accommodation_died_or_home' as rule_id, 'care leaver who died or went home to parents (in touch DIED/RHOM) with an activity or accommodation' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (s.in_touch in ('DIED', 'RHOM') and (s.activity is not null or s.accommodation is not null))
+        and {{ csc_rule_applies('care_leavers.activity_or_accommodation_died_or_home') }}
+    union all
+    -- care_leavers.in_touch_without_activity_or_accommodation: care leaver in touch (YES) without an activity or an accommodation (the 903's 0)
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.in_touch_without_activity_or_accommodation' as rule_id, 'care leaver in touch (YES) without an activity or an accommodation (the 903''s 0)' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (s.in_touch = 'YES' and (s.activity is null or s.accommodation is null))
+        and {{ csc_rule_applies('care_leavers.in_touch_without_activity_or_accommodation') }}
+    union all
+    -- care_leavers.under_17_in_collection_year: care leaver not yet 17 at the end of the collection year of the contact
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.under_17_in_collection_year' as rule_id, 'care leaver not yet 17 at the end of the collection year of the contact' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (not ((select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 17 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31)))
+        and {{ csc_rule_applies('care_leavers.under_17_in_collection_year') }}
+    union all
+    -- care_leavers.foster_carer_accommodation_at_17: care leaver whose 17th birthday falls in the collection year of the contact living with former foster carers (accommodation Z1/Z2)
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.foster_carer_accommodation_at_17' as rule_id, 'care leaver whose 17th birthday falls in the collection year of the contact living with former foster carers (accommodation Z1/Z2)' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (s.accommodation in ('Z1', 'Z2') and (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 17 year between make_date(year(s.contact_date - interval 3 month), 4, 1) and make_date(year(s.contact_date - interval 3 month) + 1, 3, 31))
+        and {{ csc_rule_applies('care_leavers.foster_carer_accommodation_at_17') }}
+    union all
+    -- care_leavers.foyer_under_18: care leaver under 18 at the start of the collection year of the contact in a Foyer (accommodation T1/T2)
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.foyer_under_18' as rule_id, 'care leaver under 18 at the start of the collection year of the contact in a Foyer (accommodation T1/T2)' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (s.accommodation in ('T1', 'T2') and (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year > make_date(year(s.contact_date - interval 3 month), 4, 1))
+        and {{ csc_rule_applies('care_leavers.foyer_under_18') }}
+    union all
+    -- care_leavers.alive_after_died_contact: care leaver contact not DIED after an earlier contact recorded the young person as having died
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.alive_after_died_contact' as rule_id, 'care leaver contact not DIED after an earlier contact recorded the young person as having died' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (s.in_touch is distinct from 'DIED' and exists (select 1 from {{ ref('stg_case_management__care_leavers') }} o where o.child_id = s.child_id and o.in_touch = 'DIED' and o.contact_date < s.contact_date))
+        and {{ csc_rule_applies('care_leavers.alive_after_died_contact') }}
+    union all
+    -- care_leavers.alive_after_died_in_previous_extract: care leaver contact not DIED after the previous extract recorded the young person as having died (at an earlier contact)
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.alive_after_died_in_previous_extract' as rule_id, 'care leaver contact not DIED after the previous extract recorded the young person as having died (at an earlier contact)' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (s.in_touch is distinct from 'DIED' and exists (select 1 from (select * from {{ source('raw', 'care_leavers') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p where nullif(trim(p.child_id), '') = s.child_id and upper(trim(p.in_touch)) = 'DIED' and cast(coalesce(try_strptime(trim(p.contact_date), '%Y-%m-%d'), try_strptime(trim(p.contact_date), '%d/%m/%Y')) as date) < s.contact_date))
+        and {{ csc_rule_applies('care_leavers.alive_after_died_in_previous_extract') }}
+    union all
+    -- care_leavers.died_in_care: care leaver information for a child whose episode ended in death (E2)
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.died_in_care' as rule_id, 'care leaver information for a child whose episode ended in death (E2)' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.reason_ceased = 'E2'))
+        and {{ csc_rule_applies('care_leavers.died_in_care') }}
+    union all
+    -- care_leavers.not_relevant_or_former_relevant: care leaver whose care (V3/V4 short breaks left out) was under 91 days from age 14 or none from age 16, or whose final episode ended in adoption (E11/E12); a case-management extract only (whole histories)
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.not_relevant_or_former_relevant' as rule_id, 'care leaver whose care (V3/V4 short breaks left out) was under 91 days from age 14 or none from age 16, or whose final episode ended in adoption (E11/E12); a case-management extract only (whole histories)' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is null and ((select coalesce(sum(greatest(date_diff('day', greatest(e.start_date, (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 14 year), coalesce(e.end_date, cast('{{ csc_run_var("extract_date") }}' as date))), 0)), 0) from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date is not null and e.legal_status not in ('V3', 'V4') and (e.end_date is not null or e.end_date_text is null)) < 91 or (select coalesce(sum(greatest(date_diff('day', greatest(e.start_date, (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 16 year), coalesce(e.end_date, cast('{{ csc_run_var("extract_date") }}' as date))), 0)), 0) from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date is not null and e.legal_status not in ('V3', 'V4') and (e.end_date is not null or e.end_date_text is null)) < 1 or exists (select 1 from (select o.child_id, o.reason_ceased, row_number() over (partition by o.child_id order by o.start_date desc, o.episode_id desc, o.source_line desc) as from_latest from {{ ref('stg_case_management__cla_episodes') }} o where o.start_date is not null) l where l.child_id = s.child_id and l.from_latest = 1 and l.reason_ceased in ('E11', 'E12'))))
+        and {{ csc_rule_applies('care_leavers.not_relevant_or_former_relevant') }}
+    union all
+    -- care_leavers.never_looked_after: care leaver with no episode of care; a case-management extract only (whole histories)
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.never_looked_after' as rule_id, 'care leaver with no episode of care; a case-management extract only (whole histories)' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is null and not exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id))
+        and {{ csc_rule_applies('care_leavers.never_looked_after') }}
+    union all
+    -- care_leavers.looked_after_on_17th_or_18th_birthday: care leaver aged 17 or 18 at the end of the collection year of the contact who was looked after on their latest birthday by then (17th or 18th)
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.looked_after_on_17th_or_18th_birthday' as rule_id, 'care leaver aged 17 or 18 at the end of the collection year of the contact who was looked after on their latest birthday by then (17th or 18th)' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where ((select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 17 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31) and not ((select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 19 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31)) and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date <= (case when (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31) then (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year else (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 17 year end) and (e.end_date > (case when (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31) then (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year else (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 17 year end) or e.end_date_text is null)))
+        and {{ csc_rule_applies('care_leavers.looked_after_on_17th_or_18th_birthday') }}
+    union all
+    -- care_leavers.no_episodes_after_open_in_previous_extract: care leaver with no episode here whose latest episode in the previous extract was open
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.no_episodes_after_open_in_previous_extract' as rule_id, 'care leaver with no episode here whose latest episode in the previous extract was open' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (not exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and exists (select 1 from (select nullif(trim(p.child_id), '') as child_id, cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) as start_date, cast(coalesce(try_strptime(trim(p.end_date), '%Y-%m-%d'), try_strptime(trim(p.end_date), '%d/%m/%Y')) as date) as end_date, nullif(trim(p.end_date), '') as end_date_text, nullif(upper(trim(p.reason_new_episode)), '') as reason_new_episode, nullif(upper(trim(p.legal_status)), '') as legal_status, nullif(upper(trim(p.placement_type)), '') as placement_type, row_number() over (partition by nullif(trim(p.child_id), '') order by cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) desc nulls last, p._source_line) as from_latest from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p) pe where pe.child_id = s.child_id and pe.from_latest = 1 and pe.start_date is not null and pe.end_date_text is null))
+        and {{ csc_rule_applies('care_leavers.no_episodes_after_open_in_previous_extract') }}
+    union all
+    -- care_leavers.final_episode_transferred: care leaver whose final episode ended in a transfer to another local authority (E3)
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.final_episode_transferred' as rule_id, 'care leaver whose final episode ended in a transfer to another local authority (E3)' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (exists (select 1 from (select o.child_id, o.reason_ceased, row_number() over (partition by o.child_id order by o.start_date desc, o.episode_id desc, o.source_line desc) as from_latest from {{ ref('stg_case_management__cla_episodes') }} o where o.start_date is not null) l where l.child_id = s.child_id and l.from_latest = 1 and l.reason_ceased = 'E3'))
+        and {{ csc_rule_applies('care_leavers.final_episode_transferred') }}
+    union all
+    -- care_leavers.left_care_after_17th_or_18th_birthday: care leaver aged 17 (18) at the end of the collection year of the contact with an episode ending on or after their 17th (18th) birthday
+    select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.left_care_after_17th_or_18th_birthday' as rule_id, 'care leaver aged 17 (18) at the end of the collection year of the contact with an episode ending on or after their 17th (18th) birthday' as reason
+    from {{ ref('stg_case_management__care_leavers') }} as s
+    where (((select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 17 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31) and not ((select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31)) and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.end_date >= (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 17 year)) or ((select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31) and not ((select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 19 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31)) and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.end_date >= (select c.date_of_birth from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year)))
+        and {{ csc_rule_applies('care_leavers.left_care_after_17th_or_18th_birthday') }}
+    union all
     -- missing_episodes.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.missing_episode_id), '') as record_key, 'missing_episodes.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'missing_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
