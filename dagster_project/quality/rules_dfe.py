@@ -749,14 +749,12 @@ TAGS.update(
     {
         "care_leavers.in_touch.required": ssda903("131", "153"),  # blank IN_TOUCH beside 0/coded ACTIV, ACCOM: 153 too
         "care_leavers.in_touch.invalid_code": ssda903("131"),
-        "care_leavers.in_touch.lower_case": ssda903("131"),  # the validator's code lists are upper case
         "care_leavers.activity.invalid_code": ssda903("132"),
-        "care_leavers.activity.lower_case": ssda903("132"),
         "care_leavers.accommodation.invalid_code": ssda903("133"),
-        "care_leavers.accommodation.lower_case": ssda903("133"),
     }
 )
-LEAVER_DOB = "(select c.date_of_birth from <<stg:children>> c where c.child_id = s.child_id)"
+# max(): a duplicated child row (a defect) must not make the scalar subquery return two rows, as `dob` above
+LEAVER_DOB = "(select max(c.date_of_birth) from <<stg:children>> c where c.child_id = s.child_id)"
 CONTACT_YEAR_START = "make_date(year(s.contact_date - interval 3 month), 4, 1)"
 CONTACT_YEAR_END = "make_date(year(s.contact_date - interval 3 month) + 1, 3, 31)"
 LEAVER_EPISODES = "<<stg:cla_episodes>> e where e.child_id = s.child_id"

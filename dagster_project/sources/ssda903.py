@@ -313,7 +313,8 @@ def birthday_in_collection_year(date_of_birth: dt.date, extract_date: dt.date) -
 def _add_care_leavers(extract: ImportedExtract, file_name: str, rows, born: dict, extract_date: dt.date, issues,
                       codes) -> None:  # fmt: skip
     """oc3.csv -> care_leavers: one row per care leaver, the contact of the return's collection year, dated the
-    child's birthday in that year (the OC3 asks about the young person around that birthday); eligibility RELEVANT
+    child's birthday in that year (the OC3 asks about the young person around that birthday), or the extract date
+    when that birthday is after it (a return made before the year's end); eligibility RELEVANT
     at 17, FORMER_RELEVANT from 18 (the 903 does not record it: the OC3 cohort left care at 16 or over). The 903's
     0 for ACTIV/ACCOM ("not applicable") is an empty value. The date of birth is the OC3's, else the header's.
     An oc3.csv with no rows still writes the file: the return has no care leavers."""
@@ -331,7 +332,7 @@ def _add_care_leavers(extract: ImportedExtract, file_name: str, rows, born: dict
             row.issue("DOB", "no date of birth (here or in header.csv): contact date and eligibility not derived")
         elif iso_date(dob) is not None:
             birthday = birthday_in_collection_year(dt.date.fromisoformat(dob), extract_date)
-            contact_date = birthday.isoformat()
+            contact_date = min(birthday, extract_date).isoformat()
             eligibility = "RELEVANT" if birthday.year - dt.date.fromisoformat(dob).year < 18 else "FORMER_RELEVANT"
         extract.add(
             "care_leavers",

@@ -1,5 +1,5 @@
-"""Test helper: write SSDA903 header and episodes files (and missing, when the extract holds the optional file
-missing_episodes) from a case-management extract folder, as a
+"""Test helper: write SSDA903 header and episodes files (and missing and oc3, when the extract holds the optional
+files missing_episodes and care_leavers) from a case-management extract folder, as a
 council's 903 software would (DfE column names, SEX M/F/U as coded since 2024-25, DD/MM/YYYY dates).
 A defective date (generated defects) is written as delivered.
 
@@ -111,8 +111,44 @@ def scripted_children(year_end: dt.date) -> tuple[list[dict[str, str]], list[dic
     return children, episodes
 
 
+def scripted_care_leavers(year_end: dt.date) -> tuple[list, list, list]:
+    """(children, episodes, care_leavers contacts) added to a year-shaped return holding the OC3: one care leaver
+    per OC3 rule, each named for the DfE rule it exercises, dated the birthday in the year. Episodes as
+    `scripted_children`'s (days from 1 April)."""
+    april = dt.date(year_end.year - 1, 4, 1)
+
+    def born(age_on_1_june: int) -> str:  # a birthday on 1 June: inside the year
+        return dt.date(april.year - age_on_1_june, 6, 1).isoformat()
+
+    cases = {  # child: (age on 1 June, [(start, end, reason ceased)], IN_TOUCH, ACTIV, ACCOM); "" is the 903's 0
+        "0099101": (17, [], "YES", "F2", "B1"),  # right on every rule
+        "0099102": (19, [], "RHOM", "F2", ""),  # 344: home to parents, with an activity
+        "0099103": (19, [], "YES", "F2", ""),  # 345: in touch, accommodation 0
+        "0099104": (16, [], "NO", "", ""),  # 391: 16 at the year's end
+        "0099105": (17, [], "YES", "F2", "Z1"),  # 3001: former foster carers, 17th birthday in the year
+        "0099106": (18, [], "YES", "F2", "Z1"),  # 3001 right: the 17th birthday was last year
+        "0099107": (18, [(-2000, 30, "E2")], "NO", "", ""),  # 1000: died in care (E2) in the year
+        "0099108": (19, [], "MAYBE", "", ""),  # 131: not an IN_TOUCH code
+        "0099109": (19, [], "", "F2", "B1"),  # 131 and 153: IN_TOUCH blank, ACTIV and ACCOM coded
+        "0099110": (19, [], "YES", "F2", "Q1"),  # 133: not an ACCOM code
+        "0099111": (19, [], "YES", "X9", "B1"),  # 132: not an ACTIV code
+    }  # fmt: skip
+    children, episodes, contacts = [], [], []
+    for child_id, (age, rows, in_touch, activity, accommodation) in cases.items():
+        children.append({"child_id": child_id, "sex": "M", "date_of_birth": born(age), "ethnicity": "WBRI"})
+        for start, end, rec in rows:
+            episodes.append({
+                "child_id": child_id, "start_date": (april + dt.timedelta(days=start)).isoformat(),
+                "reason_new_episode": "S", "legal_status": "C2", "placement_type": "U1",
+                "end_date": (april + dt.timedelta(days=end)).isoformat(), "reason_ceased": rec,
+            })  # fmt: skip
+        contacts.append({"child_id": child_id, "care_leaver_record_id": f"CL{child_id}", "contact_date": "",
+                         "in_touch": in_touch, "activity": activity, "accommodation": accommodation})  # fmt: skip
+    return children, episodes, contacts
+
+
 def export_ssda903(extract_folder: Path, out: Path, year_end: dt.date | None = None, scripted: bool = False) -> Path:
-    """`scripted`: add `scripted_children` (with `year_end` only)."""
+    """`scripted`: add `scripted_children` (and `scripted_care_leavers` with the OC3) (with `year_end` only)."""
     out.mkdir(parents=True, exist_ok=True)
     episodes = _rows(extract_folder / "cla_episodes.csv")
     children = _rows(extract_folder / "children.csv")
@@ -121,7 +157,14 @@ def export_ssda903(extract_folder: Path, out: Path, year_end: dt.date | None = N
         if scripted:
             extra_children, extra_episodes = scripted_children(year_end)
             children, episodes = children + extra_children, episodes + extra_episodes
+    scripted_oc3 = []
+    if scripted and year_end is not None and (extract_folder / "care_leavers.csv").is_file():
+        leaver_children, leaver_episodes, scripted_oc3 = scripted_care_leavers(year_end)
+        children, episodes = children + leaver_children, episodes + leaver_episodes
     looked_after = {e["child_id"] for e in episodes}
+    oc3 = _oc3_contacts(extract_folder, {c["child_id"] for c in children}, year_end)  # [] without the optional file
+    oc3 += scripted_oc3
+    looked_after |= {contact["child_id"] for contact in oc3}  # a care leaver is in the header too
     children = [c for c in children if c["child_id"] in looked_after]
     with open(out / "header.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\r\n")
@@ -135,6 +178,8 @@ def export_ssda903(extract_folder: Path, out: Path, year_end: dt.date | None = N
         for e in episodes:
             w.writerow([e["child_id"], _uk(e["start_date"]), e["reason_new_episode"], e["legal_status"], "",
                         e["placement_type"], "", _uk(e["end_date"]), e["reason_ceased"], "", "", "", ""])  # fmt: skip
+    if (extract_folder / "care_leavers.csv").is_file():  # the optional file, when the extract holds it
+        _write_oc3(oc3, children, out)
     if (extract_folder / "missing_episodes.csv").is_file():  # the optional file, when the extract holds it
         _write_missing(_rows(extract_folder / "missing_episodes.csv"), children, out, year_end)
     return out
@@ -158,3 +203,37 @@ def _write_missing(missing: list[dict[str, str]], children: list[dict[str, str]]
                     episode["end_date"] = ""
             w.writerow([m["child_id"], _uk(birth[m["child_id"]]), m["missing_or_absent"], _uk(episode["start_date"]),
                         _uk(episode["end_date"])])  # fmt: skip
+
+
+def _oc3_contacts(extract_folder: Path, known: set[str], year_end: dt.date | None) -> list[dict[str, str]]:
+    """The OC3's one row per care leaver: each child's latest contact (by date, then id), with `year_end` the latest
+    dated in that collection year (contacts follow a birthday, so it is the one about the birthday in the year).
+    A contact whose child is not in children.csv (a 903 OC3 row comes with its header row) or whose date is not a
+    date (the generator's defects) is left out."""
+    path = extract_folder / "care_leavers.csv"
+    if not path.is_file():
+        return []
+    latest: dict[str, dict[str, str]] = {}
+    for contact in _rows(path):
+        day = _date(contact["contact_date"])
+        if contact["child_id"] not in known or day is None:
+            continue
+        if year_end is not None and not dt.date(year_end.year - 1, 4, 1) <= day <= year_end:
+            continue
+        key = (contact["contact_date"], contact["care_leaver_record_id"])
+        best = latest.get(contact["child_id"])
+        if best is None or key > (best["contact_date"], best["care_leaver_record_id"]):
+            latest[contact["child_id"]] = contact
+    return [latest[child] for child in sorted(latest)]
+
+
+def _write_oc3(contacts: list[dict[str, str]], children: list[dict[str, str]], out: Path) -> None:
+    """oc3.csv: IN_TOUCH, ACTIV, ACCOM of each care leaver's contact; an empty activity or accommodation is the
+    903's 0 (not applicable)."""
+    birth = {c["child_id"]: c["date_of_birth"] for c in children}
+    with open(out / "oc3.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(RETURN_COLUMNS["oc3"])
+        for c in contacts:
+            w.writerow([c["child_id"], _uk(birth[c["child_id"]]), c["in_touch"], c["activity"] or "0",
+                        c["accommodation"] or "0"])  # fmt: skip

@@ -1,4 +1,4 @@
-"""The SSDA903 rules that compare with last year's return (202-204, 502, 503A/B/D, 562, NoE) on a real
+"""The SSDA903 rules that compare with last year's return (202-204, 502, 503A/B/D, 562, NoE; OC3 348, 1010) on a real
 two-extract run: last year's 903 return and this year's are imported as two extracts (`csc import ssda903`)
 and the real nightly job runs on each. The previous extract is the most recent extract date before the
 run's target still in the raw layer. On the first extract there is none: every such rule is not applicable
@@ -25,7 +25,7 @@ from tests.pipeline.run_pipeline import run_pipeline
 from tests.sources.ssda903_export import export_ssda903
 
 LAST_YEAR, THIS_YEAR = "2025-10-31", "2026-10-31"
-PREVIOUS_EXTRACT_CODES = {"202", "203", "204", "502", "503A", "503B", "503D", "562", "NoE"}
+PREVIOUS_EXTRACT_CODES = {"202", "203", "204", "502", "503A", "503B", "503D", "562", "NoE", "348", "1010"}
 
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -80,8 +80,23 @@ def _changed_returns(last_year: Path, this_year: Path) -> dict[str, set[str]]:
     ]
     _write(last_year / "header.csv", header_columns, [r for r in last_header if r["CHILD"] != h])
     _write(last_year / "episodes.csv", episode_columns, last_episodes)
+    # OC3 (care leavers): x reported DIED last year and in touch this year (348); y, whose latest episode was open
+    # last year, has care leaver data and no episode this year (1010)
+    y = open_children[4]
+    x = next(row["CHILD"] for row in header if row["CHILD"] not in {a, b, c, d, e, f, g, h, i, y})
+    _write(this_year / "episodes.csv", episode_columns, [r for r in episodes if r["CHILD"] != y])
+    oc3_columns = ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"]
+    # y is in last year's OC3 too: the same number of care leavers each year (a jump would block the run)
+    _write(last_year / "oc3.csv", oc3_columns, [
+        dict(CHILD=x, DOB=people[x]["DOB"], IN_TOUCH="DIED", ACTIV="0", ACCOM="0"),
+        dict(CHILD=y, DOB=people[y]["DOB"], IN_TOUCH="YES", ACTIV="F2", ACCOM="B1"),
+    ])  # fmt: skip
+    _write(this_year / "oc3.csv", oc3_columns, [
+        dict(CHILD=x, DOB=people[x]["DOB"], IN_TOUCH="NO", ACTIV="0", ACCOM="0"),
+        dict(CHILD=y, DOB=people[y]["DOB"], IN_TOUCH="YES", ACTIV="F2", ACCOM="B1"),
+    ])  # fmt: skip
     return {"202": {a}, "203": {b}, "204": {c}, "502": {d}, "503A": {e}, "503B": {f}, "503D": {g},
-            "562": {d, h, i}, "NoE": {h}}  # fmt: skip
+            "562": {d, h, i}, "NoE": {h}, "348": {x}, "1010": {y}}  # fmt: skip
 
 
 def _statuses(paths, run_extract: str) -> dict[str, tuple[str, str]]:
@@ -117,14 +132,14 @@ def two_extracts(tmp_path_factory):
 def test_without_a_previous_extract_the_rules_are_not_applicable(two_extracts):
     paths, _ = two_extracts
     statuses = _statuses(paths, LAST_YEAR)
-    assert len(statuses) == 9
+    assert len(statuses) == 11
     assert all(status == "not_applicable" and "no extract before" in sample for status, sample in statuses.values())
 
 
 def test_with_last_years_return_they_compare_and_fire_on_the_changed_children_only(two_extracts):
     paths, expected = two_extracts
     statuses = _statuses(paths, THIS_YEAR)
-    assert len(statuses) == 9 and {status for status, _ in statuses.values()} == {"failed"}
+    assert len(statuses) == 11 and {status for status, _ in statuses.values()} == {"failed"}
     found = defaultdict(set)
     for child, code in project_pairs(paths.warehouse, "903"):
         if code in PREVIOUS_EXTRACT_CODES:

@@ -167,6 +167,9 @@ def test_oc3_csv_fills_the_optional_care_leavers_dated_the_birthday_in_the_colle
     assert [(r["source_line"], r["origin"]) for r in lineage] == [
         ("2", "oc3.csv line 2"), ("3", "oc3.csv line 3"), ("4", "oc3.csv line 4")]  # fmt: skip
     assert "care_leavers" not in read_descriptor(folder).missing_files
+    # made before the year's end: a birthday still to come is dated the extract date (never in the future)
+    early = write_extract(parse_ssda903(source, "2022-12-31"), tmp_path / "early")
+    assert [c["contact_date"] for c in _csv(early / "care_leavers.csv")][:2] == ["2022-12-31", "2022-12-31"]
     # imported again without oc3.csv into the same folder: the stale care_leavers.csv goes, not available
     (source / "oc3.csv").unlink()
     folder = write_extract(parse_ssda903(source), tmp_path / "raw")
