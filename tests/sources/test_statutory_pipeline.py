@@ -178,6 +178,30 @@ def test_ssda903_round_trip_carries_the_missing_episodes(council_and_903):
     assert origins[0] == "missing.csv line 2"
 
 
+def test_ssda903_round_trip_carries_the_care_leavers(council_and_903):
+    """The 903's oc3.csv fills the optional file care_leavers: each care leaver of the council once (the OC3's one
+    row per young person: their latest contact), with its in touch, activity and accommodation, and the line of
+    oc3.csv it came from; dated in the return's collection year, never after the extract date."""
+    (_, council_paths), (outcome, paths) = council_and_903
+    assert outcome.success, outcome.error
+
+    def rows(folder: Path, name: str) -> list[dict[str, str]]:
+        with open(folder / name, encoding="utf-8") as f:
+            return list(csv.DictReader(f))
+
+    council = rows(council_paths.raw_dir / COUNCIL_DATE, "care_leavers.csv")
+    latest = {}
+    for c in sorted(council, key=lambda c: (c["contact_date"], c["care_leaver_record_id"])):
+        latest[c["child_id"]] = (c["in_touch"], c["activity"], c["accommodation"])
+    raw = paths.raw_dir / COUNCIL_DATE
+    imported = rows(raw, "care_leavers.csv")
+    assert len(latest) > 10 and len(imported) == len(latest)
+    assert {c["child_id"]: (c["in_touch"], c["activity"], c["accommodation"]) for c in imported} == latest
+    assert all("2018-04-01" <= c["contact_date"] <= COUNCIL_DATE for c in imported)
+    origins = [r["origin"] for r in rows(raw, "_lineage.csv") if r["source_file"] == "care_leavers.csv"]
+    assert origins == [f"oc3.csv line {n}" for n in range(2, len(imported) + 2)]
+
+
 def test_ssda903_publishes_availability_and_no_visit_rows(council_and_903):
     _, (outcome, paths) = council_and_903
     reasons = dict(_published(paths, "select measure, reason from marts.measure_availability where not available"))
