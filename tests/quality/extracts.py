@@ -10,6 +10,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from dagster_project.contract.model import load_contract
 from dagster_project.ingest.load import load_extract
 from dagster_project.settings import PROJECT_ROOT
 from dagster_project.transform.calendar_table import write_working_days
@@ -72,6 +73,8 @@ def make_extract(raw_dir: Path, extract_date: str, edit: Callable[[Rows], None] 
         return folder
     rows, headers = read_extract(CONFORMANCE)
     edit(rows)
+    for name in rows:  # a file the edit adds (an optional file): the contract's columns
+        headers.setdefault(name, list(load_contract().files[name].column_names))
     write_extract(folder, rows, headers)
     return folder
 
