@@ -1,5 +1,5 @@
-"""Test helper: write SSDA903 header and episodes files (and missing, when the extract holds the optional file
-missing_episodes) from a case-management extract folder, as a
+"""Test helper: write SSDA903 header and episodes files (and missing and reviews, when the extract holds the optional
+files missing_episodes and cla_reviews) from a case-management extract folder, as a
 council's 903 software would (DfE column names, SEX M/F/U as coded since 2024-25, DD/MM/YYYY dates).
 A defective date (generated defects) is written as delivered.
 
@@ -137,6 +137,8 @@ def export_ssda903(extract_folder: Path, out: Path, year_end: dt.date | None = N
                         e["placement_type"], "", _uk(e["end_date"]), e["reason_ceased"], "", "", "", ""])  # fmt: skip
     if (extract_folder / "missing_episodes.csv").is_file():  # the optional file, when the extract holds it
         _write_missing(_rows(extract_folder / "missing_episodes.csv"), children, out, year_end)
+    if (extract_folder / "cla_reviews.csv").is_file():
+        _write_reviews(_rows(extract_folder / "cla_reviews.csv"), children, out, year_end)
     return out
 
 
@@ -158,3 +160,18 @@ def _write_missing(missing: list[dict[str, str]], children: list[dict[str, str]]
                     episode["end_date"] = ""
             w.writerow([m["child_id"], _uk(birth[m["child_id"]]), m["missing_or_absent"], _uk(episode["start_date"]),
                         _uk(episode["end_date"])])  # fmt: skip
+
+
+def _write_reviews(reviews: list[dict[str, str]], children: list[dict[str, str]], out: Path, year_end) -> None:
+    """reviews.csv: every looked-after review of the children in the return (with `year_end`, those held in the
+    year; a defective date is kept, as the return would send it)."""
+    birth = {c["child_id"]: c["date_of_birth"] for c in children}
+    year_start = None if year_end is None else dt.date(year_end.year - 1, 4, 1)
+    with open(out / "reviews.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(RETURN_COLUMNS["reviews"])
+        for r in reviews:
+            held = _date(r["review_date"])
+            if r["child_id"] not in birth or (year_end is not None and held and not year_start <= held <= year_end):
+                continue
+            w.writerow([r["child_id"], _uk(birth[r["child_id"]]), _uk(r["review_date"]), r["participation"]])
