@@ -108,8 +108,8 @@ TAGS = {
 
 # SSDA903 missing.csv (missing_episodes) and reviews.csv (cla_reviews), issue 24: the contract's own checks on these
 # optional files evaluate the DfE's date, code and blank-field rules. 564-566 and 167 flag a blank field only when
-# another is filled (the validator's own condition, as a scope). 1006 and 167 read the code as delivered: a
-# lower-case `m` or `pn1` is not in the DfE's list. 570/571: the extract date is the collection year's end.
+# another is filled (the validator's own condition, as a scope). A lower-case code is no DfE error (the validator
+# capitalises every value it reads). 570/571: the extract date is the collection year's end.
 TAGS |= {
     "missing_episodes.start_date.required": ssda903("1004") + ssda903("564", scope="s.missing_or_absent in ('M', 'A')"),
     "missing_episodes.start_date.not_a_date": ssda903("1004"),
@@ -117,7 +117,6 @@ TAGS |= {
     "missing_episodes.end_date.not_a_date": ssda903("1005"),
     "missing_episodes.end_date.us_date": ssda903("1005"),
     "missing_episodes.missing_or_absent.invalid_code": ssda903("1006"),
-    "missing_episodes.missing_or_absent.lower_case": ssda903("1006"),
     "missing_episodes.missing_or_absent.required": ssda903("565", scope="s.start_date_text is not null")
     + ssda903("566", scope="s.end_date_text is not null"),
     "missing_episodes.end_date_before_start_date": ssda903("567"),
@@ -128,7 +127,6 @@ TAGS |= {
     "cla_reviews.review_date.us_date": ssda903("166"),
     "cla_reviews.participation.required": ssda903("167", scope="s.review_date_text is not null"),
     "cla_reviews.participation.invalid_code": ssda903("167"),
-    "cla_reviews.participation.lower_case": ssda903("167"),
 }
 
 # SQL fragments reused by the ported rules.

@@ -152,7 +152,7 @@ def add_missing_and_review_problems(rows: Rows) -> None:
         _missing("M99911", "100997", "", "", ""),  # 1004; not 564 (not M/A), not 565/566 (no dates)
         _missing("M99912", "100997", "", "2019-05-01", "2019-05-03"),  # 565, 566
         _missing("M99913", "100997", "A", "05/31/2019", "soon"),  # US-order start 1004, text end 1005
-        _missing("M99914", "100997", "m", "2019-05-01", "2019-05-02"),  # lower case: 1006
+        _missing("M99914", "100997", "m", "2019-05-01", "2019-05-02"),  # lower case: no DfE error (capitalised)
         _missing("M99915", "100997", "X", "2019-05-01", "2019-04-30"),  # 1006, 567
         _missing("M99916", "100997", "A", "2020-04-02", ""),  # after the extract date (the year end): 570
         _missing("M99917", "100997", "A", "2020-03-31", ""),  # on the extract date: not 570
@@ -178,7 +178,7 @@ def add_missing_and_review_problems(rows: Rows) -> None:
         _review("RV99904", "100993", "2020-01-10", "PN0"),  # on the 4th birthday: not 440
         _review("RV99905", "100993", "", "PN2"),  # 166, 167
         _review("RV99906", "100993", "2019-11-01", ""),  # 167
-        _review("RV99907", "100993", "2019-11-02", "pn2"),  # lower case: 167
+        _review("RV99907", "100993", "2019-11-02", "pn2"),  # lower case: not 167 (the validator capitalises)
         _review("RV99908", "100993", "1.11.2019", "PN2"),  # not a date: 166; not 167 (filled, valid code)
     ] + [_review(f"RV9980{n:02d}", "100994", f"2019-{n // 2 + 1:02d}-{10 + n % 2:02d}", "PN1") for n in range(24)]
 
@@ -258,7 +258,7 @@ MISSING_REVIEW_CODES = {  # key: (codes failed, codes passed)
     "M99911": ({"1004"}, {"564", "565", "566"}),
     "M99912": ({"565", "566"}, {"1004", "1005", "564", "577", "578", "581"}),
     "M99913": ({"1004", "1005"}, {"1006"}),
-    "M99914": ({"1006"}, {"567"}),
+    "M99914": (set(), {"1006", "567"}),
     "M99915": ({"1006", "567"}, {"570", "571"}),
     "M99916": ({"570"}, {"571"}),
     "M99917": (set(), {"570"}),
@@ -271,7 +271,7 @@ MISSING_REVIEW_CODES = {  # key: (codes failed, codes passed)
     "RV99904": (set(), {"440", "441"}),
     "RV99905": ({"166", "167"}, set()),
     "RV99906": ({"167"}, {"166"}),
-    "RV99907": ({"167"}, {"166"}),
+    "RV99907": (set(), {"167", "166"}),
     "RV99908": ({"166"}, {"167"}),
 }
 
