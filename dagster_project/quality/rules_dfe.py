@@ -106,6 +106,29 @@ TAGS = {
     "allocations.end_date_before_start_date": ssda903("SW18STG2"),
 }
 
+# SSDA903 missing.csv (missing_episodes) and reviews.csv (cla_reviews), issue 24: the contract's own checks on these
+# optional files evaluate the DfE's date, code and blank-field rules. 564-566 and 167 flag a blank field only when
+# another is filled (the validator's own condition, as a scope). A lower-case code is no DfE error (the validator
+# capitalises every value it reads). 570/571: the extract date is the collection year's end.
+TAGS |= {
+    "missing_episodes.start_date.required": ssda903("1004") + ssda903("564", scope="s.missing_or_absent in ('M', 'A')"),
+    "missing_episodes.start_date.not_a_date": ssda903("1004"),
+    "missing_episodes.start_date.us_date": ssda903("1004"),
+    "missing_episodes.end_date.not_a_date": ssda903("1005"),
+    "missing_episodes.end_date.us_date": ssda903("1005"),
+    "missing_episodes.missing_or_absent.invalid_code": ssda903("1006"),
+    "missing_episodes.missing_or_absent.required": ssda903("565", scope="s.start_date_text is not null")
+    + ssda903("566", scope="s.end_date_text is not null"),
+    "missing_episodes.end_date_before_start_date": ssda903("567"),
+    "missing_episodes.start_date.in_future": ssda903("570"),
+    "missing_episodes.end_date.in_future": ssda903("571"),
+    "cla_reviews.review_date.required": ssda903("166") + ssda903("167", scope="s.participation_text is not null"),
+    "cla_reviews.review_date.not_a_date": ssda903("166"),
+    "cla_reviews.review_date.us_date": ssda903("166"),
+    "cla_reviews.participation.required": ssda903("167", scope="s.review_date_text is not null"),
+    "cla_reviews.participation.invalid_code": ssda903("167"),
+}
+
 # SQL fragments reused by the ported rules.
 REFERRAL = "<<stg:referrals>> p where p.referral_id = s.referral_id"
 CHILD = "<<stg:children>> c where c.child_id = s.child_id"
@@ -854,6 +877,91 @@ def ssda903_care_leaver_rules() -> list[Rule]:
     ]  # fmt: skip
 
 
+# A child's periods of care as the DfE's 903 validator builds them (rules 577/578): episodes in start order, a new
+# period where an episode starts after the previous one's end (an open previous episode continues the period), the
+# period's end the end of its last episode (open: NULL). Computed once per rule.
+CARE_PERIODS = (
+    "(select b.child_id, min(b.start_date) as period_start, "
+    "list(b.end_date order by b.start_date desc, b.source_line desc)[1] as period_end "
+    "from (select a.*, sum(a.new_period) over (partition by a.child_id order by a.start_date, a.source_line) "
+    "as period from (select o.child_id, o.start_date, o.end_date, o.source_line, case when lag(o.start_date) over w "
+    "is null or o.start_date > lag(o.end_date) over w then 1 else 0 end as new_period from <<stg:cla_episodes>> o "
+    "where o.child_id is not null and o.start_date is not null "
+    "window w as (partition by o.child_id order by o.start_date, o.source_line)) a) b group by b.child_id, b.period)"
+)
+# Missing episodes of one child in the validator's 574 order (end, or start while open; then start), each with the
+# one before it.
+MISSING_IN_ORDER = (
+    "(select o.source_line, o.start_date, lag(o.source_line) over w as previous_line, lag(o.end_date) over w "
+    "as previous_end from <<stg:missing_episodes>> o where o.child_id is not null "
+    "window w as (partition by o.child_id order by coalesce(o.end_date, o.start_date) nulls last, "
+    "o.start_date nulls last, o.source_line))"
+)
+
+
+def _outside_every_period(outside: str) -> str:
+    """The child has periods of care and the row is `outside` (a condition on period p) each of them."""
+    periods = f"{CARE_PERIODS} p where p.child_id = s.child_id"
+    return f"exists (select 1 from {periods}) and not exists (select 1 from {periods} and not ({outside}))"
+
+
+def ssda903_missing_review_rules() -> list[Rule]:
+    """903 rules on missing.csv (missing_episodes) and reviews.csv (cla_reviews) that are not contract checks (those
+    are tagged in TAGS). The date of birth the validator reads from those files is the child's (children)."""
+    dob = "(select max(c.date_of_birth) from <<stg:children>> c where c.child_id = s.child_id)"
+    episodes = "<<stg:cla_episodes>> e where e.child_id = s.child_id"
+
+    def late(column: str) -> str:  # a pandas comparison with a missing date is false
+        return f"coalesce({column}, false)"
+
+    return [
+        _rule("missing_episodes.end_date_before_collection_year",
+              "missing episode ended before the collection year (an imported 903 return)",
+              "s.end_date < <<data_start>>", ssda903("571")),
+        _rule("missing_episodes.overlapping",
+              "missing episode follows (in end-date order) another of the child that is still open or ends after "
+              "this one starts", f"s.source_line in (select q.source_line from {MISSING_IN_ORDER} q where "
+              "q.previous_line is not null and (q.previous_end is null or q.start_date < q.previous_end))",
+              ssda903("574"), "overlapping_episodes"),
+        _rule("missing_episodes.open_after_episode_ended",
+              "missing episode without an end date that started during an episode of care that has ended",
+              f"s.end_date_text is null and exists (select 1 from {episodes} and e.end_date is not null "
+              "and s.start_date between e.start_date and e.end_date)", ssda903("575"), "case_activity"),
+        _rule("missing_episodes.outside_period_of_care",
+              "missing episode outside every period of care of the child: open while the period has ended or "
+              "started before it, or ending after the period ended or before it began",
+              "s.start_date is not null and " + _outside_every_period(
+                  f"(s.end_date is null and (p.period_end is not null or {late('s.start_date < p.period_start')})) "
+                  f"or {late('s.end_date > p.period_end')} or {late('s.end_date < p.period_start')}"),
+              ssda903("577"), "case_activity"),
+        _rule("missing_episodes.started_outside_period_of_care",
+              "missing episode starting before every period of care of the child began or after it ended",
+              _outside_every_period(f"{late('s.start_date < p.period_start')} or "
+                                    f"{late('s.start_date > p.period_end')}"), ssda903("578"), "case_activity"),
+        _rule("missing_episodes.not_during_an_episode",
+              "looked-after child's missing episode that starts during none of the child's episodes of care",
+              f"exists (select 1 from {episodes}) and not exists (select 1 from {episodes} and "
+              "s.start_date >= e.start_date and (s.start_date <= e.end_date or e.end_date is null))",
+              ssda903("581"), "case_activity"),
+        _rule("missing_episodes.before_birth", "missing episode starting on or before the child's date of birth",
+              f"s.start_date <= {dob}", ssda903("586"), "dob_out_of_range"),
+        _rule("cla_episodes.ceased_at_18_while_missing_not_e8",
+              "episode ending on the child's 18th birthday, the day a missing episode of the child ended, with a "
+              "reason ceased other than E8",
+              f"s.end_date = {dob} + interval 18 year and s.reason_ceased is distinct from 'E8' and exists (select 1 "
+              "from <<stg:missing_episodes>> m where m.child_id = s.child_id and m.end_date = s.end_date)",
+              ssda903("580"), "case_activity"),
+        _rule("cla_reviews.pn0_aged_4_or_over",
+              "review participation PN0 (child under 4) but the child was over 4 at the review",
+              f"s.participation = 'PN0' and s.review_date > {dob} + interval 4 year", ssda903("440"),
+              "dob_out_of_range"),
+        _rule("cla_reviews.participation_for_4_or_over_under_4",
+              "review participation PN1-PN7 (child 4 or over) but the child was under 4 at the review",
+              "s.participation in ('PN1', 'PN2', 'PN3', 'PN4', 'PN5', 'PN6', 'PN7') "
+              f"and s.review_date < {dob} + interval 4 year", ssda903("441"), "dob_out_of_range"),
+    ]  # fmt: skip
+
+
 # The census year of an imported CIN census (issue 26): the year ending on its ReferenceDate (the extract date), as
 # the validator's census period (`make_census_period`: the reference date a year back, plus a day; 1 April for a
 # census made on 31 March). NULL for a case-management export (no <<data_start>>): it holds each child's whole
@@ -886,7 +994,7 @@ def dfe_rules() -> list[Rule]:
     rules = [*cin_census_rules(), *cin_census_more_rules(), *census_year_rules(), *ssda903_rules(),
              *_episode_age_rules(), *episode_more_rules(), *retired_code_rules(), *social_worker_rules(),
              *social_worker_more_rules(), *previous_extract_rules(),
-             *ssda903_care_leaver_rules()]  # fmt: skip
+             *ssda903_care_leaver_rules(), *ssda903_missing_review_rules()]  # fmt: skip
     for rule in rules:  # a ported DfE rule is kept and flagged, never excluded (module docstring)
         assert rule.action == "flag" and rule.dfe, rule.id
     return rules

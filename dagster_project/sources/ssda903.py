@@ -1,9 +1,9 @@
 """SSDA903 (looked-after children return) CSV files -> an extract folder.
 
 Reads the files under their DfE names (header.csv, episodes.csv, ...; any case). header and episodes
-carry what the contract holds (children, looked-after episodes), and missing and oc3 (when present) fill the
-optional contract files missing_episodes and care_leavers; the others are recognised and checked for their
-columns but have no contract file to go to. Dates are DD/MM/YYYY as the DfE specifies (YYYY-MM-DD is accepted
+carry what the contract holds (children, looked-after episodes); missing, reviews and oc3 (when present) fill the
+optional contract files missing_episodes, cla_reviews and care_leavers; the others are recognised and checked for
+their columns but have no contract file to go to. Dates are DD/MM/YYYY as the DfE specifies (YYYY-MM-DD is accepted
 too). Field mapping and derived ids: README.md in this folder.
 Pure Python: no Dagster imports.
 """
@@ -44,6 +44,7 @@ READ_COLUMNS = {
     "episodes": ("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"),
     "missing": ("CHILD", "MISSING", "MIS_START", "MIS_END"),  # optional: fills missing_episodes when present
     "oc3": ("CHILD", "IN_TOUCH", "ACTIV", "ACCOM"),  # optional: fills care_leavers when present
+    "reviews": ("CHILD", "REVIEW", "REVIEW_CODE"),  # optional: fills cla_reviews when present
 }
 REQUIRED_FILES = ("header", "episodes")
 MISSING_FILES = (
@@ -264,6 +265,8 @@ def parse_ssda903(directory: Path, extract_date: str | None = None) -> ImportedE
     if "oc3" in files:
         born = {row.get("CHILD"): row.get("DOB") for _, row in tables["header"][1]}
         _add_care_leavers(extract, *tables["oc3"], born, dt.date.fromisoformat(date), issues, codes)
+    if "reviews" in files:
+        _add_cla_reviews(extract, *tables["reviews"], issues, codes)
     for name in sorted(set(files) - set(READ_COLUMNS)):
         issues.append(
             ImportIssue(files[name].name, "(file)", "no contract file holds this part of the return: not imported")
@@ -344,6 +347,30 @@ def _add_care_leavers(extract: ImportedExtract, file_name: str, rows, born: dict
                 "in_touch": row.code("IN_TOUCH", "care_leaver_in_touch"),
                 "activity": _code_or_zero(row, "ACTIV", "care_leaver_activity"),
                 "accommodation": _code_or_zero(row, "ACCOM", "care_leaver_accommodation"),
+            },
+            child_id,
+            f"{file_name} line {line}",
+        )
+
+
+def _add_cla_reviews(extract: ImportedExtract, file_name: str, rows, issues, codes) -> None:
+    """reviews.csv -> cla_reviews: one row per review (REVIEW the date, REVIEW_CODE the participation PN0-PN7; the id
+    derived from the child, the date and its occurrence). A reviews.csv with no rows still writes the file."""
+    extract.rows.setdefault("cla_reviews", [])
+    occurrences: Counter = Counter()
+    for line, values in rows:
+        row = _Row(file_name, line, values, issues, codes)
+        child_id, review_date = row.text("CHILD"), row.date("REVIEW")
+        occurrences[(child_id, review_date)] += 1
+        extract.add(
+            "cla_reviews",
+            {
+                "review_id": derived_id(
+                    "RV", child_id or "", review_date or "", str(occurrences[(child_id, review_date)])
+                ),
+                "child_id": child_id,
+                "review_date": review_date,
+                "participation": row.code("REVIEW_CODE", "review_participation"),
             },
             child_id,
             f"{file_name} line {line}",

@@ -75,6 +75,8 @@ def make_extract(raw_dir: Path, extract_date: str, edit: Callable[[Rows], None] 
         return folder
     rows, headers = read_extract(CONFORMANCE)
     edit(rows)
+    for name in rows:  # a file the edit adds (an optional file): the contract's columns
+        headers.setdefault(name, list(load_contract().files[name].column_names))
     write_extract(folder, rows, headers)
     return folder
 

@@ -112,6 +112,75 @@ def add_more_dfe_problems(rows: Rows) -> None:
     ):
         rows["plans"].append(dict(_row(rows, "plans", plan), plan_id=plan_id, child_id="100998", referral_id="R99980",
                                   start_date=start, end_date=""))  # fmt: skip
+    add_missing_and_review_problems(rows)
+
+
+def _missing(key: str, child: str, kind: str, start: str, end: str) -> dict:
+    return dict(missing_episode_id=key, child_id=child, missing_or_absent=kind, start_date=start, end_date=end,
+                return_interview_offered="", return_interview_accepted="")  # fmt: skip
+
+
+def _review(key: str, child: str, date: str, participation: str) -> dict:
+    return dict(review_id=key, child_id=child, review_date=date, participation=participation)
+
+
+def add_missing_and_review_problems(rows: Rows) -> None:
+    """SSDA903 missing.csv and reviews.csv rules (issue 24) on the optional files missing_episodes and cla_reviews.
+    100999 (born 2014-11-05) is looked after in periods 2018-06-01..2019-01-01, 2019-05-01..08-01, 2019-09-01..09-05,
+    2019-10-01..11-15, 2019-12-01..12-20 and from 2020-01-10 (open); see add_more_dfe_problems."""
+    child = _row(rows, "children", "100022")
+    for child_id, born in (
+        ("100997", "2014-11-05"),
+        ("100996", "2001-06-15"),
+        ("100995", "2001-07-20"),
+        ("100994", "2012-01-01"),
+        ("100993", "2016-01-10"),
+    ):
+        rows["children"].append(dict(child, child_id=child_id, date_of_birth=born))
+    rows["missing_episodes"] = [
+        _missing("M99901", "100999", "M", "2018-07-01", "2018-07-03"),  # inside E99993: none
+        _missing("M99902", "100999", "M", "2018-12-20", ""),  # open, E99996 ended 2019-01-01: 575, 577
+        _missing("M99903", "100999", "A", "2019-03-01", "2019-03-02"),  # between periods: 581, 578, 577; 574 (M99902)
+        _missing("M99904", "100999", "M", "2019-06-01", "2019-06-05"),  # inside E99997: none
+        _missing("M99905", "100999", "M", "2019-06-04", "2019-06-10"),  # starts before M99904 ended: 574
+        _missing("M99906", "100999", "M", "2019-06-10", "2019-06-12"),  # starts the day M99905 ended: none
+        _missing("M99907", "100999", "M", "2020-02-01", ""),  # open, in the open period: none
+        _missing("M99908", "100999", "M", "2014-11-05", "2014-11-06"),  # on the birth date: 586 (and 577, 578, 581)
+        _missing("M99909", "100999", "M", "2014-11-06", "2014-11-07"),  # the day after: not 586
+        # 100997: not looked after (no period of care: 577, 578, 581 never fire)
+        _missing("M99910", "100997", "M", "", "2019-05-02"),  # 1004, 564
+        _missing("M99911", "100997", "", "", ""),  # 1004; not 564 (not M/A), not 565/566 (no dates)
+        _missing("M99912", "100997", "", "2019-05-01", "2019-05-03"),  # 565, 566
+        _missing("M99913", "100997", "A", "05/31/2019", "soon"),  # US-order start 1004, text end 1005
+        _missing("M99914", "100997", "m", "2019-05-01", "2019-05-02"),  # lower case: no DfE error (capitalised)
+        _missing("M99915", "100997", "X", "2019-05-01", "2019-04-30"),  # 1006, 567
+        _missing("M99916", "100997", "A", "2020-04-02", ""),  # after the extract date (the year end): 570
+        _missing("M99917", "100997", "A", "2020-03-31", ""),  # on the extract date: not 570
+        _missing("M99918", "100997", "A", "2020-03-01", "2020-04-05"),  # 571
+        # 580: 100996's episode ends on the 18th birthday, the day its missing episode ended, reason E15
+        _missing("M99920", "100996", "M", "2019-06-01", "2019-06-15"),
+        _missing("M99921", "100995", "M", "2019-07-01", "2019-07-20"),  # the same with reason E8: not 580
+    ]
+    # 100994: twenty-four ordinary missing episodes and reviews, so that no contract rule above fails on more than
+    # the blocking share of the file
+    rows["missing_episodes"] += [
+        _missing(f"M9980{n:02d}", "100994", "M", f"2019-{n // 2 + 1:02d}-{10 + n % 2 * 10:02d}",
+                 f"2019-{n // 2 + 1:02d}-{11 + n % 2 * 10:02d}") for n in range(24)
+    ]  # fmt: skip
+    rows["cla_episodes"] += [
+        dict(_episode("E99980", "2018-01-01", "2019-06-15", "S", "C2", "U1", "E15"), child_id="100996"),
+        dict(_episode("E99981", "2018-02-01", "2019-07-20", "S", "C2", "U1", "E8"), child_id="100995"),
+    ]
+    rows["cla_reviews"] = [
+        _review("RV99901", "100993", "2019-12-01", "PN1"),  # under 4 (4 on 2020-01-10): 441
+        _review("RV99902", "100993", "2020-01-10", "PN1"),  # on the 4th birthday: not 441
+        _review("RV99903", "100993", "2020-01-11", "PN0"),  # over 4: 440
+        _review("RV99904", "100993", "2020-01-10", "PN0"),  # on the 4th birthday: not 440
+        _review("RV99905", "100993", "", "PN2"),  # 166, 167
+        _review("RV99906", "100993", "2019-11-01", ""),  # 167
+        _review("RV99907", "100993", "2019-11-02", "pn2"),  # lower case: not 167 (the validator capitalises)
+        _review("RV99908", "100993", "1.11.2019", "PN2"),  # not a date: 166; not 167 (filled, valid code)
+    ] + [_review(f"RV9980{n:02d}", "100994", f"2019-{n // 2 + 1:02d}-{10 + n % 2:02d}", "PN1") for n in range(24)]
 
 
 EXPECTED = [  # (rule_id, record_key, DfE code)
@@ -172,10 +241,74 @@ EXPECTED = [  # (rule_id, record_key, DfE code)
 ]
 
 
+# Issue 24, missing.csv and reviews.csv: record -> the DfE codes it must fail and those it must not (near misses),
+# from the DfE rules' conditions (lac_validator rule_<code>.py). Contract rules carry several of these codes, some
+# under a scope (564 only for M/A), so a record's codes are read through each code's scope.
+MISSING_REVIEW_CODES = {  # key: (codes failed, codes passed)
+    "M99901": (set(), {"574", "575", "577", "578", "581", "586"}),
+    "M99902": ({"575", "577"}, {"574", "578", "581"}),
+    "M99903": ({"574", "577", "578", "581"}, {"575"}),
+    "M99904": (set(), {"574", "575", "577", "578", "581"}),
+    "M99905": ({"574"}, {"577", "578", "581"}),
+    "M99906": (set(), {"574", "577"}),
+    "M99907": (set(), {"574", "575", "577", "578", "581"}),
+    "M99908": ({"586", "577", "578", "581"}, {"574"}),
+    "M99909": ({"577", "578", "581"}, {"586", "574"}),
+    "M99910": ({"1004", "564"}, {"565", "566", "1006"}),
+    "M99911": ({"1004"}, {"564", "565", "566"}),
+    "M99912": ({"565", "566"}, {"1004", "1005", "564", "577", "578", "581"}),
+    "M99913": ({"1004", "1005"}, {"1006"}),
+    "M99914": (set(), {"1006", "567"}),
+    "M99915": ({"1006", "567"}, {"570", "571"}),
+    "M99916": ({"570"}, {"571"}),
+    "M99917": (set(), {"570"}),
+    "M99918": ({"571"}, {"570"}),
+    "E99980": ({"580"}, set()),
+    "E99981": (set(), {"580"}),
+    "RV99901": ({"441"}, {"440", "166", "167"}),
+    "RV99902": (set(), {"441", "440"}),
+    "RV99903": ({"440"}, {"441"}),
+    "RV99904": (set(), {"440", "441"}),
+    "RV99905": ({"166", "167"}, set()),
+    "RV99906": ({"167"}, {"166"}),
+    "RV99907": (set(), {"167", "166"}),
+    "RV99908": ({"166"}, {"167"}),
+}
+
+
+def _codes_by_record(warehouse) -> dict[str, set[str]]:
+    """record key -> the 903 codes the run's rules report on it (each code where its scope holds)."""
+    from dagster_project.contract.model import staging_model
+    from dagster_project.quality.rule_counts import relation_names
+
+    names = relation_names(warehouse)
+    failures = f"(select * from {names['int_records_excluded']} union all select * from {names['int_records_flagged']})"
+    found: dict[str, set[str]] = {}
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        for rule in registry():
+            if rule.file not in ("missing_episodes", "cla_reviews", "cla_episodes"):
+                continue
+            for dfe in (d for d in rule.dfe if d.dfe_return == "903"):
+                scope = f"and ({dfe.scope})" if dfe.scope else ""
+                keys = conn.execute(
+                    f"select f.record_key from {failures} f join {names[staging_model(rule.file)]} s "
+                    f"on s.source_line = f.source_line where f.rule_id = ? {scope}",
+                    [rule.id],
+                )
+                for (key,) in keys.fetchall():
+                    found.setdefault(key, set()).add(dfe.dfe_code)
+    return found
+
+
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
+def built(tmp_path_factory):
     work = tmp_path_factory.mktemp("dfe")
-    warehouse = build_warehouse(work, EXTRACT, add_dfe_problems)
+    return work, build_warehouse(work, EXTRACT, add_dfe_problems)
+
+
+@pytest.fixture(scope="module")
+def run(built):
+    work, warehouse = built
     paths = Paths(raw_dir=work / "raw", data_dir=work)
     evaluation = evidence.run_rule_quality(paths, EXTRACT, "run-dfe")
     applicable = [rule_by_id(r.check_name) for r in evaluation.results if r.passed is not None]
@@ -358,3 +491,21 @@ def test_care_leaver_rules_fire_on_their_records_only_and_agree_with_the_dbt_mod
     assert {f for f in flagged if f[0].startswith("care_leavers.")} == expected
     assert evaluation.errors == [] and disagreeing == []
     assert [r.check_name for r in evaluation.results if r.blocking] == []
+
+
+@pytest.mark.parametrize("key", sorted(MISSING_REVIEW_CODES))
+def test_missing_and_review_rules_on_their_records(built, run, key):
+    _, warehouse = built
+    failed, passed = MISSING_REVIEW_CODES[key]
+    codes = _codes_by_record(warehouse).get(key, set())
+    assert failed <= codes and not passed & codes, (key, codes)
+
+
+def test_missing_and_review_rules_only_flag_and_the_year_bound_needs_a_return(run):
+    _, flagged, excluded, _ = run
+    from dagster_project.quality.rules_dfe import ssda903_missing_review_rules
+
+    ours = {r.id for r in ssda903_missing_review_rules()}
+    assert ours <= {r.id for r in registry()} and not {rule_id for rule_id, _ in excluded} & ours
+    # a case-management export holds whole histories: the collection-year lower bound checks an imported return only
+    assert not any(rule_id == "missing_episodes.end_date_before_collection_year" for rule_id, _ in flagged)

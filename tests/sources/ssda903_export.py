@@ -1,5 +1,5 @@
-"""Test helper: write SSDA903 header and episodes files (and missing and oc3, when the extract holds the optional
-files missing_episodes and care_leavers) from a case-management extract folder, as a
+"""Test helper: write SSDA903 header and episodes files (and missing, reviews and oc3, when the extract holds the
+optional files missing_episodes, cla_reviews and care_leavers) from a case-management extract folder, as a
 council's 903 software would (DfE column names, SEX M/F/U as coded since 2024-25, DD/MM/YYYY dates).
 A defective date (generated defects) is written as delivered.
 
@@ -182,6 +182,10 @@ def export_ssda903(extract_folder: Path, out: Path, year_end: dt.date | None = N
         _write_oc3(oc3, children, out)
     if (extract_folder / "missing_episodes.csv").is_file():  # the optional file, when the extract holds it
         _write_missing(_rows(extract_folder / "missing_episodes.csv"), children, out, year_end)
+    if (extract_folder / "cla_reviews.csv").is_file():
+        _write_reviews(_rows(extract_folder / "cla_reviews.csv"), children, out, year_end)
+    if scripted and (out / "missing.csv").is_file() and (out / "reviews.csv").is_file():
+        _append_scripted_missing_and_reviews(out, year_end)
     return out
 
 
@@ -237,3 +241,63 @@ def _write_oc3(contacts: list[dict[str, str]], children: list[dict[str, str]], o
         for c in contacts:
             w.writerow([c["child_id"], _uk(birth[c["child_id"]]), c["in_touch"], c["activity"] or "0",
                         c["accommodation"] or "0"])  # fmt: skip
+
+
+def _write_reviews(reviews: list[dict[str, str]], children: list[dict[str, str]], out: Path, year_end) -> None:
+    """reviews.csv: every looked-after review of the children in the return (with `year_end`, those held in the
+    year; a defective date is kept, as the return would send it)."""
+    birth = {c["child_id"]: c["date_of_birth"] for c in children}
+    year_start = None if year_end is None else dt.date(year_end.year - 1, 4, 1)
+    with open(out / "reviews.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(RETURN_COLUMNS["reviews"])
+        for r in reviews:
+            held = _date(r["review_date"])
+            if r["child_id"] not in birth or (year_end is not None and held and not year_start <= held <= year_end):
+                continue
+            w.writerow([r["child_id"], _uk(birth[r["child_id"]]), _uk(r["review_date"]), r["participation"]])
+
+
+def _append_scripted_missing_and_reviews(out: Path, year_end: dt.date) -> None:
+    """Hand-written children for the missing.csv and reviews.csv rules a generated council rarely breaks, each named
+    for the DfE rules it exercises (days count from 1 April; rows written as given, not cut to the year). Every
+    period of care here has ended: the validator's rule 365 fills a blank DEC with the collection end in the data
+    the later rules read (see the allowed differences), which would change what 575, 577 and 578 see."""
+    april = dt.date(year_end.year - 1, 4, 1)
+
+    def day(offset: int | None) -> str:
+        return "" if offset is None else (april + dt.timedelta(days=offset)).strftime("%d/%m/%Y")
+
+    def born(offset_days: int, years_before: int) -> str:
+        birth = april + dt.timedelta(days=offset_days)
+        return birth.replace(year=birth.year - years_before).strftime("%d/%m/%Y")
+
+    cases = {  # child: (date of birth, episodes, missing episodes, reviews)
+        # 564/1004 blank start (and 581: no start inside an episode); 565, 566 blank MISSING; 575 and 577 an open
+        # missing episode that began in an episode that ended, of a period that ended
+        "0099101": (born(0, 12), [(10, "S", "U1", 100, "X1"), (100, "P", "U3", 200, "E8")],
+                    [("M", 20, 25), ("", 30, 31), ("M", None, 40), ("M", 50, None)], []),
+        # 575, 577: open missing episode of a period that ended; 578, 581, 577 (and 574): one after the period ended
+        "0099102": (born(0, 10), [(10, "S", "U1", 60, "E8")], [("M", 20, None), ("M", 70, 72)], []),
+        # 580: care ends on the 18th birthday, the day a missing episode ends, with a reason other than E8
+        "0099103": (born(100, 18), [(10, "S", "U1", 100, "E15")], [("M", 95, 100)], []),
+        # 586: missing on the date of birth (and 581, 578: before care began)
+        "0099104": (born(30, 0), [(31, "S", "U1", 200, "E8")], [("M", 30, 31)], []),
+        # 441 under 4 with PN1 (4 on day 100), 440 over 4 with PN0, neither on the birthday; 570 a missing episode
+        # starting after the collection year
+        "0099105": (born(100, 4), [(1, "S", "U1", 300, "E8")], [("A", 370, None)],
+                    [(99, "PN1"), (100, "PN1"), (101, "PN0"), (100, "PN0")]),
+    }  # fmt: skip
+    with (open(out / "header.csv", "a", encoding="utf-8", newline="") as header,
+          open(out / "episodes.csv", "a", encoding="utf-8", newline="") as episodes,
+          open(out / "missing.csv", "a", encoding="utf-8", newline="") as missing,
+          open(out / "reviews.csv", "a", encoding="utf-8", newline="") as reviews):  # fmt: skip
+        writers = [csv.writer(f, lineterminator="\r\n") for f in (header, episodes, missing, reviews)]
+        for child_id, (dob, child_episodes, child_missing, child_reviews) in cases.items():
+            writers[0].writerow([child_id, "F", dob, "WBRI", "", "", ""])
+            for start, rne, place, end, rec in child_episodes:
+                writers[1].writerow([child_id, day(start), rne, "C2", "", place, "", day(end), rec, "", "", "", ""])
+            for kind, start, end in child_missing:
+                writers[2].writerow([child_id, dob, kind, day(start), day(end)])
+            for held, code in child_reviews:
+                writers[3].writerow([child_id, dob, day(held), code])

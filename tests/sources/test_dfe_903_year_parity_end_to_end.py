@@ -50,6 +50,22 @@ def test_project_equals_the_903_validator_on_a_year_shaped_return(parity):
         ("367", "0099004", False),  # 80 V3 days last year do not count in this return
         ("426", "0099005", True),  # V4 open at 1 April and V3 in the year: one return
         ("377", "0099006", True),  # three T3 placements in the return, the first open at 1 April
+        # missing.csv and reviews.csv (issue 24; _append_scripted_missing_and_reviews)
+        ("564", "0099101", True),  # M with a blank start
+        ("565", "0099101", True),  # a start with a blank MISSING
+        ("566", "0099101", True),  # an end with a blank MISSING
+        ("575", "0099101", True),  # open, begun in an episode that ended
+        ("574", "0099101", False),  # one after another, none overlapping
+        ("578", "0099101", False),  # every start inside the period of care
+        ("577", "0099102", True),  # open while the period of care has ended
+        ("578", "0099102", True),  # starts after the period of care ended
+        ("581", "0099102", True),  # starts during no episode
+        ("580", "0099103", True),  # care ends on the 18th birthday, with the missing episode, reason E15
+        ("586", "0099104", True),  # missing on the date of birth
+        ("586", "0099101", False),
+        ("441", "0099105", True),  # PN1 the day before the 4th birthday
+        ("440", "0099105", True),  # PN0 the day after it
+        ("570", "0099105", True),  # starts after the collection year
     ],
 )
 def test_the_year_edge_cases_as_the_validator_decides_them(parity, code, child_id, flagged):

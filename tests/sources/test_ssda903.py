@@ -79,6 +79,7 @@ def test_unknown_code_and_bad_date_are_kept_and_reported_with_their_line(tmp_pat
     folder = _copy(tmp_path)
     text = (folder / "episodes.csv").read_text()
     (folder / "episodes.csv").write_text(text.replace(",P,C2,", ",Q,C2,").replace("20/01/2023", "2023/20/01"))
+    (folder / "ad1.csv").write_text("CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\r\n")
     extract = parse_ssda903(folder, "2023-03-31")
     messages = [str(i) for i in extract.issues]
     assert (
@@ -86,7 +87,8 @@ def test_unknown_code_and_bad_date_are_kept_and_reported_with_their_line(tmp_pat
         "written as delivered" in messages
     )
     assert "episodes.csv: line 4: DECOM: not a DD/MM/YYYY date (written as delivered)" in messages
-    assert "reviews.csv: (file): no contract file holds this part of the return: not imported" in messages
+    assert "ad1.csv: (file): no contract file holds this part of the return: not imported" in messages
+    assert not any(m.startswith("reviews.csv: (file)") for m in messages)  # reviews.csv fills cla_reviews
     folder_out = write_extract(extract, tmp_path / "raw")
     assert _csv(folder_out / "cla_episodes.csv")[1]["reason_new_episode"] == "Q"
 
@@ -187,3 +189,43 @@ def test_birthday_in_the_collection_year():
     assert birthday_in_collection_year(day(2009, 3, 31), day(2026, 10, 31)) == day(2027, 3, 31)  # its last day
     assert birthday_in_collection_year(day(2008, 2, 29), day(2028, 5, 1)) == day(2029, 2, 28)
     assert birthday_in_collection_year(day(2008, 2, 29), day(2027, 5, 1)) == day(2028, 2, 29)  # a leap year
+
+
+def test_reviews_csv_fills_the_optional_cla_reviews_with_lineage_and_a_reimport_without_it_removes_it(tmp_path):
+    source = _copy(tmp_path)
+    (source / "reviews.csv").write_text(
+        "CHILD,DOB,REVIEW,REVIEW_CODE\r\n"
+        "900001,14/02/2010,20/05/2022,PN1\r\n"
+        "900001,14/02/2010,20/05/2022,PN3\r\n"  # same child and date: a second review, its own id
+        "900002,03/11/2016,2023-02-10,PN9\r\n",  # ISO accepted; an unknown code is written as delivered, and reported
+        encoding="utf-8",
+    )
+    extract = parse_ssda903(source)
+    assert [i.field for i in extract.issues if "reviews.csv" in i.location] == ["REVIEW_CODE"]
+    folder = write_extract(extract, tmp_path / "raw")
+    reviews = _csv(folder / "cla_reviews.csv")
+    assert [(r["child_id"], r["review_date"], r["participation"]) for r in reviews] == [
+        ("900001", "2022-05-20", "PN1"), ("900001", "2022-05-20", "PN3"), ("900002", "2023-02-10", "PN9")]  # fmt: skip
+    assert len({r["review_id"] for r in reviews}) == 3
+    assert all(r["review_id"].startswith("RV") and len(r["review_id"]) <= 20 for r in reviews)
+    lineage = [r for r in _csv(folder / "_lineage.csv") if r["source_file"] == "cla_reviews.csv"]
+    assert [(r["source_line"], r["child_id"], r["origin"]) for r in lineage] == [
+        ("2", "900001", "reviews.csv line 2"), ("3", "900001", "reviews.csv line 3"),
+        ("4", "900002", "reviews.csv line 4")]  # fmt: skip
+    assert "cla_reviews" not in read_descriptor(folder).missing_files
+    assert not any("reviews.csv" in i.location and i.field == "(file)" for i in extract.issues)  # imported
+    # the same return again: the same ids; then without reviews.csv, into the same folder: the old copy goes
+    again = write_extract(parse_ssda903(source), tmp_path / "again")
+    assert [r["review_id"] for r in _csv(again / "cla_reviews.csv")] == [r["review_id"] for r in reviews]
+    (source / "reviews.csv").unlink()
+    assert write_extract(parse_ssda903(source), tmp_path / "raw") == folder
+    assert not (folder / "cla_reviews.csv").exists()
+    assert "cla_reviews" in read_descriptor(folder).missing_files
+    assert not [r for r in _csv(folder / "_lineage.csv") if r["source_file"] == "cla_reviews.csv"]
+
+
+def test_a_reviews_csv_without_review_code_is_refused(tmp_path):
+    source = _copy(tmp_path)
+    (source / "reviews.csv").write_text("CHILD,DOB,REVIEW\r\n900001,14/02/2010,20/05/2022\r\n", encoding="utf-8")
+    with pytest.raises(ReturnImportError, match=r"reviews.csv: line 1: column REVIEW_CODE missing"):
+        parse_ssda903(source)

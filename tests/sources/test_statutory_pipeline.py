@@ -202,6 +202,25 @@ def test_ssda903_round_trip_carries_the_care_leavers(council_and_903):
     assert origins == [f"oc3.csv line {n}" for n in range(2, len(imported) + 2)]
 
 
+def test_ssda903_round_trip_carries_the_cla_reviews(council_and_903):
+    """The 903's reviews.csv fills the optional file cla_reviews: looked-after reviews in time are the same as in the
+    council's own extract, and each imported review names its line of reviews.csv."""
+    (_, council_paths), (_, paths) = council_and_903
+    sql = ("select period_type, as_at_date, numerator, denominator from marts.scorecard "
+           "where measure = 'cla_reviews_in_time_pct' order by all")  # fmt: skip
+    theirs = {(p, d): (n, q) for p, d, n, q in _published(council_paths, sql)}
+    ours = {(p, d): (n, q) for p, d, n, q in _published(paths, sql)}
+    shared = ours.keys() & theirs.keys()
+    assert len(shared) >= 12 and sum(ours[k][1] for k in shared) > 10
+    assert {k: ours[k] for k in shared} == {k: theirs[k] for k in shared}
+    raw = paths.raw_dir / COUNCIL_DATE
+    with open(raw / "_lineage.csv", encoding="utf-8") as f:
+        origins = [r["origin"] for r in csv.DictReader(f) if r["source_file"] == "cla_reviews.csv"]
+    with open(raw / "cla_reviews.csv", encoding="utf-8") as f:
+        assert len(origins) == len(list(csv.DictReader(f))) > 10
+    assert origins[0] == "reviews.csv line 2"
+
+
 def test_ssda903_publishes_availability_and_no_visit_rows(council_and_903):
     _, (outcome, paths) = council_and_903
     reasons = dict(_published(paths, "select measure, reason from marts.measure_availability where not available"))

@@ -46,6 +46,17 @@ reviews_in_periods as (
 
 ),
 
+-- Periods overlap only in defective data (an imported 903 return's duplicated episode row has an id of its own
+-- and reads as a second period): a review then belongs to the latest period begun before it, once.
+one_period_per_review as (
+
+    select * from reviews_in_periods
+    qualify row_number() over (
+        partition by review_id order by period_start_date desc, period_of_care_number desc
+    ) = 1
+
+),
+
 numbered as (
 
     select
@@ -56,7 +67,7 @@ numbered as (
         lag(review_date) over (
             partition by child_id, period_of_care_number order by review_date, review_id
         ) as previous_review_date
-    from reviews_in_periods
+    from one_period_per_review
 
 ),
 

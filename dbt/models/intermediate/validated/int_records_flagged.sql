@@ -946,6 +946,12 @@ with flagged as (
     where (s.start_date <= (select max(c._extract_date) from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) c) and exists (select 1 from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date)))) and not exists (select 1 from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p where nullif(trim(p.child_id), '') = s.child_id))
         and {{ csc_rule_applies('cla_episodes.no_episodes_in_previous_extract') }}
     union all
+    -- cla_episodes.ceased_at_18_while_missing_not_e8: episode ending on the child's 18th birthday, the day a missing episode of the child ended, with a reason ceased other than E8
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.ceased_at_18_while_missing_not_e8' as rule_id, 'episode ending on the child''s 18th birthday, the day a missing episode of the child ended, with a reason ceased other than E8' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.end_date = (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year and s.reason_ceased is distinct from 'E8' and exists (select 1 from {{ ref('stg_case_management__missing_episodes') }} m where m.child_id = s.child_id and m.end_date = s.end_date))
+        and {{ csc_rule_applies('cla_episodes.ceased_at_18_while_missing_not_e8') }}
+    union all
     -- visits.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.visit_id), '') as record_key, 'visits.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
@@ -1144,6 +1150,18 @@ with flagged as (
     where (s.participation_text <> upper(s.participation_text))
         and {{ csc_rule_applies('cla_reviews.participation.lower_case') }}
     union all
+    -- cla_reviews.pn0_aged_4_or_over: review participation PN0 (child under 4) but the child was over 4 at the review
+    select s.extract_date, s.source_file, s.source_line, s.review_id as record_key, 'cla_reviews.pn0_aged_4_or_over' as rule_id, 'review participation PN0 (child under 4) but the child was over 4 at the review' as reason
+    from {{ ref('stg_case_management__cla_reviews') }} as s
+    where (s.participation = 'PN0' and s.review_date > (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 4 year)
+        and {{ csc_rule_applies('cla_reviews.pn0_aged_4_or_over') }}
+    union all
+    -- cla_reviews.participation_for_4_or_over_under_4: review participation PN1-PN7 (child 4 or over) but the child was under 4 at the review
+    select s.extract_date, s.source_file, s.source_line, s.review_id as record_key, 'cla_reviews.participation_for_4_or_over_under_4' as rule_id, 'review participation PN1-PN7 (child 4 or over) but the child was under 4 at the review' as reason
+    from {{ ref('stg_case_management__cla_reviews') }} as s
+    where (s.participation in ('PN1', 'PN2', 'PN3', 'PN4', 'PN5', 'PN6', 'PN7') and s.review_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 4 year)
+        and {{ csc_rule_applies('cla_reviews.participation_for_4_or_over_under_4') }}
+    union all
     -- care_leavers.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.care_leaver_record_id), '') as record_key, 'care_leavers.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'care_leavers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
@@ -1305,6 +1323,48 @@ with flagged as (
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.return_interview_accepted_text is not null and s.return_interview_offered is distinct from 'Y')
         and {{ csc_rule_applies('missing_episodes.interview_accepted_not_offered') }}
+    union all
+    -- missing_episodes.end_date_before_collection_year: missing episode ended before the collection year (an imported 903 return)
+    select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.end_date_before_collection_year' as rule_id, 'missing episode ended before the collection year (an imported 903 return)' as reason
+    from {{ ref('stg_case_management__missing_episodes') }} as s
+    where (s.end_date < cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date))
+        and {{ csc_rule_applies('missing_episodes.end_date_before_collection_year') }}
+    union all
+    -- missing_episodes.overlapping: missing episode follows (in end-date order) another of the child that is still open or ends after this one starts
+    select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.overlapping' as rule_id, 'missing episode follows (in end-date order) another of the child that is still open or ends after this one starts' as reason
+    from {{ ref('stg_case_management__missing_episodes') }} as s
+    where (s.source_line in (select q.source_line from (select o.source_line, o.start_date, lag(o.source_line) over w as previous_line, lag(o.end_date) over w as previous_end from {{ ref('stg_case_management__missing_episodes') }} o where o.child_id is not null window w as (partition by o.child_id order by coalesce(o.end_date, o.start_date) nulls last, o.start_date nulls last, o.source_line)) q where q.previous_line is not null and (q.previous_end is null or q.start_date < q.previous_end)))
+        and {{ csc_rule_applies('missing_episodes.overlapping') }}
+    union all
+    -- missing_episodes.open_after_episode_ended: missing episode without an end date that started during an episode of care that has ended
+    select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.open_after_episode_ended' as rule_id, 'missing episode without an end date that started during an episode of care that has ended' as reason
+    from {{ ref('stg_case_management__missing_episodes') }} as s
+    where (s.end_date_text is null and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.end_date is not null and s.start_date between e.start_date and e.end_date))
+        and {{ csc_rule_applies('missing_episodes.open_after_episode_ended') }}
+    union all
+    -- missing_episodes.outside_period_of_care: missing episode outside every period of care of the child: open while the period has ended or started before it, or ending after the period ended or before it began
+    select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.outside_period_of_care' as rule_id, 'missing episode outside every period of care of the child: open while the period has ended or started before it, or ending after the period ended or before it began' as reason
+    from {{ ref('stg_case_management__missing_episodes') }} as s
+    where (s.start_date is not null and exists (select 1 from (select b.child_id, min(b.start_date) as period_start, list(b.end_date order by b.start_date desc, b.source_line desc)[1] as period_end from (select a.*, sum(a.new_period) over (partition by a.child_id order by a.start_date, a.source_line) as period from (select o.child_id, o.start_date, o.end_date, o.source_line, case when lag(o.start_date) over w is null or o.start_date > lag(o.end_date) over w then 1 else 0 end as new_period from {{ ref('stg_case_management__cla_episodes') }} o where o.child_id is not null and o.start_date is not null window w as (partition by o.child_id order by o.start_date, o.source_line)) a) b group by b.child_id, b.period) p where p.child_id = s.child_id) and not exists (select 1 from (select b.child_id, min(b.start_date) as period_start, list(b.end_date order by b.start_date desc, b.source_line desc)[1] as period_end from (select a.*, sum(a.new_period) over (partition by a.child_id order by a.start_date, a.source_line) as period from (select o.child_id, o.start_date, o.end_date, o.source_line, case when lag(o.start_date) over w is null or o.start_date > lag(o.end_date) over w then 1 else 0 end as new_period from {{ ref('stg_case_management__cla_episodes') }} o where o.child_id is not null and o.start_date is not null window w as (partition by o.child_id order by o.start_date, o.source_line)) a) b group by b.child_id, b.period) p where p.child_id = s.child_id and not ((s.end_date is null and (p.period_end is not null or coalesce(s.start_date < p.period_start, false))) or coalesce(s.end_date > p.period_end, false) or coalesce(s.end_date < p.period_start, false))))
+        and {{ csc_rule_applies('missing_episodes.outside_period_of_care') }}
+    union all
+    -- missing_episodes.started_outside_period_of_care: missing episode starting before every period of care of the child began or after it ended
+    select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.started_outside_period_of_care' as rule_id, 'missing episode starting before every period of care of the child began or after it ended' as reason
+    from {{ ref('stg_case_management__missing_episodes') }} as s
+    where (exists (select 1 from (select b.child_id, min(b.start_date) as period_start, list(b.end_date order by b.start_date desc, b.source_line desc)[1] as period_end from (select a.*, sum(a.new_period) over (partition by a.child_id order by a.start_date, a.source_line) as period from (select o.child_id, o.start_date, o.end_date, o.source_line, case when lag(o.start_date) over w is null or o.start_date > lag(o.end_date) over w then 1 else 0 end as new_period from {{ ref('stg_case_management__cla_episodes') }} o where o.child_id is not null and o.start_date is not null window w as (partition by o.child_id order by o.start_date, o.source_line)) a) b group by b.child_id, b.period) p where p.child_id = s.child_id) and not exists (select 1 from (select b.child_id, min(b.start_date) as period_start, list(b.end_date order by b.start_date desc, b.source_line desc)[1] as period_end from (select a.*, sum(a.new_period) over (partition by a.child_id order by a.start_date, a.source_line) as period from (select o.child_id, o.start_date, o.end_date, o.source_line, case when lag(o.start_date) over w is null or o.start_date > lag(o.end_date) over w then 1 else 0 end as new_period from {{ ref('stg_case_management__cla_episodes') }} o where o.child_id is not null and o.start_date is not null window w as (partition by o.child_id order by o.start_date, o.source_line)) a) b group by b.child_id, b.period) p where p.child_id = s.child_id and not (coalesce(s.start_date < p.period_start, false) or coalesce(s.start_date > p.period_end, false))))
+        and {{ csc_rule_applies('missing_episodes.started_outside_period_of_care') }}
+    union all
+    -- missing_episodes.not_during_an_episode: looked-after child's missing episode that starts during none of the child's episodes of care
+    select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.not_during_an_episode' as rule_id, 'looked-after child''s missing episode that starts during none of the child''s episodes of care' as reason
+    from {{ ref('stg_case_management__missing_episodes') }} as s
+    where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and not exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and s.start_date >= e.start_date and (s.start_date <= e.end_date or e.end_date is null)))
+        and {{ csc_rule_applies('missing_episodes.not_during_an_episode') }}
+    union all
+    -- missing_episodes.before_birth: missing episode starting on or before the child's date of birth
+    select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.before_birth' as rule_id, 'missing episode starting on or before the child''s date of birth' as reason
+    from {{ ref('stg_case_management__missing_episodes') }} as s
+    where (s.start_date <= (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id))
+        and {{ csc_rule_applies('missing_episodes.before_birth') }}
     union all
     -- cla_health.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.health_check_id), '') as record_key, 'cla_health.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
