@@ -121,17 +121,17 @@ def scripted_care_leavers(year_end: dt.date) -> tuple[list, list, list]:
         return dt.date(april.year - age_on_1_june, 6, 1).isoformat()
 
     cases = {  # child: (age on 1 June, [(start, end, reason ceased)], IN_TOUCH, ACTIV, ACCOM); "" is the 903's 0
-        "0099101": (17, [], "YES", "F2", "B1"),  # right on every rule
-        "0099102": (19, [], "RHOM", "F2", ""),  # 344: home to parents, with an activity
-        "0099103": (19, [], "YES", "F2", ""),  # 345: in touch, accommodation 0
-        "0099104": (16, [], "NO", "", ""),  # 391: 16 at the year's end
-        "0099105": (17, [], "YES", "F2", "Z1"),  # 3001: former foster carers, 17th birthday in the year
-        "0099106": (18, [], "YES", "F2", "Z1"),  # 3001 right: the 17th birthday was last year
-        "0099107": (18, [(-2000, 30, "E2")], "NO", "", ""),  # 1000: died in care (E2) in the year
-        "0099108": (19, [], "MAYBE", "", ""),  # 131: not an IN_TOUCH code
-        "0099109": (19, [], "", "F2", "B1"),  # 131 and 153: IN_TOUCH blank, ACTIV and ACCOM coded
-        "0099110": (19, [], "YES", "F2", "Q1"),  # 133: not an ACCOM code
-        "0099111": (19, [], "YES", "X9", "B1"),  # 132: not an ACTIV code
+        "0099301": (17, [], "YES", "F2", "B1"),  # right on every rule
+        "0099302": (19, [], "RHOM", "F2", ""),  # 344: home to parents, with an activity
+        "0099303": (19, [], "YES", "F2", ""),  # 345: in touch, accommodation 0
+        "0099304": (16, [], "NO", "", ""),  # 391: 16 at the year's end
+        "0099305": (17, [], "YES", "F2", "Z1"),  # 3001: former foster carers, 17th birthday in the year
+        "0099306": (18, [], "YES", "F2", "Z1"),  # 3001 right: the 17th birthday was last year
+        "0099307": (18, [(-2000, 30, "E2")], "NO", "", ""),  # 1000: died in care (E2) in the year
+        "0099308": (19, [], "MAYBE", "", ""),  # 131: not an IN_TOUCH code
+        "0099309": (19, [], "", "F2", "B1"),  # 131 and 153: IN_TOUCH blank, ACTIV and ACCOM coded
+        "0099310": (19, [], "YES", "F2", "Q1"),  # 133: not an ACCOM code
+        "0099311": (19, [], "YES", "X9", "B1"),  # 132: not an ACTIV code
     }  # fmt: skip
     children, episodes, contacts = [], [], []
     for child_id, (age, rows, in_touch, activity, accommodation) in cases.items():

@@ -78,18 +78,18 @@ def test_the_year_edge_cases_as_the_validator_decides_them(parity, code, child_i
 @pytest.mark.parametrize(
     ("code", "child_id", "flagged"),
     [
-        ("344", "0099102", True),  # home to parents (RHOM) with an activity
-        ("345", "0099103", True),  # in touch, accommodation 0
-        ("345", "0099101", False),  # in touch with both
-        ("391", "0099104", True),  # 16 at the year's end
-        ("391", "0099101", False),  # 17 in the year
-        ("3001", "0099105", True),  # former foster carers, 17th birthday in the year
-        ("3001", "0099106", False),  # former foster carers, 17th birthday last year
-        ("1000", "0099107", True),  # died in care (E2) in the year
-        ("131", "0099108", True),  # not an IN_TOUCH code
-        ("153", "0099109", True),  # IN_TOUCH blank, ACTIV and ACCOM coded
-        ("133", "0099110", True),  # not an ACCOM code
-        ("132", "0099111", True),  # not an ACTIV code
+        ("344", "0099302", True),  # home to parents (RHOM) with an activity
+        ("345", "0099303", True),  # in touch, accommodation 0
+        ("345", "0099301", False),  # in touch with both
+        ("391", "0099304", True),  # 16 at the year's end
+        ("391", "0099301", False),  # 17 in the year
+        ("3001", "0099305", True),  # former foster carers, 17th birthday in the year
+        ("3001", "0099306", False),  # former foster carers, 17th birthday last year
+        ("1000", "0099307", True),  # died in care (E2) in the year
+        ("131", "0099308", True),  # not an IN_TOUCH code
+        ("153", "0099309", True),  # IN_TOUCH blank, ACTIV and ACCOM coded
+        ("133", "0099310", True),  # not an ACCOM code
+        ("132", "0099311", True),  # not an ACTIV code
     ],
 )
 def test_the_care_leavers_as_the_validator_decides_them(parity, code, child_id, flagged):
