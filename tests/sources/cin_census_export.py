@@ -120,6 +120,12 @@ def scripted_children(year_end: dt.date) -> dict[str, list[dict[str, str]]]:
         "0099114": (born(11), None, [(10, None, None, "N", [(10, 25)], [])]),
         "0099115": (born(11), None, [(200, None, None, "N", [(200, 232)], [("CP", 250, None)])]),
         "0099116": (born(11), None, [(10, None, None, "N", [(10, 25)], [("CP", 30, None)])]),
+        "0099117": (born(9), None, [(40, None, None, "N", [(40, 60)], [])]),
+        "0099118": (born(9), None, [(40, None, None, "N", [(40, 60)], [])]),
+        "0099119": (born(9), None, [(40, None, None, "N", [(40, 60)], [])]),
+        "0099120": (born(9), None, [(40, 80, "RC8", "N", [(40, 60)], [])]),
+        "0099121": (born(9), None, [(40, None, None, "Y", [], [])]),
+        "0099122": (born(9), None, [(40, None, None, "N", [(40, 60)], [("CIN", 60, 150), ("CP", 163, 200)])]),
     }  # fmt: skip
     out: dict[str, list[dict[str, str]]] = {
         "children": [], "referrals": [], "assessments": [], "plans": [], "section47_enquiries": [], "cp_reviews": [],
@@ -155,9 +161,9 @@ def scripted_children(year_end: dt.date) -> dict[str, list[dict[str, str]]]:
                 for n, (code, d) in enumerate(categories):
                     out["cp_categories"].append({"cp_category_id": f"K{plan_id}{n}", "cp_plan_id": plan_id,
                                                  "category": code, "category_start_date": day(d)})  # fmt: skip
-        for r_no, start, icpc, not_required in SCRIPTED_S47.get(child_id, []):
+        for n, (r_no, start, icpc, not_required) in enumerate(SCRIPTED_S47.get(child_id, [])):
             out["section47_enquiries"].append({
-                "s47_id": f"Q{child_id}{r_no}", "child_id": child_id, "referral_id": f"R{child_id}{r_no}",
+                "s47_id": f"Q{child_id}{r_no}{n}", "child_id": child_id, "referral_id": f"R{child_id}{r_no}",
                 "strategy_discussion_date": day(start), "s47_start_date": day(start), "outcome": "",
                 "icpc_not_required": not_required, "icpc_date": day(icpc), "icpc_outcome": "",
             })  # fmt: skip
@@ -174,9 +180,21 @@ SCRIPTED_S47 = {
     "0099114": [(1, 10, None, "N")],  # 8675Q: no conference more than 15 working days on; started in the year
     "0099115": [(1, 200, 250, "N")],  # 8875: the conference on a Saturday (the CP plan starts that day)
     "0099116": [(1, 10, 30, "N")],  # its CP plan: a review on its first day (8841), a latest category not a code (8910)
+    "0099117": [(1, 38, 39, "N")],  # enquiry and conference before the referral (2024-05-11): 2889, 1104
+    "0099118": [(1, 50, 45, "N")],  # the enquiry starts after its conference: 8615
+    "0099119": [(1, 45, None, "N"), (1, 50, None, "N")],  # two awaiting their conference: 8839, 8890
+    "0099120": [(1, 45, None, "Y")],  # on a referral closed RC8 (closed after assessment): 2990
+    "0099121": [(1, 41, None, "Y")],  # on an NFA referral: 8831 (and no assessment: 2991Q)
+    # its CP plan (from 2024-09-11) has a review dated while its CIN plan was open (4003; before the CP plan's start:
+    # 8841 too) and one with no date (8842Q)
+    "0099122": [(1, 150, 163, "N")],
 }
 # Scripted CP plans' reviews and categories (code, from day); others: no review, NEG from the plan's start.
-SCRIPTED_CP = {"0099113": ([120], [("NEG", 30)]), "0099116": ([30, 120], [("NEG", 30), ("XXX", 120)])}
+SCRIPTED_CP = {
+    "0099113": ([120], [("NEG", 30)]),
+    "0099116": ([30, 120], [("NEG", 30), ("XXX", 120)]),
+    "0099122": ([100, None], [("NEG", 163)]),
+}
 
 
 def _add(parent: ET.Element, name: str, value: str | None) -> None:

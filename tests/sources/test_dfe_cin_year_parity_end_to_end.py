@@ -77,6 +77,24 @@ def test_the_comparison_is_not_empty(parity):
         ("8841", "0099113", False),  # review months later
         ("8910", "0099116", True),  # latest category not a census code
         ("8910", "0099113", False),
+        ("2889", "0099117", True),  # the enquiry starts before its referral
+        ("2889", "0099118", False),
+        ("1104", "0099117", True),  # the conference before the referral
+        ("1104", "0099118", False),
+        ("8615", "0099118", True),  # the enquiry starts after its conference
+        ("8615", "0099117", False),
+        ("8839", "0099119", True),  # two enquiries of one referral awaiting their conference
+        ("8839", "0099118", False),
+        ("8890", "0099119", True),  # the second starts while the first is ongoing
+        ("8890", "0099113", False),
+        ("2990", "0099120", True),  # an enquiry on a referral closed RC8
+        ("2990", "0099119", False),
+        ("8831", "0099121", True),  # an enquiry on an NFA referral
+        ("8831", "0099120", False),
+        ("4003", "0099122", True),  # a CP review while a CIN plan is open
+        ("4003", "0099113", False),
+        ("8842Q", "0099122", True),  # a CP review without a date
+        ("8842Q", "0099113", False),
     ],
 )
 def test_the_year_edge_cases_as_the_validator_decides_them(parity, code, child_id, flagged):
