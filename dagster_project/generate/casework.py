@@ -200,7 +200,9 @@ def _episode(rng, frame: Frame, probs: dict, r: np.ndarray, dob: np.ndarray, dis
     cp_start = plus_days(auth, rng.integers(0, 15, n))
     cp_end = earlier(plus_days(cp_start, rng.integers(183, 548, n)), eighteen_minus)
     cp_end = np.where(cp_end <= cp_start, plus_days(cp_start, 30), cp_end)
-    out["cp_start"] = np.where(cp, cp_start, NAT)
+    # the conference that starts the plan is held on a working day (DfE CIN rule 8875): a start at a weekend or on
+    # a bank holiday moves to the next working day; the end stays, so the rest of the case is unchanged
+    out["cp_start"] = np.where(cp, roll_to_working_day(cp_start), NAT)
     out["cp_end"] = np.where(cp, cp_end, NAT)
     out["abuse"] = choice_by_weight(rng, ABUSE_WEIGHTS, n)
     after_cp = rng.random(n)

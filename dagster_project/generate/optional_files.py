@@ -15,6 +15,7 @@ import pandas as pd
 
 from dagster_project.generate.dates import NAT, plus_days, plus_wd, roll_to_working_day
 from dagster_project.generate.rng import choice_by_weight, stream
+from dagster_project.workdays import subtract_wd
 
 # Working days from strategy discussion to initial conference: most within the 15-day standard, some late.
 ICPC_ON_TIME_SHARE = 0.78
@@ -42,7 +43,10 @@ def section47_enquiries(ref: dict, horizon: np.datetime64, seed: int) -> pd.Data
     late = rng.random(len(cp)) >= ICPC_ON_TIME_SHARE
     gap = np.where(late, rng.integers(16, 31, len(cp)), rng.integers(3, 16, len(cp)))
     sd_cp = np.maximum(_days_before(icpc, gap), referral_date[cp])
-    other = np.flatnonzero(ref["has_assessment"] & np.isnat(ref["cp_start"]) & ~np.isnat(ref["a_start"]))
+    # not on a referral closed after assessment (RC8/RC9): the DfE's rule 2990 forbids an enquiry on one
+    closed_after_assessment = pd.Series(ref["closure_reason"]).isin(["RC8", "RC9"]).to_numpy()
+    other = np.flatnonzero(ref["has_assessment"] & np.isnat(ref["cp_start"]) & ~np.isnat(ref["a_start"])
+                           & ~closed_after_assessment)  # fmt: skip
     other = other[rng.random(len(other)) < NON_CP_S47_SHARE]
     sd_other = roll_to_working_day(plus_days(ref["a_start"][other], rng.integers(0, 6, len(other))))
     outcome_other = choice_by_weight(rng, {"CIN": 0.6, "NFA": 0.25, "ICPC": 0.15}, len(other))
@@ -59,6 +63,10 @@ def section47_enquiries(ref: dict, horizon: np.datetime64, seed: int) -> pd.Data
     start = plus_days(sd, np.where(rng.random(len(rows)) < 0.85, 0, 1))
     icpc_all = rows.icpc_date.to_numpy().astype("datetime64[D]")
     start = np.where(np.isnat(icpc_all), start, np.minimum(start, icpc_all))
+    # the enquiry itself starts at most 15 working days before its conference (a later one awaits its conference
+    # past the DfE's query 8675Q at any extract date before it): the strategy discussion may come earlier
+    held_any = ~np.isnat(icpc_all)
+    start[held_any] = np.maximum(start[held_any], subtract_wd(icpc_all[held_any], 15))
     outcome_on = plus_days(start, rng.integers(2, 11, len(rows)))
     outcome_on = np.where(np.isnat(icpc_all), outcome_on, np.minimum(outcome_on, icpc_all))
     rows["s47_start_date"] = start

@@ -104,6 +104,9 @@ TAGS = {
     "allocations.end_date.not_a_date": ssda903("SW05STG1"),
     "allocations.end_date.in_future": ssda903("SW07STG2"),
     "allocations.end_date_before_start_date": ssda903("SW18STG2"),
+    # issue 24: the census's ICPC after the extract date; a CP review with no date
+    "section47_enquiries.icpc_date.in_future": cin("8715"),
+    "cp_reviews.review_date.required": cin("8842Q"),
 }
 
 # SSDA903 missing.csv (missing_episodes) and reviews.csv (cla_reviews), issue 24: the contract's own checks on these
@@ -247,10 +250,11 @@ def cin_census_rules() -> list[Rule]:
               f"{CIN_PLAN} and exists (select 1 from {REFERRAL} and p.nfa)", cin("4000"), "case_activity"),
         _rule("plans.cp_on_nfa_referral", "CP plan on a referral marked no further action",
               f"{CP} and exists (select 1 from {REFERRAL} and p.nfa)", cin("8832"), "case_activity"),
-        _rule("assessments.on_nfa_referral", "assessment on a referral marked no further action (S47/ICPC part absent)",
+        _rule("assessments.on_nfa_referral",
+              "assessment on a referral marked no further action (enquiries have a rule of their own)",
               f"exists (select 1 from {REFERRAL} and p.nfa)", cin("8831"), "case_activity"),
         _rule("plans.on_referral_closed_after_assessment",
-              "CIN or CP plan on a referral closed as RC8/RC9 (closed after assessment; S47/ICPC part absent)",
+              "CIN or CP plan on a referral closed as RC8/RC9 (closed after assessment; enquiries: own rule)",
               f"exists (select 1 from {REFERRAL} and p.closure_reason in ('RC8', 'RC9'))", cin("2990"),
               "case_activity"),
         _rule("plans.more_than_one_open_cin_plan", "another CIN plan of the same referral has no end date either",
@@ -990,11 +994,119 @@ def census_year_rules() -> list[Rule]:
     ]  # fmt: skip
 
 
+# Section 47 enquiries, initial conferences, CP reviews and categories (issue 24's optional files): the census's
+# Section47 -> section47_enquiries (one row per enquiry, on its referral), Reviews/CPPreviewDate -> cp_reviews,
+# Initial/LatestCategoryOfAbuse -> the plan's first and last cp_categories rows. The census's second place for a
+# conference, CINdetails.DateOfInitialCPC (one whose enquiry began in an earlier year), is not held: a conference
+# is on its enquiry. A rule reading one of these files is not applicable when the extract does not hold it.
+S47_REFERRAL = "<<stg:referrals>> p where p.referral_id = s.referral_id"
+# An enquiry not concluded: no conference date and a conference not marked as not required.
+S47_OPEN = "{a}.icpc_date is null and {a}.icpc_not_required is not true"
+# The census year a CP plan count covers: the year ending on the extract date (a census's own year).
+YEAR_TO_EXTRACT = "cast(<<extract_date>> - interval 1 year + interval 1 day as date)"
+FIFTEEN_WD_BEFORE_EXTRACT = FORTY_FIVE_WD_BEFORE_EXTRACT.replace("- 45 +", "- 15 +")
+# A CP plan's latest category: its cp_categories row starting last (one without a date counts as the latest, as
+# the census importer writes an undated change of category), then the last in the file.
+LATEST_CATEGORY = (
+    "(select k.category from <<stg:cp_categories>> k where k.cp_plan_id = s.plan_id "
+    "order by k.category_start_date desc nulls first, k.source_line desc limit 1)"
+)
+# 8890's pair: enquiry `a` starts on or after enquiry `b` of the same referral started, and before b's conference
+# (or, b still open, by the extract date); two enquiries with the same start and conference are one recorded twice.
+S47_STARTS_DURING = (
+    "{a}.referral_id = {b}.referral_id and {a}.s47_id <> {b}.s47_id and {a}.s47_start_date >= {b}.s47_start_date "
+    "and not ({a}.s47_start_date = {b}.s47_start_date and {a}.icpc_date is not distinct from {b}.icpc_date) "
+    "and ({a}.s47_start_date <= {b}.icpc_date or ({a}.s47_start_date <= <<extract_date>> and {b}.icpc_date is null "
+    "and {b}.icpc_not_required is not true))"
+)
+
+
+def cin_section47_rules() -> list[Rule]:
+    """DfE CIN census rules on section 47 enquiries, initial conferences, CP reviews and categories (issue 24)."""
+    return [
+        _rule("section47_enquiries.icpc_before_referral", "initial conference dated before its referral",
+              f"exists (select 1 from {S47_REFERRAL} and s.icpc_date < p.referral_date)", cin("1104")),
+        _rule("section47_enquiries.started_before_referral", "section 47 enquiry starts before its referral",
+              f"exists (select 1 from {S47_REFERRAL} and s.s47_start_date < p.referral_date)", cin("2889")),
+        _rule("section47_enquiries.without_assessment", "section 47 enquiry on a referral with no assessment",
+              "not exists (select 1 from <<stg:assessments>> a where a.referral_id = s.referral_id)", cin("2991Q"),
+              "case_activity"),
+        _rule("section47_enquiries.started_after_icpc",
+              "section 47 enquiry starts after its initial conference, or has a conference but no start date",
+              "s.s47_start_date > s.icpc_date or (s.icpc_date is not null and s.s47_start_date_text is null)",
+              cin("8615")),
+        _rule("section47_enquiries.no_icpc_after_15_working_days",
+              "section 47 enquiry started more than 15 working days before the extract date, with no initial "
+              "conference and the conference not marked as not required",
+              f"s.icpc_date is null and s.icpc_not_required = false and s.s47_start_date < {FIFTEEN_WD_BEFORE_EXTRACT}",
+              cin("8675Q")),
+        _rule("section47_enquiries.icpc_before_census_year",
+              "initial conference dated before the census year (a census return)",
+              f"s.icpc_date < {CENSUS_START}", cin("8715")),
+        _rule("section47_enquiries.open_started_outside_census_year",
+              "section 47 enquiry with no conference yet (and one required) that started before the census year (a "
+              "census return) or after the extract date",
+              f"s.icpc_date is null and s.icpc_not_required = false and (s.s47_start_date < {CENSUS_START} "
+              "or s.s47_start_date > <<extract_date>>)", cin("8740")),
+        _rule("section47_enquiries.more_than_one_open",
+              "another section 47 enquiry of the same referral is not concluded either (no conference, one required)",
+              f"{S47_OPEN.format(a='s')} and exists (select 1 from <<stg:section47_enquiries>> o "
+              f"where o.referral_id = s.referral_id and o.s47_id <> s.s47_id and {S47_OPEN.format(a='o')})",
+              cin("8839"), "overlapping_plans"),
+        _rule("section47_enquiries.not_concluded_on_closed_referral",
+              "referral closed while its section 47 enquiry has no conference and is not marked conference not "
+              "required, or has a conference although marked not required",
+              f"exists (select 1 from {S47_REFERRAL} and p.closure_date_text is not null) and "
+              f"(({S47_OPEN.format(a='s')}) or (s.icpc_date is not null and s.icpc_not_required))",
+              cin("8868"), "case_activity"),
+        _rule("section47_enquiries.icpc_at_weekend", "initial conference dated on a Saturday or Sunday",
+              "dayofweek(s.icpc_date) in (0, 6)", cin("8875")),
+        _rule("section47_enquiries.starts_during_another",
+              "section 47 enquiry starts while another enquiry of the same referral is ongoing (flags both)",
+              "exists (select 1 from <<stg:section47_enquiries>> o where "
+              f"({S47_STARTS_DURING.format(a='s', b='o')}) or ({S47_STARTS_DURING.format(a='o', b='s')}))",
+              cin("8890"), "overlapping_plans"),
+        _rule("section47_enquiries.on_referral_closed_after_assessment",
+              "section 47 enquiry on a referral closed as RC8/RC9 (closed after assessment)",
+              f"exists (select 1 from {S47_REFERRAL} and p.closure_reason in ('RC8', 'RC9'))", cin("2990"),
+              "case_activity"),
+        _rule("section47_enquiries.on_nfa_referral", "section 47 enquiry on a referral marked no further action",
+              f"exists (select 1 from {S47_REFERRAL} and p.nfa)", cin("8831"), "case_activity"),
+        _rule("cp_reviews.on_or_before_plan_start", "CP review dated on or before its plan's start",
+              "exists (select 1 from <<stg:plans>> pl where pl.plan_id = s.cp_plan_id "
+              "and s.review_date <= pl.start_date)", cin("8841")),
+        _rule("cp_reviews.during_cin_plan",
+              "CP review held while a CIN plan of the child is open (on or after its start, before its end or with "
+              "none), other than on the CP plan's last day",
+              "exists (select 1 from <<stg:plans>> c where c.child_id = s.child_id and c.plan_type = 'CIN' "
+              "and s.review_date >= c.start_date and (c.end_date_text is null or s.review_date < c.end_date)) "
+              "and not exists (select 1 from <<stg:plans>> pl where pl.plan_id = s.cp_plan_id "
+              "and pl.end_date = s.review_date)", cin("4003"), "cin_plan_alongside_cp"),
+        _rule("plans.cp_latest_category_missing",
+              "CP plan whose latest category of abuse (its last cp_categories row) is missing or not a census code",
+              f"{CP} and coalesce({LATEST_CATEGORY} not in ('NEG', 'PHY', 'SAB', 'EMO', 'MUL'), true)", cin("8910")),
+        _rule("plans.cp_not_started_at_icpc",
+              "CP plan starting in the year to the extract date on a day no initial conference of its referral "
+              "(one required) was held",
+              f"{CP} and s.start_date >= {YEAR_TO_EXTRACT} and s.start_date <= <<extract_date>> "
+              "and not exists (select 1 from <<stg:section47_enquiries>> q where q.referral_id = s.referral_id "
+              "and q.icpc_not_required is not true and q.icpc_date = s.start_date)", cin("2885")),
+        _rule("plans.more_cp_plans_than_icpcs",
+              "CP plan starting in the year to the extract date while more CP plans started in that year than "
+              "initial conferences were held (the DfE's query is on the return's counts; each such plan is flagged)",
+              f"{CP} and s.start_date >= {YEAR_TO_EXTRACT} and s.start_date <= <<extract_date>> and "
+              f"(select count(*) from <<stg:plans>> o where o.plan_type = 'CP' and o.start_date >= {YEAR_TO_EXTRACT} "
+              "and o.start_date <= <<extract_date>>) > (select count(*) from <<stg:section47_enquiries>> q "
+              f"where q.icpc_date >= {YEAR_TO_EXTRACT} and q.icpc_date <= <<extract_date>>)", cin("2883")),
+    ]  # fmt: skip
+
+
 def dfe_rules() -> list[Rule]:
     rules = [*cin_census_rules(), *cin_census_more_rules(), *census_year_rules(), *ssda903_rules(),
              *_episode_age_rules(), *episode_more_rules(), *retired_code_rules(), *social_worker_rules(),
              *social_worker_more_rules(), *previous_extract_rules(),
-             *ssda903_care_leaver_rules(), *ssda903_missing_review_rules()]  # fmt: skip
+             *ssda903_care_leaver_rules(), *ssda903_missing_review_rules(),
+             *cin_section47_rules()]  # fmt: skip
     for rule in rules:  # a ported DfE rule is kept and flagged, never excluded (module docstring)
         assert rule.action == "flag" and rule.dfe, rule.id
     return rules

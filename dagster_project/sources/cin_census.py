@@ -285,9 +285,11 @@ def _read_episode(reader: _Reader, details: ET.Element, path: str, child_id: str
     for n, plan in enumerate(_children(details, "ChildProtectionPlans"), start=1):
         p_path = f"{path}/ChildProtectionPlans[{n}]"
         start = reader.date(plan, "CPPstartDate", p_path)
-        # The contract holds one category per plan: the latest the return gives, else the initial one.
-        latest = "LatestCategoryOfAbuse" if _text(plan, "LatestCategoryOfAbuse") else "InitialCategoryOfAbuse"
-        category = reader.code(plan, latest, p_path, "category_of_abuse")
+        # plans.category_of_abuse is the plan's initial category (its code list is the census's N00113, and a
+        # case-management export's plan holds the category it started with); the latest is in cp_categories. A
+        # return with only a latest category gives that one.
+        initial = "InitialCategoryOfAbuse" if _text(plan, "InitialCategoryOfAbuse") else "LatestCategoryOfAbuse"
+        category = reader.code(plan, initial, p_path, "category_of_abuse")
         plan_id = _add_plan(reader, "CP", referral_id, child_id, start, reader.date(plan, "CPPendDate", p_path),
                             category, p_path, occurrences)  # fmt: skip
         reviews = _add_cp_reviews(reader, plan, p_path, plan_id, child_id, occurrences)
@@ -338,9 +340,9 @@ def _add_cp_categories(reader, plan, path, plan_id, child_id, start, reviews, oc
     """The initial category from the plan's start; a different latest category from the plan's last review
     conference (the census gives it no date; a plan's category is changed at a review conference). A latest
     category with no review to date it is written without a date: the rules exclude and count it."""
-    latest = _text(plan, "LatestCategoryOfAbuse")  # its code was checked with the plan
-    initial = reader.code(plan, "InitialCategoryOfAbuse", path, "category_of_abuse") if latest else None
-    initial = initial or _text(plan, "InitialCategoryOfAbuse")
+    initial = _text(plan, "InitialCategoryOfAbuse")  # its code was checked with the plan
+    latest = reader.code(plan, "LatestCategoryOfAbuse", path, "category_of_abuse") if initial else None
+    latest = latest or _text(plan, "LatestCategoryOfAbuse")
     rows = [(initial, start, "InitialCategoryOfAbuse")]
     if latest and initial is None:  # only a latest category: the plan's category from its start
         rows = [(latest, start, "LatestCategoryOfAbuse")]

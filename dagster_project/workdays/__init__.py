@@ -5,7 +5,8 @@ from dagster_project.workdays.calendar import (
     bank_holidays,
     calendar_frame,
     is_working_day,
+    subtract_wd,
     wd,
 )
 
-__all__ = ["add_wd", "bank_holidays", "calendar_frame", "is_working_day", "wd"]
+__all__ = ["add_wd", "bank_holidays", "calendar_frame", "is_working_day", "subtract_wd", "wd"]

@@ -72,6 +72,16 @@ def add_wd(a, n):
     return np.busday_offset(a, n, roll="backward", busdaycal=_busday_calendar())
 
 
+def subtract_wd(a, n):
+    """The n-th working day before a (n >= 1): the working day d with wd(d, a) = n when a is a working day, else the
+    n-th before the next working day after a."""
+    a = _as_day(a)
+    n = np.asarray(n)
+    if np.any(n < 1):
+        raise ValueError("subtract_wd needs n >= 1")
+    return np.busday_offset(a, -n, roll="forward", busdaycal=_busday_calendar())
+
+
 def calendar_frame(first: DateLike, last: DateLike) -> pd.DataFrame:
     """One row per calendar day: date, is_working_day, working_day_number.
 

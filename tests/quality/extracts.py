@@ -4,6 +4,7 @@ loader and built by a real dbt run of the staging and records-that-count models.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ from dagster_project.contract.model import load_contract
 from dagster_project.ingest.load import load_extract
 from dagster_project.settings import PROJECT_ROOT
 from dagster_project.transform.calendar_table import write_working_days
+from dagster_project.transform.dbt_vars import source_vars
 
 CONFORMANCE = PROJECT_ROOT / "tests" / "fixtures" / "conformance" / "2020-03-31"
 DBT_DIR = PROJECT_ROOT / "dbt"
@@ -57,12 +59,12 @@ def read_extract(folder: Path) -> tuple[Rows, dict[str, list[str]]]:
 
 
 def write_extract(folder: Path, rows: Rows, headers: dict[str, list[str]]) -> None:
+    """A file an edit added (an optional file the conformance extract does not hold) gets the contract's header."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, records in rows.items():
+        fieldnames = headers.get(name) or list(load_contract().files[name].column_names)
         with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
-            # a file the edit added (an optional file the conformance extract lacks): the contract's columns
-            columns = headers.get(name) or load_contract().files[name].column_names
-            writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+            writer = csv.DictWriter(handle, fieldnames=fieldnames, lineterminator="\n")
             writer.writeheader()
             writer.writerows(records)
 
@@ -81,11 +83,16 @@ def make_extract(raw_dir: Path, extract_date: str, edit: Callable[[Rows], None] 
     return folder
 
 
-def run_dbt(warehouse: Path, extract_date: str, work_dir: Path) -> None:
+def run_dbt(warehouse: Path, extract_date: str, work_dir: Path, raw_dir: Path | None = None) -> None:
+    """`raw_dir`: the raw folder of the extract, whose source decides the rules not applicable (a rule of a required
+    file reading an optional file the extract does not hold), as the job's run context does."""
     write_working_days(warehouse)  # the working-day calendar some rules read (the pipeline writes it first too)
     env = {**os.environ, "CSC_WAREHOUSE_PATH": str(warehouse)}
+    run_vars = {"extract_date": extract_date}
+    if raw_dir is not None:
+        run_vars["not_applicable_rules"] = source_vars(raw_dir, extract_date)["not_applicable_rules"]
     command = [
-        str(DBT), "run", "--select", SELECT, "--vars", f"{{extract_date: '{extract_date}'}}",
+        str(DBT), "run", "--select", SELECT, "--vars", json.dumps(run_vars),
         "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
         "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs"),
     ]  # fmt: skip
@@ -99,5 +106,5 @@ def build_warehouse(work_dir: Path, extract_date: str, edit: Callable[[Rows], No
     folder = make_extract(work_dir / "raw", extract_date, edit)
     outcome = load_extract(warehouse, folder, extract_date, run_id="test-load")
     assert not outcome.failures, outcome.failure_message()
-    run_dbt(warehouse, extract_date, work_dir)
+    run_dbt(warehouse, extract_date, work_dir, work_dir / "raw")
     return warehouse

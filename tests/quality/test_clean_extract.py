@@ -33,7 +33,7 @@ def test_clean_extract_fails_no_check(clean):
     assert [c for c in file_checks if not c.passed] == []
     assert {r.check_name: r.rows_failed for r in evaluation.results if r.passed is False} == DFE_FINDINGS_ON_CONFORMANCE
     # one extract in the raw layer: the rules comparing with the previous extract have nothing to compare with;
-    # the extract holds no optional file: their rules are not applicable
+    # the extract holds no optional file: their rules, and rules of other files reading one, are not applicable
     previous = {r.id for r in registry() if r.reads_previous_extract}
     optional = {f.name for f in load_contract().files.values() if f.optional}
     # a rule of a required file that reads an optional one too is not applicable either (903 580 on episodes)

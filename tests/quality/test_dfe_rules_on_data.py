@@ -55,6 +55,7 @@ def add_dfe_problems(rows: Rows) -> None:
         dict(_row(rows, "allocations", "L00002"), allocation_id="L99990", end_date="2019-12-01")
     )  # same start: SW19; L00002 still open: SW08; SW17
     add_more_dfe_problems(rows)
+    add_section47_problems(rows)
 
 
 def _episode(episode_id: str, start: str, end: str, rne: str, legal: str, place: str, ceased: str) -> dict:
@@ -183,6 +184,143 @@ def add_missing_and_review_problems(rows: Rows) -> None:
     ] + [_review(f"RV9980{n:02d}", "100994", f"2019-{n // 2 + 1:02d}-{10 + n % 2:02d}", "PN1") for n in range(24)]
 
 
+def add_section47_problems(rows: Rows) -> None:
+    """Issue 24's optional files on a child of its own, 100997: one referral per case (R99941-R99954), each with its
+    section 47 enquiries (Q...), and CP plans with reviews (V...) and categories (K...). Days of the week matter
+    for 8875 (2019-10-12 is a Saturday, 2019-10-15 a Tuesday)."""
+    rows["children"].append(dict(_row(rows, "children", "100022"), child_id="100997"))
+    base = _row(rows, "referrals", "R00001")
+    referrals = {  # referral: (referral date, closure date, closure reason, nfa, assessment (start, authorised))
+        "R99941": ("2019-06-03", "", "", "N", ("2019-06-05", "2019-06-20")),
+        "R99942": ("2019-07-01", "", "", "N", ("2019-07-02", "2019-07-15")),
+        "R99943": ("2019-08-01", "", "", "N", None),
+        "R99944": ("2019-09-02", "", "", "N", ("2019-09-03", "2019-09-20")),
+        "R99946": ("2020-03-20", "", "", "N", ("2020-03-20", "")),
+        "R99947": ("2019-10-01", "", "", "N", ("2019-10-02", "2019-10-08")),
+        "R99949": ("2019-11-01", "2020-01-15", "RC1", "N", ("2019-11-02", "2019-11-20")),
+        "R99950": ("2019-12-02", "2020-02-14", "RC1", "N", ("2019-12-03", "2019-12-20")),
+        "R99951": ("2019-10-01", "", "", "N", ("2019-10-02", "2019-10-08")),
+        "R99952": ("2019-10-01", "", "", "N", ("2019-10-02", "2019-10-08")),
+        "R99953": ("2019-05-01", "2019-06-28", "RC8", "N", ("2019-05-02", "2019-05-20")),
+        "R99954": ("2019-05-01", "", "", "Y", None),
+    }
+    assessment = _row(rows, "assessments", "A00001")
+    for referral_id, (start, closed, reason, nfa, assessed) in referrals.items():
+        rows["referrals"].append(
+            dict(
+                base,
+                referral_id=referral_id,
+                child_id="100997",
+                contact_id="",
+                referral_date=start,
+                nfa=nfa,
+                closure_date=closed,
+                closure_reason=reason,
+            )
+        )
+        if assessed:
+            rows["assessments"].append(
+                dict(
+                    assessment,
+                    assessment_id="A" + referral_id[1:],
+                    referral_id=referral_id,
+                    child_id="100997",
+                    start_date=assessed[0],
+                    authorised_date=assessed[1],
+                    factors="2A" if assessed[1] else "",
+                )
+            )
+    enquiries = {  # enquiry: (referral, start (= strategy discussion), ICPC not required, ICPC date)
+        "Q99941": ("R99941", "2019-05-31", "Y", ""),  # starts before its referral: 2889
+        "Q99942": ("R99942", "2019-07-01", "N", "2019-06-28"),  # conference before referral and start: 1104, 8615
+        "Q99943": ("R99943", "2019-08-01", "N", "2019-08-01"),  # referral without assessment: 2991Q
+        "Q99944": ("R99944", "2019-09-02", "N", ""),  # no conference after 15 working days: 8675Q; 8839, 8890
+        "Q99945": ("R99944", "2019-09-10", "N", ""),  # starts while Q99944 is open: 8839, 8890
+        "Q99946": ("R99946", "2020-03-20", "N", ""),  # 7 working days before the extract date
+        "Q99947": ("R99947", "2019-10-01", "N", "2019-10-10"),
+        "Q99948": ("R99947", "2019-11-04", "Y", ""),  # after Q99947's conference, none required
+        "Q99949": ("R99949", "2019-11-01", "N", ""),  # referral closed, enquiry not concluded: 8868
+        "Q99950": ("R99950", "2019-12-02", "Y", ""),  # referral closed, no conference required
+        "Q99951": ("R99951", "2019-10-02", "N", "2019-10-12"),  # a Saturday: 8875
+        "Q99952": ("R99952", "2019-10-02", "N", "2019-10-15"),
+        "Q99953": ("R99953", "2019-05-02", "Y", ""),  # referral closed RC8: 2990
+        "Q99954": ("R99954", "2019-05-02", "Y", ""),  # referral NFA: 8831
+    }
+    rows["section47_enquiries"] = [
+        {
+            "s47_id": s47_id,
+            "child_id": "100997",
+            "referral_id": referral_id,
+            "strategy_discussion_date": min(start, icpc or start),
+            "s47_start_date": start,
+            "outcome": ("CIN" if not_required == "Y" else "ICPC" if icpc else ""),
+            "icpc_not_required": not_required,
+            "icpc_date": icpc,
+            "icpc_outcome": "NO_PLAN" if icpc else "",
+        }
+        for s47_id, (referral_id, start, not_required, icpc) in enquiries.items()
+    ]
+    plan = _row(rows, "plans", "P00001")
+    rows["plans"] += [
+        # a CP plan starting two days after its conference (2885), with no category (8910)
+        dict(
+            plan,
+            plan_id="P99951",
+            child_id="100997",
+            referral_id="R99951",
+            plan_type="CP",
+            start_date="2019-10-14",
+            end_date="",
+            category_of_abuse="NEG",
+        ),
+        dict(
+            plan,
+            plan_id="P99952",
+            child_id="100997",
+            referral_id="R99952",
+            plan_type="CP",
+            start_date="2019-10-15",
+            end_date="",
+            category_of_abuse="NEG",
+        ),
+        # a CIN plan of the child open from 2 December 2019 to 31 January 2020
+        dict(
+            plan,
+            plan_id="P99941",
+            child_id="100997",
+            referral_id="R99941",
+            plan_type="CIN",
+            start_date="2019-12-02",
+            end_date="2020-01-31",
+            category_of_abuse="",
+        ),
+    ]
+    rows["cp_reviews"] = [
+        {"cp_review_id": review_id, "child_id": "100997", "cp_plan_id": plan_id, "review_date": day}
+        for review_id, plan_id, day in (
+            ("V99951", "P99951", "2019-10-14"),  # on the plan's start day: 8841
+            ("V99952", "P99952", "2019-10-16"),
+            ("V99953", "P99952", "2020-01-10"),  # while CIN plan P99941 is open: 4003
+            ("V99954", "P99952", ""),  # no date: 8842Q
+        )
+    ]
+    # and 20 more reviews of P99952, weekly from 21 October 2019, so that the one without a date (excluded) stays
+    # under the share of a file that blocks a run
+    rows["cp_reviews"] += [
+        {
+            "cp_review_id": f"V9990{n:02d}",
+            "child_id": "100997",
+            "cp_plan_id": "P99952",
+            "review_date": (dt.date(2019, 10, 21) + dt.timedelta(weeks=n)).isoformat(),
+        }
+        for n in range(20)
+    ]
+    rows["cp_categories"] = [  # P99952: NEG from its start, PHY from its review on 10 January 2020
+        {"cp_category_id": "K99952", "cp_plan_id": "P99952", "category": "NEG", "category_start_date": "2019-10-15"},
+        {"cp_category_id": "K99953", "cp_plan_id": "P99952", "category": "PHY", "category_start_date": "2020-01-10"},
+    ]
+
+
 EXPECTED = [  # (rule_id, record_key, DfE code)
     ("assessments.open_over_45_working_days", "A00001", "8670Q"),
     ("assessments.more_than_one_open", "A99990", "8896"),
@@ -238,6 +376,25 @@ EXPECTED = [  # (rule_id, record_key, DfE code)
     ("plans.open_cin_and_cp_plan", "P99981", "4001"),
     ("plans.open_cin_and_cp_plan", "P99984", "4001"),
     ("referrals.open_episode_not_latest", "R99981", "8816"),
+    # issue 24: section 47 enquiries, CP reviews and categories (add_section47_problems)
+    ("section47_enquiries.started_before_referral", "Q99941", "2889"),
+    ("section47_enquiries.icpc_before_referral", "Q99942", "1104"),
+    ("section47_enquiries.started_after_icpc", "Q99942", "8615"),
+    ("section47_enquiries.without_assessment", "Q99943", "2991Q"),
+    ("section47_enquiries.no_icpc_after_15_working_days", "Q99944", "8675Q"),
+    ("section47_enquiries.more_than_one_open", "Q99944", "8839"),
+    ("section47_enquiries.more_than_one_open", "Q99945", "8839"),
+    ("section47_enquiries.starts_during_another", "Q99944", "8890"),
+    ("section47_enquiries.starts_during_another", "Q99945", "8890"),
+    ("section47_enquiries.not_concluded_on_closed_referral", "Q99949", "8868"),
+    ("section47_enquiries.icpc_at_weekend", "Q99951", "8875"),
+    ("section47_enquiries.on_referral_closed_after_assessment", "Q99953", "2990"),
+    ("section47_enquiries.on_nfa_referral", "Q99954", "8831"),
+    ("cp_reviews.on_or_before_plan_start", "V99951", "8841"),
+    ("cp_reviews.during_cin_plan", "V99953", "4003"),
+    ("plans.cp_latest_category_missing", "P99951", "8910"),
+    ("plans.cp_not_started_at_icpc", "P99951", "2885"),
+    ("plans.more_cp_plans_than_icpcs", "P00004", "2883"),  # 2020-02-27: CP plans in the year outnumber conferences
 ]
 
 
@@ -340,10 +497,39 @@ def test_dfe_rules_do_not_fire_where_the_data_is_right(run):
     assert ("referrals.nfa_before_census_year", "R00002") not in flagged  # not NFA
     assert not any(rule_id == "children.looked_after_sex_unknown" and key != "100999" for rule_id, key in flagged)
     assert ("referrals.open_episode_not_latest", "R99980") not in flagged  # the first of the two on the latest day
+    # issue 24: each section 47 / CP review / category rule's near miss (add_section47_problems)
+    near_misses = [
+        ("section47_enquiries.started_before_referral", "Q99942"),  # starts on its referral date
+        ("section47_enquiries.icpc_before_referral", "Q99943"),  # conference on the referral date
+        ("section47_enquiries.started_after_icpc", "Q99943"),  # starts on its conference day
+        ("section47_enquiries.without_assessment", "Q99941"),  # its referral has an assessment
+        ("section47_enquiries.no_icpc_after_15_working_days", "Q99946"),  # started 7 working days before
+        ("section47_enquiries.no_icpc_after_15_working_days", "Q99941"),  # conference not required
+        ("section47_enquiries.more_than_one_open", "Q99948"),  # Q99947 held its conference; Q99948 needs none
+        ("section47_enquiries.starts_during_another", "Q99948"),  # starts after Q99947's conference
+        ("section47_enquiries.not_concluded_on_closed_referral", "Q99950"),  # conference not required
+        ("section47_enquiries.icpc_at_weekend", "Q99952"),  # a Tuesday
+        ("section47_enquiries.on_referral_closed_after_assessment", "Q99949"),  # closed RC1
+        ("section47_enquiries.on_nfa_referral", "Q99941"),  # not NFA
+        ("cp_reviews.on_or_before_plan_start", "V99952"),  # the day after the plan's start
+        ("cp_reviews.during_cin_plan", "V99952"),  # before the CIN plan started
+        ("plans.cp_latest_category_missing", "P99952"),  # latest category PHY
+        ("plans.cp_not_started_at_icpc", "P99952"),  # starts on its conference day
+        ("plans.more_cp_plans_than_icpcs", "P00009"),  # started 2019-03-05, before the year to the extract date
+    ]
+    assert [pair for pair in near_misses if pair in flagged] == []
     # a case-management extract holds whole histories: the census-year bounds (issue 26) check an imported census only
     from dagster_project.quality.rules_dfe import census_year_rules
 
     assert not {r.id for r in census_year_rules()} & {rule_id for rule_id, _ in flagged}
+
+
+def test_a_cp_review_without_a_date_is_8842q(run):
+    # the contract's required rule carries the DfE query: the review is excluded (it has no date to count)
+    _, _, excluded, _ = run
+    assert ("cp_reviews.review_date.required", "V99954") in excluded
+    assert "8842Q" in {d.dfe_code for d in rule_by_id("cp_reviews.review_date.required").dfe}
+    assert ("cp_reviews.review_date.required", "V99953") not in excluded
 
 
 def test_rules_comparing_with_the_previous_extract_are_not_applicable_with_one_extract(run):

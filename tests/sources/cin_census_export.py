@@ -5,6 +5,13 @@ not authorised before the year, the CIN and CP plans not ended before it; `Sex` 
 schema; `GenderCurrent` is the 2022 one), ISO dates, a defective value written as delivered. The extract is
 generated up to `year_end`, so nothing in it is later than the year's end but a generated defect.
 
+When the extract holds the optional files `section47_enquiries`, `cp_reviews` and `cp_categories` (`csc generate
+--optional-files`), the census carries them too (issue 24): a `Section47` block per enquiry open in the year (started by
+its end, its conference, if any, not before its start), `ICPCnotRequired` written 1/0 (an xs:boolean: the validator's
+rules 8740 and 2885 compare with "0" and "1" only); one `Reviews/CPPreviewDate` per review of the plan dated in the year
+(a review without a date as an empty element); `LatestCategoryOfAbuse` from the plan's last `cp_categories` row
+(left out when it has none), `InitialCategoryOfAbuse` from the plan as before.
+
 `scripted=True` adds `scripted_children`: hand-written cases at the year's edges."""
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from tests.sources.ssda903_export import _date, _rows
 
 BOOLEAN = {"Y": "true", "N": "false"}
 DISABILITY = {"Y": ["MOB"], "N": ["NONE"], "U": []}  # the contract holds Y/N/U; any DfE code stands for Y
+ICPC_NOT_REQUIRED = {"Y": "1", "N": "0"}
+OPTIONAL_FILES = ("section47_enquiries", "cp_reviews", "cp_categories")
 
 
 def _open_in_year(start: str, end: str, year_start: dt.date, year_end: dt.date) -> bool:
@@ -42,7 +51,29 @@ def cut_to_census_year(extract: dict[str, list[dict[str, str]]], year_end: dt.da
     ]  # fmt: skip
     in_census = {r["child_id"] for r in referrals}
     children = [c for c in extract["children"] if c["child_id"] in in_census]
-    return {"children": children, "referrals": referrals, "assessments": assessments, "plans": plans}
+    census = {"children": children, "referrals": referrals, "assessments": assessments, "plans": plans}
+    if "section47_enquiries" in extract:
+        census["section47_enquiries"] = [
+            q for q in extract["section47_enquiries"]
+            if q["referral_id"] in kept and _open_in_year(q["s47_start_date"], _s47_end(q), year_start, year_end)
+        ]  # fmt: skip
+    kept_plans = {p["plan_id"] for p in plans}
+    if "cp_reviews" in extract:
+        census["cp_reviews"] = [
+            v for v in extract["cp_reviews"]
+            if v["cp_plan_id"] in kept_plans and _open_in_year(v["review_date"], v["review_date"], year_start, year_end)
+        ]  # fmt: skip
+    if "cp_categories" in extract:
+        census["cp_categories"] = [k for k in extract["cp_categories"] if k["cp_plan_id"] in kept_plans]
+    return census
+
+
+def _s47_end(enquiry: dict[str, str]) -> str:
+    """An enquiry ends at its conference; one whose conference was not required at its start (the contract holds no
+    date for its outcome); one still awaiting its conference is open."""
+    if enquiry["icpc_date"]:
+        return enquiry["icpc_date"]
+    return enquiry["s47_start_date"] if enquiry["icpc_not_required"] == "Y" else ""
 
 
 def scripted_children(year_end: dt.date) -> dict[str, list[dict[str, str]]]:
@@ -82,8 +113,24 @@ def scripted_children(year_end: dt.date) -> dict[str, list[dict[str, str]]]:
         "0099109": (born(12), None, [(-20, None, None, "Y", [], []), (100, 101, "RC7", "Y", [], [])]),
         # 8670Q: an open assessment started in the year, more than 45 working days before the year end
         "0099110": (born(12), None, [(150, None, None, "N", [(155, None)], [])]),
+        # issue 24 (section 47 enquiries, CP reviews and categories: SCRIPTED_S47 and SCRIPTED_CP below)
+        "0099111": (born(11), None, [(-60, None, None, "N", [(-55, -45)], [])]),
+        "0099112": (born(11), None, [(-60, None, None, "N", [(-55, -45)], [("CP", -40, None)])]),
+        "0099113": (born(11), None, [(10, None, None, "N", [(10, 25)], [("CP", 30, None)])]),
+        "0099114": (born(11), None, [(10, None, None, "N", [(10, 25)], [])]),
+        "0099115": (born(11), None, [(200, None, None, "N", [(200, 232)], [("CP", 250, None)])]),
+        "0099116": (born(11), None, [(10, None, None, "N", [(10, 25)], [("CP", 30, None)])]),
+        "0099117": (born(9), None, [(40, None, None, "N", [(40, 60)], [])]),
+        "0099118": (born(9), None, [(40, None, None, "N", [(40, 60)], [])]),
+        "0099119": (born(9), None, [(40, None, None, "N", [(40, 60)], [])]),
+        "0099120": (born(9), None, [(40, 80, "RC8", "N", [(40, 60)], [])]),
+        "0099121": (born(9), None, [(40, None, None, "Y", [], [])]),
+        "0099122": (born(9), None, [(40, None, None, "N", [(40, 60)], [("CIN", 60, 150), ("CP", 163, 200)])]),
     }  # fmt: skip
-    out: dict[str, list[dict[str, str]]] = {"children": [], "referrals": [], "assessments": [], "plans": []}
+    out: dict[str, list[dict[str, str]]] = {
+        "children": [], "referrals": [], "assessments": [], "plans": [], "section47_enquiries": [], "cp_reviews": [],
+        "cp_categories": [],
+    }  # fmt: skip
     for child_id, (dob, death, referrals) in cases.items():
         out["children"].append({
             "child_id": child_id, "sex": "F", "date_of_birth": dob, "expected_date_of_birth": "", "ethnicity": "WBRI",
@@ -100,12 +147,54 @@ def scripted_children(year_end: dt.date) -> dict[str, list[dict[str, str]]]:
                     "referral_id": referral_id, "child_id": child_id, "start_date": day(a_start),
                     "authorised_date": day(a_end), "factors": "2A" if a_end is not None else "",
                 })  # fmt: skip
-            for plan_type, p_start, p_end in plans:
+            for p_no, (plan_type, p_start, p_end) in enumerate(plans, start=1):
+                plan_id = f"P{child_id}{r_no}{p_no}"
                 out["plans"].append({
-                    "referral_id": referral_id, "child_id": child_id, "plan_type": plan_type,
+                    "plan_id": plan_id, "referral_id": referral_id, "child_id": child_id, "plan_type": plan_type,
                     "start_date": day(p_start), "end_date": day(p_end), "category_of_abuse": "NEG",
                 })  # fmt: skip
+                if plan_type != "CP":
+                    continue
+                reviews, categories = SCRIPTED_CP.get(child_id, ([], [("NEG", p_start)]))
+                out["cp_reviews"] += [{"cp_review_id": f"V{plan_id}{n}", "child_id": child_id, "cp_plan_id": plan_id,
+                                       "review_date": day(d)} for n, d in enumerate(reviews)]  # fmt: skip
+                for n, (code, d) in enumerate(categories):
+                    out["cp_categories"].append({"cp_category_id": f"K{plan_id}{n}", "cp_plan_id": plan_id,
+                                                 "category": code, "category_start_date": day(d)})  # fmt: skip
+        for n, (r_no, start, icpc, not_required) in enumerate(SCRIPTED_S47.get(child_id, [])):
+            out["section47_enquiries"].append({
+                "s47_id": f"Q{child_id}{r_no}{n}", "child_id": child_id, "referral_id": f"R{child_id}{r_no}",
+                "strategy_discussion_date": day(start), "s47_start_date": day(start), "outcome": "",
+                "icpc_not_required": not_required, "icpc_date": day(icpc), "icpc_outcome": "",
+            })  # fmt: skip
     return out
+
+
+# The scripted children's section 47 enquiries (issue 24): child -> [(referral number, start, conference, ICPC not
+# required)], days from 1 April as in scripted_children (2024-02-21 a Wednesday, 2024-05-01 a Wednesday, 2024-12-07 a
+# Saturday).
+SCRIPTED_S47 = {
+    "0099111": [(1, -55, None, "N")],  # 8740: awaiting its conference since last year; 8675Q
+    "0099112": [(1, -55, -40, "N")],  # 8715: its conference (and the CP plan) last year
+    "0099113": [(1, 10, 30, "N")],  # conference in the year, the CP plan starting that day: nothing to flag
+    "0099114": [(1, 10, None, "N")],  # 8675Q: no conference more than 15 working days on; started in the year
+    "0099115": [(1, 200, 250, "N")],  # 8875: the conference on a Saturday (the CP plan starts that day)
+    "0099116": [(1, 10, 30, "N")],  # its CP plan: a review on its first day (8841), a latest category not a code (8910)
+    "0099117": [(1, 38, 39, "N")],  # enquiry and conference before the referral (2024-05-11): 2889, 1104
+    "0099118": [(1, 50, 45, "N")],  # the enquiry starts after its conference: 8615
+    "0099119": [(1, 45, None, "N"), (1, 50, None, "N")],  # two awaiting their conference: 8839, 8890
+    "0099120": [(1, 45, None, "Y")],  # on a referral closed RC8 (closed after assessment): 2990
+    "0099121": [(1, 41, None, "Y")],  # on an NFA referral: 8831 (and no assessment: 2991Q)
+    # its CP plan (from 2024-09-11) has a review dated while its CIN plan was open (4003; before the CP plan's start:
+    # 8841 too) and one with no date (8842Q)
+    "0099122": [(1, 150, 163, "N")],
+}
+# Scripted CP plans' reviews and categories (code, from day); others: no review, NEG from the plan's start.
+SCRIPTED_CP = {
+    "0099113": ([120], [("NEG", 30)]),
+    "0099116": ([30, 120], [("NEG", 30), ("XXX", 120)]),
+    "0099122": ([100, None], [("NEG", 163)]),
+}
 
 
 def _add(parent: ET.Element, name: str, value: str | None) -> None:
@@ -121,7 +210,32 @@ def _add_date(parent: ET.Element, name: str, value: str | None) -> None:
         _add(parent, name, value)
 
 
-def _child_element(child: dict[str, str], referrals, assessments, plans) -> ET.Element:
+def _section47_element(details: ET.Element, enquiry: dict[str, str]) -> None:
+    block = ET.SubElement(details, "Section47")
+    _add_date(block, "S47ActualStartDate", enquiry["s47_start_date"])
+    _add_date(block, "DateOfInitialCPC", enquiry["icpc_date"])
+    _add(block, "ICPCnotRequired", ICPC_NOT_REQUIRED.get(enquiry["icpc_not_required"], enquiry["icpc_not_required"]))
+
+
+def _cp_plan_element(details: ET.Element, plan: dict[str, str], optional: dict[str, dict[str, list]]) -> None:
+    block = ET.SubElement(details, "ChildProtectionPlans")
+    _add_date(block, "CPPstartDate", plan["start_date"])
+    _add_date(block, "CPPendDate", plan["end_date"])
+    _add(block, "InitialCategoryOfAbuse", plan["category_of_abuse"])
+    if "cp_categories" in optional:  # the plan's last category row (latest start, then last in the file)
+        rows = sorted(enumerate(optional["cp_categories"].get(plan.get("plan_id", ""), [])),
+                      key=lambda r: (_date(r[1]["category_start_date"]) or dt.date.max, r[0]))  # fmt: skip
+        _add(block, "LatestCategoryOfAbuse", rows[-1][1]["category"] if rows else None)
+    else:
+        _add(block, "LatestCategoryOfAbuse", plan["category_of_abuse"])
+    for review in optional.get("cp_reviews", {}).get(plan.get("plan_id", ""), []):
+        element = ET.SubElement(ET.SubElement(block, "Reviews"), "CPPreviewDate")
+        value = review["review_date"]
+        if value and _date(value) is not None and len(value) == 10:
+            element.text = value  # else empty: a review with no date (a defect not YYYY-MM-DD reads as missing)
+
+
+def _child_element(child: dict[str, str], referrals, assessments, plans, optional=None) -> ET.Element:
     element = ET.Element("Child")
     ids = ET.SubElement(element, "ChildIdentifiers")
     _add(ids, "LAchildID", child["child_id"])
@@ -161,14 +275,22 @@ def _child_element(child: dict[str, str], referrals, assessments, plans) -> ET.E
                 block = ET.SubElement(details, "CINPlanDates")
                 _add_date(block, "CINPlanStartDate", p["start_date"])
                 _add_date(block, "CINPlanEndDate", p["end_date"])
+        optional = optional or {}
+        for q in optional.get("section47_enquiries", {}).get(referral["referral_id"], []) if first else []:
+            _section47_element(details, q)
         for p in plans.get(referral["referral_id"], []) if first else []:
             if p["plan_type"] == "CP":
-                block = ET.SubElement(details, "ChildProtectionPlans")
-                _add_date(block, "CPPstartDate", p["start_date"])
-                _add_date(block, "CPPendDate", p["end_date"])
-                _add(block, "InitialCategoryOfAbuse", p["category_of_abuse"])
-                _add(block, "LatestCategoryOfAbuse", p["category_of_abuse"])
+                _cp_plan_element(details, p, optional)
     return element
+
+
+def _grouped(rows: list[dict[str, str]] | None, key: str) -> dict[str, list[dict[str, str]]] | None:
+    if rows is None:
+        return None
+    grouped: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        grouped.setdefault(row[key], []).append(row)
+    return grouped
 
 
 def export_cin_census(extract_folder: Path, out: Path, year_end: dt.date, scripted: bool = False) -> Path:
@@ -176,10 +298,20 @@ def export_cin_census(extract_folder: Path, out: Path, year_end: dt.date, script
     extract = {
         name: _rows(extract_folder / f"{name}.csv") for name in ("children", "referrals", "assessments", "plans")
     }
+    for name in OPTIONAL_FILES:  # the optional files the extract holds (csc generate --optional-files)
+        if (extract_folder / f"{name}.csv").is_file():
+            extract[name] = _rows(extract_folder / f"{name}.csv")
     census = cut_to_census_year(extract, year_end)
     if scripted:
         for name, rows in scripted_children(year_end).items():
-            census[name] = census[name] + rows
+            if name in census:
+                census[name] = census[name] + rows
+    optional = {
+        "section47_enquiries": _grouped(census.get("section47_enquiries"), "referral_id"),
+        "cp_reviews": _grouped(census.get("cp_reviews"), "cp_plan_id"),
+        "cp_categories": _grouped(census.get("cp_categories"), "cp_plan_id"),
+    }
+    optional = {name: rows for name, rows in optional.items() if rows is not None}
     by_child: dict[str, list] = {}
     for r in census["referrals"]:
         by_child.setdefault(r["child_id"], []).append(r)
@@ -200,7 +332,7 @@ def export_cin_census(extract_folder: Path, out: Path, year_end: dt.date, script
         # a duplicated child (a generated defect) is a second <Child> block without the episodes: 8510
         episodes = [] if child["child_id"] in written else by_child.get(child["child_id"], [])
         written.add(child["child_id"])
-        children.append(_child_element(child, episodes, assessments, plans))
+        children.append(_child_element(child, episodes, assessments, plans, optional))
     ET.indent(message)
     out.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(message).write(out, encoding="utf-8", xml_declaration=True)

@@ -100,7 +100,8 @@ def test_field_mapping_and_derived_ids(tmp_path):
     assert assessments[0]["referral_id"] == referrals[0]["referral_id"]
     assert assessments[2]["authorised_date"] == ""  # still open at the census date
     plans = _csv(folder, "plans.csv")
-    assert [(p["plan_type"], p["category_of_abuse"]) for p in plans] == [("CP", "EMO"), ("CIN", "")]
+    # the CP plan's initial category (NEG; its latest, EMO, is in cp_categories below)
+    assert [(p["plan_type"], p["category_of_abuse"]) for p in plans] == [("CP", "NEG"), ("CIN", "")]
     assert plans[1]["end_date"] == "2024-02-01"
     # Section 47 enquiries: the census's start, conference date and "ICPC not required"; no strategy discussion
     enquiries = _csv(folder, "section47_enquiries.csv")

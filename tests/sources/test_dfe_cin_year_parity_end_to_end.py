@@ -62,6 +62,39 @@ def test_the_comparison_is_not_empty(parity):
         ("8545Q", "0099108", True),  # died last year
         ("8569Q", "0099109", True),  # NFA referral dated last year, open at 1 April
         ("8670Q", "0099110", True),  # open assessment started more than 45 working days before the year end
+        # issue 24: section 47 enquiries, CP reviews and categories (SCRIPTED_S47, SCRIPTED_CP)
+        ("8740", "0099111", True),  # awaiting its conference since an enquiry started last year
+        ("8740", "0099114", False),  # awaiting its conference, started inside the year
+        ("8675Q", "0099111", True),  # no conference more than 15 working days after the enquiry started
+        ("8675Q", "0099114", True),
+        ("8675Q", "0099113", False),  # conference held
+        ("8715", "0099112", True),  # conference last year
+        ("8715", "0099113", False),  # conference inside the year
+        ("8875", "0099115", True),  # conference on a Saturday
+        ("8875", "0099113", False),  # on a Wednesday
+        ("2885", "0099113", False),  # CP plan starting on its conference day
+        ("8841", "0099116", True),  # review on the plan's first day
+        ("8841", "0099113", False),  # review months later
+        ("8910", "0099116", True),  # latest category not a census code
+        ("8910", "0099113", False),
+        ("2889", "0099117", True),  # the enquiry starts before its referral
+        ("2889", "0099118", False),
+        ("1104", "0099117", True),  # the conference before the referral
+        ("1104", "0099118", False),
+        ("8615", "0099118", True),  # the enquiry starts after its conference
+        ("8615", "0099117", False),
+        ("8839", "0099119", True),  # two enquiries of one referral awaiting their conference
+        ("8839", "0099118", False),
+        ("8890", "0099119", True),  # the second starts while the first is ongoing
+        ("8890", "0099113", False),
+        ("2990", "0099120", True),  # an enquiry on a referral closed RC8
+        ("2990", "0099119", False),
+        ("8831", "0099121", True),  # an enquiry on an NFA referral
+        ("8831", "0099120", False),
+        ("4003", "0099122", True),  # a CP review while a CIN plan is open
+        ("4003", "0099113", False),
+        ("8842Q", "0099122", True),  # a CP review without a date
+        ("8842Q", "0099113", False),
     ],
 )
 def test_the_year_edge_cases_as_the_validator_decides_them(parity, code, child_id, flagged):

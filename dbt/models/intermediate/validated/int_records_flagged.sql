@@ -364,8 +364,8 @@ with flagged as (
     where (exists (select 1 from {{ ref('stg_case_management__assessments') }} o where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id and s.start_date >= o.start_date and not (o.start_date = s.start_date and o.authorised_date is not distinct from s.authorised_date) and ((o.authorised_date is not null and s.start_date <= o.authorised_date) or (o.authorised_date is null and s.start_date <= cast('{{ csc_run_var("extract_date") }}' as date)))))
         and {{ csc_rule_applies('assessments.starts_during_another') }}
     union all
-    -- assessments.on_nfa_referral: assessment on a referral marked no further action (S47/ICPC part absent)
-    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.on_nfa_referral' as rule_id, 'assessment on a referral marked no further action (S47/ICPC part absent)' as reason
+    -- assessments.on_nfa_referral: assessment on a referral marked no further action (enquiries have a rule of their own)
+    select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.on_nfa_referral' as rule_id, 'assessment on a referral marked no further action (enquiries have a rule of their own)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.nfa))
         and {{ csc_rule_applies('assessments.on_nfa_referral') }}
@@ -502,8 +502,8 @@ with flagged as (
     where (s.plan_type = 'CP' and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.nfa))
         and {{ csc_rule_applies('plans.cp_on_nfa_referral') }}
     union all
-    -- plans.on_referral_closed_after_assessment: CIN or CP plan on a referral closed as RC8/RC9 (closed after assessment; S47/ICPC part absent)
-    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.on_referral_closed_after_assessment' as rule_id, 'CIN or CP plan on a referral closed as RC8/RC9 (closed after assessment; S47/ICPC part absent)' as reason
+    -- plans.on_referral_closed_after_assessment: CIN or CP plan on a referral closed as RC8/RC9 (closed after assessment; enquiries: own rule)
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.on_referral_closed_after_assessment' as rule_id, 'CIN or CP plan on a referral closed as RC8/RC9 (closed after assessment; enquiries: own rule)' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.closure_reason in ('RC8', 'RC9')))
         and {{ csc_rule_applies('plans.on_referral_closed_after_assessment') }}
@@ -555,6 +555,24 @@ with flagged as (
     from {{ ref('stg_case_management__plans') }} as s
     where (s.end_date < (case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end))
         and {{ csc_rule_applies('plans.ended_before_census_year') }}
+    union all
+    -- plans.cp_latest_category_missing: CP plan whose latest category of abuse (its last cp_categories row) is missing or not a census code
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cp_latest_category_missing' as rule_id, 'CP plan whose latest category of abuse (its last cp_categories row) is missing or not a census code' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.plan_type = 'CP' and coalesce((select k.category from {{ ref('stg_case_management__cp_categories') }} k where k.cp_plan_id = s.plan_id order by k.category_start_date desc nulls first, k.source_line desc limit 1) not in ('NEG', 'PHY', 'SAB', 'EMO', 'MUL'), true))
+        and {{ csc_rule_applies('plans.cp_latest_category_missing') }}
+    union all
+    -- plans.cp_not_started_at_icpc: CP plan starting in the year to the extract date on a day no initial conference of its referral (one required) was held
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cp_not_started_at_icpc' as rule_id, 'CP plan starting in the year to the extract date on a day no initial conference of its referral (one required) was held' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.plan_type = 'CP' and s.start_date >= cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) and s.start_date <= cast('{{ csc_run_var("extract_date") }}' as date) and not exists (select 1 from {{ ref('stg_case_management__section47_enquiries') }} q where q.referral_id = s.referral_id and q.icpc_not_required is not true and q.icpc_date = s.start_date))
+        and {{ csc_rule_applies('plans.cp_not_started_at_icpc') }}
+    union all
+    -- plans.more_cp_plans_than_icpcs: CP plan starting in the year to the extract date while more CP plans started in that year than initial conferences were held (the DfE's query is on the return's counts; each such plan is flagged)
+    select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.more_cp_plans_than_icpcs' as rule_id, 'CP plan starting in the year to the extract date while more CP plans started in that year than initial conferences were held (the DfE''s query is on the return''s counts; each such plan is flagged)' as reason
+    from {{ ref('stg_case_management__plans') }} as s
+    where (s.plan_type = 'CP' and s.start_date >= cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) and s.start_date <= cast('{{ csc_run_var("extract_date") }}' as date) and (select count(*) from {{ ref('stg_case_management__plans') }} o where o.plan_type = 'CP' and o.start_date >= cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) and o.start_date <= cast('{{ csc_run_var("extract_date") }}' as date)) > (select count(*) from {{ ref('stg_case_management__section47_enquiries') }} q where q.icpc_date >= cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) and q.icpc_date <= cast('{{ csc_run_var("extract_date") }}' as date)))
+        and {{ csc_rule_applies('plans.more_cp_plans_than_icpcs') }}
     union all
     -- cla_episodes.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.episode_id), '') as record_key, 'cla_episodes.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
@@ -1132,6 +1150,84 @@ with flagged as (
     where (s.icpc_outcome_text <> upper(s.icpc_outcome_text))
         and {{ csc_rule_applies('section47_enquiries.icpc_outcome.lower_case') }}
     union all
+    -- section47_enquiries.icpc_before_referral: initial conference dated before its referral
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_before_referral' as rule_id, 'initial conference dated before its referral' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.icpc_date < p.referral_date))
+        and {{ csc_rule_applies('section47_enquiries.icpc_before_referral') }}
+    union all
+    -- section47_enquiries.started_before_referral: section 47 enquiry starts before its referral
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.started_before_referral' as rule_id, 'section 47 enquiry starts before its referral' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.s47_start_date < p.referral_date))
+        and {{ csc_rule_applies('section47_enquiries.started_before_referral') }}
+    union all
+    -- section47_enquiries.without_assessment: section 47 enquiry on a referral with no assessment
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.without_assessment' as rule_id, 'section 47 enquiry on a referral with no assessment' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (not exists (select 1 from {{ ref('stg_case_management__assessments') }} a where a.referral_id = s.referral_id))
+        and {{ csc_rule_applies('section47_enquiries.without_assessment') }}
+    union all
+    -- section47_enquiries.started_after_icpc: section 47 enquiry starts after its initial conference, or has a conference but no start date
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.started_after_icpc' as rule_id, 'section 47 enquiry starts after its initial conference, or has a conference but no start date' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (s.s47_start_date > s.icpc_date or (s.icpc_date is not null and s.s47_start_date_text is null))
+        and {{ csc_rule_applies('section47_enquiries.started_after_icpc') }}
+    union all
+    -- section47_enquiries.no_icpc_after_15_working_days: section 47 enquiry started more than 15 working days before the extract date, with no initial conference and the conference not marked as not required
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.no_icpc_after_15_working_days' as rule_id, 'section 47 enquiry started more than 15 working days before the extract date, with no initial conference and the conference not marked as not required' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (s.icpc_date is null and s.icpc_not_required = false and s.s47_start_date < (select max(w.calendar_date) from {{ source('reference', 'working_days') }} w where w.is_working_day and w.working_day_number <= (select e.working_day_number - 15 + case when e.is_working_day then 0 else 1 end from {{ source('reference', 'working_days') }} e where e.calendar_date = cast('{{ csc_run_var("extract_date") }}' as date))))
+        and {{ csc_rule_applies('section47_enquiries.no_icpc_after_15_working_days') }}
+    union all
+    -- section47_enquiries.icpc_before_census_year: initial conference dated before the census year (a census return)
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_before_census_year' as rule_id, 'initial conference dated before the census year (a census return)' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (s.icpc_date < (case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end))
+        and {{ csc_rule_applies('section47_enquiries.icpc_before_census_year') }}
+    union all
+    -- section47_enquiries.open_started_outside_census_year: section 47 enquiry with no conference yet (and one required) that started before the census year (a census return) or after the extract date
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.open_started_outside_census_year' as rule_id, 'section 47 enquiry with no conference yet (and one required) that started before the census year (a census return) or after the extract date' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (s.icpc_date is null and s.icpc_not_required = false and (s.s47_start_date < (case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end) or s.s47_start_date > cast('{{ csc_run_var("extract_date") }}' as date)))
+        and {{ csc_rule_applies('section47_enquiries.open_started_outside_census_year') }}
+    union all
+    -- section47_enquiries.more_than_one_open: another section 47 enquiry of the same referral is not concluded either (no conference, one required)
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.more_than_one_open' as rule_id, 'another section 47 enquiry of the same referral is not concluded either (no conference, one required)' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (s.icpc_date is null and s.icpc_not_required is not true and exists (select 1 from {{ ref('stg_case_management__section47_enquiries') }} o where o.referral_id = s.referral_id and o.s47_id <> s.s47_id and o.icpc_date is null and o.icpc_not_required is not true))
+        and {{ csc_rule_applies('section47_enquiries.more_than_one_open') }}
+    union all
+    -- section47_enquiries.not_concluded_on_closed_referral: referral closed while its section 47 enquiry has no conference and is not marked conference not required, or has a conference although marked not required
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.not_concluded_on_closed_referral' as rule_id, 'referral closed while its section 47 enquiry has no conference and is not marked conference not required, or has a conference although marked not required' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.closure_date_text is not null) and ((s.icpc_date is null and s.icpc_not_required is not true) or (s.icpc_date is not null and s.icpc_not_required)))
+        and {{ csc_rule_applies('section47_enquiries.not_concluded_on_closed_referral') }}
+    union all
+    -- section47_enquiries.icpc_at_weekend: initial conference dated on a Saturday or Sunday
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_at_weekend' as rule_id, 'initial conference dated on a Saturday or Sunday' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (dayofweek(s.icpc_date) in (0, 6))
+        and {{ csc_rule_applies('section47_enquiries.icpc_at_weekend') }}
+    union all
+    -- section47_enquiries.starts_during_another: section 47 enquiry starts while another enquiry of the same referral is ongoing (flags both)
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.starts_during_another' as rule_id, 'section 47 enquiry starts while another enquiry of the same referral is ongoing (flags both)' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (exists (select 1 from {{ ref('stg_case_management__section47_enquiries') }} o where (s.referral_id = o.referral_id and s.s47_id <> o.s47_id and s.s47_start_date >= o.s47_start_date and not (s.s47_start_date = o.s47_start_date and s.icpc_date is not distinct from o.icpc_date) and (s.s47_start_date <= o.icpc_date or (s.s47_start_date <= cast('{{ csc_run_var("extract_date") }}' as date) and o.icpc_date is null and o.icpc_not_required is not true))) or (o.referral_id = s.referral_id and o.s47_id <> s.s47_id and o.s47_start_date >= s.s47_start_date and not (o.s47_start_date = s.s47_start_date and o.icpc_date is not distinct from s.icpc_date) and (o.s47_start_date <= s.icpc_date or (o.s47_start_date <= cast('{{ csc_run_var("extract_date") }}' as date) and s.icpc_date is null and s.icpc_not_required is not true)))))
+        and {{ csc_rule_applies('section47_enquiries.starts_during_another') }}
+    union all
+    -- section47_enquiries.on_referral_closed_after_assessment: section 47 enquiry on a referral closed as RC8/RC9 (closed after assessment)
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.on_referral_closed_after_assessment' as rule_id, 'section 47 enquiry on a referral closed as RC8/RC9 (closed after assessment)' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.closure_reason in ('RC8', 'RC9')))
+        and {{ csc_rule_applies('section47_enquiries.on_referral_closed_after_assessment') }}
+    union all
+    -- section47_enquiries.on_nfa_referral: section 47 enquiry on a referral marked no further action
+    select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.on_nfa_referral' as rule_id, 'section 47 enquiry on a referral marked no further action' as reason
+    from {{ ref('stg_case_management__section47_enquiries') }} as s
+    where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.nfa))
+        and {{ csc_rule_applies('section47_enquiries.on_nfa_referral') }}
+    union all
     -- cla_reviews.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.review_id), '') as record_key, 'cla_reviews.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'cla_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
@@ -1395,6 +1491,18 @@ with flagged as (
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (s.review_date is not null and regexp_full_match(s.review_date_text, '[0-9]+/[0-9]+/[0-9]+'))
         and {{ csc_rule_applies('cp_reviews.review_date.uk_date') }}
+    union all
+    -- cp_reviews.on_or_before_plan_start: CP review dated on or before its plan's start
+    select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.on_or_before_plan_start' as rule_id, 'CP review dated on or before its plan''s start' as reason
+    from {{ ref('stg_case_management__cp_reviews') }} as s
+    where (exists (select 1 from {{ ref('stg_case_management__plans') }} pl where pl.plan_id = s.cp_plan_id and s.review_date <= pl.start_date))
+        and {{ csc_rule_applies('cp_reviews.on_or_before_plan_start') }}
+    union all
+    -- cp_reviews.during_cin_plan: CP review held while a CIN plan of the child is open (on or after its start, before its end or with none), other than on the CP plan's last day
+    select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.during_cin_plan' as rule_id, 'CP review held while a CIN plan of the child is open (on or after its start, before its end or with none), other than on the CP plan''s last day' as reason
+    from {{ ref('stg_case_management__cp_reviews') }} as s
+    where (exists (select 1 from {{ ref('stg_case_management__plans') }} c where c.child_id = s.child_id and c.plan_type = 'CIN' and s.review_date >= c.start_date and (c.end_date_text is null or s.review_date < c.end_date)) and not exists (select 1 from {{ ref('stg_case_management__plans') }} pl where pl.plan_id = s.cp_plan_id and pl.end_date = s.review_date))
+        and {{ csc_rule_applies('cp_reviews.during_cin_plan') }}
     union all
     -- cp_categories.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.cp_category_id), '') as record_key, 'cp_categories.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
