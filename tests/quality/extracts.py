@@ -10,6 +10,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from dagster_project.contract.model import load_contract
 from dagster_project.ingest.load import load_extract
 from dagster_project.settings import PROJECT_ROOT
 from dagster_project.transform.calendar_table import write_working_days
@@ -59,7 +60,9 @@ def write_extract(folder: Path, rows: Rows, headers: dict[str, list[str]]) -> No
     folder.mkdir(parents=True, exist_ok=True)
     for name, records in rows.items():
         with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=headers[name], lineterminator="\n")
+            # a file the conformance extract lacks (an optional file an edit added): the contract's columns
+            fieldnames = headers.get(name) or load_contract().files[name].column_names
+            writer = csv.DictWriter(handle, fieldnames=fieldnames, lineterminator="\n")
             writer.writeheader()
             writer.writerows(records)
 

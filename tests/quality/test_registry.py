@@ -100,6 +100,9 @@ def test_validated_models_drop_only_texts_and_date_of_birth():
     dropped = render.dropped_from_validated(children)
     assert "date_of_birth" in dropped and "sex_text" in dropped and "child_id" not in dropped
     assert rules_for("teams", "flag")  # trailing spaces, lower-case codes
+    # the UPNs: in staging for the DfE's checks, never in the records that count (nor anything built on them)
+    identifiers = load_contract().files["child_identifiers"]
+    assert {"upn", "former_upn"} <= set(render.dropped_from_validated(identifiers))
 
 
 def test_dfe_coverage_page_is_up_to_date():
