@@ -43,6 +43,7 @@ READ_COLUMNS = {
     "header": ("CHILD", "SEX", "DOB", "ETHNIC"),
     "episodes": ("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"),
     "missing": ("CHILD", "MISSING", "MIS_START", "MIS_END"),  # optional: fills missing_episodes when present
+    "uasc": ("CHILD", "DUC"),  # optional: fills uasc_statuses when present
 }
 REQUIRED_FILES = ("header", "episodes")
 MISSING_FILES = (
@@ -53,7 +54,11 @@ MISSING_COLUMNS = {
     "cla_episodes": ("placement_intended_until_18",),
     # the 903 records missing episodes but not return interviews (an Ofsted Annex A item)
     "missing_episodes": ("return_interview_offered", "return_interview_accepted"),
+    # the 903's header UPN item is the UPN or its unknown code; there is no former UPN
+    "child_identifiers": ("former_upn",),
 }
+# The header's UPN item holds a UPN, or the code saying why it is unknown (rule 168: UN1-UN5).
+UPN_UNKNOWN_CODES = ("UN1", "UN2", "UN3", "UN4", "UN5")
 # SEX: 1/2 before 2024-25; M/F/U from 2024-25 (the DfE validator accepts only these since then).
 SEX_CODES = {"1": "M", "2": "F", "M": "M", "F": "F", "U": "U"}
 
@@ -260,6 +265,7 @@ def parse_ssda903(directory: Path, extract_date: str | None = None) -> ImportedE
         )
     if "missing" in files:
         _add_missing_episodes(extract, *tables["missing"], issues, codes)
+    _add_child_fields(extract, tables, issues, codes)
     for name in sorted(set(files) - set(READ_COLUMNS)):
         issues.append(
             ImportIssue(files[name].name, "(file)", "no contract file holds this part of the return: not imported")
@@ -287,6 +293,41 @@ def _add_missing_episodes(extract: ImportedExtract, file_name: str, rows, issues
                 "start_date": start,
                 "end_date": row.date("MIS_END"),
             },
+            child_id,
+            f"{file_name} line {line}",
+        )
+
+
+def _add_child_fields(extract: ImportedExtract, tables, issues, codes) -> None:
+    """The header's UPN -> child_identifiers (a UN1-UN5 code -> upn_unknown), when the header has the column; uasc.csv
+    -> uasc_statuses (CHILD, DUC: its SEX and DOB are the child's, in children), when present (header-only when it
+    has no rows: no child was UASC)."""
+    file_name, rows = tables["header"]
+    if rows and "UPN" in rows[0][1]:
+        for line, values in rows:
+            row = _Row(file_name, line, values, issues, codes)
+            child_id, upn = row.text("CHILD"), row.text("UPN")
+            unknown = upn is not None and upn.upper() in UPN_UNKNOWN_CODES
+            extract.add(
+                "child_identifiers",
+                {
+                    "child_id": child_id,
+                    "upn": None if unknown else upn,
+                    "upn_unknown": upn.upper() if unknown else None,
+                },
+                child_id,
+                f"{file_name} line {line}",
+            )
+    if "uasc" not in tables:
+        return
+    extract.rows.setdefault("uasc_statuses", [])
+    file_name, rows = tables["uasc"]
+    for line, values in rows:
+        row = _Row(file_name, line, values, issues, codes)
+        child_id = row.text("CHILD")
+        extract.add(
+            "uasc_statuses",
+            {"child_id": child_id, "uasc_ceased_date": row.date("DUC")},
             child_id,
             f"{file_name} line {line}",
         )
