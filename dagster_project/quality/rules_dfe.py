@@ -796,6 +796,9 @@ COLLECTION_START = (
 )
 CHILD_DOB = "(select max(c.date_of_birth) from <<stg:children>> c where c.child_id = s.child_id)"
 NOT_NFA_REFERRAL = "exists (select 1 from <<stg:referrals>> r where r.child_id = s.child_id and r.nfa = false)"
+# A rule of another file asking whether a child has identifiers: only when the extract holds the file with rows (the
+# pipeline skips it when the file is absent, applicability.py; a harness building the models alone would not).
+HOLDS_IDENTIFIERS = "exists (select 1 from <<stg:child_identifiers>>)"
 
 # Contract rules of the child-field files that evaluate a DfE rule (kept apart from TAGS above, merged into it).
 CHILD_FIELDS_TAGS = {
@@ -845,8 +848,8 @@ def child_fields_rules() -> list[Rule]:
               "child of school age (6 by the 31 August after the census date) on a referral going further, with "
               "neither a UPN nor a reason UN2-UN7 it is unknown (child_identifiers)",
               f"s.date_of_birth <= <<extract_date>> + interval 4 month + interval 31 day - interval 6 year "
-              f"and {NOT_NFA_REFERRAL} and not exists (select 1 from <<stg:child_identifiers>> i "
-              "where i.child_id = s.child_id and (i.upn is not null "
+              f"and {NOT_NFA_REFERRAL} and {HOLDS_IDENTIFIERS} and not exists (select 1 "
+              "from <<stg:child_identifiers>> i where i.child_id = s.child_id and (i.upn is not null "
               "or i.upn_unknown in ('UN2', 'UN3', 'UN4', 'UN5', 'UN6', 'UN7')))", cin("8770Q")),
         _rule("child_identifiers.un7_with_referral_going_further",
               "UPN unknown reason UN7 (referral with no further action) but the child has a referral going further "
@@ -894,8 +897,9 @@ def child_fields_rules() -> list[Rule]:
         _rule("cla_episodes.child_upn_missing",
               "episode (legal status other than V3/V4) of a child with neither a UPN nor a reason it is unknown "
               "(child_identifiers)",
-              "s.legal_status not in ('V3', 'V4') and not exists (select 1 from <<stg:child_identifiers>> i "
-              "where i.child_id = s.child_id and (i.upn is not null or i.upn_unknown_text is not null))",
+              f"s.legal_status not in ('V3', 'V4') and {HOLDS_IDENTIFIERS} and not exists (select 1 "
+              "from <<stg:child_identifiers>> i where i.child_id = s.child_id "
+              "and (i.upn is not null or i.upn_unknown_text is not null))",
               ssda903("442")),
         _rule("child_identifiers.upn_differs_from_previous_extract",
               "looked-after child's UPN (or unknown reason) differs from the previous extract's, other than UN1 or "

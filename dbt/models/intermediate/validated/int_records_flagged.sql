@@ -157,7 +157,7 @@ with flagged as (
     -- children.school_age_without_upn: child of school age (6 by the 31 August after the census date) on a referral going further, with neither a UPN nor a reason UN2-UN7 it is unknown (child_identifiers)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.school_age_without_upn' as rule_id, 'child of school age (6 by the 31 August after the census date) on a referral going further, with neither a UPN nor a reason UN2-UN7 it is unknown (child_identifiers)' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (s.date_of_birth <= cast('{{ csc_run_var("extract_date") }}' as date) + interval 4 month + interval 31 day - interval 6 year and exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id and r.nfa = false) and not exists (select 1 from {{ ref('stg_case_management__child_identifiers') }} i where i.child_id = s.child_id and (i.upn is not null or i.upn_unknown in ('UN2', 'UN3', 'UN4', 'UN5', 'UN6', 'UN7'))))
+    where (s.date_of_birth <= cast('{{ csc_run_var("extract_date") }}' as date) + interval 4 month + interval 31 day - interval 6 year and exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id and r.nfa = false) and exists (select 1 from {{ ref('stg_case_management__child_identifiers') }}) and not exists (select 1 from {{ ref('stg_case_management__child_identifiers') }} i where i.child_id = s.child_id and (i.upn is not null or i.upn_unknown in ('UN2', 'UN3', 'UN4', 'UN5', 'UN6', 'UN7'))))
         and {{ csc_rule_applies('children.school_age_without_upn') }}
     union all
     -- contacts.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
@@ -955,7 +955,7 @@ with flagged as (
     -- cla_episodes.child_upn_missing: episode (legal status other than V3/V4) of a child with neither a UPN nor a reason it is unknown (child_identifiers)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.child_upn_missing' as rule_id, 'episode (legal status other than V3/V4) of a child with neither a UPN nor a reason it is unknown (child_identifiers)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.legal_status not in ('V3', 'V4') and not exists (select 1 from {{ ref('stg_case_management__child_identifiers') }} i where i.child_id = s.child_id and (i.upn is not null or i.upn_unknown_text is not null)))
+    where (s.legal_status not in ('V3', 'V4') and exists (select 1 from {{ ref('stg_case_management__child_identifiers') }}) and not exists (select 1 from {{ ref('stg_case_management__child_identifiers') }} i where i.child_id = s.child_id and (i.upn is not null or i.upn_unknown_text is not null)))
         and {{ csc_rule_applies('cla_episodes.child_upn_missing') }}
     union all
     -- visits.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
