@@ -831,7 +831,7 @@ def child_fields_rules() -> list[Rule]:
               f"and substr(s.upn, 1, 1) <> {UPN_CHECK_LETTER}", cin("1510")),
         _rule("child_identifiers.upn_duplicated", "another child of the extract has the same UPN",
               "s.upn is not null and exists (select 1 from <<stg:child_identifiers>> o where o.upn = s.upn "
-              "and o.source_line <> s.source_line)", cin("1520") + ssda903("444", scope=LOOKED_AFTER_CHILD)),
+              "and o.source_line <> s.source_line)", cin("1520")),
         _rule("child_identifiers.upn_la_code_unknown", "UPN's characters 2-4 are not a recognised LA code",
               f"length(s.upn) = 13 and substr(s.upn, 2, 3) not in ({la_codes})", cin("1530")),
         _rule("child_identifiers.upn_not_numeric", "UPN's characters 5-12 are not all digits",
@@ -873,7 +873,13 @@ def child_fields_rules() -> list[Rule]:
         _rule("child_disabilities.code_repeated", "the child has the same disability code on another row",
               "exists (select 1 from <<stg:child_disabilities>> o where o.child_id = s.child_id "
               "and o.disability = s.disability and o.source_line <> s.source_line)", cin("8794")),
-        # SSDA903: the header's UPN item is the UPN, or the reason it is unknown (UN1-UN5)
+        # SSDA903: the header's UPN item is the UPN, or the reason it is unknown (UN1-UN5); the header holds the
+        # looked-after children only (a DfE scope may not read another file: 444 is a rule of its own)
+        _rule("child_identifiers.upn_duplicated_looked_after",
+              "looked-after child with the same UPN as another looked-after child of the extract",
+              f"s.upn is not null and {LOOKED_AFTER_CHILD} and exists (select 1 from <<stg:child_identifiers>> o "
+              "where o.upn = s.upn and o.source_line <> s.source_line and exists (select 1 from "
+              "<<stg:cla_episodes>> e where e.child_id = o.child_id))", ssda903("444")),
         _rule("child_identifiers.upn_not_valid_903",
               "looked-after child's UPN is not a letter (not I, O or S) and 12 digits (or 11 and a letter), or its "
               "unknown reason is not one the SSDA903 takes (UN1-UN5)",

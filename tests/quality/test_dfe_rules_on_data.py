@@ -130,7 +130,8 @@ def add_child_field_problems(rows: Rows) -> None:
     rows["child_identifiers"] = [
         _ids("100022", "R884123456789", former_upn="D884000000003"),  # right: no UPN rule (168 near-miss)
         _ids("100005", "A884123456789"),  # wrong check letter (R): 1510
-        _ids("100092", "P884000000002"),  # looked after, UPN shared with 100004: 1520 and 444
+        _ids("100092", "P884000000002"),  # looked after, UPN shared with 100004 (1520) and 100317 (444)
+        _ids("100317", "P884000000002"),  # looked after too: 444 and 1520
         _ids("100004", "P884000000002", former_upn="X12345"),  # 1520; former UPN malformed: 1560Q
         _ids("100010", "C999000000001"),  # check letter right, LA code 999 unknown: 1530 only
         _ids("100002", "R884ABC456789"),  # characters 5-12 not digits: 1540
@@ -225,7 +226,8 @@ EXPECTED = [  # (rule_id, record_key, DfE code)
     ("child_identifiers.upn_check_letter_wrong", "100005", "1510"),
     ("child_identifiers.upn_duplicated", "100092", "1520"),
     ("child_identifiers.upn_duplicated", "100004", "1520"),
-    ("child_identifiers.upn_duplicated", "100092", "444"),
+    ("child_identifiers.upn_duplicated_looked_after", "100092", "444"),
+    ("child_identifiers.upn_duplicated_looked_after", "100317", "444"),
     ("child_identifiers.upn_la_code_unknown", "100010", "1530"),
     ("child_identifiers.upn_not_numeric", "100002", "1540"),
     ("child_identifiers.upn_last_character_invalid", "C6", "1550"),
@@ -302,6 +304,7 @@ def test_dfe_rules_do_not_fire_where_the_data_is_right(run):
     assert ("child_disabilities.none_with_other_codes", "DI00001") not in flagged  # the NONE row itself
     assert ("child_disabilities.code_repeated", "DI00005") not in flagged  # LD and AUT
     assert not any(rule_id == "child_disabilities.one_code_per_child_only" for rule_id, _ in flagged)  # 100004
+    assert ("child_identifiers.upn_duplicated_looked_after", "100004") not in flagged  # 100004 not looked after
     assert ("cla_episodes.child_upn_missing", "E99997") not in flagged  # V3: no UPN needed
     assert ("cla_episodes.child_upn_missing", "E00001") not in flagged  # 100001 has a reason (UN1)
     assert ("uasc_statuses.ceased_after_18th_birthday", "100575") not in flagged

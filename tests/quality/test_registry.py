@@ -145,3 +145,10 @@ def test_rule_windows_order_rows_by_a_unique_key():
         "(partition by c order by d)",
         "(order by e)",
     ]
+
+
+def test_a_dfe_scope_reads_only_the_rules_own_row():
+    """A scope is SQL on the row `s` as stored (dfe_parity.project_pairs runs it unrendered): no <<placeholder>>."""
+    for rule in registry():
+        for dfe in rule.dfe:
+            assert dfe.scope is None or "<<" not in dfe.scope, (rule.id, dfe.dfe_code)

@@ -1,5 +1,6 @@
-"""Test helper: write SSDA903 header and episodes files (and missing, when the extract holds the optional file
-missing_episodes) from a case-management extract folder, as a
+"""Test helper: write SSDA903 header and episodes files (and missing and uasc, when the extract holds the optional
+files missing_episodes and uasc_statuses; the header's UPN from child_identifiers) from a case-management extract
+folder, as a
 council's 903 software would (DfE column names, SEX M/F/U as coded since 2024-25, DD/MM/YYYY dates).
 A defective date (generated defects) is written as delivered.
 
@@ -123,12 +124,15 @@ def export_ssda903(extract_folder: Path, out: Path, year_end: dt.date | None = N
             children, episodes = children + extra_children, episodes + extra_episodes
     looked_after = {e["child_id"] for e in episodes}
     children = [c for c in children if c["child_id"] in looked_after]
+    upn = {}  # the header's UPN item: the UPN, or the code saying why it is unknown (child_identifiers, optional)
+    if (extract_folder / "child_identifiers.csv").is_file():
+        upn = {r["child_id"]: r["upn"] or r["upn_unknown"] for r in _rows(extract_folder / "child_identifiers.csv")}
     with open(out / "header.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\r\n")
         w.writerow(RETURN_COLUMNS["header"])
         for c in children:
             w.writerow([c["child_id"], c["sex"], _uk(c["date_of_birth"]), c["ethnicity"],
-                        "", "", ""])  # fmt: skip
+                        upn.get(c["child_id"], ""), "", ""])  # fmt: skip
     with open(out / "episodes.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\r\n")
         w.writerow(RETURN_COLUMNS["episodes"])
@@ -137,7 +141,26 @@ def export_ssda903(extract_folder: Path, out: Path, year_end: dt.date | None = N
                         e["placement_type"], "", _uk(e["end_date"]), e["reason_ceased"], "", "", "", ""])  # fmt: skip
     if (extract_folder / "missing_episodes.csv").is_file():  # the optional file, when the extract holds it
         _write_missing(_rows(extract_folder / "missing_episodes.csv"), children, out, year_end)
+    if (extract_folder / "uasc_statuses.csv").is_file():
+        _write_uasc(_rows(extract_folder / "uasc_statuses.csv"), children, out, year_end)
     return out
+
+
+def _write_uasc(uasc: list[dict[str, str]], children: list[dict[str, str]], out: Path, year_end) -> None:
+    """uasc.csv: the UASC of the return's children, with the child's sex and date of birth; with `year_end`, a
+    date UASC ceased after it blank (not yet known when the return is made)."""
+    people = {c["child_id"]: c for c in children}
+    with open(out / "uasc.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(RETURN_COLUMNS["uasc"])
+        for u in uasc:
+            child = people.get(u["child_id"])
+            if child is None:
+                continue
+            ceased = u["uasc_ceased_date"]
+            if year_end is not None and (_date(ceased) or year_end) > year_end:
+                ceased = ""
+            w.writerow([u["child_id"], child["sex"], _uk(child["date_of_birth"]), _uk(ceased)])
 
 
 def _write_missing(missing: list[dict[str, str]], children: list[dict[str, str]], out: Path, year_end) -> None:

@@ -1336,6 +1336,12 @@ with flagged as (
     where (s.upn_unknown = 'UN7' and (exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id and r.nfa is distinct from true) or not exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id)))
         and {{ csc_rule_applies('child_identifiers.un7_with_referral_going_further') }}
     union all
+    -- child_identifiers.upn_duplicated_looked_after: looked-after child with the same UPN as another looked-after child of the extract
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_duplicated_looked_after' as rule_id, 'looked-after child with the same UPN as another looked-after child of the extract' as reason
+    from {{ ref('stg_case_management__child_identifiers') }} as s
+    where (s.upn is not null and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and exists (select 1 from {{ ref('stg_case_management__child_identifiers') }} o where o.upn = s.upn and o.source_line <> s.source_line and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = o.child_id)))
+        and {{ csc_rule_applies('child_identifiers.upn_duplicated_looked_after') }}
+    union all
     -- child_identifiers.upn_not_valid_903: looked-after child's UPN is not a letter (not I, O or S) and 12 digits (or 11 and a letter), or its unknown reason is not one the SSDA903 takes (UN1-UN5)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_not_valid_903' as rule_id, 'looked-after child''s UPN is not a letter (not I, O or S) and 12 digits (or 11 and a letter), or its unknown reason is not one the SSDA903 takes (UN1-UN5)' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
