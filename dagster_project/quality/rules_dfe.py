@@ -903,7 +903,9 @@ def child_fields_rules() -> list[Rule]:
         _rule("cla_episodes.child_upn_missing",
               "episode (legal status other than V3/V4) of a child with neither a UPN nor a reason it is unknown "
               "(child_identifiers)",
-              f"s.legal_status not in ('V3', 'V4') and {HOLDS_IDENTIFIERS} and not exists (select 1 "
+              f"s.legal_status not in ('V3', 'V4') and {HOLDS_IDENTIFIERS} "
+              # a child of the extract (an orphan episode is another rule's: the 903's header lacks the child)
+              "and exists (select 1 from <<stg:children>> c where c.child_id = s.child_id) and not exists (select 1 "
               "from <<stg:child_identifiers>> i where i.child_id = s.child_id "
               "and (i.upn is not null or i.upn_unknown_text is not null))",
               ssda903("442")),

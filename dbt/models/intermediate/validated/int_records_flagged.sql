@@ -955,7 +955,7 @@ with flagged as (
     -- cla_episodes.child_upn_missing: episode (legal status other than V3/V4) of a child with neither a UPN nor a reason it is unknown (child_identifiers)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.child_upn_missing' as rule_id, 'episode (legal status other than V3/V4) of a child with neither a UPN nor a reason it is unknown (child_identifiers)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.legal_status not in ('V3', 'V4') and exists (select 1 from {{ ref('stg_case_management__child_identifiers') }}) and not exists (select 1 from {{ ref('stg_case_management__child_identifiers') }} i where i.child_id = s.child_id and (i.upn is not null or i.upn_unknown_text is not null)))
+    where (s.legal_status not in ('V3', 'V4') and exists (select 1 from {{ ref('stg_case_management__child_identifiers') }}) and exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) and not exists (select 1 from {{ ref('stg_case_management__child_identifiers') }} i where i.child_id = s.child_id and (i.upn is not null or i.upn_unknown_text is not null)))
         and {{ csc_rule_applies('cla_episodes.child_upn_missing') }}
     union all
     -- visits.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
