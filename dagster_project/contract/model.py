@@ -13,6 +13,11 @@ import yaml
 CONTRACT_PATH = Path(__file__).with_name("raw_exports.yaml")
 
 
+# Personal fields never leave raw, except these, which staging keeps for validation only (the DfE's date-of-birth
+# and UPN checks); the records that count drop them (quality/render.py dropped_from_validated).
+PERSONAL_KEPT_IN_STAGING = frozenset({"date_of_birth", "upn", "former_upn"})
+
+
 @dataclass(frozen=True)
 class Column:
     name: str

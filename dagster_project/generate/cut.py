@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dagster_project.generate.child_fields import under_school_age
+
 # file -> (date that makes the record exist, {later date column: columns NULLed with it (itself included)})
 RULES: dict[str, tuple[str | None, dict[str, tuple[str, ...]]]] = {
     "children": ("_first", {"date_of_death": ("date_of_death",)}),
@@ -38,6 +40,10 @@ RULES: dict[str, tuple[str | None, dict[str, tuple[str, ...]]]] = {
     "cla_health": ("check_date", {}),
     "cp_reviews": ("review_date", {}),
     "cp_categories": ("category_start_date", {}),
+    # the child fields (child_fields.py): known from the child's first appearance
+    "child_identifiers": ("_first", {}),
+    "child_disabilities": ("_first", {}),
+    "uasc_statuses": ("_first", {"uasc_ceased_date": ("uasc_ceased_date",)}),
 }
 
 
@@ -56,6 +62,11 @@ def cut(name: str, df: pd.DataFrame, extract_date: np.datetime64) -> pd.DataFram
             df[c] = df[c].where(~unknown, None) if df[c].dtype == object else df[c].mask(unknown)
     if name == "section47_enquiries":  # "ICPC not required" is decided with the enquiry's outcome
         df["icpc_not_required"] = df.icpc_not_required.where(df.outcome.notna(), "N")
+    if name == "child_identifiers":  # no UPN before school age: UN1 (child_fields.py)
+        young = under_school_age(df._dob.to_numpy(), extract_date)
+        df["upn"] = df.upn.where(~young, None)
+        df["former_upn"] = df.former_upn.where(~young, None)
+        df["upn_unknown"] = df.upn_unknown.where(~young, "UN1")
     if name == "children":
         # Not born yet: no date of birth or forename, an expected date instead.
         unborn = _days(df.date_of_birth) > extract_date

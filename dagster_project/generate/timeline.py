@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dagster_project.generate import allocate, care, casework, cp_files, visits, workforce
+from dagster_project.generate import allocate, care, casework, child_fields, cp_files, visits, workforce
 from dagster_project.generate import optional_files as optional
 from dagster_project.generate.calendar import Frame
 from dagster_project.generate.cla_health import cla_health
@@ -241,6 +241,16 @@ def build(
         keys = (cp_categories.category_start_date.to_numpy(), np.arange(len(cp_categories)))
         cp_categories.insert(0, "cp_category_id", _ordered_ids(counter, "CPC", 8, *keys))
         tables |= {"cp_reviews": child_col(cp_reviews), "cp_categories": cp_categories}
+        # the child fields of the returns (child_fields.py): UPN, disabilities, UASC status
+        disabilities = child_fields.child_disabilities(children, seed)
+        disabilities.insert(
+            0,
+            "disability_record_id",
+            _ordered_ids(counter, "DI", 8, disabilities._first.to_numpy(), np.arange(len(disabilities))),
+        )
+        tables |= {"child_identifiers": child_fields.child_identifiers(children, seed),
+                   "child_disabilities": disabilities,
+                   "uasc_statuses": child_fields.uasc_statuses(children, periods, child_ids, seed)}  # fmt: skip
     for name, df in tables.items():
         pk = df.columns[0]
         tables[name] = df.sort_values(pk, kind="stable").reset_index(drop=True)

@@ -33,7 +33,7 @@ def excluded_model(file: str) -> str:
 
 
 def dropped_from_validated(file: ExportFile) -> list[str]:
-    """Staging columns that never reach the records that count: raw texts and date_of_birth."""
+    """Staging columns that never reach the records that count: raw texts, date_of_birth and the UPNs."""
     dropped = [c.name for c in file.columns if c.personal and in_staging(file, c)]
     dropped += [f"{c.name}_text" for c in file.columns if c.type in TEXT_KEPT_TYPES and in_staging(file, c)]
     return dropped

@@ -43,6 +43,7 @@ FILE_ORDER = (
     "section47_enquiries", "cla_reviews", "care_leavers",  # optional files (contract `optional: true`)
     "missing_episodes", "cla_health",
     "cp_reviews", "cp_categories",  # optional files: child protection reviews and categories
+    "child_identifiers", "child_disabilities", "uasc_statuses",  # optional files: the child fields of the returns
 )  # fmt: skip
 
 _PLACEHOLDER = re.compile(r"<<(stg|valid|raw|prev|ref):(\w+)>>|<<extract_date>>|<<data_start>>")

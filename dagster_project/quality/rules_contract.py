@@ -6,7 +6,7 @@ range or reference in `raw_exports.yaml`. Pure Python: no Dagster imports.
 
 from __future__ import annotations
 
-from dagster_project.contract.model import Column, Contract, ExportFile
+from dagster_project.contract.model import PERSONAL_KEPT_IN_STAGING, Column, Contract, ExportFile
 from dagster_project.quality.rule import Rule
 
 # The staging models keep a `<column>_text` (trimmed delivered text) for these types.
@@ -24,8 +24,8 @@ def is_boolean_flag(column: Column) -> bool:
 
 
 def in_staging(file: ExportFile, column: Column) -> bool:
-    """Personal fields never reach staging, except date_of_birth (kept there for validation only)."""
-    return not column.personal or column.name == "date_of_birth"
+    """Personal fields never reach staging, except date_of_birth and the UPNs (kept there for validation only)."""
+    return not column.personal or column.name in PERSONAL_KEPT_IN_STAGING
 
 
 def _sql_list(values) -> str:

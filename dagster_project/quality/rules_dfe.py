@@ -1101,12 +1101,179 @@ def cin_section47_rules() -> list[Rule]:
     ]  # fmt: skip
 
 
+# The child fields of the returns (issue 24: optional files child_identifiers, child_disabilities, uasc_statuses).
+# The UPN check letter (DfE "Unique Pupil Numbers (UPNs)" guidance and CIN rule 1510): characters 2 to 13, each
+# times its position, summed, modulo 23, read in the DfE's 23-letter table (no I, O or S). try_cast: the database
+# may work the sum before the rule's guard (12 digits) has been applied.
+UPN_CHECK_LETTER = (
+    "substr('ABCDEFGHJKLMNPQRTUVWXYZ', (("
+    + " + ".join(f"{i} * try_cast(substr(s.upn, {i}, 1) as integer)" for i in range(2, 14))
+    + ") % 23) + 1, 1)"
+)
+# CIN rule 1530: the post-April-1998 LA codes and the 'pseudo LA' codes a UPN's characters 2-4 may hold (the DfE
+# rule's own list, cin2023_24 onwards).
+UPN_LA_CODES = (
+    [f"{n:03d}" for first, last in ((1, 5), (201, 213), (301, 320), (330, 336), (340, 344), (350, 359), (370, 373),
+                                    (380, 384), (390, 394), (660, 681), (701, 708), (800, 803), (805, 808),
+                                    (810, 813), (820, 823), (835, 839), (850, 852), (855, 857), (865, 896),
+                                    (935, 938), (940, 941)) for n in range(first, last + 1)]
+    + ["420", "815", "816", "825", "826", "830", "831", "840", "841", "845", "846", "860", "861", "908", "909",
+       "916", "919", "921", "925", "926", "928", "929", "931", "933", "942", "943"]
+)  # fmt: skip
+UPN_UNKNOWN_903 = "('UN1', 'UN2', 'UN3', 'UN4', 'UN5')"  # the SSDA903 UPN field's unknown codes (rule 168)
+LOOKED_AFTER_CHILD = "exists (select 1 from <<stg:cla_episodes>> e where e.child_id = s.child_id)"
+# The collection year of the extract: an imported return's own (<<data_start>>), else the year from 1 April that
+# holds the extract date.
+COLLECTION_START = (
+    "coalesce(<<data_start>>, make_date(cast(year(<<extract_date>> - interval 3 month) as integer), 4, 1))"
+)
+CHILD_DOB = "(select max(c.date_of_birth) from <<stg:children>> c where c.child_id = s.child_id)"
+NOT_NFA_REFERRAL = "exists (select 1 from <<stg:referrals>> r where r.child_id = s.child_id and r.nfa = false)"
+# A rule of another file asking whether a child has identifiers: only when the extract holds the file with rows (the
+# pipeline skips it when the file is absent, applicability.py; a harness building the models alone would not).
+HOLDS_IDENTIFIERS = "exists (select 1 from <<stg:child_identifiers>>)"
+
+# Contract rules of the child-field files that evaluate a DfE rule (kept apart from TAGS above, merged into it).
+CHILD_FIELDS_TAGS = {
+    "uasc_statuses.child_id.orphan": ssda903("INT09"),
+    "uasc_statuses.duplicate_row": ssda903("INT36"),
+    "uasc_statuses.duplicate_key": ssda903("INT36"),
+    "uasc_statuses.uasc_ceased_date.not_a_date": ssda903("104"),
+    "uasc_statuses.uasc_ceased_date.us_date": ssda903("104"),
+    "child_disabilities.disability.invalid_code": cin("8540"),
+}
+TAGS.update(CHILD_FIELDS_TAGS)
+
+
+def child_fields_rules() -> list[Rule]:
+    """CIN census ChildIdentifiers (UPN, FormerUPN, UPNunknown) and Disabilities; SSDA903 header UPN and the UASC
+    file. The UPNs stay in staging for these checks only (contract PERSONAL_KEPT_IN_STAGING)."""
+    # rule 168: 13 characters, a letter (not I, O or S), 11 digits, a digit or a letter
+    upn_903 = "(length(upper(s.upn)) = 13 and regexp_full_match(upper(s.upn), '[A-HJ-NP-RT-Z][0-9]+[0-9A-Z]'))"
+    la_codes = ", ".join(f"'{c}'" for c in UPN_LA_CODES)
+    prev_ids = (
+        "(select nullif(trim(p.child_id), '') as child_id, "
+        "coalesce(nullif(upper(trim(p.upn)), ''), nullif(upper(trim(p.upn_unknown)), '')) as upn_field "
+        "from <<prev:child_identifiers>> p)"
+    )
+    upn_field = "coalesce(upper(s.upn), s.upn_unknown)"  # what the 903's UPN item holds
+    return [
+        _rule("child_identifiers.upn_check_letter_wrong",
+              "UPN's first character is not the check letter worked from characters 2 to 13",
+              f"length(s.upn) = 13 and regexp_full_match(substr(s.upn, 2), '[0-9]+') "
+              f"and substr(s.upn, 1, 1) <> {UPN_CHECK_LETTER}", cin("1510")),
+        _rule("child_identifiers.upn_duplicated", "another child of the extract has the same UPN",
+              "s.upn is not null and exists (select 1 from <<stg:child_identifiers>> o where o.upn = s.upn "
+              "and o.source_line <> s.source_line)", cin("1520")),
+        _rule("child_identifiers.upn_la_code_unknown", "UPN's characters 2-4 are not a recognised LA code",
+              f"length(s.upn) = 13 and substr(s.upn, 2, 3) not in ({la_codes})", cin("1530")),
+        _rule("child_identifiers.upn_not_numeric", "UPN's characters 5-12 are not all digits",
+              "s.upn is not null and not regexp_full_match(substr(s.upn, 5, 8), '[0-9]+')", cin("1540")),
+        _rule("child_identifiers.upn_last_character_invalid",
+              "UPN's 13th character is neither a digit nor a letter of the DfE's table (no I, O or S)",
+              "length(s.upn) = 13 and not regexp_full_match(substr(s.upn, 13, 1), '[0-9A-HJ-NP-RT-Z]')",
+              cin("1550")),
+        _rule("child_identifiers.former_upn_malformed",
+              "former UPN is not a letter followed by 12 digits",
+              "s.former_upn is not null and not (length(s.former_upn) = 13 "
+              "and regexp_full_match(s.former_upn, '[A-Za-z][0-9]+'))", cin("1560Q")),
+        _rule("children.school_age_without_upn",
+              "child of school age (6 by the 31 August after the census date) on a referral going further, with "
+              "neither a UPN nor a reason UN2-UN7 it is unknown (child_identifiers)",
+              f"s.date_of_birth <= <<extract_date>> + interval 4 month + interval 31 day - interval 6 year "
+              f"and {NOT_NFA_REFERRAL} and {HOLDS_IDENTIFIERS} and not exists (select 1 "
+              "from <<stg:child_identifiers>> i where i.child_id = s.child_id and (i.upn is not null "
+              "or i.upn_unknown in ('UN2', 'UN3', 'UN4', 'UN5', 'UN6', 'UN7')))", cin("8770Q")),
+        _rule("child_identifiers.un7_with_referral_going_further",
+              "UPN unknown reason UN7 (referral with no further action) but the child has a referral going further "
+              "(or none)",
+              "s.upn_unknown = 'UN7' and (exists (select 1 from <<stg:referrals>> r where r.child_id = s.child_id "
+              "and r.nfa is distinct from true) or not exists (select 1 from <<stg:referrals>> r "
+              "where r.child_id = s.child_id))", cin("8772")),
+        _rule("child_disabilities.fewer_than_8_none",
+              "the return holds 7 or fewer disability rows coded NONE (the DfE queries the return; every row is "
+              "flagged)",
+              "(select count(*) from <<stg:child_disabilities>> d where d.disability = 'NONE') <= 7", cin("2887Q")),
+        _rule("child_disabilities.one_code_per_child_only",
+              "no child of the return has more than one disability code (each disability row is flagged)",
+              "s.disability <> 'NONE' and (select max(k.n) from (select count(*) as n "
+              "from <<stg:child_disabilities>> d where d.disability <> 'NONE' group by d.child_id) k) <= 1",
+              cin("2888Q")),
+        _rule("child_disabilities.none_with_other_codes",
+              "disability code other than NONE for a child who also has NONE",
+              "s.disability <> 'NONE' and exists (select 1 from <<stg:child_disabilities>> o "
+              "where o.child_id = s.child_id and o.disability = 'NONE')", cin("8790")),
+        _rule("child_disabilities.code_repeated", "the child has the same disability code on another row",
+              "exists (select 1 from <<stg:child_disabilities>> o where o.child_id = s.child_id "
+              "and o.disability = s.disability and o.source_line <> s.source_line)", cin("8794")),
+        # SSDA903: the header's UPN item is the UPN, or the reason it is unknown (UN1-UN5); the header holds the
+        # looked-after children only (a DfE scope may not read another file: 444 is a rule of its own)
+        _rule("child_identifiers.upn_duplicated_looked_after",
+              "looked-after child with the same UPN as another looked-after child of the extract",
+              f"s.upn is not null and {LOOKED_AFTER_CHILD} and exists (select 1 from <<stg:child_identifiers>> o "
+              "where o.upn = s.upn and o.source_line <> s.source_line and exists (select 1 from "
+              "<<stg:cla_episodes>> e where e.child_id = o.child_id))", ssda903("444")),
+        _rule("child_identifiers.upn_not_valid_903",
+              "looked-after child's UPN is not a letter (not I, O or S) and 12 digits (or 11 and a letter), or its "
+              "unknown reason is not one the SSDA903 takes (UN1-UN5)",
+              f"{LOOKED_AFTER_CHILD} and ((s.upn is not null and not {upn_903}) "
+              f"or (s.upn is null and s.upn_unknown is not null and s.upn_unknown not in {UPN_UNKNOWN_903}))",
+              ssda903("168")),
+        _rule("child_identifiers.school_age_un1",
+              "looked-after child of school age (4 by the 31 August before the collection year) with UPN unknown "
+              "reason UN1 (not yet of school age)",
+              f"s.upn is null and s.upn_unknown = 'UN1' and {LOOKED_AFTER_CHILD} and {CHILD_DOB} + interval 4 year "
+              f"<= make_date(cast(year({COLLECTION_START}) as integer) - 1, 8, 31)", ssda903("209")),
+        _rule("child_identifiers.un4_looked_after_over_a_week",
+              "UPN unknown reason UN4 (newly arrived) for a child looked after at the extract date who was already "
+              "looked after a week before",
+              "s.upn is null and s.upn_unknown = 'UN4' and exists (select 1 from <<stg:cla_episodes>> e "
+              "where e.child_id = s.child_id and e.start_date <= <<extract_date>> - interval 7 day "
+              "and (e.end_date is null or e.end_date > <<extract_date>> - interval 7 day)) "
+              "and exists (select 1 from <<stg:cla_episodes>> e where e.child_id = s.child_id "
+              "and e.start_date <= <<extract_date>> and (e.end_date is null or e.end_date > <<extract_date>>))",
+              ssda903("210")),
+        _rule("cla_episodes.child_upn_missing",
+              "episode (legal status other than V3/V4) of a child with neither a UPN nor a reason it is unknown "
+              "(child_identifiers)",
+              f"s.legal_status not in ('V3', 'V4') and {HOLDS_IDENTIFIERS} "
+              # a child of the extract (an orphan episode is another rule's: the 903's header lacks the child)
+              "and exists (select 1 from <<stg:children>> c where c.child_id = s.child_id) and not exists (select 1 "
+              "from <<stg:child_identifiers>> i where i.child_id = s.child_id "
+              "and (i.upn is not null or i.upn_unknown_text is not null))",
+              ssda903("442")),
+        _rule("child_identifiers.upn_differs_from_previous_extract",
+              "looked-after child's UPN (or unknown reason) differs from the previous extract's, other than UN1 or "
+              "empty becoming UN2-UN5, or an unknown reason becoming a UPN",
+              f"{LOOKED_AFTER_CHILD} and exists (select 1 from {prev_ids} pi where pi.child_id = s.child_id "
+              f"and pi.upn_field is distinct from {upn_field} "
+              f"and not ((pi.upn_field = 'UN1' or pi.upn_field is null) and {upn_field} in ('UN2', 'UN3', 'UN4', "
+              f"'UN5')) and not ((pi.upn_field is null or pi.upn_field like 'UN%') and {upn_field} is not null "
+              f"and {upn_field} not like 'UN%'))", ssda903("208"), "child_mismatch"),
+        # SSDA903 UASC file
+        _rule("uasc_statuses.ceased_before_collection_year",
+              "date UASC status ceased is before the collection year (an imported return)",
+              "s.uasc_ceased_date < <<data_start>>", ssda903("104")),
+        _rule("uasc_statuses.ceased_after_18th_birthday", "date UASC status ceased is after the child's 18th birthday",
+              f"s.uasc_ceased_date > {CHILD_DOB} + interval 18 year", ssda903("304")),
+        _rule("uasc_statuses.under_11",
+              "UASC (status not ceased before the collection year) under 11 at the extract date",
+              f"(s.uasc_ceased_date is null or s.uasc_ceased_date >= {COLLECTION_START}) "
+              f"and {CHILD_DOB} > <<extract_date>> - interval 11 year", ssda903("231")),
+        _rule("uasc_statuses.not_uasc_in_previous_extract",
+              "child UASC here but not in the previous extract, which holds the child",
+              "exists (select 1 from <<prev:children>> pc where nullif(trim(pc.child_id), '') = s.child_id) "
+              "and not exists (select 1 from <<prev:uasc_statuses>> pu where nullif(trim(pu.child_id), '') = "
+              "s.child_id)", ssda903("205D"), "child_mismatch"),
+    ]  # fmt: skip
+
+
 def dfe_rules() -> list[Rule]:
     rules = [*cin_census_rules(), *cin_census_more_rules(), *census_year_rules(), *ssda903_rules(),
              *_episode_age_rules(), *episode_more_rules(), *retired_code_rules(), *social_worker_rules(),
              *social_worker_more_rules(), *previous_extract_rules(),
              *ssda903_care_leaver_rules(), *ssda903_missing_review_rules(),
-             *cin_section47_rules()]  # fmt: skip
+             *cin_section47_rules(), *child_fields_rules()]  # fmt: skip
     for rule in rules:  # a ported DfE rule is kept and flagged, never excluded (module docstring)
         assert rule.action == "flag" and rule.dfe, rule.id
     return rules

@@ -37,6 +37,8 @@ MISSING_COLUMNS = {
 # The optional contract files the census fills (always written, header-only when the return has none): a census
 # holds every section 47 enquiry and CP plan of its year, so none is "none recorded", not "not available".
 OPTIONAL_FILES = ("section47_enquiries", "cp_reviews", "cp_categories")
+# The child fields (issue 24): every child of a census has its ChildIdentifiers and a Disabilities list.
+CHILD_FIELD_FILES = ("child_identifiers", "child_disabilities")
 # GenderCurrent (and Sex in later schemas): DfE codes -> contract sex.
 SEX_CODES = {"0": "U", "1": "M", "2": "F", "9": "U", "M": "M", "F": "F", "U": "U"}
 # assessments.factors holds the codes separated by "|", as every factor rule (quality/rules_dfe.py) reads them.
@@ -184,7 +186,7 @@ def parse_cin_census(path: Path, extract_date: str | None = None) -> ImportedExt
     year = collection_year_of(dt.date.fromisoformat(reference_date))
     descriptor = SourceDescriptor(SOURCE, MISSING_FILES, MISSING_COLUMNS, origin=file_name, collection_year=year)
     extract = ImportedExtract(extract_date or reference_date, descriptor)
-    for name in OPTIONAL_FILES:
+    for name in OPTIONAL_FILES + CHILD_FIELD_FILES:
         extract.rows.setdefault(name, [])
     reader = _Reader(file_name, extract)
     children = _child(root, "Children")
@@ -218,9 +220,48 @@ def _read_child(reader: _Reader, child: ET.Element, path: str) -> None:
         child_id,
         reader.where(path),
     )
+    _add_child_fields(reader, ids, chars, path, child_id)
     occurrences: Counter = Counter()
     for n, details in enumerate(_children(child, "CINdetails"), start=1):
         _read_episode(reader, details, f"{path}/CINdetails[{n}]", child_id or "", occurrences)
+
+
+def _add_child_fields(reader: _Reader, ids: ET.Element, chars: ET.Element, path: str, child_id: str | None) -> None:
+    """ChildIdentifiers' UPN, FormerUPN and UPNunknown -> child_identifiers (one row per child); each
+    ChildCharacteristics/Disabilities/Disability -> a child_disabilities row (its id derived from the child, the
+    code and its occurrence, so a code given twice stays two rows for rule 8794)."""
+    ids_path = f"{path}/ChildIdentifiers"
+    reader.extract.add(
+        "child_identifiers",
+        {
+            "child_id": child_id,
+            "upn": _text(ids, "UPN"),
+            "former_upn": _text(ids, "FormerUPN"),
+            "upn_unknown": reader.code(ids, "UPNunknown", ids_path, "upn_unknown"),
+        },
+        child_id,
+        reader.where(ids_path),
+    )
+    block = _child(chars, "Disabilities")
+    occurrences: Counter = Counter()
+    for n, element in enumerate(_children(block, "Disability") if block is not None else [], start=1):
+        where = f"{path}/ChildCharacteristics/Disabilities/Disability[{n}]"
+        code = (element.text or "").strip() or None
+        if code is not None and code.upper() not in reader.codes["disability"]:
+            reader.issue(where, "Disability", "unknown code (not in the disability code list; value not shown); "
+                         "written as delivered")  # fmt: skip
+        reader.extract.add(
+            "child_disabilities",
+            {
+                "disability_record_id": derived_id(
+                    "DI", child_id or "", code or "", _occurrence(occurrences, code or "")
+                ),
+                "child_id": child_id,
+                "disability": code,
+            },
+            child_id,
+            reader.where(where),
+        )
 
 
 def _disabled(chars: ET.Element) -> str:

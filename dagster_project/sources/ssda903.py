@@ -1,10 +1,11 @@
 """SSDA903 (looked-after children return) CSV files -> an extract folder.
 
 Reads the files under their DfE names (header.csv, episodes.csv, ...; any case). header and episodes
-carry what the contract holds (children, looked-after episodes); missing, reviews and oc3 (when present) fill the
-optional contract files missing_episodes, cla_reviews and care_leavers; the others are recognised and checked for
-their columns but have no contract file to go to. Dates are DD/MM/YYYY as the DfE specifies (YYYY-MM-DD is accepted
-too). Field mapping and derived ids: README.md in this folder.
+carry what the contract holds (children, looked-after episodes, and the header's UPN: child_identifiers); missing,
+reviews, oc3 and uasc (when present) fill the optional contract files missing_episodes, cla_reviews, care_leavers and
+uasc_statuses; the others are recognised and checked for their columns but have no contract file to go to. Dates
+are DD/MM/YYYY as the DfE specifies (YYYY-MM-DD is accepted too). Field mapping and derived ids: README.md in this
+folder.
 Pure Python: no Dagster imports.
 """
 
@@ -45,6 +46,7 @@ READ_COLUMNS = {
     "missing": ("CHILD", "MISSING", "MIS_START", "MIS_END"),  # optional: fills missing_episodes when present
     "oc3": ("CHILD", "IN_TOUCH", "ACTIV", "ACCOM"),  # optional: fills care_leavers when present
     "reviews": ("CHILD", "REVIEW", "REVIEW_CODE"),  # optional: fills cla_reviews when present
+    "uasc": ("CHILD", "DUC"),  # optional: fills uasc_statuses when present
 }
 REQUIRED_FILES = ("header", "episodes")
 MISSING_FILES = (
@@ -55,7 +57,11 @@ MISSING_COLUMNS = {
     "cla_episodes": ("placement_intended_until_18",),
     # the 903 records missing episodes but not return interviews (an Ofsted Annex A item)
     "missing_episodes": ("return_interview_offered", "return_interview_accepted"),
+    # the 903's header UPN item is the UPN or its unknown code; there is no former UPN
+    "child_identifiers": ("former_upn",),
 }
+# The header's UPN item holds a UPN, or the code saying why it is unknown (rule 168: UN1-UN5).
+UPN_UNKNOWN_CODES = ("UN1", "UN2", "UN3", "UN4", "UN5")
 # SEX: 1/2 before 2024-25; M/F/U from 2024-25 (the DfE validator accepts only these since then).
 SEX_CODES = {"1": "M", "2": "F", "M": "M", "F": "F", "U": "U"}
 
@@ -267,6 +273,7 @@ def parse_ssda903(directory: Path, extract_date: str | None = None) -> ImportedE
         _add_care_leavers(extract, *tables["oc3"], born, dt.date.fromisoformat(date), issues, codes)
     if "reviews" in files:
         _add_cla_reviews(extract, *tables["reviews"], issues, codes)
+    _add_child_fields(extract, tables, issues, codes)
     for name in sorted(set(files) - set(READ_COLUMNS)):
         issues.append(
             ImportIssue(files[name].name, "(file)", "no contract file holds this part of the return: not imported")
@@ -380,3 +387,38 @@ def _add_cla_reviews(extract: ImportedExtract, file_name: str, rows, issues, cod
 def _code_or_zero(row: _Row, field: str, code_list: str) -> str | None:
     """The 903's 0 ("not applicable") is an empty value in the contract; any other value is a code."""
     return None if row.text(field) == "0" else row.code(field, code_list)
+
+
+def _add_child_fields(extract: ImportedExtract, tables, issues, codes) -> None:
+    """The header's UPN -> child_identifiers (a UN1-UN5 code -> upn_unknown), when the header has the column; uasc.csv
+    -> uasc_statuses (CHILD, DUC: its SEX and DOB are the child's, in children), when present (header-only when it
+    has no rows: no child was UASC)."""
+    file_name, rows = tables["header"]
+    if rows and "UPN" in rows[0][1]:
+        for line, values in rows:
+            row = _Row(file_name, line, values, issues, codes)
+            child_id, upn = row.text("CHILD"), row.text("UPN")
+            unknown = upn is not None and upn.upper() in UPN_UNKNOWN_CODES
+            extract.add(
+                "child_identifiers",
+                {
+                    "child_id": child_id,
+                    "upn": None if unknown else upn,
+                    "upn_unknown": upn.upper() if unknown else None,
+                },
+                child_id,
+                f"{file_name} line {line}",
+            )
+    if "uasc" not in tables:
+        return
+    extract.rows.setdefault("uasc_statuses", [])
+    file_name, rows = tables["uasc"]
+    for line, values in rows:
+        row = _Row(file_name, line, values, issues, codes)
+        child_id = row.text("CHILD")
+        extract.add(
+            "uasc_statuses",
+            {"child_id": child_id, "uasc_ceased_date": row.date("DUC")},
+            child_id,
+            f"{file_name} line {line}",
+        )

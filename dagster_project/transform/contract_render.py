@@ -18,7 +18,13 @@ from pathlib import Path
 
 import yaml
 
-from dagster_project.contract.model import Contract, ExportFile, load_contract, staging_model
+from dagster_project.contract.model import (
+    PERSONAL_KEPT_IN_STAGING,
+    Contract,
+    ExportFile,
+    load_contract,
+    staging_model,
+)
 from dagster_project.settings import PROJECT_ROOT
 
 DBT_DIR = PROJECT_ROOT / "dbt"
@@ -34,8 +40,6 @@ _MACRO_BY_TYPE = {
     "flag": "stg_flag",
     "decimal": "stg_decimal",
 }
-# Personal fields never leave raw, except date_of_birth, which staging keeps for validation only.
-_PERSONAL_KEPT_IN_STAGING = {"date_of_birth"}
 
 
 def staging_macro(file: ExportFile, column_name: str) -> str:
@@ -47,7 +51,7 @@ def staging_macro(file: ExportFile, column_name: str) -> str:
 
 
 def staged_columns(file: ExportFile) -> list[str]:
-    return [c.name for c in file.columns if not c.personal or c.name in _PERSONAL_KEPT_IN_STAGING]
+    return [c.name for c in file.columns if not c.personal or c.name in PERSONAL_KEPT_IN_STAGING]
 
 
 def render_staging_sql(file: ExportFile) -> str:

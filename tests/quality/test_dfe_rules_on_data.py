@@ -56,6 +56,7 @@ def add_dfe_problems(rows: Rows) -> None:
     )  # same start: SW19; L00002 still open: SW08; SW17
     add_more_dfe_problems(rows)
     add_section47_problems(rows)
+    add_child_field_problems(rows)
 
 
 def _episode(episode_id: str, start: str, end: str, rne: str, legal: str, place: str, ceased: str) -> dict:
@@ -321,6 +322,58 @@ def add_section47_problems(rows: Rows) -> None:
     ]
 
 
+# Hand-worked UPNs (DfE UPN guidance: characters 2-13 times their positions 2-13, summed, modulo 23, in the table
+# A B C D E F G H J K L M N P Q R T U V W X Y Z for 0-22):
+#   884123456789: 2*8 + 3*8 + 4*4 + 5*1 + 6*2 + 7*3 + 8*4 + 9*5 + 10*6 + 11*7 + 12*8 + 13*9 = 521 = 22*23 + 15 -> R
+#   884000000002: 16 + 24 + 16 + 13*2 = 82 = 3*23 + 13 -> P;  884000000003: 56 + 39 = 95 = 4*23 + 3 -> D
+#   999000000001: 18 + 27 + 36 + 13 = 94 = 4*23 + 2 -> C (999 is no LA code)
+def _ids(child_id: str, upn: str = "", former_upn: str = "", upn_unknown: str = "") -> dict:
+    return {"child_id": child_id, "upn": upn, "former_upn": former_upn, "upn_unknown": upn_unknown}
+
+
+def add_child_field_problems(rows: Rows) -> None:
+    """The optional files of the child fields (issue 24), for a few conformance children; 100999 (looked after)
+    has no child_identifiers row."""
+    rows["child_identifiers"] = [
+        _ids("100022", "R884123456789", former_upn="D884000000003"),  # right: no UPN rule (168 near-miss)
+        _ids("100005", "A884123456789"),  # wrong check letter (R): 1510
+        _ids("100092", "P884000000002"),  # looked after, UPN shared with 100004 (1520) and 100317 (444)
+        _ids("100317", "P884000000002"),  # looked after too: 444 and 1520
+        _ids("100004", "P884000000002", former_upn="X12345"),  # 1520; former UPN malformed: 1560Q
+        _ids("100010", "C999000000001"),  # check letter right, LA code 999 unknown: 1530 only
+        _ids("100002", "R884ABC456789"),  # characters 5-12 not digits: 1540
+        _ids("C6", "A88400000000I"),  # 13th character I: 1550
+        _ids("100232", upn_unknown="UN1"),  # looked after, born 2011 (4 by 31 Aug 2018): 209; school age: 8770Q
+        _ids("100001", upn_unknown="UN1"),  # born 2016: too young for 209 and 8770Q
+        _ids("100007", upn_unknown="UN7"),  # UN7 but a referral not NFA: 8772
+        _ids("C36", upn_unknown="UN7"),  # UN7 with NFA referrals only: no 8772
+        _ids("100145", upn_unknown="UN6"),  # looked after, UN6 (a CIN code) in the 903's UPN item: 168
+        _ids("100214", "R88412345678"),  # looked after, 12 characters: 168
+        _ids("100413", upn_unknown="UN4"),  # looked after since 2020-01-22 (over a week at 31 March): 210
+        _ids("100556", upn_unknown="UN4"),  # looked after from 2020-03-31 only: no 210
+    ]  # C75 (looked after, V2 then E1) and 100999 have no row: their episodes fail 442, but V3/V4 ones
+    rows["child_disabilities"] = [
+        {"disability_record_id": f"DI{i:05d}", "child_id": child, "disability": code}
+        for i, (child, code) in enumerate(
+            [
+                ("100001", "NONE"),
+                ("100001", "AUT"),  # NONE with another code: 8790 on AUT
+                ("100022", "LD"),
+                ("100022", "LD"),  # the same code twice: 8794 on both
+                ("100004", "LD"),
+                ("100004", "AUT"),
+            ],  # two codes: no 8794, and 2888Q does not fire
+            start=1,
+        )
+    ]  # fmt: skip  (one NONE row in the return: 2887Q on every row)
+    rows["uasc_statuses"] = [
+        {"child_id": "C135", "uasc_ceased_date": "2020-03-15"},  # 18 on 2020-02-28: ceased after it, 304
+        {"child_id": "100575", "uasc_ceased_date": "2019-12-01"},  # before the 18th birthday (2020-07-08): no 304
+        {"child_id": "100999", "uasc_ceased_date": ""},  # born 2014-11-05, 5 at the extract date: 231
+        {"child_id": "100413", "uasc_ceased_date": ""},  # born 2008-12-10, 11 at the extract date: no 231
+    ]
+
+
 EXPECTED = [  # (rule_id, record_key, DfE code)
     ("assessments.open_over_45_working_days", "A00001", "8670Q"),
     ("assessments.more_than_one_open", "A99990", "8896"),
@@ -395,6 +448,32 @@ EXPECTED = [  # (rule_id, record_key, DfE code)
     ("plans.cp_latest_category_missing", "P99951", "8910"),
     ("plans.cp_not_started_at_icpc", "P99951", "2885"),
     ("plans.more_cp_plans_than_icpcs", "P00004", "2883"),  # 2020-02-27: CP plans in the year outnumber conferences
+    # issue 24: the child fields (add_child_field_problems)
+    ("child_identifiers.upn_check_letter_wrong", "100005", "1510"),
+    ("child_identifiers.upn_duplicated", "100092", "1520"),
+    ("child_identifiers.upn_duplicated", "100004", "1520"),
+    ("child_identifiers.upn_duplicated_looked_after", "100092", "444"),
+    ("child_identifiers.upn_duplicated_looked_after", "100317", "444"),
+    ("child_identifiers.upn_la_code_unknown", "100010", "1530"),
+    ("child_identifiers.upn_not_numeric", "100002", "1540"),
+    ("child_identifiers.upn_last_character_invalid", "C6", "1550"),
+    ("child_identifiers.former_upn_malformed", "100004", "1560Q"),
+    ("children.school_age_without_upn", "100232", "8770Q"),
+    ("child_identifiers.un7_with_referral_going_further", "100007", "8772"),
+    ("child_disabilities.fewer_than_8_none", "DI00001", "2887Q"),
+    ("child_disabilities.fewer_than_8_none", "DI00006", "2887Q"),
+    ("child_disabilities.none_with_other_codes", "DI00002", "8790"),
+    ("child_disabilities.code_repeated", "DI00003", "8794"),
+    ("child_disabilities.code_repeated", "DI00004", "8794"),
+    ("child_identifiers.upn_not_valid_903", "100145", "168"),
+    ("child_identifiers.upn_not_valid_903", "100214", "168"),
+    ("child_identifiers.school_age_un1", "100232", "209"),
+    ("child_identifiers.un4_looked_after_over_a_week", "100413", "210"),
+    ("cla_episodes.child_upn_missing", "E00008", "442"),
+    ("cla_episodes.child_upn_missing", "E00009", "442"),
+    ("cla_episodes.child_upn_missing", "E99991", "442"),
+    ("uasc_statuses.ceased_after_18th_birthday", "C135", "304"),
+    ("uasc_statuses.under_11", "100999", "231"),
 ]
 
 
@@ -522,6 +601,26 @@ def test_dfe_rules_do_not_fire_where_the_data_is_right(run):
     from dagster_project.quality.rules_dfe import census_year_rules
 
     assert not {r.id for r in census_year_rules()} & {rule_id for rule_id, _ in flagged}
+    # the child fields' near-misses (add_child_field_problems)
+    upn_rules = ("upn_check_letter_wrong", "upn_la_code_unknown", "upn_not_numeric", "upn_last_character_invalid",
+                 "upn_duplicated", "former_upn_malformed", "upn_not_valid_903")  # fmt: skip
+    assert not any(("child_identifiers." + rule, "100022") in flagged for rule in upn_rules)  # a right UPN
+    assert ("child_identifiers.upn_check_letter_wrong", "100010") not in flagged  # C is 999000000001's letter
+    assert ("child_identifiers.upn_check_letter_wrong", "100002") not in flagged  # not all digits: 1540's
+    assert ("children.school_age_without_upn", "100001") not in flagged  # born 2016
+    assert ("children.school_age_without_upn", "100413") not in flagged  # UN4 is a reason
+    assert ("child_identifiers.school_age_un1", "100001") not in flagged  # born 2016
+    assert ("child_identifiers.un7_with_referral_going_further", "C36") not in flagged  # NFA referrals only
+    assert ("child_identifiers.un4_looked_after_over_a_week", "100556") not in flagged  # looked after since 31 March
+    assert ("child_disabilities.none_with_other_codes", "DI00001") not in flagged  # the NONE row itself
+    assert ("child_disabilities.code_repeated", "DI00005") not in flagged  # LD and AUT
+    assert not any(rule_id == "child_disabilities.one_code_per_child_only" for rule_id, _ in flagged)  # 100004
+    assert ("child_identifiers.upn_duplicated_looked_after", "100004") not in flagged  # 100004 not looked after
+    assert ("cla_episodes.child_upn_missing", "E99997") not in flagged  # V3: no UPN needed
+    assert ("cla_episodes.child_upn_missing", "E00001") not in flagged  # 100001 has a reason (UN1)
+    assert ("uasc_statuses.ceased_after_18th_birthday", "100575") not in flagged
+    assert ("uasc_statuses.under_11", "100413") not in flagged
+    assert ("uasc_statuses.ceased_before_collection_year", "100575") not in flagged  # a history: no year bound
 
 
 def test_a_cp_review_without_a_date_is_8842q(run):

@@ -52,7 +52,11 @@ def test_recall_per_defect_kind(tmp_path, rate):
             if export.optional:
                 own = recall_by_kind(paths.warehouse, paths.raw_dir / f"{EXTRACT}.defects.csv", {export.file_name})
                 print(export.file_name, format_table(own), sep="\n")
-                assert len([c for c in own.values() if c["injected"]]) >= 3, export.file_name  # care_leavers: ~100 rows
+                rows = (paths.raw_dir / EXTRACT / export.file_name).read_text(encoding="utf-8").count("\n") - 1
+                # uasc_statuses holds a few dozen rows (UASC are under a tenth of looked-after children): at 4% it
+                # may get no defect at all; every larger file gets several kinds (care_leavers: ~100 rows)
+                if rows >= 100:
+                    assert len([c for c in own.values() if c["injected"]]) >= 3, export.file_name
                 assert all(c["recall"] == 1.0 for c in own.values()), export.file_name
     else:
         assert sum(c["injected"] for c in table.values()) > 0

@@ -100,6 +100,9 @@ def test_validated_models_drop_only_texts_and_date_of_birth():
     dropped = render.dropped_from_validated(children)
     assert "date_of_birth" in dropped and "sex_text" in dropped and "child_id" not in dropped
     assert rules_for("teams", "flag")  # trailing spaces, lower-case codes
+    # the UPNs: in staging for the DfE's checks, never in the records that count (nor anything built on them)
+    identifiers = load_contract().files["child_identifiers"]
+    assert {"upn", "former_upn"} <= set(render.dropped_from_validated(identifiers))
 
 
 def test_dfe_coverage_page_is_up_to_date():
@@ -142,3 +145,10 @@ def test_rule_windows_order_rows_by_a_unique_key():
         "(partition by c order by d)",
         "(order by e)",
     ]
+
+
+def test_a_dfe_scope_reads_only_the_rules_own_row():
+    """A scope is SQL on the row `s` as stored (dfe_parity.project_pairs runs it unrendered): no <<placeholder>>."""
+    for rule in registry():
+        for dfe in rule.dfe:
+            assert dfe.scope is None or "<<" not in dfe.scope, (rule.id, dfe.dfe_code)

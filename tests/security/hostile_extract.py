@@ -6,6 +6,8 @@ an output, and the personal values an attacker or a careless supplier would put 
 - Children's and workers' names are distinctive made-up names (personal values).
 - Child and worker ids made distinctive (`CHX…`, `WKX…`) so that a search for them finds them and nothing
   else (the extract's `100403` is also inside a duration of 0.100403 s).
+- Every child a distinctive UPN and former UPN (`child_identifiers.csv`, issue 24: restricted personal fields,
+  kept in staging for the DfE's checks only).
 - A child id that is a name (`Quentinella Zarkovsky`, finding 6) and a children.csv header that ends in two
   values (`Quentinella,QX9 9ZZ`, finding 7).
 """
@@ -108,6 +110,12 @@ def plant(raw: Path) -> PlantedExtract:
         row["forename"], row["surname"] = f"{FORENAME}{i}", f"{SURNAME}{i}"
         personal |= {row["forename"], row["surname"], row["postcode"]} - {""}
     child_ids = {row["child_id"] for row in children}
+    identifiers = [
+        {"child_id": row["child_id"], "upn": f"Q884{i:09d}", "former_upn": f"Q886{i:09d}", "upn_unknown": ""}
+        for i, row in enumerate(children)
+    ]
+    _write(raw / "child_identifiers.csv", ["child_id", "upn", "former_upn", "upn_unknown"], identifiers)
+    personal |= {v for row in identifiers for v in (row["upn"], row["former_upn"])}
     children[2]["child_id"] = NAME_AS_CHILD_ID  # line 4 of the file
     for row in children:
         row["_extra_1"], row["_extra_2"] = "", ""

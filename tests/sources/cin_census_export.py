@@ -239,6 +239,10 @@ def _child_element(child: dict[str, str], referrals, assessments, plans, optiona
     element = ET.Element("Child")
     ids = ET.SubElement(element, "ChildIdentifiers")
     _add(ids, "LAchildID", child["child_id"])
+    # the child fields (issue 24), when the extract holds child_identifiers (export_cin_census puts them on the row)
+    _add(ids, "UPN", child.get("_upn"))
+    _add(ids, "FormerUPN", child.get("_former_upn"))
+    _add(ids, "UPNunknown", child.get("_upn_unknown"))
     _add_date(ids, "PersonBirthDate", child["date_of_birth"])
     _add_date(ids, "ExpectedPersonBirthDate", child["expected_date_of_birth"])
     _add(ids, "Sex", child["sex"])
@@ -246,6 +250,8 @@ def _child_element(child: dict[str, str], referrals, assessments, plans, optiona
     chars = ET.SubElement(element, "ChildCharacteristics")
     _add(chars, "Ethnicity", child["ethnicity"])
     codes = DISABILITY.get(child["disabled"], [child["disabled"]] if child["disabled"] else [])
+    if "_disabilities" in child:  # the extract holds child_disabilities: its codes, not the flag's
+        codes = child["_disabilities"]
     if codes:
         block = ET.SubElement(chars, "Disabilities")
         for code in codes:
@@ -302,6 +308,7 @@ def export_cin_census(extract_folder: Path, out: Path, year_end: dt.date, script
         if (extract_folder / f"{name}.csv").is_file():
             extract[name] = _rows(extract_folder / f"{name}.csv")
     census = cut_to_census_year(extract, year_end)
+    _add_child_fields(extract_folder, census["children"])
     if scripted:
         for name, rows in scripted_children(year_end).items():
             if name in census:
@@ -337,3 +344,19 @@ def export_cin_census(extract_folder: Path, out: Path, year_end: dt.date, script
     out.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(message).write(out, encoding="utf-8", xml_declaration=True)
     return out
+
+
+def _add_child_fields(extract_folder: Path, children: list[dict[str, str]]) -> None:
+    """UPN, FormerUPN, UPNunknown and the disability codes on each child's row (`_upn`, ... `_disabilities`), from
+    the optional files child_identifiers and child_disabilities when the extract holds them."""
+    if (extract_folder / "child_identifiers.csv").is_file():
+        ids = {r["child_id"]: r for r in _rows(extract_folder / "child_identifiers.csv")}
+        for child in children:
+            row = ids.get(child["child_id"], {})
+            child.update(_upn=row.get("upn"), _former_upn=row.get("former_upn"), _upn_unknown=row.get("upn_unknown"))
+    if (extract_folder / "child_disabilities.csv").is_file():
+        codes: dict[str, list[str]] = {}
+        for r in _rows(extract_folder / "child_disabilities.csv"):
+            codes.setdefault(r["child_id"], []).append(r["disability"])
+        for child in children:
+            child["_disabilities"] = codes.get(child["child_id"], [])

@@ -1,5 +1,6 @@
-"""Test helper: write SSDA903 header and episodes files (and missing, reviews and oc3, when the extract holds the
-optional files missing_episodes, cla_reviews and care_leavers) from a case-management extract folder, as a
+"""Test helper: write SSDA903 header and episodes files (and missing, reviews, oc3 and uasc, when the extract holds the
+optional files missing_episodes, cla_reviews, care_leavers and uasc_statuses; the header's UPN from
+child_identifiers) from a case-management extract folder, as a
 council's 903 software would (DfE column names, SEX M/F/U as coded since 2024-25, DD/MM/YYYY dates).
 A defective date (generated defects) is written as delivered.
 
@@ -166,12 +167,15 @@ def export_ssda903(extract_folder: Path, out: Path, year_end: dt.date | None = N
     oc3 += scripted_oc3
     looked_after |= {contact["child_id"] for contact in oc3}  # a care leaver is in the header too
     children = [c for c in children if c["child_id"] in looked_after]
+    upn = {}  # the header's UPN item: the UPN, or the code saying why it is unknown (child_identifiers, optional)
+    if (extract_folder / "child_identifiers.csv").is_file():
+        upn = {r["child_id"]: r["upn"] or r["upn_unknown"] for r in _rows(extract_folder / "child_identifiers.csv")}
     with open(out / "header.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\r\n")
         w.writerow(RETURN_COLUMNS["header"])
         for c in children:
             w.writerow([c["child_id"], c["sex"], _uk(c["date_of_birth"]), c["ethnicity"],
-                        "", "", ""])  # fmt: skip
+                        upn.get(c["child_id"], ""), "", ""])  # fmt: skip
     with open(out / "episodes.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\r\n")
         w.writerow(RETURN_COLUMNS["episodes"])
@@ -186,7 +190,26 @@ def export_ssda903(extract_folder: Path, out: Path, year_end: dt.date | None = N
         _write_reviews(_rows(extract_folder / "cla_reviews.csv"), children, out, year_end)
     if scripted and (out / "missing.csv").is_file() and (out / "reviews.csv").is_file():
         _append_scripted_missing_and_reviews(out, year_end)
+    if (extract_folder / "uasc_statuses.csv").is_file():
+        _write_uasc(_rows(extract_folder / "uasc_statuses.csv"), children, out, year_end)
     return out
+
+
+def _write_uasc(uasc: list[dict[str, str]], children: list[dict[str, str]], out: Path, year_end) -> None:
+    """uasc.csv: the UASC of the return's children, with the child's sex and date of birth; with `year_end`, a
+    date UASC ceased after it blank (not yet known when the return is made)."""
+    people = {c["child_id"]: c for c in children}
+    with open(out / "uasc.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(RETURN_COLUMNS["uasc"])
+        for u in uasc:
+            child = people.get(u["child_id"])
+            if child is None:
+                continue
+            ceased = u["uasc_ceased_date"]
+            if year_end is not None and (_date(ceased) or year_end) > year_end:
+                ceased = ""
+            w.writerow([u["child_id"], child["sex"], _uk(child["date_of_birth"]), _uk(ceased)])
 
 
 def _write_missing(missing: list[dict[str, str]], children: list[dict[str, str]], out: Path, year_end) -> None:

@@ -154,8 +154,9 @@ def test_reimport_is_byte_identical(tmp_path):
     first = write_extract(parse_cin_census(PEER), tmp_path / "a")
     second = write_extract(parse_cin_census(PEER), tmp_path / "b")
     names = sorted(p.name for p in first.iterdir())
-    # 11 required files, the 3 optional ones a census fills, _source.yaml and _lineage.csv
-    assert names == sorted(p.name for p in second.iterdir()) and len(names) == 16
+    # 11 required files, the 5 optional ones a census fills (section 47, CP reviews and categories, the child's
+    # identifiers and disabilities), _source.yaml and _lineage.csv
+    assert names == sorted(p.name for p in second.iterdir()) and len(names) == 18
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     mtime = (first / "referrals.csv").stat().st_mtime_ns
@@ -221,3 +222,27 @@ def test_an_imported_return_is_picked_up_by_the_sensor_once(landing):
     assert csc(["import", "cin-census", str(PEER), "--out", str(landing)]) == 0  # the same return again
     again = new_extract_sensor(dg.build_sensor_context(cursor=first.cursor))
     assert not again.run_requests
+
+
+def test_child_identifiers_and_disabilities_with_lineage(tmp_path):
+    """ChildIdentifiers' UPN, FormerUPN and UPNunknown -> child_identifiers (one row per child); every Disability
+    -> a child_disabilities row (a code given twice stays two rows, with their own ids, for rule 8794)."""
+    text = SMALL.read_text(encoding="utf-8")
+    ids_end = text.index("</ChildIdentifiers>")
+    text = text[:ids_end] + "<UPN>R884123456789</UPN><FormerUPN>D884000000003</FormerUPN>" + text[ids_end:]
+    codes = "<Disability>AUT</Disability><Disability>LD</Disability><Disability>AUT</Disability>"
+    text = text.replace("<Disability>NONE</Disability>", codes, 1)  # the first child's only code
+    (tmp_path / "census.xml").write_text(text, encoding="utf-8")
+    folder = write_extract(parse_cin_census(tmp_path / "census.xml"), tmp_path / "raw")
+    identifiers = _csv(folder, "child_identifiers.csv")
+    first = identifiers[0]
+    assert (first["upn"], first["former_upn"], first["upn_unknown"]) == ("R884123456789", "D884000000003", "")
+    assert len(identifiers) == len(_csv(folder, "children.csv"))  # one row per child
+    disabilities = [d for d in _csv(folder, "child_disabilities.csv") if d["child_id"] == first["child_id"]]
+    assert [d["disability"] for d in disabilities] == ["AUT", "LD", "AUT"]
+    assert len({d["disability_record_id"] for d in disabilities}) == len(disabilities)
+    lineage = [r for r in _csv(folder, "_lineage.csv") if r["source_file"] == "child_disabilities.csv"]
+    assert lineage and all("/ChildCharacteristics/Disabilities/Disability[" in r["origin"] for r in lineage)
+    descriptor = read_descriptor(folder)
+    assert not {"child_identifiers", "child_disabilities"} & set(descriptor.missing_files)
+    assert "uasc_statuses" in descriptor.missing_files  # the census has no UASC file

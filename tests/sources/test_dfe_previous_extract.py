@@ -1,6 +1,6 @@
-"""The SSDA903 rules that compare with last year's return (202-204, 502, 503A/B/D, 562, NoE; OC3 348, 1010) on a real
-two-extract run: last year's 903 return and this year's are imported as two extracts (`csc import ssda903`)
-and the real nightly job runs on each. The previous extract is the most recent extract date before the
+"""The SSDA903 rules that compare with last year's return (202-204, 208, 205D, 502, 503A/B/D, 562, NoE; OC3 348,
+1010) on a real two-extract run: last year's 903 return and this year's are imported as two extracts (`csc import
+ssda903`) and the real nightly job runs on each. The previous extract is the most recent extract date before the
 run's target still in the raw layer. On the first extract there is none: every such rule is not applicable
 (never passed). On the second, they compare with the first and fire exactly on the children changed
 between the two returns."""
@@ -25,7 +25,21 @@ from tests.pipeline.run_pipeline import run_pipeline
 from tests.sources.ssda903_export import export_ssda903
 
 LAST_YEAR, THIS_YEAR = "2025-10-31", "2026-10-31"
-PREVIOUS_EXTRACT_CODES = {"202", "203", "204", "502", "503A", "503B", "503D", "562", "NoE", "348", "1010"}
+PREVIOUS_EXTRACT_CODES = {
+    "202",
+    "203",
+    "204",
+    "502",
+    "503A",
+    "503B",
+    "503D",
+    "562",
+    "NoE",
+    "348",
+    "1010",
+    "208",
+    "205D",
+}
 
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -59,7 +73,7 @@ def _changed_returns(last_year: Path, this_year: Path) -> dict[str, set[str]]:
     closed_children = sorted(c for c, rows in by_child.items() if rows[-1]["DEC"] and len(rows) > 1)
     d, e, f, g = open_children[:4]
     h, i = closed_children[:2]
-    a, b, c = [row["CHILD"] for row in header if row["CHILD"] not in {d, e, f, g, h, i}][:3]
+    a, b, c, j, k, *both_years = [row["CHILD"] for row in header if row["CHILD"] not in {d, e, f, g, h, i}][:10]
     people = {row["CHILD"]: row for row in header}
     people[a]["SEX"] = "F" if people[a]["SEX"] == "M" else "M"  # 202
     people[b]["DOB"] = (_uk(people[b]["DOB"]) - dt.timedelta(days=1)).strftime("%d/%m/%Y")  # 203
@@ -69,7 +83,14 @@ def _changed_returns(last_year: Path, this_year: Path) -> dict[str, set[str]]:
     still_open[e]["RNE"] = "P" if still_open[e]["RNE"] != "P" else "S"  # 503A
     still_open[f]["LS"] = "C1" if still_open[f]["LS"] != "C1" else "C2"  # 503B
     still_open[g]["PLACE"] = "U1" if still_open[g]["PLACE"] != "U1" else "U3"  # 503D
+    people[j]["UPN"] = "P884000000002"  # 208: last year's is R884123456789 (below)
     _write(this_year / "header.csv", header_columns, header)
+    # 205D: k is UASC this year, not last year (five others are both years: no 205D; and 5 -> 6 rows stays under
+    # the plausibility check's 25% jump)
+    lines = {x: f"{people[x]['CHILD']},{people[x]['SEX']},{people[x]['DOB']},\r\n" for x in (*both_years, k)}
+    last = "CHILD,SEX,DOB,DUC\r\n" + "".join(lines[x] for x in both_years)
+    (last_year / "uasc.csv").write_text(last, encoding="utf-8")
+    (this_year / "uasc.csv").write_text(last + lines[k], encoding="utf-8")
     _write(this_year / "episodes.csv", episode_columns, episodes)
     # last year's return: child h not in it at all (NoE, 562); child i without its latest episode (562)
     _, last_header = _read(last_year / "header.csv")
@@ -78,6 +99,9 @@ def _changed_returns(last_year: Path, this_year: Path) -> dict[str, set[str]]:
     last_episodes = [
         r for r in last_episodes if r["CHILD"] != h and not (r["CHILD"] == i and r["DECOM"] == latest_of_i)
     ]
+    for row in last_header:
+        if row["CHILD"] == j:
+            row["UPN"] = "R884123456789"
     _write(last_year / "header.csv", header_columns, [r for r in last_header if r["CHILD"] != h])
     _write(last_year / "episodes.csv", episode_columns, last_episodes)
     # OC3 (care leavers): x reported DIED last year and in touch this year (348); y, whose latest episode was open
@@ -96,7 +120,7 @@ def _changed_returns(last_year: Path, this_year: Path) -> dict[str, set[str]]:
         dict(CHILD=y, DOB=people[y]["DOB"], IN_TOUCH="YES", ACTIV="F2", ACCOM="B1"),
     ])  # fmt: skip
     return {"202": {a}, "203": {b}, "204": {c}, "502": {d}, "503A": {e}, "503B": {f}, "503D": {g},
-            "562": {d, h, i}, "NoE": {h}, "348": {x}, "1010": {y}}  # fmt: skip
+            "562": {d, h, i}, "NoE": {h}, "348": {x}, "1010": {y}, "208": {j}, "205D": {k}}  # fmt: skip
 
 
 def _statuses(paths, run_extract: str) -> dict[str, tuple[str, str]]:

@@ -39,7 +39,7 @@ def test_the_contract_marks_exactly_the_optional_files():
     optional = [f.name for f in contract.files.values() if f.optional]
     assert optional == [
         "section47_enquiries", "cla_reviews", "care_leavers", "missing_episodes", "cla_health", "cp_reviews",
-        "cp_categories",
+        "cp_categories", "child_identifiers", "child_disabilities", "uasc_statuses",
     ]  # fmt: skip
     assert len(contract.required_file_names) == 11
     # a required file never refers to an optional one (it would be an orphan whenever the file is left out)
@@ -69,10 +69,15 @@ def test_absent_optional_files_are_not_provided_and_their_rules_not_applicable(e
     missing = set(descriptor.missing_files)
     optional_rules = {r.id for r in registry() if r.file in missing or {f for _, f in r.referenced()} & missing}
     # every rule of those files, and of other files reading one (issue 24: plans.cp_not_started_at_icpc reads
-    # section47_enquiries, 903 580 on episodes reads missing_episodes), and nothing else
+    # section47_enquiries, 903 580 on episodes reads missing_episodes, CIN 8770Q on children reads
+    # child_identifiers), and nothing else
     assert optional_rules and set(skipped) == optional_rules
     assert skipped["plans.cp_not_started_at_icpc"] == (
         "not applicable: case_management provides no section47_enquiries.csv"
+    )
+    assert (
+        skipped["children.school_age_without_upn"]
+        == "not applicable: case_management provides no child_identifiers.csv"
     )
     assert skipped["section47_enquiries.child_id.required"] == (
         "not applicable: case_management provides no section47_enquiries.csv"

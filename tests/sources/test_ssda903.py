@@ -229,3 +229,32 @@ def test_a_reviews_csv_without_review_code_is_refused(tmp_path):
     (source / "reviews.csv").write_text("CHILD,DOB,REVIEW\r\n900001,14/02/2010,20/05/2022\r\n", encoding="utf-8")
     with pytest.raises(ReturnImportError, match=r"reviews.csv: line 1: column REVIEW_CODE missing"):
         parse_ssda903(source)
+
+
+def test_header_upn_and_uasc_csv_fill_the_child_fields_with_lineage(tmp_path):
+    """The header's UPN item: a UN1-UN5 code -> upn_unknown, anything else -> upn (a personal field, written as
+    delivered); uasc.csv -> uasc_statuses (CHILD, DUC), one row per line."""
+    source = _copy(tmp_path)
+    header = (source / "Header.csv").read_text(encoding="utf-8").replace("UN1", "R884123456789")
+    (source / "Header.csv").write_text(header, encoding="utf-8")
+    (source / "uasc.csv").write_text(
+        "CHILD,SEX,DOB,DUC\r\n900001,1,14/02/2010,13/02/2028\r\n900002,2,03/11/2016,\r\n", encoding="utf-8"
+    )
+    folder = write_extract(parse_ssda903(source), tmp_path / "raw")
+    identifiers = _csv(folder / "child_identifiers.csv")
+    assert [(i["child_id"], i["upn"], i["former_upn"], i["upn_unknown"]) for i in identifiers] == [
+        ("900001", "R884123456789", "", ""), ("900002", "", "", "UN2")]  # fmt: skip
+    uasc = _csv(folder / "uasc_statuses.csv")
+    assert [(u["child_id"], u["uasc_ceased_date"]) for u in uasc] == [("900001", "2028-02-13"), ("900002", "")]
+    lineage = {(r["source_file"], r["source_line"]): r["origin"] for r in _csv(folder / "_lineage.csv")}
+    assert lineage[("child_identifiers.csv", "3")] == "Header.csv line 3"
+    assert lineage[("uasc_statuses.csv", "2")] == "uasc.csv line 2"
+    descriptor = read_descriptor(folder)
+    assert not {"child_identifiers", "uasc_statuses"} & set(descriptor.missing_files)
+    assert "child_disabilities" in descriptor.missing_files  # the 903 has no disability codes
+    assert descriptor.missing_columns["child_identifiers"] == ("former_upn",)
+    # the same return without uasc.csv, into the same folder: the earlier import's uasc_statuses.csv goes
+    (source / "uasc.csv").unlink()
+    folder = write_extract(parse_ssda903(source), tmp_path / "raw")
+    assert not (folder / "uasc_statuses.csv").exists()
+    assert "uasc_statuses" in read_descriptor(folder).missing_files

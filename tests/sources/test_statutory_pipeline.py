@@ -15,6 +15,7 @@ from dagster_project.catalogue import load_measures
 from dagster_project.cli import main as csc
 from dagster_project.quality.rule_counts import relation_names
 from dagster_project.quality.rules import rule_by_id
+from dagster_project.sources.descriptor import read_descriptor
 from tests.pipeline.run_pipeline import run_pipeline
 from tests.sources.ssda903_export import export_ssda903
 
@@ -219,6 +220,33 @@ def test_ssda903_round_trip_carries_the_cla_reviews(council_and_903):
     with open(raw / "cla_reviews.csv", encoding="utf-8") as f:
         assert len(origins) == len(list(csv.DictReader(f))) > 10
     assert origins[0] == "reviews.csv line 2"
+
+
+def _rows(folder: Path, name: str) -> list[dict[str, str]]:
+    with open(folder / name, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_ssda903_round_trip_carries_the_upns_and_uasc(council_and_903):
+    """The 903 header's UPN item fills child_identifiers (a UPN, or its UN code) and uasc.csv fills uasc_statuses:
+    the looked-after children's values are the council's own, each row with its line of the return."""
+    (_, council_paths), (_, paths) = council_and_903
+    council_raw, raw = council_paths.raw_dir / COUNCIL_DATE, paths.raw_dir / COUNCIL_DATE
+    looked_after = {e["child_id"] for e in _rows(raw, "cla_episodes.csv")}
+    theirs = {r["child_id"]: (r["upn"], r["upn_unknown"]) for r in _rows(council_raw, "child_identifiers.csv")}
+    ours = {r["child_id"]: (r["upn"], r["upn_unknown"]) for r in _rows(raw, "child_identifiers.csv")}
+    assert set(ours) == looked_after and ours == {c: theirs[c] for c in looked_after}
+    assert sum(1 for upn, _ in ours.values() if upn) > 10 and all(r["former_upn"] == "" for r in
+                                                                   _rows(raw, "child_identifiers.csv"))  # fmt: skip
+    council_uasc = {r["child_id"]: r["uasc_ceased_date"] for r in _rows(council_raw, "uasc_statuses.csv")}
+    uasc = {r["child_id"]: r["uasc_ceased_date"] for r in _rows(raw, "uasc_statuses.csv")}
+    assert uasc and uasc == {c: d for c, d in council_uasc.items() if c in looked_after}
+    origins = {(r["source_file"], r["origin"].split(" line ")[0]) for r in _rows(raw, "_lineage.csv")}
+    assert {("child_identifiers.csv", "header.csv"), ("uasc_statuses.csv", "uasc.csv")} <= origins
+    # the 903 has no disability codes and no former UPN: not available, never "missing"
+    descriptor = read_descriptor(raw)
+    assert "child_disabilities" in descriptor.missing_files
+    assert descriptor.missing_columns["child_identifiers"] == ("former_upn",)
 
 
 def test_ssda903_publishes_availability_and_no_visit_rows(council_and_903):

@@ -25,13 +25,15 @@ def test_code_list_seed_matches_the_contract():
     assert seeded == expected
 
 
-def test_staging_keeps_personal_fields_in_raw_except_date_of_birth():
+def test_staging_keeps_personal_fields_in_raw_except_date_of_birth_and_the_upns():
     contract = load_contract()
     for file in contract.files.values():
         sql = (STAGING_DIR / f"stg_case_management__{file.name}.sql").read_text()
         assert sql == render_staging_sql(file)
         for column in file.personal_columns:
-            assert (f"('{column}')" in sql) == (column == "date_of_birth"), (file.name, column)
+            # kept for validation only (the DfE's date-of-birth and UPN checks); the records that count drop them
+            kept = column in ("date_of_birth", "upn", "former_upn")
+            assert (f"('{column}')" in sql) == kept, (file.name, column)
         for column in file.columns:
             if not column.personal:
                 assert f"('{column.name}')" in sql, (file.name, column.name)

@@ -49,6 +49,11 @@ DFE_LISTS = {
         "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X2", "Y1", "Y2", "Z1", "Z2"}),
     # missing_episodes: the 903 missing file's MISSING, checked by rule 1006 ("Missing type invalid").
     "missing_or_absent": ("2026-27", "SSDA903 MISSING, rule 1006 (lac2026_27)", {"M", "A"}),
+    # the child fields: CIN census Disability, rule 8540's list; UPNunknown, rule 8770Q's UN2-UN7 plus UN1 (which
+    # 8770Q names and excludes: "child is not of school age"); the 903's UPN item takes UN1-UN5 (rule 168)
+    "disability": ("2024-25", "CIN census Disability, rule 8540 (cin2022_23, unchanged to cin2024_25)", {
+        "NONE", "MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "CON", "AUT", "DDA"}),
+    "upn_unknown": ("2024-25", "CIN census UPNunknown, rule 8770Q (cin2024_25)", {f"UN{i}" for i in range(1, 8)}),
 }  # fmt: skip
 # Codes the DfE retired that the contract still accepts on older records (placement types of 2022-23 to 2024-25).
 RETIRED = {"placement_type": {"H5", "P2", "Z1"}}

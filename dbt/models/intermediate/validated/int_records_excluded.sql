@@ -39,6 +39,12 @@ with excluded as (
     select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_cp_reviews_excluded') }}
     union all
     select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_cp_categories_excluded') }}
+    union all
+    select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_child_identifiers_excluded') }}
+    union all
+    select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_child_disabilities_excluded') }}
+    union all
+    select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_uasc_statuses_excluded') }}
 
 )
 

@@ -154,6 +154,12 @@ with flagged as (
     where (exists (select 1 from (select nullif(trim(p.child_id), '') as child_id, nullif(upper(trim(p.sex)), '') as sex, cast(coalesce(try_strptime(trim(p.date_of_birth), '%Y-%m-%d'), try_strptime(trim(p.date_of_birth), '%d/%m/%Y')) as date) as date_of_birth, nullif(upper(trim(p.ethnicity)), '') as ethnicity from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p) pc where pc.child_id = s.child_id and pc.ethnicity is distinct from s.ethnicity))
         and {{ csc_rule_applies('children.ethnicity_differs_from_previous_extract') }}
     union all
+    -- children.school_age_without_upn: child of school age (6 by the 31 August after the census date) on a referral going further, with neither a UPN nor a reason UN2-UN7 it is unknown (child_identifiers)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.school_age_without_upn' as rule_id, 'child of school age (6 by the 31 August after the census date) on a referral going further, with neither a UPN nor a reason UN2-UN7 it is unknown (child_identifiers)' as reason
+    from {{ ref('stg_case_management__children') }} as s
+    where (s.date_of_birth <= cast('{{ csc_run_var("extract_date") }}' as date) + interval 4 month + interval 31 day - interval 6 year and exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id and r.nfa = false) and exists (select 1 from {{ ref('stg_case_management__child_identifiers') }}) and not exists (select 1 from {{ ref('stg_case_management__child_identifiers') }} i where i.child_id = s.child_id and (i.upn is not null or i.upn_unknown in ('UN2', 'UN3', 'UN4', 'UN5', 'UN6', 'UN7'))))
+        and {{ csc_rule_applies('children.school_age_without_upn') }}
+    union all
     -- contacts.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.contact_id), '') as record_key, 'contacts.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
@@ -970,6 +976,12 @@ with flagged as (
     where (s.end_date = (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year and s.reason_ceased is distinct from 'E8' and exists (select 1 from {{ ref('stg_case_management__missing_episodes') }} m where m.child_id = s.child_id and m.end_date = s.end_date))
         and {{ csc_rule_applies('cla_episodes.ceased_at_18_while_missing_not_e8') }}
     union all
+    -- cla_episodes.child_upn_missing: episode (legal status other than V3/V4) of a child with neither a UPN nor a reason it is unknown (child_identifiers)
+    select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.child_upn_missing' as rule_id, 'episode (legal status other than V3/V4) of a child with neither a UPN nor a reason it is unknown (child_identifiers)' as reason
+    from {{ ref('stg_case_management__cla_episodes') }} as s
+    where (s.legal_status not in ('V3', 'V4') and exists (select 1 from {{ ref('stg_case_management__child_identifiers') }}) and exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) and not exists (select 1 from {{ ref('stg_case_management__child_identifiers') }} i where i.child_id = s.child_id and (i.upn is not null or i.upn_unknown_text is not null)))
+        and {{ csc_rule_applies('cla_episodes.child_upn_missing') }}
+    union all
     -- visits.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.visit_id), '') as record_key, 'visits.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
     from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
@@ -1521,6 +1533,162 @@ with flagged as (
     from {{ ref('stg_case_management__cp_categories') }} as s
     where (s.category_start_date is not null and regexp_full_match(s.category_start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
         and {{ csc_rule_applies('cp_categories.category_start_date.uk_date') }}
+    union all
+    -- child_identifiers.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'child_identifiers.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'child_identifiers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.child_id <> trim(r.child_id) or r.upn <> trim(r.upn) or r.former_upn <> trim(r.former_upn) or r.upn_unknown <> trim(r.upn_unknown))
+        and {{ csc_rule_applies('child_identifiers.trailing_spaces') }}
+    union all
+    -- child_identifiers.upn_unknown.lower_case: upn_unknown delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_unknown.lower_case' as rule_id, 'upn_unknown delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__child_identifiers') }} as s
+    where (s.upn_unknown_text <> upper(s.upn_unknown_text))
+        and {{ csc_rule_applies('child_identifiers.upn_unknown.lower_case') }}
+    union all
+    -- child_identifiers.upn_check_letter_wrong: UPN's first character is not the check letter worked from characters 2 to 13
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_check_letter_wrong' as rule_id, 'UPN''s first character is not the check letter worked from characters 2 to 13' as reason
+    from {{ ref('stg_case_management__child_identifiers') }} as s
+    where (length(s.upn) = 13 and regexp_full_match(substr(s.upn, 2), '[0-9]+') and substr(s.upn, 1, 1) <> substr('ABCDEFGHJKLMNPQRTUVWXYZ', ((2 * try_cast(substr(s.upn, 2, 1) as integer) + 3 * try_cast(substr(s.upn, 3, 1) as integer) + 4 * try_cast(substr(s.upn, 4, 1) as integer) + 5 * try_cast(substr(s.upn, 5, 1) as integer) + 6 * try_cast(substr(s.upn, 6, 1) as integer) + 7 * try_cast(substr(s.upn, 7, 1) as integer) + 8 * try_cast(substr(s.upn, 8, 1) as integer) + 9 * try_cast(substr(s.upn, 9, 1) as integer) + 10 * try_cast(substr(s.upn, 10, 1) as integer) + 11 * try_cast(substr(s.upn, 11, 1) as integer) + 12 * try_cast(substr(s.upn, 12, 1) as integer) + 13 * try_cast(substr(s.upn, 13, 1) as integer)) % 23) + 1, 1))
+        and {{ csc_rule_applies('child_identifiers.upn_check_letter_wrong') }}
+    union all
+    -- child_identifiers.upn_duplicated: another child of the extract has the same UPN
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_duplicated' as rule_id, 'another child of the extract has the same UPN' as reason
+    from {{ ref('stg_case_management__child_identifiers') }} as s
+    where (s.upn is not null and exists (select 1 from {{ ref('stg_case_management__child_identifiers') }} o where o.upn = s.upn and o.source_line <> s.source_line))
+        and {{ csc_rule_applies('child_identifiers.upn_duplicated') }}
+    union all
+    -- child_identifiers.upn_la_code_unknown: UPN's characters 2-4 are not a recognised LA code
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_la_code_unknown' as rule_id, 'UPN''s characters 2-4 are not a recognised LA code' as reason
+    from {{ ref('stg_case_management__child_identifiers') }} as s
+    where (length(s.upn) = 13 and substr(s.upn, 2, 3) not in ('001', '002', '003', '004', '005', '201', '202', '203', '204', '205', '206', '207', '208', '209', '210', '211', '212', '213', '301', '302', '303', '304', '305', '306', '307', '308', '309', '310', '311', '312', '313', '314', '315', '316', '317', '318', '319', '320', '330', '331', '332', '333', '334', '335', '336', '340', '341', '342', '343', '344', '350', '351', '352', '353', '354', '355', '356', '357', '358', '359', '370', '371', '372', '373', '380', '381', '382', '383', '384', '390', '391', '392', '393', '394', '660', '661', '662', '663', '664', '665', '666', '667', '668', '669', '670', '671', '672', '673', '674', '675', '676', '677', '678', '679', '680', '681', '701', '702', '703', '704', '705', '706', '707', '708', '800', '801', '802', '803', '805', '806', '807', '808', '810', '811', '812', '813', '820', '821', '822', '823', '835', '836', '837', '838', '839', '850', '851', '852', '855', '856', '857', '865', '866', '867', '868', '869', '870', '871', '872', '873', '874', '875', '876', '877', '878', '879', '880', '881', '882', '883', '884', '885', '886', '887', '888', '889', '890', '891', '892', '893', '894', '895', '896', '935', '936', '937', '938', '940', '941', '420', '815', '816', '825', '826', '830', '831', '840', '841', '845', '846', '860', '861', '908', '909', '916', '919', '921', '925', '926', '928', '929', '931', '933', '942', '943'))
+        and {{ csc_rule_applies('child_identifiers.upn_la_code_unknown') }}
+    union all
+    -- child_identifiers.upn_not_numeric: UPN's characters 5-12 are not all digits
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_not_numeric' as rule_id, 'UPN''s characters 5-12 are not all digits' as reason
+    from {{ ref('stg_case_management__child_identifiers') }} as s
+    where (s.upn is not null and not regexp_full_match(substr(s.upn, 5, 8), '[0-9]+'))
+        and {{ csc_rule_applies('child_identifiers.upn_not_numeric') }}
+    union all
+    -- child_identifiers.upn_last_character_invalid: UPN's 13th character is neither a digit nor a letter of the DfE's table (no I, O or S)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_last_character_invalid' as rule_id, 'UPN''s 13th character is neither a digit nor a letter of the DfE''s table (no I, O or S)' as reason
+    from {{ ref('stg_case_management__child_identifiers') }} as s
+    where (length(s.upn) = 13 and not regexp_full_match(substr(s.upn, 13, 1), '[0-9A-HJ-NP-RT-Z]'))
+        and {{ csc_rule_applies('child_identifiers.upn_last_character_invalid') }}
+    union all
+    -- child_identifiers.former_upn_malformed: former UPN is not a letter followed by 12 digits
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.former_upn_malformed' as rule_id, 'former UPN is not a letter followed by 12 digits' as reason
+    from {{ ref('stg_case_management__child_identifiers') }} as s
+    where (s.former_upn is not null and not (length(s.former_upn) = 13 and regexp_full_match(s.former_upn, '[A-Za-z][0-9]+')))
+        and {{ csc_rule_applies('child_identifiers.former_upn_malformed') }}
+    union all
+    -- child_identifiers.un7_with_referral_going_further: UPN unknown reason UN7 (referral with no further action) but the child has a referral going further (or none)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.un7_with_referral_going_further' as rule_id, 'UPN unknown reason UN7 (referral with no further action) but the child has a referral going further (or none)' as reason
+    from {{ ref('stg_case_management__child_identifiers') }} as s
+    where (s.upn_unknown = 'UN7' and (exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id and r.nfa is distinct from true) or not exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id)))
+        and {{ csc_rule_applies('child_identifiers.un7_with_referral_going_further') }}
+    union all
+    -- child_identifiers.upn_duplicated_looked_after: looked-after child with the same UPN as another looked-after child of the extract
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_duplicated_looked_after' as rule_id, 'looked-after child with the same UPN as another looked-after child of the extract' as reason
+    from {{ ref('stg_case_management__child_identifiers') }} as s
+    where (s.upn is not null and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and exists (select 1 from {{ ref('stg_case_management__child_identifiers') }} o where o.upn = s.upn and o.source_line <> s.source_line and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = o.child_id)))
+        and {{ csc_rule_applies('child_identifiers.upn_duplicated_looked_after') }}
+    union all
+    -- child_identifiers.upn_not_valid_903: looked-after child's UPN is not a letter (not I, O or S) and 12 digits (or 11 and a letter), or its unknown reason is not one the SSDA903 takes (UN1-UN5)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_not_valid_903' as rule_id, 'looked-after child''s UPN is not a letter (not I, O or S) and 12 digits (or 11 and a letter), or its unknown reason is not one the SSDA903 takes (UN1-UN5)' as reason
+    from {{ ref('stg_case_management__child_identifiers') }} as s
+    where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and ((s.upn is not null and not (length(upper(s.upn)) = 13 and regexp_full_match(upper(s.upn), '[A-HJ-NP-RT-Z][0-9]+[0-9A-Z]'))) or (s.upn is null and s.upn_unknown is not null and s.upn_unknown not in ('UN1', 'UN2', 'UN3', 'UN4', 'UN5'))))
+        and {{ csc_rule_applies('child_identifiers.upn_not_valid_903') }}
+    union all
+    -- child_identifiers.school_age_un1: looked-after child of school age (4 by the 31 August before the collection year) with UPN unknown reason UN1 (not yet of school age)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.school_age_un1' as rule_id, 'looked-after child of school age (4 by the 31 August before the collection year) with UPN unknown reason UN1 (not yet of school age)' as reason
+    from {{ ref('stg_case_management__child_identifiers') }} as s
+    where (s.upn is null and s.upn_unknown = 'UN1' and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 4 year <= make_date(cast(year(coalesce(cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date), make_date(cast(year(cast('{{ csc_run_var("extract_date") }}' as date) - interval 3 month) as integer), 4, 1))) as integer) - 1, 8, 31))
+        and {{ csc_rule_applies('child_identifiers.school_age_un1') }}
+    union all
+    -- child_identifiers.un4_looked_after_over_a_week: UPN unknown reason UN4 (newly arrived) for a child looked after at the extract date who was already looked after a week before
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.un4_looked_after_over_a_week' as rule_id, 'UPN unknown reason UN4 (newly arrived) for a child looked after at the extract date who was already looked after a week before' as reason
+    from {{ ref('stg_case_management__child_identifiers') }} as s
+    where (s.upn is null and s.upn_unknown = 'UN4' and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date <= cast('{{ csc_run_var("extract_date") }}' as date) - interval 7 day and (e.end_date is null or e.end_date > cast('{{ csc_run_var("extract_date") }}' as date) - interval 7 day)) and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date <= cast('{{ csc_run_var("extract_date") }}' as date) and (e.end_date is null or e.end_date > cast('{{ csc_run_var("extract_date") }}' as date))))
+        and {{ csc_rule_applies('child_identifiers.un4_looked_after_over_a_week') }}
+    union all
+    -- child_identifiers.upn_differs_from_previous_extract: looked-after child's UPN (or unknown reason) differs from the previous extract's, other than UN1 or empty becoming UN2-UN5, or an unknown reason becoming a UPN
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_differs_from_previous_extract' as rule_id, 'looked-after child''s UPN (or unknown reason) differs from the previous extract''s, other than UN1 or empty becoming UN2-UN5, or an unknown reason becoming a UPN' as reason
+    from {{ ref('stg_case_management__child_identifiers') }} as s
+    where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and exists (select 1 from (select nullif(trim(p.child_id), '') as child_id, coalesce(nullif(upper(trim(p.upn)), ''), nullif(upper(trim(p.upn_unknown)), '')) as upn_field from (select * from {{ source('raw', 'child_identifiers') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p) pi where pi.child_id = s.child_id and pi.upn_field is distinct from coalesce(upper(s.upn), s.upn_unknown) and not ((pi.upn_field = 'UN1' or pi.upn_field is null) and coalesce(upper(s.upn), s.upn_unknown) in ('UN2', 'UN3', 'UN4', 'UN5')) and not ((pi.upn_field is null or pi.upn_field like 'UN%') and coalesce(upper(s.upn), s.upn_unknown) is not null and coalesce(upper(s.upn), s.upn_unknown) not like 'UN%')))
+        and {{ csc_rule_applies('child_identifiers.upn_differs_from_previous_extract') }}
+    union all
+    -- child_disabilities.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.disability_record_id), '') as record_key, 'child_disabilities.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'child_disabilities') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.disability_record_id <> trim(r.disability_record_id) or r.child_id <> trim(r.child_id) or r.disability <> trim(r.disability))
+        and {{ csc_rule_applies('child_disabilities.trailing_spaces') }}
+    union all
+    -- child_disabilities.disability.lower_case: disability delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.disability.lower_case' as rule_id, 'disability delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__child_disabilities') }} as s
+    where (s.disability_text <> upper(s.disability_text))
+        and {{ csc_rule_applies('child_disabilities.disability.lower_case') }}
+    union all
+    -- child_disabilities.fewer_than_8_none: the return holds 7 or fewer disability rows coded NONE (the DfE queries the return; every row is flagged)
+    select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.fewer_than_8_none' as rule_id, 'the return holds 7 or fewer disability rows coded NONE (the DfE queries the return; every row is flagged)' as reason
+    from {{ ref('stg_case_management__child_disabilities') }} as s
+    where ((select count(*) from {{ ref('stg_case_management__child_disabilities') }} d where d.disability = 'NONE') <= 7)
+        and {{ csc_rule_applies('child_disabilities.fewer_than_8_none') }}
+    union all
+    -- child_disabilities.one_code_per_child_only: no child of the return has more than one disability code (each disability row is flagged)
+    select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.one_code_per_child_only' as rule_id, 'no child of the return has more than one disability code (each disability row is flagged)' as reason
+    from {{ ref('stg_case_management__child_disabilities') }} as s
+    where (s.disability <> 'NONE' and (select max(k.n) from (select count(*) as n from {{ ref('stg_case_management__child_disabilities') }} d where d.disability <> 'NONE' group by d.child_id) k) <= 1)
+        and {{ csc_rule_applies('child_disabilities.one_code_per_child_only') }}
+    union all
+    -- child_disabilities.none_with_other_codes: disability code other than NONE for a child who also has NONE
+    select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.none_with_other_codes' as rule_id, 'disability code other than NONE for a child who also has NONE' as reason
+    from {{ ref('stg_case_management__child_disabilities') }} as s
+    where (s.disability <> 'NONE' and exists (select 1 from {{ ref('stg_case_management__child_disabilities') }} o where o.child_id = s.child_id and o.disability = 'NONE'))
+        and {{ csc_rule_applies('child_disabilities.none_with_other_codes') }}
+    union all
+    -- child_disabilities.code_repeated: the child has the same disability code on another row
+    select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.code_repeated' as rule_id, 'the child has the same disability code on another row' as reason
+    from {{ ref('stg_case_management__child_disabilities') }} as s
+    where (exists (select 1 from {{ ref('stg_case_management__child_disabilities') }} o where o.child_id = s.child_id and o.disability = s.disability and o.source_line <> s.source_line))
+        and {{ csc_rule_applies('child_disabilities.code_repeated') }}
+    union all
+    -- uasc_statuses.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'uasc_statuses.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'uasc_statuses') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.child_id <> trim(r.child_id) or r.uasc_ceased_date <> trim(r.uasc_ceased_date))
+        and {{ csc_rule_applies('uasc_statuses.trailing_spaces') }}
+    union all
+    -- uasc_statuses.uasc_ceased_date.uk_date: uasc_ceased_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'uasc_statuses.uasc_ceased_date.uk_date' as rule_id, 'uasc_ceased_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__uasc_statuses') }} as s
+    where (s.uasc_ceased_date is not null and regexp_full_match(s.uasc_ceased_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('uasc_statuses.uasc_ceased_date.uk_date') }}
+    union all
+    -- uasc_statuses.ceased_before_collection_year: date UASC status ceased is before the collection year (an imported return)
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'uasc_statuses.ceased_before_collection_year' as rule_id, 'date UASC status ceased is before the collection year (an imported return)' as reason
+    from {{ ref('stg_case_management__uasc_statuses') }} as s
+    where (s.uasc_ceased_date < cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date))
+        and {{ csc_rule_applies('uasc_statuses.ceased_before_collection_year') }}
+    union all
+    -- uasc_statuses.ceased_after_18th_birthday: date UASC status ceased is after the child's 18th birthday
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'uasc_statuses.ceased_after_18th_birthday' as rule_id, 'date UASC status ceased is after the child''s 18th birthday' as reason
+    from {{ ref('stg_case_management__uasc_statuses') }} as s
+    where (s.uasc_ceased_date > (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year)
+        and {{ csc_rule_applies('uasc_statuses.ceased_after_18th_birthday') }}
+    union all
+    -- uasc_statuses.under_11: UASC (status not ceased before the collection year) under 11 at the extract date
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'uasc_statuses.under_11' as rule_id, 'UASC (status not ceased before the collection year) under 11 at the extract date' as reason
+    from {{ ref('stg_case_management__uasc_statuses') }} as s
+    where ((s.uasc_ceased_date is null or s.uasc_ceased_date >= coalesce(cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date), make_date(cast(year(cast('{{ csc_run_var("extract_date") }}' as date) - interval 3 month) as integer), 4, 1))) and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) > cast('{{ csc_run_var("extract_date") }}' as date) - interval 11 year)
+        and {{ csc_rule_applies('uasc_statuses.under_11') }}
+    union all
+    -- uasc_statuses.not_uasc_in_previous_extract: child UASC here but not in the previous extract, which holds the child
+    select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'uasc_statuses.not_uasc_in_previous_extract' as rule_id, 'child UASC here but not in the previous extract, which holds the child' as reason
+    from {{ ref('stg_case_management__uasc_statuses') }} as s
+    where (exists (select 1 from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) pc where nullif(trim(pc.child_id), '') = s.child_id) and not exists (select 1 from (select * from {{ source('raw', 'uasc_statuses') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) pu where nullif(trim(pu.child_id), '') = s.child_id))
+        and {{ csc_rule_applies('uasc_statuses.not_uasc_in_previous_extract') }}
 
 )
 
