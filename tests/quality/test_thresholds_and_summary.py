@@ -10,6 +10,7 @@ from dagster_project.quality.results import CheckResult, append_dq_results, bloc
 from dagster_project.quality.rule_checks import severity_for
 from dagster_project.quality.rules import rule_by_id
 from dagster_project.quality.summary import render_summary, write_summary
+from dagster_project.quality.thresholds import implausible_jump
 
 pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
 
@@ -38,6 +39,20 @@ def test_severity_follows_the_block_share(monkeypatch):
     monkeypatch.setenv("CSC_DQ_BLOCK_SHARE", "2")
     with pytest.raises(ValueError, match="CSC_DQ_BLOCK_SHARE"):
         severity_for(orphan, 51, 1000)
+
+
+def test_an_implausible_jump_needs_the_share_and_the_minimum_change(monkeypatch):
+    assert implausible_jump(1000, 1251) and implausible_jump(1000, 749)  # more than 25%, 251 records
+    assert not implausible_jump(1000, 1250)  # exactly 25% is not more than 25%
+    # a small file: 1 -> 2 UASC children is +100% but one record (issue 24: it blocked a second 903 import)
+    assert not implausible_jump(1, 2) and not implausible_jump(20, 29)
+    assert implausible_jump(20, 30)  # +50% and 10 records
+    assert not implausible_jump(0, 500) and not implausible_jump(None, 5)  # nothing to compare with
+    monkeypatch.setenv("CSC_DQ_JUMP_MIN_CHANGE", "0")
+    assert implausible_jump(1, 2)
+    monkeypatch.setenv("CSC_DQ_JUMP_MIN_CHANGE", "-1")
+    with pytest.raises(ValueError, match="CSC_DQ_JUMP_MIN_CHANGE"):
+        implausible_jump(1, 2)
 
 
 def test_blocking_failures_and_summary(tmp_path):

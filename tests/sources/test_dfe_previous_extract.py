@@ -156,14 +156,14 @@ def two_extracts(tmp_path_factory):
 def test_without_a_previous_extract_the_rules_are_not_applicable(two_extracts):
     paths, _ = two_extracts
     statuses = _statuses(paths, LAST_YEAR)
-    assert len(statuses) == 11
+    assert len(statuses) == 13
     assert all(status == "not_applicable" and "no extract before" in sample for status, sample in statuses.values())
 
 
 def test_with_last_years_return_they_compare_and_fire_on_the_changed_children_only(two_extracts):
     paths, expected = two_extracts
     statuses = _statuses(paths, THIS_YEAR)
-    assert len(statuses) == 11 and {status for status, _ in statuses.values()} == {"failed"}
+    assert len(statuses) == 13 and {status for status, _ in statuses.values()} == {"failed"}
     found = defaultdict(set)
     for child, code in project_pairs(paths.warehouse, "903"):
         if code in PREVIOUS_EXTRACT_CODES:
