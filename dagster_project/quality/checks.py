@@ -27,7 +27,8 @@ FILE_CHECK_DESCRIPTIONS = {
     "quarantined_rows": "Rows quarantined at load; blocks above CSC_DQ_BLOCK_SHARE.",
     "schema_drift": "Unknown extra columns (kept in raw, reported).",
     "plausibility": "Row counts (and open CP plans / open allocations) vs the previous extract; "
-    "blocks above CSC_DQ_JUMP_THRESHOLD; records that disappeared are reported.",
+    "blocks above CSC_DQ_JUMP_THRESHOLD (and CSC_DQ_JUMP_MIN_CHANGE records); records that disappeared are "
+    "reported.",
 }
 
 

@@ -167,7 +167,7 @@ def _plausibility(conn, file: ExportFile, extract_date: str, rows: int) -> FileC
             sql += "(select ?::date as x) where _extract_date = x"
             values[x] = conn.execute(sql, [x]).fetchone()[0]
         before, after = values[previous], values[extract_date]
-        if before and abs(after - before) / before > thresholds.jump_threshold():
+        if thresholds.implausible_jump(before, after):
             problems.append(f"{measure} {before} -> {after}")
     gone = conn.execute(
         f"select trim({pk}) as k from raw.{name} where _extract_date = ?::date "

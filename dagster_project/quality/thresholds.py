@@ -25,3 +25,20 @@ def warn_share() -> float:
 def jump_threshold() -> float:
     """A relative change vs the previous extract above this blocks the run (implausible jump)."""
     return _share("CSC_DQ_JUMP_THRESHOLD", 0.25)
+
+
+def jump_min_change() -> int:
+    """A change of fewer records than this is never an implausible jump on its own: a small file (a few UASC
+    children, a handful of teams) moves by more than the share between two extracts as a matter of course."""
+    value = int(os.environ.get("CSC_DQ_JUMP_MIN_CHANGE") or 10)
+    if value < 0:
+        raise ValueError(f"CSC_DQ_JUMP_MIN_CHANGE must be 0 or more, got {value}")
+    return value
+
+
+def implausible_jump(before: int | float | None, after: int | float | None) -> bool:
+    """A count moved by more than the jump share of its previous value and by at least the minimum change."""
+    if not before or after is None:
+        return False
+    change = abs(after - before)
+    return change / before > jump_threshold() and change >= jump_min_change()
