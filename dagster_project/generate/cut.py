@@ -38,6 +38,8 @@ RULES: dict[str, tuple[str | None, dict[str, tuple[str, ...]]]] = {
     "cla_health": ("check_date", {}),
     "cp_reviews": ("review_date", {}),
     "cp_categories": ("category_start_date", {}),
+    "legal_statuses": ("start_date", {"end_date": ("end_date",)}),
+    "pathway_plan_reviews": ("review_date", {}),
 }
 
 
