@@ -321,15 +321,18 @@ QUERIES = {
         from current as c inner join a_cla_reviews as r on r.child_id = c.child_id and r.review_date >= c.period_start
         group by c.child_id
     ),
-    -- the legal status from legal_statuses.csv: of the child's statuses overlapping the current period of care (ending
-    -- after it started, starting before it ended), the latest started, i.e. the one open at the as-at date or, for a
-    -- child who has left care, the period's last; a child with none there keeps the episodes' run (as without the file)
+    -- the legal status from legal_statuses.csv: for a child still looked after, the status open at the as-at date; for
+    -- one who has left care, the last of those overlapping the period of care (ending after it started, starting
+    -- before it ended); latest started first. A child with none keeps the episodes' run (as without the file).
     status_rows as (
         select c.child_id, s.legal_status, s.start_date,
             row_number() over (partition by c.child_id order by s.start_date desc, s.legal_status_id desc) as latest
         from current as c inner join a_legal_statuses as s
-            on s.child_id = c.child_id and coalesce(s.end_date, date '9999-12-31') > c.period_start
-            and (c.end_date is null or s.start_date < c.end_date)
+            on s.child_id = c.child_id and s.start_date < coalesce(c.end_date, date '9999-12-31')
+            and case
+                when c.end_date is null then s.end_date is null
+                else s.end_date is null or s.end_date > c.period_start
+            end
     ),
     legal as (select child_id, legal_status, start_date from status_rows where latest = 1),
     health as (

@@ -11,8 +11,8 @@ List 8 (C12 looked after 1 May-20 Sep 2023, episode E4 C2; C8 from 1 Dec 2023, E
   from 01/05/2023).
 - C8: LS6, E1 from 5 Jan 2024, is open at the as-at date (the episodes say C1 from 20/12/2023: the change to E1 came
   without a new episode).
-- C7: its only status LS7 (C2, Jan 2023) ended before this period of care began: none overlaps, so the episodes'
-  V2 from 28/12/2023.
+- C7, still looked after: no status is open at the as-at date (LS7, C2 in Jan 2023, ended before this period of care
+  began; LS8, C2 from 28 Dec, ended 2 Jan), so the episodes' V2 from 28/12/2023.
 
 List 9 (care leavers C12, latest record 20 Oct 2023, and C6, 10 Jan 2024): C12's latest pathway plan review on or
 before the as-at date is PR5, 2 Oct 2023, with no adviser allocated then (N; the earlier reviews had one); C6 has no
@@ -35,7 +35,7 @@ FILES = {
     "legal_statuses.csv": "legal_status_id,child_id,legal_status,start_date,end_date\n"
     "LS0,C12,V2,2020-01-01,2020-06-01\nLS1,C12,C2,2023-05-01,2023-07-01\nLS2,C12,E1,2023-07-01,2023-09-20\n"
     "LS3,C12,V2,2023-10-01,\nLS4,C8,C2,2023-12-01,2023-12-20\nLS5,C8,C1,2023-12-20,2024-01-05\n"
-    "LS6,C8,E1,2024-01-05,\nLS7,C7,C2,2023-01-01,2023-02-01\n",
+    "LS6,C8,E1,2024-01-05,\nLS7,C7,C2,2023-01-01,2023-02-01\nLS8,C7,C2,2023-12-28,2024-01-02\n",
     "pathway_plan_reviews.csv": "pathway_plan_review_id,child_id,review_date,personal_adviser_allocated\n"
     "PR1,C12,2021-10-01,N\nPR2,C12,2022-04-01,Y\nPR3,C12,2022-10-03,Y\nPR4,C12,2023-04-03,Y\nPR5,C12,2023-10-02,N\n"
     "PR6,C1,2023-12-01,Y\n",
