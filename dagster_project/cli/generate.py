@@ -55,7 +55,7 @@ def register(sub) -> None:
     p.add_argument(
         "--optional-files", action="store_true",
         help="also write the contract's optional files (section47_enquiries, cla_reviews, care_leavers, "
-        "missing_episodes, cla_health, cp_reviews, cp_categories)",
+        "missing_episodes, cla_health, cp_reviews, cp_categories, legal_statuses, pathway_plan_reviews)",
     )  # fmt: skip
     p.set_defaults(handler=run)
 

@@ -44,6 +44,8 @@ RULES: dict[str, tuple[str | None, dict[str, tuple[str, ...]]]] = {
     "child_identifiers": ("_first", {}),
     "child_disabilities": ("_first", {}),
     "uasc_statuses": ("_first", {"uasc_ceased_date": ("uasc_ceased_date",)}),
+    "legal_statuses": ("start_date", {"end_date": ("end_date",)}),
+    "pathway_plan_reviews": ("review_date", {}),
 }
 
 

@@ -20,23 +20,24 @@ WEIGHTS = {
     "authorised_before_start": 4, "authorised_before_referral": 4, "date_in_future": 5, "visit_before_birth": 4,
     "visit_by_departed_worker": 4, "invalid_code": 8, "closure_reason_without_date": 4,
     "closure_date_without_reason": 4, "overlapping_cp_plans": 4, "allocation_team_mismatch": 5, "blank_required": 8,
-    "us_date_format": 6, "text_in_date": 5, "trailing_spaces": 12,
+    "us_date_format": 6, "text_in_date": 5, "trailing_spaces": 12, "overlapping_legal_statuses": 4,
 }  # fmt: skip
 END_OF = {"workers": ("start_date", "end_date"), "allocations": ("start_date", "end_date"),
           "referrals": ("referral_date", "closure_date"), "plans": ("start_date", "end_date"),
           "cla_episodes": ("start_date", "end_date"),
           "section47_enquiries": ("strategy_discussion_date", "icpc_date"),
-          "missing_episodes": ("start_date", "end_date")}  # fmt: skip
+          "missing_episodes": ("start_date", "end_date"), "legal_statuses": ("start_date", "end_date")}  # fmt: skip
 EVENT_DATE = {"contacts": "contact_date", "visits": "visit_date", "supervisions": "supervision_date",
               "section47_enquiries": "s47_start_date", "cla_reviews": "review_date",
               "care_leavers": "contact_date", "missing_episodes": "start_date",
               "cla_health": "check_date",
-              "cp_reviews": "review_date", "cp_categories": "category_start_date"}  # fmt: skip
+              "cp_reviews": "review_date", "cp_categories": "category_start_date",
+              "pathway_plan_reviews": "review_date"}  # fmt: skip
 ONLY_IN = {
     "authorised_before_start": "assessments", "authorised_before_referral": "assessments",
     "visit_before_birth": "visits", "visit_by_departed_worker": "visits", "closure_reason_without_date": "referrals",
     "closure_date_without_reason": "referrals", "overlapping_cp_plans": "plans",
-    "allocation_team_mismatch": "allocations",
+    "allocation_team_mismatch": "allocations", "overlapping_legal_statuses": "legal_statuses",
 }  # fmt: skip
 # Values other files' defects are judged against: a defect that compares with one of these is only
 # injected where that value reached the file intact, so that it stays detectable in principle.
@@ -135,11 +136,12 @@ class _Injector:
             return self.t.visit_date.to_numpy().astype("datetime64[D]") > np.datetime64(first_left, "D")
         if kind in ("closure_reason_without_date", "closure_date_without_reason"):
             return self.nonnull("closure_date")
-        if kind == "overlapping_cp_plans":
+        if kind in ("overlapping_cp_plans", "overlapping_legal_statuses"):
             start = self.t.start_date.to_numpy().astype("datetime64[D]")
             end = self.t.end_date.to_numpy().astype("datetime64[D]")
             room = np.where(np.isnat(end), self.ctx.extract_date, end) - start
-            return (self.s.plan_type == "CP").to_numpy() & (room.astype(int) >= 3)
+            of_kind = (self.s.plan_type == "CP").to_numpy() if kind == "overlapping_cp_plans" else yes
+            return of_kind & (room.astype(int) >= 3)
         if kind == "allocation_team_mismatch":
             return (self.s.team_id.notna() & self.s.worker_id.notna()).to_numpy() & (len(self.ctx.team_ids) > 1)
         if kind == "us_date_format":
@@ -253,16 +255,20 @@ class _Injector:
         self.set(i, "closure_reason", None)
         self.hits.append((i, ["closure_date_without_reason"]))
 
-    def overlapping_cp_plans(self, i):
+    def overlapping_cp_plans(self, i, kind="overlapping_cp_plans", prefix="PX"):
+        """A second row of the child (new key) starting inside this one's span: two plans or statuses at once."""
         row = self.s.iloc[i].copy()
         start = self.day("start_date", i)
         end = (
             np.datetime64(self.t.end_date.iloc[i], "D") if pd.notna(self.t.end_date.iloc[i]) else self.ctx.extract_date
         )
         span = int((end - start).astype(int))
-        row["plan_id"] = self.new_id("PX")
+        row[self.e.primary_key] = self.new_id(prefix)
         row["start_date"] = self.fmt(start + np.timedelta64(int(self.rng.integers(1, span // 2 + 1)), "D"))
-        self.inserts.append((i, list(row), ["overlapping_cp_plans"]))
+        self.inserts.append((i, list(row), [kind]))
+
+    def overlapping_legal_statuses(self, i):
+        self.overlapping_cp_plans(i, "overlapping_legal_statuses", "LX")
 
     def allocation_team_mismatch(self, i):
         own = self.ctx.worker_team.get(self.s.worker_id.iloc[i])

@@ -14,7 +14,9 @@ from dagster_project.generate import optional_files as optional
 from dagster_project.generate.calendar import Frame
 from dagster_project.generate.cla_health import cla_health
 from dagster_project.generate.dates import NAT, plus_days
+from dagster_project.generate.legal_statuses import legal_statuses
 from dagster_project.generate.missing_episodes import missing_episodes
+from dagster_project.generate.pathway_plan_reviews import pathway_plan_reviews
 from dagster_project.generate.people import ids, names, postcodes
 from dagster_project.generate.presets import Preset
 from dagster_project.generate.rng import stream
@@ -251,6 +253,14 @@ def build(
         tables |= {"child_identifiers": child_fields.child_identifiers(children, seed),
                    "child_disabilities": disabilities,
                    "uasc_statuses": child_fields.uasc_statuses(children, periods, child_ids, seed)}  # fmt: skip
+        # legal statuses from the episodes; pathway plan reviews for the young people care_leavers follows
+        statuses = legal_statuses(cla)
+        keys = (statuses.start_date.to_numpy(), np.arange(len(statuses)))
+        statuses.insert(0, "legal_status_id", _ordered_ids(counter, "LS", 8, *keys))
+        pathway = pathway_plan_reviews(periods, leavers, dob, frame.horizon, seed)
+        keys = (pathway.review_date.to_numpy(), np.arange(len(pathway)))
+        pathway.insert(0, "pathway_plan_review_id", _ordered_ids(counter, "PPR", 8, *keys))
+        tables |= {"legal_statuses": child_col(statuses), "pathway_plan_reviews": child_col(pathway)}
     for name, df in tables.items():
         pk = df.columns[0]
         tables[name] = df.sort_values(pk, kind="stable").reset_index(drop=True)

@@ -23,6 +23,7 @@ MANIFEST_KINDS = (
     "authorised_before_referral", "date_in_future", "visit_before_birth", "visit_by_departed_worker",
     "invalid_code", "closure_reason_without_date", "closure_date_without_reason", "overlapping_cp_plans",
     "allocation_team_mismatch", "blank_required", "us_date_format", "text_in_date", "trailing_spaces",
+    "overlapping_legal_statuses",
 )  # fmt: skip
 EXTRA_KINDS = (
     "parent_not_counted", "invalid_id", "invalid_number", "out_of_range", "formatting", "overlapping_plans",
@@ -44,6 +45,7 @@ FILE_ORDER = (
     "missing_episodes", "cla_health",
     "cp_reviews", "cp_categories",  # optional files: child protection reviews and categories
     "child_identifiers", "child_disabilities", "uasc_statuses",  # optional files: the child fields of the returns
+    "legal_statuses", "pathway_plan_reviews",  # optional files: legal statuses, pathway plan reviews
 )  # fmt: skip
 
 _PLACEHOLDER = re.compile(r"<<(stg|valid|raw|prev|ref):(\w+)>>|<<extract_date>>|<<data_start>>")

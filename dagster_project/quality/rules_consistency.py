@@ -63,6 +63,8 @@ def exclusion_rules() -> list[Rule]:
         _end_before_start("section47_enquiries", "strategy_discussion_date", "icpc_date"),
         # a child back before they went missing or away
         _end_before_start("missing_episodes", "start_date", "end_date"),
+        # a legal status ending before it began
+        _end_before_start("legal_statuses", "start_date", "end_date"),
         Rule(
             id="assessments.authorised_before_start", file="assessments",
             description="assessment authorised before it started",
@@ -109,6 +111,11 @@ def flag_rules() -> list[Rule]:
              "over the same days", "overlapping_episodes",
              "exists (select 1 from <<stg:cla_episodes>> o where o.child_id = s.child_id "
              f"and o.episode_id <> s.episode_id and {_overlaps()})"),
+        # a child has one legal status at a time (a change ends the previous status the day the next starts)
+        flag("legal_statuses.overlapping_statuses", "legal_statuses", "child has another legal status open over the "
+             "same days", "overlapping_legal_statuses",
+             "exists (select 1 from <<stg:legal_statuses>> o where o.child_id = s.child_id "
+             f"and o.legal_status_id <> s.legal_status_id and {_overlaps()})"),
         flag("allocations.open_to_departed_worker", "allocations",
              "allocation open at the extract date to a worker who has left", "allocation_to_departed_worker",
              "(s.end_date is null or s.end_date > <<extract_date>>) and exists (select 1 from <<stg:workers>> w "

@@ -233,12 +233,14 @@ OPTIONAL_SOURCES = (
     OptionalSource("care_leavers.csv", "no care leavers file", lists=(9,)),
     OptionalSource(
         "care_leaver_details.csv",
-        "care_leavers.csv has no UASC status, personal adviser or pathway plan review date",
-        columns=(
-            (9, "Unaccompanied Asylum Seeking Child (UASC), or formerly UASC if 18 or over (Y/N)"),
-            (9, "Allocated Personal Advisor"),
-            (9, "Latest Pathway Plan Review Date"),
-        ),
+        "care_leavers.csv has no UASC status",
+        columns=((9, "Unaccompanied Asylum Seeking Child (UASC), or formerly UASC if 18 or over (Y/N)"),),
+    ),
+    # the optional contract file pathway_plan_reviews (issue 24): the latest review and the adviser at it
+    OptionalSource(
+        "pathway_plan_reviews.csv",
+        "no pathway plan review file",
+        columns=((9, "Allocated Personal Advisor"), (9, "Latest Pathway Plan Review Date")),
     ),
     OptionalSource("adoptions.csv", "no adoption file in the export contract", lists=(10,)),
     OptionalSource("adopters.csv", "no adopters file in the export contract", lists=(11,)),

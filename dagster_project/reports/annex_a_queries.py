@@ -27,6 +27,8 @@ OPTIONAL_READERS: set[str] = {
     "cla_health.csv",
     "missing_episodes.csv",
     "care_leavers.csv",
+    "legal_statuses.csv",
+    "pathway_plan_reviews.csv",
 }
 
 
@@ -65,6 +67,8 @@ VIEWS = (
     _as_at("cla_reviews", "*", "review_date"),
     _as_at("cla_health", "*", "check_date"),
     _as_at("care_leavers", "*", "contact_date"),
+    _as_at("legal_statuses", "*", "start_date", ("end_date",)),
+    _as_at("pathway_plan_reviews", "*", "review_date"),
     # an enquiry starts with its strategy discussion (the CIN census's S47 start date is that discussion's date, so a
     # census import, which has no strategy discussion column, uses it); a conference after the as-at date has not
     # been held yet, so neither has its outcome
@@ -317,6 +321,20 @@ QUERIES = {
         from current as c inner join a_cla_reviews as r on r.child_id = c.child_id and r.review_date >= c.period_start
         group by c.child_id
     ),
+    -- the legal status from legal_statuses.csv: for a child still looked after, the status open at the as-at date; for
+    -- one who has left care, the last of those overlapping the period of care (ending after it started, starting
+    -- before it ended); latest started first. A child with none keeps the episodes' run (as without the file).
+    status_rows as (
+        select c.child_id, s.legal_status, s.start_date,
+            row_number() over (partition by c.child_id order by s.start_date desc, s.legal_status_id desc) as latest
+        from current as c inner join a_legal_statuses as s
+            on s.child_id = c.child_id and s.start_date < coalesce(c.end_date, date '9999-12-31')
+            and case
+                when c.end_date is null then s.end_date is null
+                else s.end_date is null or s.end_date > c.period_start
+            end
+    ),
+    legal as (select child_id, legal_status, start_date from status_rows where latest = 1),
     health as (
         select child_id,
             max(check_date) filter (where check_type = 'HEALTH_ASSESSMENT') as health_assessment,
@@ -347,7 +365,9 @@ QUERIES = {
     select {CHILD_COLUMNS}, c.period_start as "Date Started to be Looked After",
         case when e.child_id is null then 'N' else 'Y' end as
             "Is this a second or subsequent period of being a Looked After Child within the last 12 months (Y/N)",
-        c.status_start as "Start date of current legal status", c.legal_status as "Child's Legal Status",
+        case when lg.child_id is null then c.status_start else lg.start_date end
+            as "Start date of current legal status",
+        case when lg.child_id is null then c.legal_status else lg.legal_status end as "Child's Legal Status",
         rv.review_date as "Date of Latest Statutory Review",
         v.visit_date as "Date of Last Social Work Visit",
         h.health_assessment as "Date of Last Health Assessment", h.dental_check as "Date of Last Dental Check",
@@ -370,6 +390,7 @@ QUERIES = {
     left join placements as pl using (child_id)
     left join last_visit as v using (child_id)
     left join last_review as rv using (child_id)
+    left join legal as lg using (child_id)
     left join health as h using (child_id)
     left join away_counts as ac using (child_id)
     left join away as lm on lm.child_id = c.child_id and lm.missing_or_absent = 'M' and lm.latest = 1
@@ -384,8 +405,18 @@ QUERIES = {
         select *,
             row_number() over (partition by child_id order by contact_date desc, care_leaver_record_id desc) as latest
         from a_care_leavers
+    ),
+    -- the latest pathway plan review on or before the as-at date, with whether an adviser was allocated at it
+    pathway as (
+        select *,
+            row_number() over (
+                partition by child_id order by review_date desc, pathway_plan_review_id desc
+            ) as latest
+        from a_pathway_plan_reviews
     )
     select {CHILD_COLUMNS}, al.team_name as "Allocated Team", al.worker_id as "Allocated Worker",
+        pw.personal_adviser_allocated as "Allocated Personal Advisor",
+        pw.review_date as "Latest Pathway Plan Review Date",
         l.eligibility as "Eligibility Category", l.in_touch as "LA in Touch",
         l.contact_date as "Latest Date of Contact",
         left(l.accommodation, 1) as "Type of Accommodation",
@@ -395,6 +426,7 @@ QUERIES = {
     from latest as l
     inner join a_children as ch using (child_id)
     left join a_allocation as al using (child_id)
+    left join pathway as pw on pw.child_id = l.child_id and pw.latest = 1
     where l.latest = 1 and ch.date_of_birth > cast($end - interval 26 year as date)
     order by l.contact_date, ch.child_id
     """,

@@ -32,7 +32,8 @@ EXISTS_FROM = {"workers": "start_date", "allocations": "start_date", "contacts":
                "section47_enquiries": "s47_start_date", "cla_reviews": "review_date",
                "care_leavers": "contact_date", "missing_episodes": "start_date",
                "cla_health": "check_date",
-               "cp_reviews": "review_date", "cp_categories": "category_start_date"}  # fmt: skip
+               "cp_reviews": "review_date", "cp_categories": "category_start_date",
+               "legal_statuses": "start_date", "pathway_plan_reviews": "review_date"}  # fmt: skip
 # (child_identifiers, child_disabilities and uasc_statuses exist from the child's first appearance: a date the files
 # do not carry)
 

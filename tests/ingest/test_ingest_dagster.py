@@ -32,7 +32,7 @@ def test_materializes_all_raw_assets_with_metadata(env: Path, raw_dir: Path):
     assert result.success
     materializations = {m.asset_key.path[1]: m.metadata for m in result.asset_materializations_for_node("raw_exports")}
     # every contract file: the required 11 loaded, the optional files this extract leaves out as not provided
-    assert len(materializations) == len(load_contract().files) == 21  # 11 required, 10 optional
+    assert len(materializations) == len(load_contract().files) == 23  # 11 required, 12 optional
     assert {name for name, m in materializations.items() if m["status"].value != "loaded"} == set(
         load_contract().absent_optional_files(raw_dir / DATE)
     )

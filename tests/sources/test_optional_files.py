@@ -39,7 +39,8 @@ def test_the_contract_marks_exactly_the_optional_files():
     optional = [f.name for f in contract.files.values() if f.optional]
     assert optional == [
         "section47_enquiries", "cla_reviews", "care_leavers", "missing_episodes", "cla_health", "cp_reviews",
-        "cp_categories", "child_identifiers", "child_disabilities", "uasc_statuses",
+        "cp_categories", "child_identifiers", "child_disabilities", "uasc_statuses", "legal_statuses",
+        "pathway_plan_reviews",
     ]  # fmt: skip
     assert len(contract.required_file_names) == 11
     # a required file never refers to an optional one (it would be an orphan whenever the file is left out)

@@ -45,6 +45,10 @@ with excluded as (
     select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_child_disabilities_excluded') }}
     union all
     select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_uasc_statuses_excluded') }}
+    union all
+    select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_legal_statuses_excluded') }}
+    union all
+    select extract_date, source_file, source_line, record_key, rule_id, reason from {{ ref('int_pathway_plan_reviews_excluded') }}
 
 )
 

@@ -1689,6 +1689,54 @@ with flagged as (
     from {{ ref('stg_case_management__uasc_statuses') }} as s
     where (exists (select 1 from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) pc where nullif(trim(pc.child_id), '') = s.child_id) and not exists (select 1 from (select * from {{ source('raw', 'uasc_statuses') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) pu where nullif(trim(pu.child_id), '') = s.child_id))
         and {{ csc_rule_applies('uasc_statuses.not_uasc_in_previous_extract') }}
+    union all
+    -- legal_statuses.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.legal_status_id), '') as record_key, 'legal_statuses.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'legal_statuses') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.legal_status_id <> trim(r.legal_status_id) or r.child_id <> trim(r.child_id) or r.legal_status <> trim(r.legal_status) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date))
+        and {{ csc_rule_applies('legal_statuses.trailing_spaces') }}
+    union all
+    -- legal_statuses.legal_status.lower_case: legal_status delivered in lower case (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.legal_status.lower_case' as rule_id, 'legal_status delivered in lower case (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__legal_statuses') }} as s
+    where (s.legal_status_text <> upper(s.legal_status_text))
+        and {{ csc_rule_applies('legal_statuses.legal_status.lower_case') }}
+    union all
+    -- legal_statuses.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__legal_statuses') }} as s
+    where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('legal_statuses.start_date.uk_date') }}
+    union all
+    -- legal_statuses.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__legal_statuses') }} as s
+    where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('legal_statuses.end_date.uk_date') }}
+    union all
+    -- legal_statuses.overlapping_statuses: child has another legal status open over the same days
+    select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.overlapping_statuses' as rule_id, 'child has another legal status open over the same days' as reason
+    from {{ ref('stg_case_management__legal_statuses') }} as s
+    where (exists (select 1 from {{ ref('stg_case_management__legal_statuses') }} o where o.child_id = s.child_id and o.legal_status_id <> s.legal_status_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31')))
+        and {{ csc_rule_applies('legal_statuses.overlapping_statuses') }}
+    union all
+    -- pathway_plan_reviews.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
+    select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.pathway_plan_review_id), '') as record_key, 'pathway_plan_reviews.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
+    from (select * from {{ source('raw', 'pathway_plan_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    where (r.pathway_plan_review_id <> trim(r.pathway_plan_review_id) or r.child_id <> trim(r.child_id) or r.review_date <> trim(r.review_date) or r.personal_adviser_allocated <> trim(r.personal_adviser_allocated))
+        and {{ csc_rule_applies('pathway_plan_reviews.trailing_spaces') }}
+    union all
+    -- pathway_plan_reviews.review_date.uk_date: review_date delivered as DD/MM/YYYY (accepted, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.pathway_plan_review_id as record_key, 'pathway_plan_reviews.review_date.uk_date' as rule_id, 'review_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
+    from {{ ref('stg_case_management__pathway_plan_reviews') }} as s
+    where (s.review_date is not null and regexp_full_match(s.review_date_text, '[0-9]+/[0-9]+/[0-9]+'))
+        and {{ csc_rule_applies('pathway_plan_reviews.review_date.uk_date') }}
+    union all
+    -- pathway_plan_reviews.personal_adviser_allocated.lower_case: personal_adviser_allocated delivered as y/n (upper-cased, flagged)
+    select s.extract_date, s.source_file, s.source_line, s.pathway_plan_review_id as record_key, 'pathway_plan_reviews.personal_adviser_allocated.lower_case' as rule_id, 'personal_adviser_allocated delivered as y/n (upper-cased, flagged)' as reason
+    from {{ ref('stg_case_management__pathway_plan_reviews') }} as s
+    where (s.personal_adviser_allocated_text <> upper(s.personal_adviser_allocated_text))
+        and {{ csc_rule_applies('pathway_plan_reviews.personal_adviser_allocated.lower_case') }}
 
 )
 
