@@ -58,7 +58,8 @@ def render_staging_sql(file: ExportFile) -> str:
     lines = [f"{{{{ {staging_macro(file, name)}('{name}') }}}}," for name in staged_columns(file)]
     column_sql = "\n        ".join(lines)
     return f"""-- {GENERATED_NOTE}
--- grain: one row per {file.file_name} line of the run's extract ({file.grain} is unique once validated)
+-- grain: one row per {file.file_name} line of the run's extract
+-- ({file.grain} is unique once validated)
 
 with source as (
 

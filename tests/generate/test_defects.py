@@ -81,6 +81,14 @@ def has_defect(kind: str, name: str, row: dict, lines: dict, line_no: int) -> bo
                 if rs <= s and (np.isnat(re_) or re_ > s):
                     return True
         return False
+    if kind == "overlapping_legal_statuses":  # another status of the child starts inside this one (or vice versa)
+        s, e = _d(row["start_date"]), _d(row["end_date"])
+        for r in rows:
+            if r is not row and r["child_id"] == row["child_id"] and r[pk] != row[pk]:
+                rs, re_ = _d(r["start_date"]), _d(r["end_date"])
+                if (s <= rs and (np.isnat(e) or rs < e)) or (rs <= s and (np.isnat(re_) or s < re_)):
+                    return True
+        return False
     if kind == "allocation_team_mismatch":
         w = next(r for r in lines["workers"] if r["worker_id"] == row["worker_id"])
         return w["team_id"] != row["team_id"]
