@@ -542,17 +542,21 @@ def built(tmp_path_factory):
     return work, build_warehouse(work, EXTRACT, add_dfe_problems)
 
 
-@pytest.fixture(scope="module")
-def run(built):
-    work, warehouse = built
+def evaluate(work, warehouse, run_id: str):
+    """The rules judged on a built warehouse, what the dbt models flagged and excluded, and where they disagree."""
     paths = Paths(raw_dir=work / "raw", data_dir=work)
-    evaluation = evidence.run_rule_quality(paths, EXTRACT, "run-dfe")
+    evaluation = evidence.run_rule_quality(paths, EXTRACT, run_id)
     applicable = [rule_by_id(r.check_name) for r in evaluation.results if r.passed is not None]
     disagreeing = disagreements(warehouse, applicable, EXTRACT)
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         flagged = set(conn.execute("select rule_id, record_key from intermediate.int_records_flagged").fetchall())
         excluded = set(conn.execute("select rule_id, record_key from intermediate.int_records_excluded").fetchall())
     return evaluation, flagged, excluded, disagreeing
+
+
+@pytest.fixture(scope="module")
+def run(built):
+    return evaluate(*built, "run-dfe")
 
 
 @pytest.mark.parametrize(("rule_id", "key", "code"), EXPECTED, ids=[f"{c}:{k}" for _, k, c in EXPECTED])
@@ -743,14 +747,7 @@ CARE_LEAVER_RIGHT = [  # (rule_id, record_key): the near misses
 def care_leaver_run(tmp_path_factory):
     work = tmp_path_factory.mktemp("dfe_care_leavers")
     warehouse = build_warehouse(work, EXTRACT, add_care_leaver_problems)
-    paths = Paths(raw_dir=work / "raw", data_dir=work)
-    evaluation = evidence.run_rule_quality(paths, EXTRACT, "run-dfe-care-leavers")
-    applicable = [rule_by_id(r.check_name) for r in evaluation.results if r.passed is not None]
-    disagreeing = disagreements(warehouse, applicable, EXTRACT)
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        flagged = set(conn.execute("select rule_id, record_key from intermediate.int_records_flagged").fetchall())
-        excluded = set(conn.execute("select rule_id, record_key from intermediate.int_records_excluded").fetchall())
-    return evaluation, flagged, excluded, disagreeing
+    return evaluate(work, warehouse, "run-dfe-care-leavers")
 
 
 @pytest.mark.parametrize(("rule_id", "key", "code"), CARE_LEAVER_EXPECTED,
