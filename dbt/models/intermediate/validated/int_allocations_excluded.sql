@@ -2,151 +2,152 @@
 -- allocations.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- allocations.duplicate_row: exact copy of an earlier allocations.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.allocation_id), '') as record_key, 'allocations.duplicate_row' as rule_id, 'exact copy of an earlier allocations.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(allocation_id), trim(child_id), trim(worker_id), trim(team_id), trim(start_date), trim(end_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('allocations.duplicate_row') }}
+    from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(allocation_id), trim(child_id), trim(worker_id), trim(team_id), trim(start_date), trim(end_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('allocations.duplicate_row', csc_run) }}
     union all
     -- allocations.duplicate_key: allocation_id appears on rows with different content: every row with that allocation_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.allocation_id), '') as record_key, 'allocations.duplicate_key' as rule_id, 'allocation_id appears on rows with different content: every row with that allocation_id is excluded' as reason
-    from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.allocation_id) in (select trim(allocation_id) from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(allocation_id) having count(distinct row(trim(allocation_id), trim(child_id), trim(worker_id), trim(team_id), trim(start_date), trim(end_date))) > 1))
-        and {{ csc_rule_applies('allocations.duplicate_key') }}
+    from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.allocation_id) in (select trim(allocation_id) from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(allocation_id) having count(distinct row(trim(allocation_id), trim(child_id), trim(worker_id), trim(team_id), trim(start_date), trim(end_date))) > 1))
+        and {{ csc_rule_applies('allocations.duplicate_key', csc_run) }}
     union all
     -- allocations.allocation_id.required: allocation_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.allocation_id.required' as rule_id, 'allocation_id is required but empty' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.allocation_id is null)
-        and {{ csc_rule_applies('allocations.allocation_id.required') }}
+        and {{ csc_rule_applies('allocations.allocation_id.required', csc_run) }}
     union all
     -- allocations.allocation_id.id_format: allocation_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.allocation_id.id_format' as rule_id, 'allocation_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.allocation_id is not null and (length(s.allocation_id) > 20 or not regexp_full_match(s.allocation_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('allocations.allocation_id.id_format') }}
+        and {{ csc_rule_applies('allocations.allocation_id.id_format', csc_run) }}
     union all
     -- allocations.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('allocations.child_id.required') }}
+        and {{ csc_rule_applies('allocations.child_id.required', csc_run) }}
     union all
     -- allocations.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('allocations.child_id.id_format') }}
+        and {{ csc_rule_applies('allocations.child_id.id_format', csc_run) }}
     union all
     -- allocations.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.child_id is not null and not exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id))
-        and {{ csc_rule_applies('allocations.child_id.orphan') }}
+        and {{ csc_rule_applies('allocations.child_id.orphan', csc_run) }}
     union all
     -- allocations.child_id.parent_not_counted: child_id points to a children row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.child_id.parent_not_counted' as rule_id, 'child_id points to a children row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
-        and {{ csc_rule_applies('allocations.child_id.parent_not_counted') }}
+        and {{ csc_rule_applies('allocations.child_id.parent_not_counted', csc_run) }}
     union all
     -- allocations.worker_id.required: worker_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.worker_id.required' as rule_id, 'worker_id is required but empty' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.worker_id is null)
-        and {{ csc_rule_applies('allocations.worker_id.required') }}
+        and {{ csc_rule_applies('allocations.worker_id.required', csc_run) }}
     union all
     -- allocations.worker_id.id_format: worker_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.worker_id.id_format' as rule_id, 'worker_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('allocations.worker_id.id_format') }}
+        and {{ csc_rule_applies('allocations.worker_id.id_format', csc_run) }}
     union all
     -- allocations.worker_id.orphan: worker_id points to no workers row
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.worker_id.orphan' as rule_id, 'worker_id points to no workers row' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.worker_id is not null and not exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.worker_id))
-        and {{ csc_rule_applies('allocations.worker_id.orphan') }}
+        and {{ csc_rule_applies('allocations.worker_id.orphan', csc_run) }}
     union all
     -- allocations.worker_id.parent_not_counted: worker_id points to a workers row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.worker_id.parent_not_counted' as rule_id, 'worker_id points to a workers row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.worker_id is not null and exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.worker_id) and not exists (select 1 from {{ ref('int_workers_validated') }} v where v.worker_id = s.worker_id))
-        and {{ csc_rule_applies('allocations.worker_id.parent_not_counted') }}
+        and {{ csc_rule_applies('allocations.worker_id.parent_not_counted', csc_run) }}
     union all
     -- allocations.team_id.required: team_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.team_id.required' as rule_id, 'team_id is required but empty' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.team_id is null)
-        and {{ csc_rule_applies('allocations.team_id.required') }}
+        and {{ csc_rule_applies('allocations.team_id.required', csc_run) }}
     union all
     -- allocations.team_id.id_format: team_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.team_id.id_format' as rule_id, 'team_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('allocations.team_id.id_format') }}
+        and {{ csc_rule_applies('allocations.team_id.id_format', csc_run) }}
     union all
     -- allocations.team_id.orphan: team_id points to no teams row
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.team_id.orphan' as rule_id, 'team_id points to no teams row' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.team_id is not null and not exists (select 1 from {{ ref('stg_case_management__teams') }} p where p.team_id = s.team_id))
-        and {{ csc_rule_applies('allocations.team_id.orphan') }}
+        and {{ csc_rule_applies('allocations.team_id.orphan', csc_run) }}
     union all
     -- allocations.team_id.parent_not_counted: team_id points to a teams row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.team_id.parent_not_counted' as rule_id, 'team_id points to a teams row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.team_id is not null and exists (select 1 from {{ ref('stg_case_management__teams') }} p where p.team_id = s.team_id) and not exists (select 1 from {{ ref('int_teams_validated') }} v where v.team_id = s.team_id))
-        and {{ csc_rule_applies('allocations.team_id.parent_not_counted') }}
+        and {{ csc_rule_applies('allocations.team_id.parent_not_counted', csc_run) }}
     union all
     -- allocations.start_date.required: start_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.start_date.required' as rule_id, 'start_date is required but empty' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.start_date_text is null)
-        and {{ csc_rule_applies('allocations.start_date.required') }}
+        and {{ csc_rule_applies('allocations.start_date.required', csc_run) }}
     union all
     -- allocations.start_date.us_date: start_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.start_date.us_date' as rule_id, 'start_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('allocations.start_date.us_date') }}
+        and {{ csc_rule_applies('allocations.start_date.us_date', csc_run) }}
     union all
     -- allocations.start_date.not_a_date: start_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.start_date.not_a_date' as rule_id, 'start_date is not a date' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('allocations.start_date.not_a_date') }}
+        and {{ csc_rule_applies('allocations.start_date.not_a_date', csc_run) }}
     union all
     -- allocations.start_date.in_future: start_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.start_date.in_future' as rule_id, 'start_date is after the extract date' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('allocations.start_date.in_future') }}
+    where (s.start_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('allocations.start_date.in_future', csc_run) }}
     union all
     -- allocations.end_date.us_date: end_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.end_date.us_date' as rule_id, 'end_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.end_date_text is not null and s.end_date is null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('allocations.end_date.us_date') }}
+        and {{ csc_rule_applies('allocations.end_date.us_date', csc_run) }}
     union all
     -- allocations.end_date.not_a_date: end_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.end_date.not_a_date' as rule_id, 'end_date is not a date' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.end_date_text is not null and s.end_date is null and not regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('allocations.end_date.not_a_date') }}
+        and {{ csc_rule_applies('allocations.end_date.not_a_date', csc_run) }}
     union all
     -- allocations.end_date.in_future: end_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.end_date.in_future' as rule_id, 'end_date is after the extract date' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where (s.end_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('allocations.end_date.in_future') }}
+    where (s.end_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('allocations.end_date.in_future', csc_run) }}
     union all
     -- allocations.end_date_before_start_date: end_date is before start_date
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.end_date_before_start_date' as rule_id, 'end_date is before start_date' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.end_date < s.start_date)
-        and {{ csc_rule_applies('allocations.end_date_before_start_date') }}
+        and {{ csc_rule_applies('allocations.end_date_before_start_date', csc_run) }}
 
 )
 

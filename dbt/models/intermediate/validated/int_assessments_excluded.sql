@@ -2,199 +2,200 @@
 -- assessments.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- assessments.duplicate_row: exact copy of an earlier assessments.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.assessment_id), '') as record_key, 'assessments.duplicate_row' as rule_id, 'exact copy of an earlier assessments.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(assessment_id), trim(referral_id), trim(child_id), trim(start_date), trim(authorised_date), trim(child_seen), trim(outcome), trim(factors), trim(team_id), trim(worker_id) order by _source_line) as copy_number from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('assessments.duplicate_row') }}
+    from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(assessment_id), trim(referral_id), trim(child_id), trim(start_date), trim(authorised_date), trim(child_seen), trim(outcome), trim(factors), trim(team_id), trim(worker_id) order by _source_line) as copy_number from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('assessments.duplicate_row', csc_run) }}
     union all
     -- assessments.duplicate_key: assessment_id appears on rows with different content: every row with that assessment_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.assessment_id), '') as record_key, 'assessments.duplicate_key' as rule_id, 'assessment_id appears on rows with different content: every row with that assessment_id is excluded' as reason
-    from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.assessment_id) in (select trim(assessment_id) from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(assessment_id) having count(distinct row(trim(assessment_id), trim(referral_id), trim(child_id), trim(start_date), trim(authorised_date), trim(child_seen), trim(outcome), trim(factors), trim(team_id), trim(worker_id))) > 1))
-        and {{ csc_rule_applies('assessments.duplicate_key') }}
+    from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.assessment_id) in (select trim(assessment_id) from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(assessment_id) having count(distinct row(trim(assessment_id), trim(referral_id), trim(child_id), trim(start_date), trim(authorised_date), trim(child_seen), trim(outcome), trim(factors), trim(team_id), trim(worker_id))) > 1))
+        and {{ csc_rule_applies('assessments.duplicate_key', csc_run) }}
     union all
     -- assessments.assessment_id.required: assessment_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.assessment_id.required' as rule_id, 'assessment_id is required but empty' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.assessment_id is null)
-        and {{ csc_rule_applies('assessments.assessment_id.required') }}
+        and {{ csc_rule_applies('assessments.assessment_id.required', csc_run) }}
     union all
     -- assessments.assessment_id.id_format: assessment_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.assessment_id.id_format' as rule_id, 'assessment_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.assessment_id is not null and (length(s.assessment_id) > 20 or not regexp_full_match(s.assessment_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('assessments.assessment_id.id_format') }}
+        and {{ csc_rule_applies('assessments.assessment_id.id_format', csc_run) }}
     union all
     -- assessments.referral_id.required: referral_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.referral_id.required' as rule_id, 'referral_id is required but empty' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.referral_id is null)
-        and {{ csc_rule_applies('assessments.referral_id.required') }}
+        and {{ csc_rule_applies('assessments.referral_id.required', csc_run) }}
     union all
     -- assessments.referral_id.id_format: referral_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.referral_id.id_format' as rule_id, 'referral_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.referral_id is not null and (length(s.referral_id) > 20 or not regexp_full_match(s.referral_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('assessments.referral_id.id_format') }}
+        and {{ csc_rule_applies('assessments.referral_id.id_format', csc_run) }}
     union all
     -- assessments.referral_id.orphan: referral_id points to no referrals row
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.referral_id.orphan' as rule_id, 'referral_id points to no referrals row' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.referral_id is not null and not exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id))
-        and {{ csc_rule_applies('assessments.referral_id.orphan') }}
+        and {{ csc_rule_applies('assessments.referral_id.orphan', csc_run) }}
     union all
     -- assessments.referral_id.parent_not_counted: referral_id points to a referrals row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.referral_id.parent_not_counted' as rule_id, 'referral_id points to a referrals row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.referral_id is not null and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id) and not exists (select 1 from {{ ref('int_referrals_validated') }} v where v.referral_id = s.referral_id))
-        and {{ csc_rule_applies('assessments.referral_id.parent_not_counted') }}
+        and {{ csc_rule_applies('assessments.referral_id.parent_not_counted', csc_run) }}
     union all
     -- assessments.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('assessments.child_id.required') }}
+        and {{ csc_rule_applies('assessments.child_id.required', csc_run) }}
     union all
     -- assessments.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('assessments.child_id.id_format') }}
+        and {{ csc_rule_applies('assessments.child_id.id_format', csc_run) }}
     union all
     -- assessments.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.child_id is not null and not exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id))
-        and {{ csc_rule_applies('assessments.child_id.orphan') }}
+        and {{ csc_rule_applies('assessments.child_id.orphan', csc_run) }}
     union all
     -- assessments.child_id.parent_not_counted: child_id points to a children row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_id.parent_not_counted' as rule_id, 'child_id points to a children row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
-        and {{ csc_rule_applies('assessments.child_id.parent_not_counted') }}
+        and {{ csc_rule_applies('assessments.child_id.parent_not_counted', csc_run) }}
     union all
     -- assessments.start_date.required: start_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.start_date.required' as rule_id, 'start_date is required but empty' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.start_date_text is null)
-        and {{ csc_rule_applies('assessments.start_date.required') }}
+        and {{ csc_rule_applies('assessments.start_date.required', csc_run) }}
     union all
     -- assessments.start_date.us_date: start_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.start_date.us_date' as rule_id, 'start_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('assessments.start_date.us_date') }}
+        and {{ csc_rule_applies('assessments.start_date.us_date', csc_run) }}
     union all
     -- assessments.start_date.not_a_date: start_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.start_date.not_a_date' as rule_id, 'start_date is not a date' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('assessments.start_date.not_a_date') }}
+        and {{ csc_rule_applies('assessments.start_date.not_a_date', csc_run) }}
     union all
     -- assessments.start_date.in_future: start_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.start_date.in_future' as rule_id, 'start_date is after the extract date' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('assessments.start_date.in_future') }}
+    where (s.start_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('assessments.start_date.in_future', csc_run) }}
     union all
     -- assessments.authorised_date.us_date: authorised_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_date.us_date' as rule_id, 'authorised_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.authorised_date_text is not null and s.authorised_date is null and regexp_full_match(s.authorised_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('assessments.authorised_date.us_date') }}
+        and {{ csc_rule_applies('assessments.authorised_date.us_date', csc_run) }}
     union all
     -- assessments.authorised_date.not_a_date: authorised_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_date.not_a_date' as rule_id, 'authorised_date is not a date' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.authorised_date_text is not null and s.authorised_date is null and not regexp_full_match(s.authorised_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('assessments.authorised_date.not_a_date') }}
+        and {{ csc_rule_applies('assessments.authorised_date.not_a_date', csc_run) }}
     union all
     -- assessments.authorised_date.in_future: authorised_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_date.in_future' as rule_id, 'authorised_date is after the extract date' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where (s.authorised_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('assessments.authorised_date.in_future') }}
+    where (s.authorised_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('assessments.authorised_date.in_future', csc_run) }}
     union all
     -- assessments.child_seen.required: child_seen is required but empty
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_seen.required' as rule_id, 'child_seen is required but empty' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.child_seen_text is null)
-        and {{ csc_rule_applies('assessments.child_seen.required') }}
+        and {{ csc_rule_applies('assessments.child_seen.required', csc_run) }}
     union all
     -- assessments.child_seen.invalid_flag: child_seen is not Y or N
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_seen.invalid_flag' as rule_id, 'child_seen is not Y or N' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.child_seen_text is not null and s.child_seen is null)
-        and {{ csc_rule_applies('assessments.child_seen.invalid_flag') }}
+        and {{ csc_rule_applies('assessments.child_seen.invalid_flag', csc_run) }}
     union all
     -- assessments.outcome.invalid_code: outcome is not in the code list assessment_outcome
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.outcome.invalid_code' as rule_id, 'outcome is not in the code list assessment_outcome' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.outcome is not null and s.outcome not in ('SUPPORT', 'NFA', 'EARLY_HELP'))
-        and {{ csc_rule_applies('assessments.outcome.invalid_code') }}
+        and {{ csc_rule_applies('assessments.outcome.invalid_code', csc_run) }}
     union all
     -- assessments.team_id.required: team_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.team_id.required' as rule_id, 'team_id is required but empty' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.team_id is null)
-        and {{ csc_rule_applies('assessments.team_id.required') }}
+        and {{ csc_rule_applies('assessments.team_id.required', csc_run) }}
     union all
     -- assessments.team_id.id_format: team_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.team_id.id_format' as rule_id, 'team_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('assessments.team_id.id_format') }}
+        and {{ csc_rule_applies('assessments.team_id.id_format', csc_run) }}
     union all
     -- assessments.team_id.orphan: team_id points to no teams row
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.team_id.orphan' as rule_id, 'team_id points to no teams row' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.team_id is not null and not exists (select 1 from {{ ref('stg_case_management__teams') }} p where p.team_id = s.team_id))
-        and {{ csc_rule_applies('assessments.team_id.orphan') }}
+        and {{ csc_rule_applies('assessments.team_id.orphan', csc_run) }}
     union all
     -- assessments.team_id.parent_not_counted: team_id points to a teams row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.team_id.parent_not_counted' as rule_id, 'team_id points to a teams row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.team_id is not null and exists (select 1 from {{ ref('stg_case_management__teams') }} p where p.team_id = s.team_id) and not exists (select 1 from {{ ref('int_teams_validated') }} v where v.team_id = s.team_id))
-        and {{ csc_rule_applies('assessments.team_id.parent_not_counted') }}
+        and {{ csc_rule_applies('assessments.team_id.parent_not_counted', csc_run) }}
     union all
     -- assessments.worker_id.required: worker_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.worker_id.required' as rule_id, 'worker_id is required but empty' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.worker_id is null)
-        and {{ csc_rule_applies('assessments.worker_id.required') }}
+        and {{ csc_rule_applies('assessments.worker_id.required', csc_run) }}
     union all
     -- assessments.worker_id.id_format: worker_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.worker_id.id_format' as rule_id, 'worker_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('assessments.worker_id.id_format') }}
+        and {{ csc_rule_applies('assessments.worker_id.id_format', csc_run) }}
     union all
     -- assessments.worker_id.orphan: worker_id points to no workers row
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.worker_id.orphan' as rule_id, 'worker_id points to no workers row' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.worker_id is not null and not exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.worker_id))
-        and {{ csc_rule_applies('assessments.worker_id.orphan') }}
+        and {{ csc_rule_applies('assessments.worker_id.orphan', csc_run) }}
     union all
     -- assessments.worker_id.parent_not_counted: worker_id points to a workers row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.worker_id.parent_not_counted' as rule_id, 'worker_id points to a workers row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.worker_id is not null and exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.worker_id) and not exists (select 1 from {{ ref('int_workers_validated') }} v where v.worker_id = s.worker_id))
-        and {{ csc_rule_applies('assessments.worker_id.parent_not_counted') }}
+        and {{ csc_rule_applies('assessments.worker_id.parent_not_counted', csc_run) }}
     union all
     -- assessments.authorised_before_start: assessment authorised before it started
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_before_start' as rule_id, 'assessment authorised before it started' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.authorised_date < s.start_date)
-        and {{ csc_rule_applies('assessments.authorised_before_start') }}
+        and {{ csc_rule_applies('assessments.authorised_before_start', csc_run) }}
     union all
     -- assessments.authorised_before_referral: assessment authorised before its referral date
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_before_referral' as rule_id, 'assessment authorised before its referral date' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.authorised_date < p.referral_date))
-        and {{ csc_rule_applies('assessments.authorised_before_referral') }}
+        and {{ csc_rule_applies('assessments.authorised_before_referral', csc_run) }}
 
 )
 

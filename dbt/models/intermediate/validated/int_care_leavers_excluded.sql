@@ -2,115 +2,116 @@
 -- care_leavers.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- care_leavers.duplicate_row: exact copy of an earlier care_leavers.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.care_leaver_record_id), '') as record_key, 'care_leavers.duplicate_row' as rule_id, 'exact copy of an earlier care_leavers.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'care_leavers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(care_leaver_record_id), trim(child_id), trim(eligibility), trim(contact_date), trim(in_touch), trim(activity), trim(accommodation) order by _source_line) as copy_number from (select * from {{ source('raw', 'care_leavers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('care_leavers.duplicate_row') }}
+    from (select * from {{ source('raw', 'care_leavers') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(care_leaver_record_id), trim(child_id), trim(eligibility), trim(contact_date), trim(in_touch), trim(activity), trim(accommodation) order by _source_line) as copy_number from (select * from {{ source('raw', 'care_leavers') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('care_leavers.duplicate_row', csc_run) }}
     union all
     -- care_leavers.duplicate_key: care_leaver_record_id appears on rows with different content: every row with that care_leaver_record_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.care_leaver_record_id), '') as record_key, 'care_leavers.duplicate_key' as rule_id, 'care_leaver_record_id appears on rows with different content: every row with that care_leaver_record_id is excluded' as reason
-    from (select * from {{ source('raw', 'care_leavers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.care_leaver_record_id) in (select trim(care_leaver_record_id) from (select * from {{ source('raw', 'care_leavers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(care_leaver_record_id) having count(distinct row(trim(care_leaver_record_id), trim(child_id), trim(eligibility), trim(contact_date), trim(in_touch), trim(activity), trim(accommodation))) > 1))
-        and {{ csc_rule_applies('care_leavers.duplicate_key') }}
+    from (select * from {{ source('raw', 'care_leavers') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.care_leaver_record_id) in (select trim(care_leaver_record_id) from (select * from {{ source('raw', 'care_leavers') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(care_leaver_record_id) having count(distinct row(trim(care_leaver_record_id), trim(child_id), trim(eligibility), trim(contact_date), trim(in_touch), trim(activity), trim(accommodation))) > 1))
+        and {{ csc_rule_applies('care_leavers.duplicate_key', csc_run) }}
     union all
     -- care_leavers.care_leaver_record_id.required: care_leaver_record_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.care_leaver_record_id.required' as rule_id, 'care_leaver_record_id is required but empty' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.care_leaver_record_id is null)
-        and {{ csc_rule_applies('care_leavers.care_leaver_record_id.required') }}
+        and {{ csc_rule_applies('care_leavers.care_leaver_record_id.required', csc_run) }}
     union all
     -- care_leavers.care_leaver_record_id.id_format: care_leaver_record_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.care_leaver_record_id.id_format' as rule_id, 'care_leaver_record_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.care_leaver_record_id is not null and (length(s.care_leaver_record_id) > 20 or not regexp_full_match(s.care_leaver_record_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('care_leavers.care_leaver_record_id.id_format') }}
+        and {{ csc_rule_applies('care_leavers.care_leaver_record_id.id_format', csc_run) }}
     union all
     -- care_leavers.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('care_leavers.child_id.required') }}
+        and {{ csc_rule_applies('care_leavers.child_id.required', csc_run) }}
     union all
     -- care_leavers.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('care_leavers.child_id.id_format') }}
+        and {{ csc_rule_applies('care_leavers.child_id.id_format', csc_run) }}
     union all
     -- care_leavers.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.child_id is not null and not exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id))
-        and {{ csc_rule_applies('care_leavers.child_id.orphan') }}
+        and {{ csc_rule_applies('care_leavers.child_id.orphan', csc_run) }}
     union all
     -- care_leavers.child_id.parent_not_counted: child_id points to a children row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.child_id.parent_not_counted' as rule_id, 'child_id points to a children row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
-        and {{ csc_rule_applies('care_leavers.child_id.parent_not_counted') }}
+        and {{ csc_rule_applies('care_leavers.child_id.parent_not_counted', csc_run) }}
     union all
     -- care_leavers.eligibility.required: eligibility is required but empty
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.eligibility.required' as rule_id, 'eligibility is required but empty' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.eligibility_text is null)
-        and {{ csc_rule_applies('care_leavers.eligibility.required') }}
+        and {{ csc_rule_applies('care_leavers.eligibility.required', csc_run) }}
     union all
     -- care_leavers.eligibility.invalid_code: eligibility is not in the code list care_leaver_eligibility
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.eligibility.invalid_code' as rule_id, 'eligibility is not in the code list care_leaver_eligibility' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.eligibility is not null and s.eligibility not in ('ELIGIBLE', 'RELEVANT', 'FORMER_RELEVANT', 'QUALIFYING'))
-        and {{ csc_rule_applies('care_leavers.eligibility.invalid_code') }}
+        and {{ csc_rule_applies('care_leavers.eligibility.invalid_code', csc_run) }}
     union all
     -- care_leavers.contact_date.required: contact_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.contact_date.required' as rule_id, 'contact_date is required but empty' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.contact_date_text is null)
-        and {{ csc_rule_applies('care_leavers.contact_date.required') }}
+        and {{ csc_rule_applies('care_leavers.contact_date.required', csc_run) }}
     union all
     -- care_leavers.contact_date.us_date: contact_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.contact_date.us_date' as rule_id, 'contact_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.contact_date_text is not null and s.contact_date is null and regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('care_leavers.contact_date.us_date') }}
+        and {{ csc_rule_applies('care_leavers.contact_date.us_date', csc_run) }}
     union all
     -- care_leavers.contact_date.not_a_date: contact_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.contact_date.not_a_date' as rule_id, 'contact_date is not a date' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.contact_date_text is not null and s.contact_date is null and not regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('care_leavers.contact_date.not_a_date') }}
+        and {{ csc_rule_applies('care_leavers.contact_date.not_a_date', csc_run) }}
     union all
     -- care_leavers.contact_date.in_future: contact_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.contact_date.in_future' as rule_id, 'contact_date is after the extract date' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
-    where (s.contact_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('care_leavers.contact_date.in_future') }}
+    where (s.contact_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('care_leavers.contact_date.in_future', csc_run) }}
     union all
     -- care_leavers.in_touch.required: in_touch is required but empty
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.in_touch.required' as rule_id, 'in_touch is required but empty' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.in_touch_text is null)
-        and {{ csc_rule_applies('care_leavers.in_touch.required') }}
+        and {{ csc_rule_applies('care_leavers.in_touch.required', csc_run) }}
     union all
     -- care_leavers.in_touch.invalid_code: in_touch is not in the code list care_leaver_in_touch
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.in_touch.invalid_code' as rule_id, 'in_touch is not in the code list care_leaver_in_touch' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.in_touch is not null and s.in_touch not in ('YES', 'NO', 'DIED', 'REFU', 'NREQ', 'RHOM'))
-        and {{ csc_rule_applies('care_leavers.in_touch.invalid_code') }}
+        and {{ csc_rule_applies('care_leavers.in_touch.invalid_code', csc_run) }}
     union all
     -- care_leavers.activity.invalid_code: activity is not in the code list care_leaver_activity
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.activity.invalid_code' as rule_id, 'activity is not in the code list care_leaver_activity' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.activity is not null and s.activity not in ('F1', 'P1', 'F2', 'P2', 'F4', 'P4', 'F5', 'P5', 'G4', 'G5', 'G6'))
-        and {{ csc_rule_applies('care_leavers.activity.invalid_code') }}
+        and {{ csc_rule_applies('care_leavers.activity.invalid_code', csc_run) }}
     union all
     -- care_leavers.accommodation.invalid_code: accommodation is not in the code list care_leaver_accommodation
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.accommodation.invalid_code' as rule_id, 'accommodation is not in the code list care_leaver_accommodation' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.accommodation is not null and s.accommodation not in ('B1', 'B2', 'C1', 'C2', 'D1', 'D2', 'E1', 'E2', 'G1', 'G2', 'H1', 'H2', 'K1', 'K2', 'R1', 'R2', 'S2', 'T1', 'T2', 'U1', 'U2', 'V1', 'V2', 'W1', 'W2', 'X2', 'Y1', 'Y2', 'Z1', 'Z2'))
-        and {{ csc_rule_applies('care_leavers.accommodation.invalid_code') }}
+        and {{ csc_rule_applies('care_leavers.accommodation.invalid_code', csc_run) }}
 
 )
 

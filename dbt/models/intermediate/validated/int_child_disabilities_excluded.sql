@@ -2,67 +2,68 @@
 -- child_disabilities.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- child_disabilities.duplicate_row: exact copy of an earlier child_disabilities.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.disability_record_id), '') as record_key, 'child_disabilities.duplicate_row' as rule_id, 'exact copy of an earlier child_disabilities.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'child_disabilities') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(disability_record_id), trim(child_id), trim(disability) order by _source_line) as copy_number from (select * from {{ source('raw', 'child_disabilities') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('child_disabilities.duplicate_row') }}
+    from (select * from {{ source('raw', 'child_disabilities') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(disability_record_id), trim(child_id), trim(disability) order by _source_line) as copy_number from (select * from {{ source('raw', 'child_disabilities') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('child_disabilities.duplicate_row', csc_run) }}
     union all
     -- child_disabilities.duplicate_key: disability_record_id appears on rows with different content: every row with that disability_record_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.disability_record_id), '') as record_key, 'child_disabilities.duplicate_key' as rule_id, 'disability_record_id appears on rows with different content: every row with that disability_record_id is excluded' as reason
-    from (select * from {{ source('raw', 'child_disabilities') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.disability_record_id) in (select trim(disability_record_id) from (select * from {{ source('raw', 'child_disabilities') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(disability_record_id) having count(distinct row(trim(disability_record_id), trim(child_id), trim(disability))) > 1))
-        and {{ csc_rule_applies('child_disabilities.duplicate_key') }}
+    from (select * from {{ source('raw', 'child_disabilities') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.disability_record_id) in (select trim(disability_record_id) from (select * from {{ source('raw', 'child_disabilities') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(disability_record_id) having count(distinct row(trim(disability_record_id), trim(child_id), trim(disability))) > 1))
+        and {{ csc_rule_applies('child_disabilities.duplicate_key', csc_run) }}
     union all
     -- child_disabilities.disability_record_id.required: disability_record_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.disability_record_id.required' as rule_id, 'disability_record_id is required but empty' as reason
     from {{ ref('stg_case_management__child_disabilities') }} as s
     where (s.disability_record_id is null)
-        and {{ csc_rule_applies('child_disabilities.disability_record_id.required') }}
+        and {{ csc_rule_applies('child_disabilities.disability_record_id.required', csc_run) }}
     union all
     -- child_disabilities.disability_record_id.id_format: disability_record_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.disability_record_id.id_format' as rule_id, 'disability_record_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__child_disabilities') }} as s
     where (s.disability_record_id is not null and (length(s.disability_record_id) > 20 or not regexp_full_match(s.disability_record_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('child_disabilities.disability_record_id.id_format') }}
+        and {{ csc_rule_applies('child_disabilities.disability_record_id.id_format', csc_run) }}
     union all
     -- child_disabilities.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__child_disabilities') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('child_disabilities.child_id.required') }}
+        and {{ csc_rule_applies('child_disabilities.child_id.required', csc_run) }}
     union all
     -- child_disabilities.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__child_disabilities') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('child_disabilities.child_id.id_format') }}
+        and {{ csc_rule_applies('child_disabilities.child_id.id_format', csc_run) }}
     union all
     -- child_disabilities.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__child_disabilities') }} as s
     where (s.child_id is not null and not exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id))
-        and {{ csc_rule_applies('child_disabilities.child_id.orphan') }}
+        and {{ csc_rule_applies('child_disabilities.child_id.orphan', csc_run) }}
     union all
     -- child_disabilities.child_id.parent_not_counted: child_id points to a children row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.child_id.parent_not_counted' as rule_id, 'child_id points to a children row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__child_disabilities') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
-        and {{ csc_rule_applies('child_disabilities.child_id.parent_not_counted') }}
+        and {{ csc_rule_applies('child_disabilities.child_id.parent_not_counted', csc_run) }}
     union all
     -- child_disabilities.disability.required: disability is required but empty
     select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.disability.required' as rule_id, 'disability is required but empty' as reason
     from {{ ref('stg_case_management__child_disabilities') }} as s
     where (s.disability_text is null)
-        and {{ csc_rule_applies('child_disabilities.disability.required') }}
+        and {{ csc_rule_applies('child_disabilities.disability.required', csc_run) }}
     union all
     -- child_disabilities.disability.invalid_code: disability is not in the code list disability
     select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.disability.invalid_code' as rule_id, 'disability is not in the code list disability' as reason
     from {{ ref('stg_case_management__child_disabilities') }} as s
     where (s.disability is not null and s.disability not in ('NONE', 'MOB', 'HAND', 'PC', 'INC', 'COMM', 'LD', 'HEAR', 'VIS', 'BEH', 'CON', 'AUT', 'DDA'))
-        and {{ csc_rule_applies('child_disabilities.disability.invalid_code') }}
+        and {{ csc_rule_applies('child_disabilities.disability.invalid_code', csc_run) }}
 
 )
 

@@ -2,49 +2,50 @@
 -- child_identifiers.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- child_identifiers.duplicate_row: exact copy of an earlier child_identifiers.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'child_identifiers.duplicate_row' as rule_id, 'exact copy of an earlier child_identifiers.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'child_identifiers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(child_id), trim(upn), trim(former_upn), trim(upn_unknown) order by _source_line) as copy_number from (select * from {{ source('raw', 'child_identifiers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('child_identifiers.duplicate_row') }}
+    from (select * from {{ source('raw', 'child_identifiers') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(child_id), trim(upn), trim(former_upn), trim(upn_unknown) order by _source_line) as copy_number from (select * from {{ source('raw', 'child_identifiers') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('child_identifiers.duplicate_row', csc_run) }}
     union all
     -- child_identifiers.duplicate_key: child_id appears on rows with different content: every row with that child_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'child_identifiers.duplicate_key' as rule_id, 'child_id appears on rows with different content: every row with that child_id is excluded' as reason
-    from (select * from {{ source('raw', 'child_identifiers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.child_id) in (select trim(child_id) from (select * from {{ source('raw', 'child_identifiers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(child_id) having count(distinct row(trim(child_id), trim(upn), trim(former_upn), trim(upn_unknown))) > 1))
-        and {{ csc_rule_applies('child_identifiers.duplicate_key') }}
+    from (select * from {{ source('raw', 'child_identifiers') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.child_id) in (select trim(child_id) from (select * from {{ source('raw', 'child_identifiers') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(child_id) having count(distinct row(trim(child_id), trim(upn), trim(former_upn), trim(upn_unknown))) > 1))
+        and {{ csc_rule_applies('child_identifiers.duplicate_key', csc_run) }}
     union all
     -- child_identifiers.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('child_identifiers.child_id.required') }}
+        and {{ csc_rule_applies('child_identifiers.child_id.required', csc_run) }}
     union all
     -- child_identifiers.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('child_identifiers.child_id.id_format') }}
+        and {{ csc_rule_applies('child_identifiers.child_id.id_format', csc_run) }}
     union all
     -- child_identifiers.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
     where (s.child_id is not null and not exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id))
-        and {{ csc_rule_applies('child_identifiers.child_id.orphan') }}
+        and {{ csc_rule_applies('child_identifiers.child_id.orphan', csc_run) }}
     union all
     -- child_identifiers.child_id.parent_not_counted: child_id points to a children row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.child_id.parent_not_counted' as rule_id, 'child_id points to a children row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
-        and {{ csc_rule_applies('child_identifiers.child_id.parent_not_counted') }}
+        and {{ csc_rule_applies('child_identifiers.child_id.parent_not_counted', csc_run) }}
     union all
     -- child_identifiers.upn_unknown.invalid_code: upn_unknown is not in the code list upn_unknown
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_unknown.invalid_code' as rule_id, 'upn_unknown is not in the code list upn_unknown' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
     where (s.upn_unknown is not null and s.upn_unknown not in ('UN1', 'UN2', 'UN3', 'UN4', 'UN5', 'UN6', 'UN7'))
-        and {{ csc_rule_applies('child_identifiers.upn_unknown.invalid_code') }}
+        and {{ csc_rule_applies('child_identifiers.upn_unknown.invalid_code', csc_run) }}
 
 )
 

@@ -2,121 +2,122 @@
 -- children.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- children.duplicate_row: exact copy of an earlier children.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'children.duplicate_row' as rule_id, 'exact copy of an earlier children.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(child_id), trim(forename), trim(surname), trim(sex), trim(date_of_birth), trim(expected_date_of_birth), trim(ethnicity), trim(disabled), trim(postcode), trim(date_of_death) order by _source_line) as copy_number from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('children.duplicate_row') }}
+    from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(child_id), trim(forename), trim(surname), trim(sex), trim(date_of_birth), trim(expected_date_of_birth), trim(ethnicity), trim(disabled), trim(postcode), trim(date_of_death) order by _source_line) as copy_number from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('children.duplicate_row', csc_run) }}
     union all
     -- children.duplicate_key: child_id appears on rows with different content: every row with that child_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'children.duplicate_key' as rule_id, 'child_id appears on rows with different content: every row with that child_id is excluded' as reason
-    from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.child_id) in (select trim(child_id) from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(child_id) having count(distinct row(trim(child_id), trim(forename), trim(surname), trim(sex), trim(date_of_birth), trim(expected_date_of_birth), trim(ethnicity), trim(disabled), trim(postcode), trim(date_of_death))) > 1))
-        and {{ csc_rule_applies('children.duplicate_key') }}
+    from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.child_id) in (select trim(child_id) from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(child_id) having count(distinct row(trim(child_id), trim(forename), trim(surname), trim(sex), trim(date_of_birth), trim(expected_date_of_birth), trim(ethnicity), trim(disabled), trim(postcode), trim(date_of_death))) > 1))
+        and {{ csc_rule_applies('children.duplicate_key', csc_run) }}
     union all
     -- children.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('children.child_id.required') }}
+        and {{ csc_rule_applies('children.child_id.required', csc_run) }}
     union all
     -- children.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('children.child_id.id_format') }}
+        and {{ csc_rule_applies('children.child_id.id_format', csc_run) }}
     union all
     -- children.sex.required: sex is required but empty
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.sex.required' as rule_id, 'sex is required but empty' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.sex_text is null)
-        and {{ csc_rule_applies('children.sex.required') }}
+        and {{ csc_rule_applies('children.sex.required', csc_run) }}
     union all
     -- children.sex.invalid_code: sex is not in the code list sex
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.sex.invalid_code' as rule_id, 'sex is not in the code list sex' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.sex is not null and s.sex not in ('M', 'F', 'U'))
-        and {{ csc_rule_applies('children.sex.invalid_code') }}
+        and {{ csc_rule_applies('children.sex.invalid_code', csc_run) }}
     union all
     -- children.date_of_birth.us_date: date_of_birth is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_birth.us_date' as rule_id, 'date_of_birth is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.date_of_birth_text is not null and s.date_of_birth is null and regexp_full_match(s.date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('children.date_of_birth.us_date') }}
+        and {{ csc_rule_applies('children.date_of_birth.us_date', csc_run) }}
     union all
     -- children.date_of_birth.not_a_date: date_of_birth is not a date
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_birth.not_a_date' as rule_id, 'date_of_birth is not a date' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.date_of_birth_text is not null and s.date_of_birth is null and not regexp_full_match(s.date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('children.date_of_birth.not_a_date') }}
+        and {{ csc_rule_applies('children.date_of_birth.not_a_date', csc_run) }}
     union all
     -- children.date_of_birth.in_future: date_of_birth is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_birth.in_future' as rule_id, 'date_of_birth is after the extract date' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (s.date_of_birth > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('children.date_of_birth.in_future') }}
+    where (s.date_of_birth > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('children.date_of_birth.in_future', csc_run) }}
     union all
     -- children.expected_date_of_birth.us_date: expected_date_of_birth is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.expected_date_of_birth.us_date' as rule_id, 'expected_date_of_birth is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.expected_date_of_birth_text is not null and s.expected_date_of_birth is null and regexp_full_match(s.expected_date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('children.expected_date_of_birth.us_date') }}
+        and {{ csc_rule_applies('children.expected_date_of_birth.us_date', csc_run) }}
     union all
     -- children.expected_date_of_birth.not_a_date: expected_date_of_birth is not a date
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.expected_date_of_birth.not_a_date' as rule_id, 'expected_date_of_birth is not a date' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.expected_date_of_birth_text is not null and s.expected_date_of_birth is null and not regexp_full_match(s.expected_date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('children.expected_date_of_birth.not_a_date') }}
+        and {{ csc_rule_applies('children.expected_date_of_birth.not_a_date', csc_run) }}
     union all
     -- children.ethnicity.required: ethnicity is required but empty
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.ethnicity.required' as rule_id, 'ethnicity is required but empty' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.ethnicity_text is null)
-        and {{ csc_rule_applies('children.ethnicity.required') }}
+        and {{ csc_rule_applies('children.ethnicity.required', csc_run) }}
     union all
     -- children.ethnicity.invalid_code: ethnicity is not in the code list ethnicity
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.ethnicity.invalid_code' as rule_id, 'ethnicity is not in the code list ethnicity' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.ethnicity is not null and s.ethnicity not in ('WBRI', 'WIRI', 'WIRT', 'WOTH', 'WROM', 'MWBC', 'MWBA', 'MWAS', 'MOTH', 'AIND', 'APKN', 'ABAN', 'AOTH', 'BCRB', 'BAFR', 'BOTH', 'CHNE', 'OOTH', 'REFU', 'NOBT'))
-        and {{ csc_rule_applies('children.ethnicity.invalid_code') }}
+        and {{ csc_rule_applies('children.ethnicity.invalid_code', csc_run) }}
     union all
     -- children.disabled.required: disabled is required but empty
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.disabled.required' as rule_id, 'disabled is required but empty' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.disabled_text is null)
-        and {{ csc_rule_applies('children.disabled.required') }}
+        and {{ csc_rule_applies('children.disabled.required', csc_run) }}
     union all
     -- children.disabled.invalid_code: disabled is not in the code list flag_ynu
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.disabled.invalid_code' as rule_id, 'disabled is not in the code list flag_ynu' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.disabled is not null and s.disabled not in ('Y', 'N', 'U'))
-        and {{ csc_rule_applies('children.disabled.invalid_code') }}
+        and {{ csc_rule_applies('children.disabled.invalid_code', csc_run) }}
     union all
     -- children.date_of_death.us_date: date_of_death is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_death.us_date' as rule_id, 'date_of_death is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.date_of_death_text is not null and s.date_of_death is null and regexp_full_match(s.date_of_death_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('children.date_of_death.us_date') }}
+        and {{ csc_rule_applies('children.date_of_death.us_date', csc_run) }}
     union all
     -- children.date_of_death.not_a_date: date_of_death is not a date
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_death.not_a_date' as rule_id, 'date_of_death is not a date' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.date_of_death_text is not null and s.date_of_death is null and not regexp_full_match(s.date_of_death_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('children.date_of_death.not_a_date') }}
+        and {{ csc_rule_applies('children.date_of_death.not_a_date', csc_run) }}
     union all
     -- children.date_of_death.in_future: date_of_death is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_death.in_future' as rule_id, 'date_of_death is after the extract date' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (s.date_of_death > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('children.date_of_death.in_future') }}
+    where (s.date_of_death > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('children.date_of_death.in_future', csc_run) }}
     union all
     -- children.date_of_death_before_date_of_birth: date_of_death is before date_of_birth
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_death_before_date_of_birth' as rule_id, 'date_of_death is before date_of_birth' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.date_of_death < s.date_of_birth)
-        and {{ csc_rule_applies('children.date_of_death_before_date_of_birth') }}
+        and {{ csc_rule_applies('children.date_of_death_before_date_of_birth', csc_run) }}
 
 )
 

@@ -2,169 +2,170 @@
 -- cla_episodes.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- cla_episodes.duplicate_row: exact copy of an earlier cla_episodes.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.episode_id), '') as record_key, 'cla_episodes.duplicate_row' as rule_id, 'exact copy of an earlier cla_episodes.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(episode_id), trim(child_id), trim(start_date), trim(end_date), trim(reason_new_episode), trim(legal_status), trim(placement_type), trim(reason_ceased), trim(placement_intended_until_18) order by _source_line) as copy_number from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('cla_episodes.duplicate_row') }}
+    from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(episode_id), trim(child_id), trim(start_date), trim(end_date), trim(reason_new_episode), trim(legal_status), trim(placement_type), trim(reason_ceased), trim(placement_intended_until_18) order by _source_line) as copy_number from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('cla_episodes.duplicate_row', csc_run) }}
     union all
     -- cla_episodes.duplicate_key: episode_id appears on rows with different content: every row with that episode_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.episode_id), '') as record_key, 'cla_episodes.duplicate_key' as rule_id, 'episode_id appears on rows with different content: every row with that episode_id is excluded' as reason
-    from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.episode_id) in (select trim(episode_id) from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(episode_id) having count(distinct row(trim(episode_id), trim(child_id), trim(start_date), trim(end_date), trim(reason_new_episode), trim(legal_status), trim(placement_type), trim(reason_ceased), trim(placement_intended_until_18))) > 1))
-        and {{ csc_rule_applies('cla_episodes.duplicate_key') }}
+    from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.episode_id) in (select trim(episode_id) from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(episode_id) having count(distinct row(trim(episode_id), trim(child_id), trim(start_date), trim(end_date), trim(reason_new_episode), trim(legal_status), trim(placement_type), trim(reason_ceased), trim(placement_intended_until_18))) > 1))
+        and {{ csc_rule_applies('cla_episodes.duplicate_key', csc_run) }}
     union all
     -- cla_episodes.episode_id.required: episode_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.episode_id.required' as rule_id, 'episode_id is required but empty' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.episode_id is null)
-        and {{ csc_rule_applies('cla_episodes.episode_id.required') }}
+        and {{ csc_rule_applies('cla_episodes.episode_id.required', csc_run) }}
     union all
     -- cla_episodes.episode_id.id_format: episode_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.episode_id.id_format' as rule_id, 'episode_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.episode_id is not null and (length(s.episode_id) > 20 or not regexp_full_match(s.episode_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('cla_episodes.episode_id.id_format') }}
+        and {{ csc_rule_applies('cla_episodes.episode_id.id_format', csc_run) }}
     union all
     -- cla_episodes.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('cla_episodes.child_id.required') }}
+        and {{ csc_rule_applies('cla_episodes.child_id.required', csc_run) }}
     union all
     -- cla_episodes.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('cla_episodes.child_id.id_format') }}
+        and {{ csc_rule_applies('cla_episodes.child_id.id_format', csc_run) }}
     union all
     -- cla_episodes.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.child_id is not null and not exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id))
-        and {{ csc_rule_applies('cla_episodes.child_id.orphan') }}
+        and {{ csc_rule_applies('cla_episodes.child_id.orphan', csc_run) }}
     union all
     -- cla_episodes.child_id.parent_not_counted: child_id points to a children row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.child_id.parent_not_counted' as rule_id, 'child_id points to a children row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
-        and {{ csc_rule_applies('cla_episodes.child_id.parent_not_counted') }}
+        and {{ csc_rule_applies('cla_episodes.child_id.parent_not_counted', csc_run) }}
     union all
     -- cla_episodes.start_date.required: start_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.start_date.required' as rule_id, 'start_date is required but empty' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.start_date_text is null)
-        and {{ csc_rule_applies('cla_episodes.start_date.required') }}
+        and {{ csc_rule_applies('cla_episodes.start_date.required', csc_run) }}
     union all
     -- cla_episodes.start_date.us_date: start_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.start_date.us_date' as rule_id, 'start_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('cla_episodes.start_date.us_date') }}
+        and {{ csc_rule_applies('cla_episodes.start_date.us_date', csc_run) }}
     union all
     -- cla_episodes.start_date.not_a_date: start_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.start_date.not_a_date' as rule_id, 'start_date is not a date' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('cla_episodes.start_date.not_a_date') }}
+        and {{ csc_rule_applies('cla_episodes.start_date.not_a_date', csc_run) }}
     union all
     -- cla_episodes.start_date.in_future: start_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.start_date.in_future' as rule_id, 'start_date is after the extract date' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('cla_episodes.start_date.in_future') }}
+    where (s.start_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('cla_episodes.start_date.in_future', csc_run) }}
     union all
     -- cla_episodes.end_date.us_date: end_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.end_date.us_date' as rule_id, 'end_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.end_date_text is not null and s.end_date is null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('cla_episodes.end_date.us_date') }}
+        and {{ csc_rule_applies('cla_episodes.end_date.us_date', csc_run) }}
     union all
     -- cla_episodes.end_date.not_a_date: end_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.end_date.not_a_date' as rule_id, 'end_date is not a date' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.end_date_text is not null and s.end_date is null and not regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('cla_episodes.end_date.not_a_date') }}
+        and {{ csc_rule_applies('cla_episodes.end_date.not_a_date', csc_run) }}
     union all
     -- cla_episodes.end_date.in_future: end_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.end_date.in_future' as rule_id, 'end_date is after the extract date' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.end_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('cla_episodes.end_date.in_future') }}
+    where (s.end_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('cla_episodes.end_date.in_future', csc_run) }}
     union all
     -- cla_episodes.reason_new_episode.required: reason_new_episode is required but empty
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.reason_new_episode.required' as rule_id, 'reason_new_episode is required but empty' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.reason_new_episode_text is null)
-        and {{ csc_rule_applies('cla_episodes.reason_new_episode.required') }}
+        and {{ csc_rule_applies('cla_episodes.reason_new_episode.required', csc_run) }}
     union all
     -- cla_episodes.reason_new_episode.invalid_code: reason_new_episode is not in the code list reason_new_episode
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.reason_new_episode.invalid_code' as rule_id, 'reason_new_episode is not in the code list reason_new_episode' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.reason_new_episode is not null and s.reason_new_episode not in ('S', 'L', 'P', 'T', 'B', 'U'))
-        and {{ csc_rule_applies('cla_episodes.reason_new_episode.invalid_code') }}
+        and {{ csc_rule_applies('cla_episodes.reason_new_episode.invalid_code', csc_run) }}
     union all
     -- cla_episodes.legal_status.required: legal_status is required but empty
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.legal_status.required' as rule_id, 'legal_status is required but empty' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.legal_status_text is null)
-        and {{ csc_rule_applies('cla_episodes.legal_status.required') }}
+        and {{ csc_rule_applies('cla_episodes.legal_status.required', csc_run) }}
     union all
     -- cla_episodes.legal_status.invalid_code: legal_status is not in the code list legal_status
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.legal_status.invalid_code' as rule_id, 'legal_status is not in the code list legal_status' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.legal_status is not null and s.legal_status not in ('C1', 'C2', 'D1', 'E1', 'V2', 'V3', 'V4', 'L1', 'L2', 'L3', 'J1', 'J2', 'J3'))
-        and {{ csc_rule_applies('cla_episodes.legal_status.invalid_code') }}
+        and {{ csc_rule_applies('cla_episodes.legal_status.invalid_code', csc_run) }}
     union all
     -- cla_episodes.placement_type.required: placement_type is required but empty
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_type.required' as rule_id, 'placement_type is required but empty' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_type_text is null)
-        and {{ csc_rule_applies('cla_episodes.placement_type.required') }}
+        and {{ csc_rule_applies('cla_episodes.placement_type.required', csc_run) }}
     union all
     -- cla_episodes.placement_type.invalid_code: placement_type is not in the code list placement_type
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_type.invalid_code' as rule_id, 'placement_type is not in the code list placement_type' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_type is not null and s.placement_type not in ('A3', 'A4', 'A5', 'A6', 'K1', 'K2', 'K3', 'P1', 'P3', 'R1', 'R2', 'R3', 'R5', 'S1', 'T0', 'T1', 'T2', 'T3', 'T4', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'Z11', 'Z12', 'Z13', 'Z14', 'H5', 'P2', 'Z1'))
-        and {{ csc_rule_applies('cla_episodes.placement_type.invalid_code') }}
+        and {{ csc_rule_applies('cla_episodes.placement_type.invalid_code', csc_run) }}
     union all
     -- cla_episodes.reason_ceased.invalid_code: reason_ceased is not in the code list reason_ceased
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.reason_ceased.invalid_code' as rule_id, 'reason_ceased is not in the code list reason_ceased' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.reason_ceased is not null and s.reason_ceased not in ('E11', 'E12', 'E13', 'E14', 'E15', 'E16', 'E17', 'E2', 'E3', 'E41', 'E45', 'E46', 'E47', 'E48', 'E4A', 'E4B', 'E5', 'E6', 'E7', 'E8', 'E9', 'X1'))
-        and {{ csc_rule_applies('cla_episodes.reason_ceased.invalid_code') }}
+        and {{ csc_rule_applies('cla_episodes.reason_ceased.invalid_code', csc_run) }}
     union all
     -- cla_episodes.placement_intended_until_18.required: placement_intended_until_18 is required but empty
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_intended_until_18.required' as rule_id, 'placement_intended_until_18 is required but empty' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_intended_until_18_text is null)
-        and {{ csc_rule_applies('cla_episodes.placement_intended_until_18.required') }}
+        and {{ csc_rule_applies('cla_episodes.placement_intended_until_18.required', csc_run) }}
     union all
     -- cla_episodes.placement_intended_until_18.invalid_flag: placement_intended_until_18 is not Y or N
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_intended_until_18.invalid_flag' as rule_id, 'placement_intended_until_18 is not Y or N' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_intended_until_18_text is not null and s.placement_intended_until_18 is null)
-        and {{ csc_rule_applies('cla_episodes.placement_intended_until_18.invalid_flag') }}
+        and {{ csc_rule_applies('cla_episodes.placement_intended_until_18.invalid_flag', csc_run) }}
     union all
     -- cla_episodes.end_date_before_start_date: end_date is before start_date
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.end_date_before_start_date' as rule_id, 'end_date is before start_date' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.end_date < s.start_date)
-        and {{ csc_rule_applies('cla_episodes.end_date_before_start_date') }}
+        and {{ csc_rule_applies('cla_episodes.end_date_before_start_date', csc_run) }}
     union all
     -- cla_episodes.end_date_without_reason_ceased: end_date is set but reason_ceased is empty
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.end_date_without_reason_ceased' as rule_id, 'end_date is set but reason_ceased is empty' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.end_date_text is not null and s.reason_ceased_text is null)
-        and {{ csc_rule_applies('cla_episodes.end_date_without_reason_ceased') }}
+        and {{ csc_rule_applies('cla_episodes.end_date_without_reason_ceased', csc_run) }}
     union all
     -- cla_episodes.reason_ceased_without_end_date: reason_ceased is set but end_date is empty
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.reason_ceased_without_end_date' as rule_id, 'reason_ceased is set but end_date is empty' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.reason_ceased_text is not null and s.end_date_text is null)
-        and {{ csc_rule_applies('cla_episodes.reason_ceased_without_end_date') }}
+        and {{ csc_rule_applies('cla_episodes.reason_ceased_without_end_date', csc_run) }}
 
 )
 

@@ -2,91 +2,92 @@
 -- cla_health.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- cla_health.duplicate_row: exact copy of an earlier cla_health.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.health_check_id), '') as record_key, 'cla_health.duplicate_row' as rule_id, 'exact copy of an earlier cla_health.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'cla_health') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(health_check_id), trim(child_id), trim(check_type), trim(check_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'cla_health') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('cla_health.duplicate_row') }}
+    from (select * from {{ source('raw', 'cla_health') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(health_check_id), trim(child_id), trim(check_type), trim(check_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'cla_health') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('cla_health.duplicate_row', csc_run) }}
     union all
     -- cla_health.duplicate_key: health_check_id appears on rows with different content: every row with that health_check_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.health_check_id), '') as record_key, 'cla_health.duplicate_key' as rule_id, 'health_check_id appears on rows with different content: every row with that health_check_id is excluded' as reason
-    from (select * from {{ source('raw', 'cla_health') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.health_check_id) in (select trim(health_check_id) from (select * from {{ source('raw', 'cla_health') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(health_check_id) having count(distinct row(trim(health_check_id), trim(child_id), trim(check_type), trim(check_date))) > 1))
-        and {{ csc_rule_applies('cla_health.duplicate_key') }}
+    from (select * from {{ source('raw', 'cla_health') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.health_check_id) in (select trim(health_check_id) from (select * from {{ source('raw', 'cla_health') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(health_check_id) having count(distinct row(trim(health_check_id), trim(child_id), trim(check_type), trim(check_date))) > 1))
+        and {{ csc_rule_applies('cla_health.duplicate_key', csc_run) }}
     union all
     -- cla_health.health_check_id.required: health_check_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.health_check_id as record_key, 'cla_health.health_check_id.required' as rule_id, 'health_check_id is required but empty' as reason
     from {{ ref('stg_case_management__cla_health') }} as s
     where (s.health_check_id is null)
-        and {{ csc_rule_applies('cla_health.health_check_id.required') }}
+        and {{ csc_rule_applies('cla_health.health_check_id.required', csc_run) }}
     union all
     -- cla_health.health_check_id.id_format: health_check_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.health_check_id as record_key, 'cla_health.health_check_id.id_format' as rule_id, 'health_check_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__cla_health') }} as s
     where (s.health_check_id is not null and (length(s.health_check_id) > 20 or not regexp_full_match(s.health_check_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('cla_health.health_check_id.id_format') }}
+        and {{ csc_rule_applies('cla_health.health_check_id.id_format', csc_run) }}
     union all
     -- cla_health.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.health_check_id as record_key, 'cla_health.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__cla_health') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('cla_health.child_id.required') }}
+        and {{ csc_rule_applies('cla_health.child_id.required', csc_run) }}
     union all
     -- cla_health.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.health_check_id as record_key, 'cla_health.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__cla_health') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('cla_health.child_id.id_format') }}
+        and {{ csc_rule_applies('cla_health.child_id.id_format', csc_run) }}
     union all
     -- cla_health.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.health_check_id as record_key, 'cla_health.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__cla_health') }} as s
     where (s.child_id is not null and not exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id))
-        and {{ csc_rule_applies('cla_health.child_id.orphan') }}
+        and {{ csc_rule_applies('cla_health.child_id.orphan', csc_run) }}
     union all
     -- cla_health.child_id.parent_not_counted: child_id points to a children row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.health_check_id as record_key, 'cla_health.child_id.parent_not_counted' as rule_id, 'child_id points to a children row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__cla_health') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
-        and {{ csc_rule_applies('cla_health.child_id.parent_not_counted') }}
+        and {{ csc_rule_applies('cla_health.child_id.parent_not_counted', csc_run) }}
     union all
     -- cla_health.check_type.required: check_type is required but empty
     select s.extract_date, s.source_file, s.source_line, s.health_check_id as record_key, 'cla_health.check_type.required' as rule_id, 'check_type is required but empty' as reason
     from {{ ref('stg_case_management__cla_health') }} as s
     where (s.check_type_text is null)
-        and {{ csc_rule_applies('cla_health.check_type.required') }}
+        and {{ csc_rule_applies('cla_health.check_type.required', csc_run) }}
     union all
     -- cla_health.check_type.invalid_code: check_type is not in the code list health_check_type
     select s.extract_date, s.source_file, s.source_line, s.health_check_id as record_key, 'cla_health.check_type.invalid_code' as rule_id, 'check_type is not in the code list health_check_type' as reason
     from {{ ref('stg_case_management__cla_health') }} as s
     where (s.check_type is not null and s.check_type not in ('HEALTH_ASSESSMENT', 'DENTAL_CHECK'))
-        and {{ csc_rule_applies('cla_health.check_type.invalid_code') }}
+        and {{ csc_rule_applies('cla_health.check_type.invalid_code', csc_run) }}
     union all
     -- cla_health.check_date.required: check_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.health_check_id as record_key, 'cla_health.check_date.required' as rule_id, 'check_date is required but empty' as reason
     from {{ ref('stg_case_management__cla_health') }} as s
     where (s.check_date_text is null)
-        and {{ csc_rule_applies('cla_health.check_date.required') }}
+        and {{ csc_rule_applies('cla_health.check_date.required', csc_run) }}
     union all
     -- cla_health.check_date.us_date: check_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.health_check_id as record_key, 'cla_health.check_date.us_date' as rule_id, 'check_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__cla_health') }} as s
     where (s.check_date_text is not null and s.check_date is null and regexp_full_match(s.check_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('cla_health.check_date.us_date') }}
+        and {{ csc_rule_applies('cla_health.check_date.us_date', csc_run) }}
     union all
     -- cla_health.check_date.not_a_date: check_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.health_check_id as record_key, 'cla_health.check_date.not_a_date' as rule_id, 'check_date is not a date' as reason
     from {{ ref('stg_case_management__cla_health') }} as s
     where (s.check_date_text is not null and s.check_date is null and not regexp_full_match(s.check_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('cla_health.check_date.not_a_date') }}
+        and {{ csc_rule_applies('cla_health.check_date.not_a_date', csc_run) }}
     union all
     -- cla_health.check_date.in_future: check_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.health_check_id as record_key, 'cla_health.check_date.in_future' as rule_id, 'check_date is after the extract date' as reason
     from {{ ref('stg_case_management__cla_health') }} as s
-    where (s.check_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('cla_health.check_date.in_future') }}
+    where (s.check_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('cla_health.check_date.in_future', csc_run) }}
 
 )
 

@@ -2,121 +2,122 @@
 -- contacts.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- contacts.duplicate_row: exact copy of an earlier contacts.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.contact_id), '') as record_key, 'contacts.duplicate_row' as rule_id, 'exact copy of an earlier contacts.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(contact_id), trim(child_id), trim(contact_date), trim(contact_source), trim(decision_date), trim(outcome) order by _source_line) as copy_number from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('contacts.duplicate_row') }}
+    from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(contact_id), trim(child_id), trim(contact_date), trim(contact_source), trim(decision_date), trim(outcome) order by _source_line) as copy_number from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('contacts.duplicate_row', csc_run) }}
     union all
     -- contacts.duplicate_key: contact_id appears on rows with different content: every row with that contact_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.contact_id), '') as record_key, 'contacts.duplicate_key' as rule_id, 'contact_id appears on rows with different content: every row with that contact_id is excluded' as reason
-    from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.contact_id) in (select trim(contact_id) from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(contact_id) having count(distinct row(trim(contact_id), trim(child_id), trim(contact_date), trim(contact_source), trim(decision_date), trim(outcome))) > 1))
-        and {{ csc_rule_applies('contacts.duplicate_key') }}
+    from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.contact_id) in (select trim(contact_id) from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(contact_id) having count(distinct row(trim(contact_id), trim(child_id), trim(contact_date), trim(contact_source), trim(decision_date), trim(outcome))) > 1))
+        and {{ csc_rule_applies('contacts.duplicate_key', csc_run) }}
     union all
     -- contacts.contact_id.required: contact_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_id.required' as rule_id, 'contact_id is required but empty' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.contact_id is null)
-        and {{ csc_rule_applies('contacts.contact_id.required') }}
+        and {{ csc_rule_applies('contacts.contact_id.required', csc_run) }}
     union all
     -- contacts.contact_id.id_format: contact_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_id.id_format' as rule_id, 'contact_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.contact_id is not null and (length(s.contact_id) > 20 or not regexp_full_match(s.contact_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('contacts.contact_id.id_format') }}
+        and {{ csc_rule_applies('contacts.contact_id.id_format', csc_run) }}
     union all
     -- contacts.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('contacts.child_id.required') }}
+        and {{ csc_rule_applies('contacts.child_id.required', csc_run) }}
     union all
     -- contacts.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('contacts.child_id.id_format') }}
+        and {{ csc_rule_applies('contacts.child_id.id_format', csc_run) }}
     union all
     -- contacts.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.child_id is not null and not exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id))
-        and {{ csc_rule_applies('contacts.child_id.orphan') }}
+        and {{ csc_rule_applies('contacts.child_id.orphan', csc_run) }}
     union all
     -- contacts.child_id.parent_not_counted: child_id points to a children row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.child_id.parent_not_counted' as rule_id, 'child_id points to a children row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
-        and {{ csc_rule_applies('contacts.child_id.parent_not_counted') }}
+        and {{ csc_rule_applies('contacts.child_id.parent_not_counted', csc_run) }}
     union all
     -- contacts.contact_date.required: contact_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_date.required' as rule_id, 'contact_date is required but empty' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.contact_date_text is null)
-        and {{ csc_rule_applies('contacts.contact_date.required') }}
+        and {{ csc_rule_applies('contacts.contact_date.required', csc_run) }}
     union all
     -- contacts.contact_date.us_date: contact_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_date.us_date' as rule_id, 'contact_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.contact_date_text is not null and s.contact_date is null and regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('contacts.contact_date.us_date') }}
+        and {{ csc_rule_applies('contacts.contact_date.us_date', csc_run) }}
     union all
     -- contacts.contact_date.not_a_date: contact_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_date.not_a_date' as rule_id, 'contact_date is not a date' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.contact_date_text is not null and s.contact_date is null and not regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('contacts.contact_date.not_a_date') }}
+        and {{ csc_rule_applies('contacts.contact_date.not_a_date', csc_run) }}
     union all
     -- contacts.contact_date.in_future: contact_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_date.in_future' as rule_id, 'contact_date is after the extract date' as reason
     from {{ ref('stg_case_management__contacts') }} as s
-    where (s.contact_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('contacts.contact_date.in_future') }}
+    where (s.contact_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('contacts.contact_date.in_future', csc_run) }}
     union all
     -- contacts.contact_source.required: contact_source is required but empty
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_source.required' as rule_id, 'contact_source is required but empty' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.contact_source_text is null)
-        and {{ csc_rule_applies('contacts.contact_source.required') }}
+        and {{ csc_rule_applies('contacts.contact_source.required', csc_run) }}
     union all
     -- contacts.contact_source.invalid_code: contact_source is not in the code list referral_source
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_source.invalid_code' as rule_id, 'contact_source is not in the code list referral_source' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.contact_source is not null and s.contact_source not in ('1A', '1B', '1C', '1D', '2A', '2B', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5A', '5B', '5C', '5D', '6', '7', '8', '9', '10'))
-        and {{ csc_rule_applies('contacts.contact_source.invalid_code') }}
+        and {{ csc_rule_applies('contacts.contact_source.invalid_code', csc_run) }}
     union all
     -- contacts.decision_date.us_date: decision_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_date.us_date' as rule_id, 'decision_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.decision_date_text is not null and s.decision_date is null and regexp_full_match(s.decision_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('contacts.decision_date.us_date') }}
+        and {{ csc_rule_applies('contacts.decision_date.us_date', csc_run) }}
     union all
     -- contacts.decision_date.not_a_date: decision_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_date.not_a_date' as rule_id, 'decision_date is not a date' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.decision_date_text is not null and s.decision_date is null and not regexp_full_match(s.decision_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('contacts.decision_date.not_a_date') }}
+        and {{ csc_rule_applies('contacts.decision_date.not_a_date', csc_run) }}
     union all
     -- contacts.decision_date.in_future: decision_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_date.in_future' as rule_id, 'decision_date is after the extract date' as reason
     from {{ ref('stg_case_management__contacts') }} as s
-    where (s.decision_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('contacts.decision_date.in_future') }}
+    where (s.decision_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('contacts.decision_date.in_future', csc_run) }}
     union all
     -- contacts.outcome.invalid_code: outcome is not in the code list contact_outcome
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.outcome.invalid_code' as rule_id, 'outcome is not in the code list contact_outcome' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.outcome is not null and s.outcome not in ('REFERRAL', 'EARLY_HELP', 'INFO_ADVICE', 'NFA'))
-        and {{ csc_rule_applies('contacts.outcome.invalid_code') }}
+        and {{ csc_rule_applies('contacts.outcome.invalid_code', csc_run) }}
     union all
     -- contacts.decision_date_before_contact_date: decision_date is before contact_date
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_date_before_contact_date' as rule_id, 'decision_date is before contact_date' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.decision_date < s.contact_date)
-        and {{ csc_rule_applies('contacts.decision_date_before_contact_date') }}
+        and {{ csc_rule_applies('contacts.decision_date_before_contact_date', csc_run) }}
 
 )
 

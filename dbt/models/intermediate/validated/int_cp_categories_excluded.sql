@@ -2,91 +2,92 @@
 -- cp_categories.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- cp_categories.duplicate_row: exact copy of an earlier cp_categories.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.cp_category_id), '') as record_key, 'cp_categories.duplicate_row' as rule_id, 'exact copy of an earlier cp_categories.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'cp_categories') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(cp_category_id), trim(cp_plan_id), trim(category), trim(category_start_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'cp_categories') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('cp_categories.duplicate_row') }}
+    from (select * from {{ source('raw', 'cp_categories') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(cp_category_id), trim(cp_plan_id), trim(category), trim(category_start_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'cp_categories') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('cp_categories.duplicate_row', csc_run) }}
     union all
     -- cp_categories.duplicate_key: cp_category_id appears on rows with different content: every row with that cp_category_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.cp_category_id), '') as record_key, 'cp_categories.duplicate_key' as rule_id, 'cp_category_id appears on rows with different content: every row with that cp_category_id is excluded' as reason
-    from (select * from {{ source('raw', 'cp_categories') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.cp_category_id) in (select trim(cp_category_id) from (select * from {{ source('raw', 'cp_categories') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(cp_category_id) having count(distinct row(trim(cp_category_id), trim(cp_plan_id), trim(category), trim(category_start_date))) > 1))
-        and {{ csc_rule_applies('cp_categories.duplicate_key') }}
+    from (select * from {{ source('raw', 'cp_categories') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.cp_category_id) in (select trim(cp_category_id) from (select * from {{ source('raw', 'cp_categories') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(cp_category_id) having count(distinct row(trim(cp_category_id), trim(cp_plan_id), trim(category), trim(category_start_date))) > 1))
+        and {{ csc_rule_applies('cp_categories.duplicate_key', csc_run) }}
     union all
     -- cp_categories.cp_category_id.required: cp_category_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.cp_category_id as record_key, 'cp_categories.cp_category_id.required' as rule_id, 'cp_category_id is required but empty' as reason
     from {{ ref('stg_case_management__cp_categories') }} as s
     where (s.cp_category_id is null)
-        and {{ csc_rule_applies('cp_categories.cp_category_id.required') }}
+        and {{ csc_rule_applies('cp_categories.cp_category_id.required', csc_run) }}
     union all
     -- cp_categories.cp_category_id.id_format: cp_category_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.cp_category_id as record_key, 'cp_categories.cp_category_id.id_format' as rule_id, 'cp_category_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__cp_categories') }} as s
     where (s.cp_category_id is not null and (length(s.cp_category_id) > 20 or not regexp_full_match(s.cp_category_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('cp_categories.cp_category_id.id_format') }}
+        and {{ csc_rule_applies('cp_categories.cp_category_id.id_format', csc_run) }}
     union all
     -- cp_categories.cp_plan_id.required: cp_plan_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.cp_category_id as record_key, 'cp_categories.cp_plan_id.required' as rule_id, 'cp_plan_id is required but empty' as reason
     from {{ ref('stg_case_management__cp_categories') }} as s
     where (s.cp_plan_id is null)
-        and {{ csc_rule_applies('cp_categories.cp_plan_id.required') }}
+        and {{ csc_rule_applies('cp_categories.cp_plan_id.required', csc_run) }}
     union all
     -- cp_categories.cp_plan_id.id_format: cp_plan_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.cp_category_id as record_key, 'cp_categories.cp_plan_id.id_format' as rule_id, 'cp_plan_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__cp_categories') }} as s
     where (s.cp_plan_id is not null and (length(s.cp_plan_id) > 20 or not regexp_full_match(s.cp_plan_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('cp_categories.cp_plan_id.id_format') }}
+        and {{ csc_rule_applies('cp_categories.cp_plan_id.id_format', csc_run) }}
     union all
     -- cp_categories.cp_plan_id.orphan: cp_plan_id points to no plans row
     select s.extract_date, s.source_file, s.source_line, s.cp_category_id as record_key, 'cp_categories.cp_plan_id.orphan' as rule_id, 'cp_plan_id points to no plans row' as reason
     from {{ ref('stg_case_management__cp_categories') }} as s
     where (s.cp_plan_id is not null and not exists (select 1 from {{ ref('stg_case_management__plans') }} p where p.plan_id = s.cp_plan_id))
-        and {{ csc_rule_applies('cp_categories.cp_plan_id.orphan') }}
+        and {{ csc_rule_applies('cp_categories.cp_plan_id.orphan', csc_run) }}
     union all
     -- cp_categories.cp_plan_id.parent_not_counted: cp_plan_id points to a plans row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.cp_category_id as record_key, 'cp_categories.cp_plan_id.parent_not_counted' as rule_id, 'cp_plan_id points to a plans row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__cp_categories') }} as s
     where (s.cp_plan_id is not null and exists (select 1 from {{ ref('stg_case_management__plans') }} p where p.plan_id = s.cp_plan_id) and not exists (select 1 from {{ ref('int_plans_validated') }} v where v.plan_id = s.cp_plan_id))
-        and {{ csc_rule_applies('cp_categories.cp_plan_id.parent_not_counted') }}
+        and {{ csc_rule_applies('cp_categories.cp_plan_id.parent_not_counted', csc_run) }}
     union all
     -- cp_categories.category.required: category is required but empty
     select s.extract_date, s.source_file, s.source_line, s.cp_category_id as record_key, 'cp_categories.category.required' as rule_id, 'category is required but empty' as reason
     from {{ ref('stg_case_management__cp_categories') }} as s
     where (s.category_text is null)
-        and {{ csc_rule_applies('cp_categories.category.required') }}
+        and {{ csc_rule_applies('cp_categories.category.required', csc_run) }}
     union all
     -- cp_categories.category.invalid_code: category is not in the code list category_of_abuse
     select s.extract_date, s.source_file, s.source_line, s.cp_category_id as record_key, 'cp_categories.category.invalid_code' as rule_id, 'category is not in the code list category_of_abuse' as reason
     from {{ ref('stg_case_management__cp_categories') }} as s
     where (s.category is not null and s.category not in ('NEG', 'PHY', 'SAB', 'EMO', 'MUL'))
-        and {{ csc_rule_applies('cp_categories.category.invalid_code') }}
+        and {{ csc_rule_applies('cp_categories.category.invalid_code', csc_run) }}
     union all
     -- cp_categories.category_start_date.required: category_start_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.cp_category_id as record_key, 'cp_categories.category_start_date.required' as rule_id, 'category_start_date is required but empty' as reason
     from {{ ref('stg_case_management__cp_categories') }} as s
     where (s.category_start_date_text is null)
-        and {{ csc_rule_applies('cp_categories.category_start_date.required') }}
+        and {{ csc_rule_applies('cp_categories.category_start_date.required', csc_run) }}
     union all
     -- cp_categories.category_start_date.us_date: category_start_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.cp_category_id as record_key, 'cp_categories.category_start_date.us_date' as rule_id, 'category_start_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__cp_categories') }} as s
     where (s.category_start_date_text is not null and s.category_start_date is null and regexp_full_match(s.category_start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('cp_categories.category_start_date.us_date') }}
+        and {{ csc_rule_applies('cp_categories.category_start_date.us_date', csc_run) }}
     union all
     -- cp_categories.category_start_date.not_a_date: category_start_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.cp_category_id as record_key, 'cp_categories.category_start_date.not_a_date' as rule_id, 'category_start_date is not a date' as reason
     from {{ ref('stg_case_management__cp_categories') }} as s
     where (s.category_start_date_text is not null and s.category_start_date is null and not regexp_full_match(s.category_start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('cp_categories.category_start_date.not_a_date') }}
+        and {{ csc_rule_applies('cp_categories.category_start_date.not_a_date', csc_run) }}
     union all
     -- cp_categories.category_start_date.in_future: category_start_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.cp_category_id as record_key, 'cp_categories.category_start_date.in_future' as rule_id, 'category_start_date is after the extract date' as reason
     from {{ ref('stg_case_management__cp_categories') }} as s
-    where (s.category_start_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('cp_categories.category_start_date.in_future') }}
+    where (s.category_start_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('cp_categories.category_start_date.in_future', csc_run) }}
 
 )
 

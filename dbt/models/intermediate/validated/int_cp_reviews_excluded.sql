@@ -2,103 +2,104 @@
 -- cp_reviews.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- cp_reviews.duplicate_row: exact copy of an earlier cp_reviews.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.cp_review_id), '') as record_key, 'cp_reviews.duplicate_row' as rule_id, 'exact copy of an earlier cp_reviews.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'cp_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(cp_review_id), trim(child_id), trim(cp_plan_id), trim(review_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'cp_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('cp_reviews.duplicate_row') }}
+    from (select * from {{ source('raw', 'cp_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(cp_review_id), trim(child_id), trim(cp_plan_id), trim(review_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'cp_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('cp_reviews.duplicate_row', csc_run) }}
     union all
     -- cp_reviews.duplicate_key: cp_review_id appears on rows with different content: every row with that cp_review_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.cp_review_id), '') as record_key, 'cp_reviews.duplicate_key' as rule_id, 'cp_review_id appears on rows with different content: every row with that cp_review_id is excluded' as reason
-    from (select * from {{ source('raw', 'cp_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.cp_review_id) in (select trim(cp_review_id) from (select * from {{ source('raw', 'cp_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(cp_review_id) having count(distinct row(trim(cp_review_id), trim(child_id), trim(cp_plan_id), trim(review_date))) > 1))
-        and {{ csc_rule_applies('cp_reviews.duplicate_key') }}
+    from (select * from {{ source('raw', 'cp_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.cp_review_id) in (select trim(cp_review_id) from (select * from {{ source('raw', 'cp_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(cp_review_id) having count(distinct row(trim(cp_review_id), trim(child_id), trim(cp_plan_id), trim(review_date))) > 1))
+        and {{ csc_rule_applies('cp_reviews.duplicate_key', csc_run) }}
     union all
     -- cp_reviews.cp_review_id.required: cp_review_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.cp_review_id.required' as rule_id, 'cp_review_id is required but empty' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (s.cp_review_id is null)
-        and {{ csc_rule_applies('cp_reviews.cp_review_id.required') }}
+        and {{ csc_rule_applies('cp_reviews.cp_review_id.required', csc_run) }}
     union all
     -- cp_reviews.cp_review_id.id_format: cp_review_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.cp_review_id.id_format' as rule_id, 'cp_review_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (s.cp_review_id is not null and (length(s.cp_review_id) > 20 or not regexp_full_match(s.cp_review_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('cp_reviews.cp_review_id.id_format') }}
+        and {{ csc_rule_applies('cp_reviews.cp_review_id.id_format', csc_run) }}
     union all
     -- cp_reviews.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('cp_reviews.child_id.required') }}
+        and {{ csc_rule_applies('cp_reviews.child_id.required', csc_run) }}
     union all
     -- cp_reviews.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('cp_reviews.child_id.id_format') }}
+        and {{ csc_rule_applies('cp_reviews.child_id.id_format', csc_run) }}
     union all
     -- cp_reviews.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (s.child_id is not null and not exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id))
-        and {{ csc_rule_applies('cp_reviews.child_id.orphan') }}
+        and {{ csc_rule_applies('cp_reviews.child_id.orphan', csc_run) }}
     union all
     -- cp_reviews.child_id.parent_not_counted: child_id points to a children row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.child_id.parent_not_counted' as rule_id, 'child_id points to a children row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
-        and {{ csc_rule_applies('cp_reviews.child_id.parent_not_counted') }}
+        and {{ csc_rule_applies('cp_reviews.child_id.parent_not_counted', csc_run) }}
     union all
     -- cp_reviews.cp_plan_id.required: cp_plan_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.cp_plan_id.required' as rule_id, 'cp_plan_id is required but empty' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (s.cp_plan_id is null)
-        and {{ csc_rule_applies('cp_reviews.cp_plan_id.required') }}
+        and {{ csc_rule_applies('cp_reviews.cp_plan_id.required', csc_run) }}
     union all
     -- cp_reviews.cp_plan_id.id_format: cp_plan_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.cp_plan_id.id_format' as rule_id, 'cp_plan_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (s.cp_plan_id is not null and (length(s.cp_plan_id) > 20 or not regexp_full_match(s.cp_plan_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('cp_reviews.cp_plan_id.id_format') }}
+        and {{ csc_rule_applies('cp_reviews.cp_plan_id.id_format', csc_run) }}
     union all
     -- cp_reviews.cp_plan_id.orphan: cp_plan_id points to no plans row
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.cp_plan_id.orphan' as rule_id, 'cp_plan_id points to no plans row' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (s.cp_plan_id is not null and not exists (select 1 from {{ ref('stg_case_management__plans') }} p where p.plan_id = s.cp_plan_id))
-        and {{ csc_rule_applies('cp_reviews.cp_plan_id.orphan') }}
+        and {{ csc_rule_applies('cp_reviews.cp_plan_id.orphan', csc_run) }}
     union all
     -- cp_reviews.cp_plan_id.parent_not_counted: cp_plan_id points to a plans row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.cp_plan_id.parent_not_counted' as rule_id, 'cp_plan_id points to a plans row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (s.cp_plan_id is not null and exists (select 1 from {{ ref('stg_case_management__plans') }} p where p.plan_id = s.cp_plan_id) and not exists (select 1 from {{ ref('int_plans_validated') }} v where v.plan_id = s.cp_plan_id))
-        and {{ csc_rule_applies('cp_reviews.cp_plan_id.parent_not_counted') }}
+        and {{ csc_rule_applies('cp_reviews.cp_plan_id.parent_not_counted', csc_run) }}
     union all
     -- cp_reviews.review_date.required: review_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.review_date.required' as rule_id, 'review_date is required but empty' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (s.review_date_text is null)
-        and {{ csc_rule_applies('cp_reviews.review_date.required') }}
+        and {{ csc_rule_applies('cp_reviews.review_date.required', csc_run) }}
     union all
     -- cp_reviews.review_date.us_date: review_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.review_date.us_date' as rule_id, 'review_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (s.review_date_text is not null and s.review_date is null and regexp_full_match(s.review_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('cp_reviews.review_date.us_date') }}
+        and {{ csc_rule_applies('cp_reviews.review_date.us_date', csc_run) }}
     union all
     -- cp_reviews.review_date.not_a_date: review_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.review_date.not_a_date' as rule_id, 'review_date is not a date' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (s.review_date_text is not null and s.review_date is null and not regexp_full_match(s.review_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('cp_reviews.review_date.not_a_date') }}
+        and {{ csc_rule_applies('cp_reviews.review_date.not_a_date', csc_run) }}
     union all
     -- cp_reviews.review_date.in_future: review_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.review_date.in_future' as rule_id, 'review_date is after the extract date' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
-    where (s.review_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('cp_reviews.review_date.in_future') }}
+    where (s.review_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('cp_reviews.review_date.in_future', csc_run) }}
 
 )
 

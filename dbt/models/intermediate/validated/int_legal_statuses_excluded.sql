@@ -2,115 +2,116 @@
 -- legal_statuses.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- legal_statuses.duplicate_row: exact copy of an earlier legal_statuses.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.legal_status_id), '') as record_key, 'legal_statuses.duplicate_row' as rule_id, 'exact copy of an earlier legal_statuses.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'legal_statuses') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(legal_status_id), trim(child_id), trim(legal_status), trim(start_date), trim(end_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'legal_statuses') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('legal_statuses.duplicate_row') }}
+    from (select * from {{ source('raw', 'legal_statuses') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(legal_status_id), trim(child_id), trim(legal_status), trim(start_date), trim(end_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'legal_statuses') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('legal_statuses.duplicate_row', csc_run) }}
     union all
     -- legal_statuses.duplicate_key: legal_status_id appears on rows with different content: every row with that legal_status_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.legal_status_id), '') as record_key, 'legal_statuses.duplicate_key' as rule_id, 'legal_status_id appears on rows with different content: every row with that legal_status_id is excluded' as reason
-    from (select * from {{ source('raw', 'legal_statuses') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.legal_status_id) in (select trim(legal_status_id) from (select * from {{ source('raw', 'legal_statuses') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(legal_status_id) having count(distinct row(trim(legal_status_id), trim(child_id), trim(legal_status), trim(start_date), trim(end_date))) > 1))
-        and {{ csc_rule_applies('legal_statuses.duplicate_key') }}
+    from (select * from {{ source('raw', 'legal_statuses') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.legal_status_id) in (select trim(legal_status_id) from (select * from {{ source('raw', 'legal_statuses') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(legal_status_id) having count(distinct row(trim(legal_status_id), trim(child_id), trim(legal_status), trim(start_date), trim(end_date))) > 1))
+        and {{ csc_rule_applies('legal_statuses.duplicate_key', csc_run) }}
     union all
     -- legal_statuses.legal_status_id.required: legal_status_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.legal_status_id.required' as rule_id, 'legal_status_id is required but empty' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.legal_status_id is null)
-        and {{ csc_rule_applies('legal_statuses.legal_status_id.required') }}
+        and {{ csc_rule_applies('legal_statuses.legal_status_id.required', csc_run) }}
     union all
     -- legal_statuses.legal_status_id.id_format: legal_status_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.legal_status_id.id_format' as rule_id, 'legal_status_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.legal_status_id is not null and (length(s.legal_status_id) > 20 or not regexp_full_match(s.legal_status_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('legal_statuses.legal_status_id.id_format') }}
+        and {{ csc_rule_applies('legal_statuses.legal_status_id.id_format', csc_run) }}
     union all
     -- legal_statuses.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('legal_statuses.child_id.required') }}
+        and {{ csc_rule_applies('legal_statuses.child_id.required', csc_run) }}
     union all
     -- legal_statuses.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('legal_statuses.child_id.id_format') }}
+        and {{ csc_rule_applies('legal_statuses.child_id.id_format', csc_run) }}
     union all
     -- legal_statuses.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.child_id is not null and not exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id))
-        and {{ csc_rule_applies('legal_statuses.child_id.orphan') }}
+        and {{ csc_rule_applies('legal_statuses.child_id.orphan', csc_run) }}
     union all
     -- legal_statuses.child_id.parent_not_counted: child_id points to a children row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.child_id.parent_not_counted' as rule_id, 'child_id points to a children row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
-        and {{ csc_rule_applies('legal_statuses.child_id.parent_not_counted') }}
+        and {{ csc_rule_applies('legal_statuses.child_id.parent_not_counted', csc_run) }}
     union all
     -- legal_statuses.legal_status.required: legal_status is required but empty
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.legal_status.required' as rule_id, 'legal_status is required but empty' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.legal_status_text is null)
-        and {{ csc_rule_applies('legal_statuses.legal_status.required') }}
+        and {{ csc_rule_applies('legal_statuses.legal_status.required', csc_run) }}
     union all
     -- legal_statuses.legal_status.invalid_code: legal_status is not in the code list legal_status
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.legal_status.invalid_code' as rule_id, 'legal_status is not in the code list legal_status' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.legal_status is not null and s.legal_status not in ('C1', 'C2', 'D1', 'E1', 'V2', 'V3', 'V4', 'L1', 'L2', 'L3', 'J1', 'J2', 'J3'))
-        and {{ csc_rule_applies('legal_statuses.legal_status.invalid_code') }}
+        and {{ csc_rule_applies('legal_statuses.legal_status.invalid_code', csc_run) }}
     union all
     -- legal_statuses.start_date.required: start_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.start_date.required' as rule_id, 'start_date is required but empty' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.start_date_text is null)
-        and {{ csc_rule_applies('legal_statuses.start_date.required') }}
+        and {{ csc_rule_applies('legal_statuses.start_date.required', csc_run) }}
     union all
     -- legal_statuses.start_date.us_date: start_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.start_date.us_date' as rule_id, 'start_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('legal_statuses.start_date.us_date') }}
+        and {{ csc_rule_applies('legal_statuses.start_date.us_date', csc_run) }}
     union all
     -- legal_statuses.start_date.not_a_date: start_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.start_date.not_a_date' as rule_id, 'start_date is not a date' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('legal_statuses.start_date.not_a_date') }}
+        and {{ csc_rule_applies('legal_statuses.start_date.not_a_date', csc_run) }}
     union all
     -- legal_statuses.start_date.in_future: start_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.start_date.in_future' as rule_id, 'start_date is after the extract date' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
-    where (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('legal_statuses.start_date.in_future') }}
+    where (s.start_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('legal_statuses.start_date.in_future', csc_run) }}
     union all
     -- legal_statuses.end_date.us_date: end_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.end_date.us_date' as rule_id, 'end_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.end_date_text is not null and s.end_date is null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('legal_statuses.end_date.us_date') }}
+        and {{ csc_rule_applies('legal_statuses.end_date.us_date', csc_run) }}
     union all
     -- legal_statuses.end_date.not_a_date: end_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.end_date.not_a_date' as rule_id, 'end_date is not a date' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.end_date_text is not null and s.end_date is null and not regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('legal_statuses.end_date.not_a_date') }}
+        and {{ csc_rule_applies('legal_statuses.end_date.not_a_date', csc_run) }}
     union all
     -- legal_statuses.end_date.in_future: end_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.end_date.in_future' as rule_id, 'end_date is after the extract date' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
-    where (s.end_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('legal_statuses.end_date.in_future') }}
+    where (s.end_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('legal_statuses.end_date.in_future', csc_run) }}
     union all
     -- legal_statuses.end_date_before_start_date: end_date is before start_date
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.end_date_before_start_date' as rule_id, 'end_date is before start_date' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.end_date < s.start_date)
-        and {{ csc_rule_applies('legal_statuses.end_date_before_start_date') }}
+        and {{ csc_rule_applies('legal_statuses.end_date_before_start_date', csc_run) }}
 
 )
 

@@ -2,127 +2,128 @@
 -- missing_episodes.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- missing_episodes.duplicate_row: exact copy of an earlier missing_episodes.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.missing_episode_id), '') as record_key, 'missing_episodes.duplicate_row' as rule_id, 'exact copy of an earlier missing_episodes.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'missing_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(missing_episode_id), trim(child_id), trim(missing_or_absent), trim(start_date), trim(end_date), trim(return_interview_offered), trim(return_interview_accepted) order by _source_line) as copy_number from (select * from {{ source('raw', 'missing_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('missing_episodes.duplicate_row') }}
+    from (select * from {{ source('raw', 'missing_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(missing_episode_id), trim(child_id), trim(missing_or_absent), trim(start_date), trim(end_date), trim(return_interview_offered), trim(return_interview_accepted) order by _source_line) as copy_number from (select * from {{ source('raw', 'missing_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('missing_episodes.duplicate_row', csc_run) }}
     union all
     -- missing_episodes.duplicate_key: missing_episode_id appears on rows with different content: every row with that missing_episode_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.missing_episode_id), '') as record_key, 'missing_episodes.duplicate_key' as rule_id, 'missing_episode_id appears on rows with different content: every row with that missing_episode_id is excluded' as reason
-    from (select * from {{ source('raw', 'missing_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.missing_episode_id) in (select trim(missing_episode_id) from (select * from {{ source('raw', 'missing_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(missing_episode_id) having count(distinct row(trim(missing_episode_id), trim(child_id), trim(missing_or_absent), trim(start_date), trim(end_date), trim(return_interview_offered), trim(return_interview_accepted))) > 1))
-        and {{ csc_rule_applies('missing_episodes.duplicate_key') }}
+    from (select * from {{ source('raw', 'missing_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.missing_episode_id) in (select trim(missing_episode_id) from (select * from {{ source('raw', 'missing_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(missing_episode_id) having count(distinct row(trim(missing_episode_id), trim(child_id), trim(missing_or_absent), trim(start_date), trim(end_date), trim(return_interview_offered), trim(return_interview_accepted))) > 1))
+        and {{ csc_rule_applies('missing_episodes.duplicate_key', csc_run) }}
     union all
     -- missing_episodes.missing_episode_id.required: missing_episode_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.missing_episode_id.required' as rule_id, 'missing_episode_id is required but empty' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.missing_episode_id is null)
-        and {{ csc_rule_applies('missing_episodes.missing_episode_id.required') }}
+        and {{ csc_rule_applies('missing_episodes.missing_episode_id.required', csc_run) }}
     union all
     -- missing_episodes.missing_episode_id.id_format: missing_episode_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.missing_episode_id.id_format' as rule_id, 'missing_episode_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.missing_episode_id is not null and (length(s.missing_episode_id) > 20 or not regexp_full_match(s.missing_episode_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('missing_episodes.missing_episode_id.id_format') }}
+        and {{ csc_rule_applies('missing_episodes.missing_episode_id.id_format', csc_run) }}
     union all
     -- missing_episodes.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('missing_episodes.child_id.required') }}
+        and {{ csc_rule_applies('missing_episodes.child_id.required', csc_run) }}
     union all
     -- missing_episodes.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('missing_episodes.child_id.id_format') }}
+        and {{ csc_rule_applies('missing_episodes.child_id.id_format', csc_run) }}
     union all
     -- missing_episodes.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.child_id is not null and not exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id))
-        and {{ csc_rule_applies('missing_episodes.child_id.orphan') }}
+        and {{ csc_rule_applies('missing_episodes.child_id.orphan', csc_run) }}
     union all
     -- missing_episodes.child_id.parent_not_counted: child_id points to a children row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.child_id.parent_not_counted' as rule_id, 'child_id points to a children row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
-        and {{ csc_rule_applies('missing_episodes.child_id.parent_not_counted') }}
+        and {{ csc_rule_applies('missing_episodes.child_id.parent_not_counted', csc_run) }}
     union all
     -- missing_episodes.missing_or_absent.required: missing_or_absent is required but empty
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.missing_or_absent.required' as rule_id, 'missing_or_absent is required but empty' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.missing_or_absent_text is null)
-        and {{ csc_rule_applies('missing_episodes.missing_or_absent.required') }}
+        and {{ csc_rule_applies('missing_episodes.missing_or_absent.required', csc_run) }}
     union all
     -- missing_episodes.missing_or_absent.invalid_code: missing_or_absent is not in the code list missing_or_absent
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.missing_or_absent.invalid_code' as rule_id, 'missing_or_absent is not in the code list missing_or_absent' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.missing_or_absent is not null and s.missing_or_absent not in ('M', 'A'))
-        and {{ csc_rule_applies('missing_episodes.missing_or_absent.invalid_code') }}
+        and {{ csc_rule_applies('missing_episodes.missing_or_absent.invalid_code', csc_run) }}
     union all
     -- missing_episodes.start_date.required: start_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.start_date.required' as rule_id, 'start_date is required but empty' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.start_date_text is null)
-        and {{ csc_rule_applies('missing_episodes.start_date.required') }}
+        and {{ csc_rule_applies('missing_episodes.start_date.required', csc_run) }}
     union all
     -- missing_episodes.start_date.us_date: start_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.start_date.us_date' as rule_id, 'start_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('missing_episodes.start_date.us_date') }}
+        and {{ csc_rule_applies('missing_episodes.start_date.us_date', csc_run) }}
     union all
     -- missing_episodes.start_date.not_a_date: start_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.start_date.not_a_date' as rule_id, 'start_date is not a date' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('missing_episodes.start_date.not_a_date') }}
+        and {{ csc_rule_applies('missing_episodes.start_date.not_a_date', csc_run) }}
     union all
     -- missing_episodes.start_date.in_future: start_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.start_date.in_future' as rule_id, 'start_date is after the extract date' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
-    where (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('missing_episodes.start_date.in_future') }}
+    where (s.start_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('missing_episodes.start_date.in_future', csc_run) }}
     union all
     -- missing_episodes.end_date.us_date: end_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.end_date.us_date' as rule_id, 'end_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.end_date_text is not null and s.end_date is null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('missing_episodes.end_date.us_date') }}
+        and {{ csc_rule_applies('missing_episodes.end_date.us_date', csc_run) }}
     union all
     -- missing_episodes.end_date.not_a_date: end_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.end_date.not_a_date' as rule_id, 'end_date is not a date' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.end_date_text is not null and s.end_date is null and not regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('missing_episodes.end_date.not_a_date') }}
+        and {{ csc_rule_applies('missing_episodes.end_date.not_a_date', csc_run) }}
     union all
     -- missing_episodes.end_date.in_future: end_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.end_date.in_future' as rule_id, 'end_date is after the extract date' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
-    where (s.end_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('missing_episodes.end_date.in_future') }}
+    where (s.end_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('missing_episodes.end_date.in_future', csc_run) }}
     union all
     -- missing_episodes.return_interview_offered.invalid_flag: return_interview_offered is not Y or N
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.return_interview_offered.invalid_flag' as rule_id, 'return_interview_offered is not Y or N' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.return_interview_offered_text is not null and s.return_interview_offered is null)
-        and {{ csc_rule_applies('missing_episodes.return_interview_offered.invalid_flag') }}
+        and {{ csc_rule_applies('missing_episodes.return_interview_offered.invalid_flag', csc_run) }}
     union all
     -- missing_episodes.return_interview_accepted.invalid_flag: return_interview_accepted is not Y or N
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.return_interview_accepted.invalid_flag' as rule_id, 'return_interview_accepted is not Y or N' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.return_interview_accepted_text is not null and s.return_interview_accepted is null)
-        and {{ csc_rule_applies('missing_episodes.return_interview_accepted.invalid_flag') }}
+        and {{ csc_rule_applies('missing_episodes.return_interview_accepted.invalid_flag', csc_run) }}
     union all
     -- missing_episodes.end_date_before_start_date: end_date is before start_date
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.end_date_before_start_date' as rule_id, 'end_date is before start_date' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.end_date < s.start_date)
-        and {{ csc_rule_applies('missing_episodes.end_date_before_start_date') }}
+        and {{ csc_rule_applies('missing_episodes.end_date_before_start_date', csc_run) }}
 
 )
 

@@ -2,91 +2,92 @@
 -- pathway_plan_reviews.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- pathway_plan_reviews.duplicate_row: exact copy of an earlier pathway_plan_reviews.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.pathway_plan_review_id), '') as record_key, 'pathway_plan_reviews.duplicate_row' as rule_id, 'exact copy of an earlier pathway_plan_reviews.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'pathway_plan_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(pathway_plan_review_id), trim(child_id), trim(review_date), trim(personal_adviser_allocated) order by _source_line) as copy_number from (select * from {{ source('raw', 'pathway_plan_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('pathway_plan_reviews.duplicate_row') }}
+    from (select * from {{ source('raw', 'pathway_plan_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(pathway_plan_review_id), trim(child_id), trim(review_date), trim(personal_adviser_allocated) order by _source_line) as copy_number from (select * from {{ source('raw', 'pathway_plan_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('pathway_plan_reviews.duplicate_row', csc_run) }}
     union all
     -- pathway_plan_reviews.duplicate_key: pathway_plan_review_id appears on rows with different content: every row with that pathway_plan_review_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.pathway_plan_review_id), '') as record_key, 'pathway_plan_reviews.duplicate_key' as rule_id, 'pathway_plan_review_id appears on rows with different content: every row with that pathway_plan_review_id is excluded' as reason
-    from (select * from {{ source('raw', 'pathway_plan_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.pathway_plan_review_id) in (select trim(pathway_plan_review_id) from (select * from {{ source('raw', 'pathway_plan_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(pathway_plan_review_id) having count(distinct row(trim(pathway_plan_review_id), trim(child_id), trim(review_date), trim(personal_adviser_allocated))) > 1))
-        and {{ csc_rule_applies('pathway_plan_reviews.duplicate_key') }}
+    from (select * from {{ source('raw', 'pathway_plan_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.pathway_plan_review_id) in (select trim(pathway_plan_review_id) from (select * from {{ source('raw', 'pathway_plan_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(pathway_plan_review_id) having count(distinct row(trim(pathway_plan_review_id), trim(child_id), trim(review_date), trim(personal_adviser_allocated))) > 1))
+        and {{ csc_rule_applies('pathway_plan_reviews.duplicate_key', csc_run) }}
     union all
     -- pathway_plan_reviews.pathway_plan_review_id.required: pathway_plan_review_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.pathway_plan_review_id as record_key, 'pathway_plan_reviews.pathway_plan_review_id.required' as rule_id, 'pathway_plan_review_id is required but empty' as reason
     from {{ ref('stg_case_management__pathway_plan_reviews') }} as s
     where (s.pathway_plan_review_id is null)
-        and {{ csc_rule_applies('pathway_plan_reviews.pathway_plan_review_id.required') }}
+        and {{ csc_rule_applies('pathway_plan_reviews.pathway_plan_review_id.required', csc_run) }}
     union all
     -- pathway_plan_reviews.pathway_plan_review_id.id_format: pathway_plan_review_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.pathway_plan_review_id as record_key, 'pathway_plan_reviews.pathway_plan_review_id.id_format' as rule_id, 'pathway_plan_review_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__pathway_plan_reviews') }} as s
     where (s.pathway_plan_review_id is not null and (length(s.pathway_plan_review_id) > 20 or not regexp_full_match(s.pathway_plan_review_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('pathway_plan_reviews.pathway_plan_review_id.id_format') }}
+        and {{ csc_rule_applies('pathway_plan_reviews.pathway_plan_review_id.id_format', csc_run) }}
     union all
     -- pathway_plan_reviews.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.pathway_plan_review_id as record_key, 'pathway_plan_reviews.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__pathway_plan_reviews') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('pathway_plan_reviews.child_id.required') }}
+        and {{ csc_rule_applies('pathway_plan_reviews.child_id.required', csc_run) }}
     union all
     -- pathway_plan_reviews.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.pathway_plan_review_id as record_key, 'pathway_plan_reviews.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__pathway_plan_reviews') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('pathway_plan_reviews.child_id.id_format') }}
+        and {{ csc_rule_applies('pathway_plan_reviews.child_id.id_format', csc_run) }}
     union all
     -- pathway_plan_reviews.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.pathway_plan_review_id as record_key, 'pathway_plan_reviews.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__pathway_plan_reviews') }} as s
     where (s.child_id is not null and not exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id))
-        and {{ csc_rule_applies('pathway_plan_reviews.child_id.orphan') }}
+        and {{ csc_rule_applies('pathway_plan_reviews.child_id.orphan', csc_run) }}
     union all
     -- pathway_plan_reviews.child_id.parent_not_counted: child_id points to a children row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.pathway_plan_review_id as record_key, 'pathway_plan_reviews.child_id.parent_not_counted' as rule_id, 'child_id points to a children row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__pathway_plan_reviews') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
-        and {{ csc_rule_applies('pathway_plan_reviews.child_id.parent_not_counted') }}
+        and {{ csc_rule_applies('pathway_plan_reviews.child_id.parent_not_counted', csc_run) }}
     union all
     -- pathway_plan_reviews.review_date.required: review_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.pathway_plan_review_id as record_key, 'pathway_plan_reviews.review_date.required' as rule_id, 'review_date is required but empty' as reason
     from {{ ref('stg_case_management__pathway_plan_reviews') }} as s
     where (s.review_date_text is null)
-        and {{ csc_rule_applies('pathway_plan_reviews.review_date.required') }}
+        and {{ csc_rule_applies('pathway_plan_reviews.review_date.required', csc_run) }}
     union all
     -- pathway_plan_reviews.review_date.us_date: review_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.pathway_plan_review_id as record_key, 'pathway_plan_reviews.review_date.us_date' as rule_id, 'review_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__pathway_plan_reviews') }} as s
     where (s.review_date_text is not null and s.review_date is null and regexp_full_match(s.review_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('pathway_plan_reviews.review_date.us_date') }}
+        and {{ csc_rule_applies('pathway_plan_reviews.review_date.us_date', csc_run) }}
     union all
     -- pathway_plan_reviews.review_date.not_a_date: review_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.pathway_plan_review_id as record_key, 'pathway_plan_reviews.review_date.not_a_date' as rule_id, 'review_date is not a date' as reason
     from {{ ref('stg_case_management__pathway_plan_reviews') }} as s
     where (s.review_date_text is not null and s.review_date is null and not regexp_full_match(s.review_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('pathway_plan_reviews.review_date.not_a_date') }}
+        and {{ csc_rule_applies('pathway_plan_reviews.review_date.not_a_date', csc_run) }}
     union all
     -- pathway_plan_reviews.review_date.in_future: review_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.pathway_plan_review_id as record_key, 'pathway_plan_reviews.review_date.in_future' as rule_id, 'review_date is after the extract date' as reason
     from {{ ref('stg_case_management__pathway_plan_reviews') }} as s
-    where (s.review_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('pathway_plan_reviews.review_date.in_future') }}
+    where (s.review_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('pathway_plan_reviews.review_date.in_future', csc_run) }}
     union all
     -- pathway_plan_reviews.personal_adviser_allocated.required: personal_adviser_allocated is required but empty
     select s.extract_date, s.source_file, s.source_line, s.pathway_plan_review_id as record_key, 'pathway_plan_reviews.personal_adviser_allocated.required' as rule_id, 'personal_adviser_allocated is required but empty' as reason
     from {{ ref('stg_case_management__pathway_plan_reviews') }} as s
     where (s.personal_adviser_allocated_text is null)
-        and {{ csc_rule_applies('pathway_plan_reviews.personal_adviser_allocated.required') }}
+        and {{ csc_rule_applies('pathway_plan_reviews.personal_adviser_allocated.required', csc_run) }}
     union all
     -- pathway_plan_reviews.personal_adviser_allocated.invalid_flag: personal_adviser_allocated is not Y or N
     select s.extract_date, s.source_file, s.source_line, s.pathway_plan_review_id as record_key, 'pathway_plan_reviews.personal_adviser_allocated.invalid_flag' as rule_id, 'personal_adviser_allocated is not Y or N' as reason
     from {{ ref('stg_case_management__pathway_plan_reviews') }} as s
     where (s.personal_adviser_allocated_text is not null and s.personal_adviser_allocated is null)
-        and {{ csc_rule_applies('pathway_plan_reviews.personal_adviser_allocated.invalid_flag') }}
+        and {{ csc_rule_applies('pathway_plan_reviews.personal_adviser_allocated.invalid_flag', csc_run) }}
 
 )
 

@@ -2,145 +2,146 @@
 -- plans.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- plans.duplicate_row: exact copy of an earlier plans.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.plan_id), '') as record_key, 'plans.duplicate_row' as rule_id, 'exact copy of an earlier plans.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(plan_id), trim(child_id), trim(referral_id), trim(plan_type), trim(start_date), trim(end_date), trim(category_of_abuse) order by _source_line) as copy_number from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('plans.duplicate_row') }}
+    from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(plan_id), trim(child_id), trim(referral_id), trim(plan_type), trim(start_date), trim(end_date), trim(category_of_abuse) order by _source_line) as copy_number from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('plans.duplicate_row', csc_run) }}
     union all
     -- plans.duplicate_key: plan_id appears on rows with different content: every row with that plan_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.plan_id), '') as record_key, 'plans.duplicate_key' as rule_id, 'plan_id appears on rows with different content: every row with that plan_id is excluded' as reason
-    from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.plan_id) in (select trim(plan_id) from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(plan_id) having count(distinct row(trim(plan_id), trim(child_id), trim(referral_id), trim(plan_type), trim(start_date), trim(end_date), trim(category_of_abuse))) > 1))
-        and {{ csc_rule_applies('plans.duplicate_key') }}
+    from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.plan_id) in (select trim(plan_id) from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(plan_id) having count(distinct row(trim(plan_id), trim(child_id), trim(referral_id), trim(plan_type), trim(start_date), trim(end_date), trim(category_of_abuse))) > 1))
+        and {{ csc_rule_applies('plans.duplicate_key', csc_run) }}
     union all
     -- plans.plan_id.required: plan_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.plan_id.required' as rule_id, 'plan_id is required but empty' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_id is null)
-        and {{ csc_rule_applies('plans.plan_id.required') }}
+        and {{ csc_rule_applies('plans.plan_id.required', csc_run) }}
     union all
     -- plans.plan_id.id_format: plan_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.plan_id.id_format' as rule_id, 'plan_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_id is not null and (length(s.plan_id) > 20 or not regexp_full_match(s.plan_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('plans.plan_id.id_format') }}
+        and {{ csc_rule_applies('plans.plan_id.id_format', csc_run) }}
     union all
     -- plans.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('plans.child_id.required') }}
+        and {{ csc_rule_applies('plans.child_id.required', csc_run) }}
     union all
     -- plans.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('plans.child_id.id_format') }}
+        and {{ csc_rule_applies('plans.child_id.id_format', csc_run) }}
     union all
     -- plans.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.child_id is not null and not exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id))
-        and {{ csc_rule_applies('plans.child_id.orphan') }}
+        and {{ csc_rule_applies('plans.child_id.orphan', csc_run) }}
     union all
     -- plans.child_id.parent_not_counted: child_id points to a children row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.child_id.parent_not_counted' as rule_id, 'child_id points to a children row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
-        and {{ csc_rule_applies('plans.child_id.parent_not_counted') }}
+        and {{ csc_rule_applies('plans.child_id.parent_not_counted', csc_run) }}
     union all
     -- plans.referral_id.required: referral_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.referral_id.required' as rule_id, 'referral_id is required but empty' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.referral_id is null)
-        and {{ csc_rule_applies('plans.referral_id.required') }}
+        and {{ csc_rule_applies('plans.referral_id.required', csc_run) }}
     union all
     -- plans.referral_id.id_format: referral_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.referral_id.id_format' as rule_id, 'referral_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.referral_id is not null and (length(s.referral_id) > 20 or not regexp_full_match(s.referral_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('plans.referral_id.id_format') }}
+        and {{ csc_rule_applies('plans.referral_id.id_format', csc_run) }}
     union all
     -- plans.referral_id.orphan: referral_id points to no referrals row
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.referral_id.orphan' as rule_id, 'referral_id points to no referrals row' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.referral_id is not null and not exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id))
-        and {{ csc_rule_applies('plans.referral_id.orphan') }}
+        and {{ csc_rule_applies('plans.referral_id.orphan', csc_run) }}
     union all
     -- plans.referral_id.parent_not_counted: referral_id points to a referrals row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.referral_id.parent_not_counted' as rule_id, 'referral_id points to a referrals row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.referral_id is not null and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id) and not exists (select 1 from {{ ref('int_referrals_validated') }} v where v.referral_id = s.referral_id))
-        and {{ csc_rule_applies('plans.referral_id.parent_not_counted') }}
+        and {{ csc_rule_applies('plans.referral_id.parent_not_counted', csc_run) }}
     union all
     -- plans.plan_type.required: plan_type is required but empty
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.plan_type.required' as rule_id, 'plan_type is required but empty' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_type_text is null)
-        and {{ csc_rule_applies('plans.plan_type.required') }}
+        and {{ csc_rule_applies('plans.plan_type.required', csc_run) }}
     union all
     -- plans.plan_type.invalid_code: plan_type is not in the code list plan_type
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.plan_type.invalid_code' as rule_id, 'plan_type is not in the code list plan_type' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_type is not null and s.plan_type not in ('CIN', 'CP'))
-        and {{ csc_rule_applies('plans.plan_type.invalid_code') }}
+        and {{ csc_rule_applies('plans.plan_type.invalid_code', csc_run) }}
     union all
     -- plans.start_date.required: start_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.start_date.required' as rule_id, 'start_date is required but empty' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.start_date_text is null)
-        and {{ csc_rule_applies('plans.start_date.required') }}
+        and {{ csc_rule_applies('plans.start_date.required', csc_run) }}
     union all
     -- plans.start_date.us_date: start_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.start_date.us_date' as rule_id, 'start_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('plans.start_date.us_date') }}
+        and {{ csc_rule_applies('plans.start_date.us_date', csc_run) }}
     union all
     -- plans.start_date.not_a_date: start_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.start_date.not_a_date' as rule_id, 'start_date is not a date' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('plans.start_date.not_a_date') }}
+        and {{ csc_rule_applies('plans.start_date.not_a_date', csc_run) }}
     union all
     -- plans.start_date.in_future: start_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.start_date.in_future' as rule_id, 'start_date is after the extract date' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('plans.start_date.in_future') }}
+    where (s.start_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('plans.start_date.in_future', csc_run) }}
     union all
     -- plans.end_date.us_date: end_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.end_date.us_date' as rule_id, 'end_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.end_date_text is not null and s.end_date is null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('plans.end_date.us_date') }}
+        and {{ csc_rule_applies('plans.end_date.us_date', csc_run) }}
     union all
     -- plans.end_date.not_a_date: end_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.end_date.not_a_date' as rule_id, 'end_date is not a date' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.end_date_text is not null and s.end_date is null and not regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('plans.end_date.not_a_date') }}
+        and {{ csc_rule_applies('plans.end_date.not_a_date', csc_run) }}
     union all
     -- plans.end_date.in_future: end_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.end_date.in_future' as rule_id, 'end_date is after the extract date' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where (s.end_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('plans.end_date.in_future') }}
+    where (s.end_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('plans.end_date.in_future', csc_run) }}
     union all
     -- plans.category_of_abuse.invalid_code: category_of_abuse is not in the code list category_of_abuse
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.category_of_abuse.invalid_code' as rule_id, 'category_of_abuse is not in the code list category_of_abuse' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.category_of_abuse is not null and s.category_of_abuse not in ('NEG', 'PHY', 'SAB', 'EMO', 'MUL'))
-        and {{ csc_rule_applies('plans.category_of_abuse.invalid_code') }}
+        and {{ csc_rule_applies('plans.category_of_abuse.invalid_code', csc_run) }}
     union all
     -- plans.end_date_before_start_date: end_date is before start_date
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.end_date_before_start_date' as rule_id, 'end_date is before start_date' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.end_date < s.start_date)
-        and {{ csc_rule_applies('plans.end_date_before_start_date') }}
+        and {{ csc_rule_applies('plans.end_date_before_start_date', csc_run) }}
 
 )
 

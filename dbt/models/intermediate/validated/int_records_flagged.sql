@@ -2,1741 +2,1742 @@
 -- Rows that count but carry a data-quality flag (formatting fixed in staging, consistency problems
 -- the measure rules handle). grain: one row per (source_file, source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with flagged as (
 
     -- teams.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.team_id), '') as record_key, 'teams.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.team_id <> trim(r.team_id) or r.team_name <> trim(r.team_name) or r.service_area <> trim(r.service_area))
-        and {{ csc_rule_applies('teams.trailing_spaces') }}
+        and {{ csc_rule_applies('teams.trailing_spaces', csc_run) }}
     union all
     -- teams.service_area.lower_case: service_area delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.team_id as record_key, 'teams.service_area.lower_case' as rule_id, 'service_area delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__teams') }} as s
     where (s.service_area_text <> upper(s.service_area_text))
-        and {{ csc_rule_applies('teams.service_area.lower_case') }}
+        and {{ csc_rule_applies('teams.service_area.lower_case', csc_run) }}
     union all
     -- workers.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.worker_id), '') as record_key, 'workers.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.worker_id <> trim(r.worker_id) or r.worker_name <> trim(r.worker_name) or r.role <> trim(r.role) or r.team_id <> trim(r.team_id) or r.fte <> trim(r.fte) or r.employment_type <> trim(r.employment_type) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date))
-        and {{ csc_rule_applies('workers.trailing_spaces') }}
+        and {{ csc_rule_applies('workers.trailing_spaces', csc_run) }}
     union all
     -- workers.role.lower_case: role delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.role.lower_case' as rule_id, 'role delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.role_text <> upper(s.role_text))
-        and {{ csc_rule_applies('workers.role.lower_case') }}
+        and {{ csc_rule_applies('workers.role.lower_case', csc_run) }}
     union all
     -- workers.employment_type.lower_case: employment_type delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.employment_type.lower_case' as rule_id, 'employment_type delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.employment_type_text <> upper(s.employment_type_text))
-        and {{ csc_rule_applies('workers.employment_type.lower_case') }}
+        and {{ csc_rule_applies('workers.employment_type.lower_case', csc_run) }}
     union all
     -- workers.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('workers.start_date.uk_date') }}
+        and {{ csc_rule_applies('workers.start_date.uk_date', csc_run) }}
     union all
     -- workers.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('workers.end_date.uk_date') }}
+        and {{ csc_rule_applies('workers.end_date.uk_date', csc_run) }}
     union all
     -- children.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'children.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'children') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.child_id <> trim(r.child_id) or r.forename <> trim(r.forename) or r.surname <> trim(r.surname) or r.sex <> trim(r.sex) or r.date_of_birth <> trim(r.date_of_birth) or r.expected_date_of_birth <> trim(r.expected_date_of_birth) or r.ethnicity <> trim(r.ethnicity) or r.disabled <> trim(r.disabled) or r.postcode <> trim(r.postcode) or r.date_of_death <> trim(r.date_of_death))
-        and {{ csc_rule_applies('children.trailing_spaces') }}
+        and {{ csc_rule_applies('children.trailing_spaces', csc_run) }}
     union all
     -- children.sex.lower_case: sex delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.sex.lower_case' as rule_id, 'sex delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.sex_text <> upper(s.sex_text))
-        and {{ csc_rule_applies('children.sex.lower_case') }}
+        and {{ csc_rule_applies('children.sex.lower_case', csc_run) }}
     union all
     -- children.date_of_birth.uk_date: date_of_birth delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_birth.uk_date' as rule_id, 'date_of_birth delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.date_of_birth is not null and regexp_full_match(s.date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('children.date_of_birth.uk_date') }}
+        and {{ csc_rule_applies('children.date_of_birth.uk_date', csc_run) }}
     union all
     -- children.expected_date_of_birth.uk_date: expected_date_of_birth delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.expected_date_of_birth.uk_date' as rule_id, 'expected_date_of_birth delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.expected_date_of_birth is not null and regexp_full_match(s.expected_date_of_birth_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('children.expected_date_of_birth.uk_date') }}
+        and {{ csc_rule_applies('children.expected_date_of_birth.uk_date', csc_run) }}
     union all
     -- children.ethnicity.lower_case: ethnicity delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.ethnicity.lower_case' as rule_id, 'ethnicity delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.ethnicity_text <> upper(s.ethnicity_text))
-        and {{ csc_rule_applies('children.ethnicity.lower_case') }}
+        and {{ csc_rule_applies('children.ethnicity.lower_case', csc_run) }}
     union all
     -- children.disabled.lower_case: disabled delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.disabled.lower_case' as rule_id, 'disabled delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.disabled_text <> upper(s.disabled_text))
-        and {{ csc_rule_applies('children.disabled.lower_case') }}
+        and {{ csc_rule_applies('children.disabled.lower_case', csc_run) }}
     union all
     -- children.date_of_death.uk_date: date_of_death delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_death.uk_date' as rule_id, 'date_of_death delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.date_of_death is not null and regexp_full_match(s.date_of_death_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('children.date_of_death.uk_date') }}
+        and {{ csc_rule_applies('children.date_of_death.uk_date', csc_run) }}
     union all
     -- children.dob_out_of_range: date of birth more than 26 years before the extract date
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.dob_out_of_range' as rule_id, 'date of birth more than 26 years before the extract date' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (s.date_of_birth < cast('{{ csc_run_var("extract_date") }}' as date) - interval 26 year)
-        and {{ csc_rule_applies('children.dob_out_of_range') }}
+    where (s.date_of_birth < cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 26 year)
+        and {{ csc_rule_applies('children.dob_out_of_range', csc_run) }}
     union all
     -- children.birth_dates_inconsistent: exactly one of date_of_birth and expected_date_of_birth must be set
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.birth_dates_inconsistent' as rule_id, 'exactly one of date_of_birth and expected_date_of_birth must be set' as reason
     from {{ ref('stg_case_management__children') }} as s
     where ((s.date_of_birth_text is null) = (s.expected_date_of_birth_text is null))
-        and {{ csc_rule_applies('children.birth_dates_inconsistent') }}
+        and {{ csc_rule_applies('children.birth_dates_inconsistent', csc_run) }}
     union all
     -- children.unborn_sex_not_u: unborn child (expected date of birth only) with sex other than U
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.unborn_sex_not_u' as rule_id, 'unborn child (expected date of birth only) with sex other than U' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.date_of_birth_text is null and s.expected_date_of_birth is not null and s.sex <> 'U')
-        and {{ csc_rule_applies('children.unborn_sex_not_u') }}
+        and {{ csc_rule_applies('children.unborn_sex_not_u', csc_run) }}
     union all
     -- children.expected_birth_out_of_range: expected date of birth not between 30 days before and 9 months after the extract date
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.expected_birth_out_of_range' as rule_id, 'expected date of birth not between 30 days before and 9 months after the extract date' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (s.expected_date_of_birth <= cast('{{ csc_run_var("extract_date") }}' as date) - interval 30 day or s.expected_date_of_birth >= cast('{{ csc_run_var("extract_date") }}' as date) + interval 9 month)
-        and {{ csc_rule_applies('children.expected_birth_out_of_range') }}
+    where (s.expected_date_of_birth <= cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 30 day or s.expected_date_of_birth >= cast('{{ csc_run_var("extract_date", csc_run) }}' as date) + interval 9 month)
+        and {{ csc_rule_applies('children.expected_birth_out_of_range', csc_run) }}
     union all
     -- children.over_25_open_case: child over 25 at the extract date with a referral open then or closed after their 25th birthday
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.over_25_open_case' as rule_id, 'child over 25 at the extract date with a referral open then or closed after their 25th birthday' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (s.date_of_birth < cast('{{ csc_run_var("extract_date") }}' as date) - interval 25 year and exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id and (r.closure_date_text is null or r.closure_date > s.date_of_birth + interval 25 year)))
-        and {{ csc_rule_applies('children.over_25_open_case') }}
+    where (s.date_of_birth < cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 25 year and exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id and (r.closure_date_text is null or r.closure_date > s.date_of_birth + interval 25 year)))
+        and {{ csc_rule_applies('children.over_25_open_case', csc_run) }}
     union all
     -- children.sex_not_recorded_over_2_percent: child (not unborn) without a sex, or with sex U, while more than 2% of the children have none (the DfE's query is on the return's share; each such child is flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.sex_not_recorded_over_2_percent' as rule_id, 'child (not unborn) without a sex, or with sex U, while more than 2% of the children have none (the DfE''s query is on the return''s share; each such child is flagged)' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (((s.sex is null or s.sex = 'U') and s.expected_date_of_birth_text is null) and (select count(*) from {{ ref('stg_case_management__children') }} c where ((c.sex is null or c.sex = 'U') and c.expected_date_of_birth_text is null)) > 0.02 * (select count(*) from {{ ref('stg_case_management__children') }}))
-        and {{ csc_rule_applies('children.sex_not_recorded_over_2_percent') }}
+        and {{ csc_rule_applies('children.sex_not_recorded_over_2_percent', csc_run) }}
     union all
     -- children.date_of_death_before_census_year: child's date of death before the census year (a census return)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_death_before_census_year' as rule_id, 'child''s date of death before the census year (a census return)' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (s.date_of_death < (case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end))
-        and {{ csc_rule_applies('children.date_of_death_before_census_year') }}
+    where (s.date_of_death < (case when cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 1 year + interval 1 day as date) end))
+        and {{ csc_rule_applies('children.date_of_death_before_census_year', csc_run) }}
     union all
     -- children.looked_after_sex_unknown: looked-after child whose sex is recorded as unknown (U)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.looked_after_sex_unknown' as rule_id, 'looked-after child whose sex is recorded as unknown (U)' as reason
     from {{ ref('stg_case_management__children') }} as s
     where (s.sex = 'U' and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id))
-        and {{ csc_rule_applies('children.looked_after_sex_unknown') }}
+        and {{ csc_rule_applies('children.looked_after_sex_unknown', csc_run) }}
     union all
     -- children.sex_differs_from_previous_extract: sex differs from the previous extract's for the same child
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.sex_differs_from_previous_extract' as rule_id, 'sex differs from the previous extract''s for the same child' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (exists (select 1 from (select nullif(trim(p.child_id), '') as child_id, nullif(upper(trim(p.sex)), '') as sex, cast(coalesce(try_strptime(trim(p.date_of_birth), '%Y-%m-%d'), try_strptime(trim(p.date_of_birth), '%d/%m/%Y')) as date) as date_of_birth, nullif(upper(trim(p.ethnicity)), '') as ethnicity from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p) pc where pc.child_id = s.child_id and pc.sex is distinct from s.sex))
-        and {{ csc_rule_applies('children.sex_differs_from_previous_extract') }}
+    where (exists (select 1 from (select nullif(trim(p.child_id), '') as child_id, nullif(upper(trim(p.sex)), '') as sex, cast(coalesce(try_strptime(trim(p.date_of_birth), '%Y-%m-%d'), try_strptime(trim(p.date_of_birth), '%d/%m/%Y')) as date) as date_of_birth, nullif(upper(trim(p.ethnicity)), '') as ethnicity from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) p) pc where pc.child_id = s.child_id and pc.sex is distinct from s.sex))
+        and {{ csc_rule_applies('children.sex_differs_from_previous_extract', csc_run) }}
     union all
     -- children.date_of_birth_differs_from_previous_extract: date of birth differs from the previous extract's for the same child
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.date_of_birth_differs_from_previous_extract' as rule_id, 'date of birth differs from the previous extract''s for the same child' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (exists (select 1 from (select nullif(trim(p.child_id), '') as child_id, nullif(upper(trim(p.sex)), '') as sex, cast(coalesce(try_strptime(trim(p.date_of_birth), '%Y-%m-%d'), try_strptime(trim(p.date_of_birth), '%d/%m/%Y')) as date) as date_of_birth, nullif(upper(trim(p.ethnicity)), '') as ethnicity from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p) pc where pc.child_id = s.child_id and pc.date_of_birth is distinct from s.date_of_birth))
-        and {{ csc_rule_applies('children.date_of_birth_differs_from_previous_extract') }}
+    where (exists (select 1 from (select nullif(trim(p.child_id), '') as child_id, nullif(upper(trim(p.sex)), '') as sex, cast(coalesce(try_strptime(trim(p.date_of_birth), '%Y-%m-%d'), try_strptime(trim(p.date_of_birth), '%d/%m/%Y')) as date) as date_of_birth, nullif(upper(trim(p.ethnicity)), '') as ethnicity from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) p) pc where pc.child_id = s.child_id and pc.date_of_birth is distinct from s.date_of_birth))
+        and {{ csc_rule_applies('children.date_of_birth_differs_from_previous_extract', csc_run) }}
     union all
     -- children.ethnicity_differs_from_previous_extract: ethnicity differs from the previous extract's for the same child
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.ethnicity_differs_from_previous_extract' as rule_id, 'ethnicity differs from the previous extract''s for the same child' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (exists (select 1 from (select nullif(trim(p.child_id), '') as child_id, nullif(upper(trim(p.sex)), '') as sex, cast(coalesce(try_strptime(trim(p.date_of_birth), '%Y-%m-%d'), try_strptime(trim(p.date_of_birth), '%d/%m/%Y')) as date) as date_of_birth, nullif(upper(trim(p.ethnicity)), '') as ethnicity from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p) pc where pc.child_id = s.child_id and pc.ethnicity is distinct from s.ethnicity))
-        and {{ csc_rule_applies('children.ethnicity_differs_from_previous_extract') }}
+    where (exists (select 1 from (select nullif(trim(p.child_id), '') as child_id, nullif(upper(trim(p.sex)), '') as sex, cast(coalesce(try_strptime(trim(p.date_of_birth), '%Y-%m-%d'), try_strptime(trim(p.date_of_birth), '%d/%m/%Y')) as date) as date_of_birth, nullif(upper(trim(p.ethnicity)), '') as ethnicity from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) p) pc where pc.child_id = s.child_id and pc.ethnicity is distinct from s.ethnicity))
+        and {{ csc_rule_applies('children.ethnicity_differs_from_previous_extract', csc_run) }}
     union all
     -- children.school_age_without_upn: child of school age (6 by the 31 August after the census date) on a referral going further, with neither a UPN nor a reason UN2-UN7 it is unknown (child_identifiers)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'children.school_age_without_upn' as rule_id, 'child of school age (6 by the 31 August after the census date) on a referral going further, with neither a UPN nor a reason UN2-UN7 it is unknown (child_identifiers)' as reason
     from {{ ref('stg_case_management__children') }} as s
-    where (s.date_of_birth <= cast('{{ csc_run_var("extract_date") }}' as date) + interval 4 month + interval 31 day - interval 6 year and exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id and r.nfa = false) and exists (select 1 from {{ ref('stg_case_management__child_identifiers') }}) and not exists (select 1 from {{ ref('stg_case_management__child_identifiers') }} i where i.child_id = s.child_id and (i.upn is not null or i.upn_unknown in ('UN2', 'UN3', 'UN4', 'UN5', 'UN6', 'UN7'))))
-        and {{ csc_rule_applies('children.school_age_without_upn') }}
+    where (s.date_of_birth <= cast('{{ csc_run_var("extract_date", csc_run) }}' as date) + interval 4 month + interval 31 day - interval 6 year and exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id and r.nfa = false) and exists (select 1 from {{ ref('stg_case_management__child_identifiers') }}) and not exists (select 1 from {{ ref('stg_case_management__child_identifiers') }} i where i.child_id = s.child_id and (i.upn is not null or i.upn_unknown in ('UN2', 'UN3', 'UN4', 'UN5', 'UN6', 'UN7'))))
+        and {{ csc_rule_applies('children.school_age_without_upn', csc_run) }}
     union all
     -- contacts.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.contact_id), '') as record_key, 'contacts.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'contacts') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.contact_id <> trim(r.contact_id) or r.child_id <> trim(r.child_id) or r.contact_date <> trim(r.contact_date) or r.contact_source <> trim(r.contact_source) or r.decision_date <> trim(r.decision_date) or r.outcome <> trim(r.outcome))
-        and {{ csc_rule_applies('contacts.trailing_spaces') }}
+        and {{ csc_rule_applies('contacts.trailing_spaces', csc_run) }}
     union all
     -- contacts.contact_date.uk_date: contact_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_date.uk_date' as rule_id, 'contact_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.contact_date is not null and regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('contacts.contact_date.uk_date') }}
+        and {{ csc_rule_applies('contacts.contact_date.uk_date', csc_run) }}
     union all
     -- contacts.contact_source.lower_case: contact_source delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.contact_source.lower_case' as rule_id, 'contact_source delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.contact_source_text <> upper(s.contact_source_text))
-        and {{ csc_rule_applies('contacts.contact_source.lower_case') }}
+        and {{ csc_rule_applies('contacts.contact_source.lower_case', csc_run) }}
     union all
     -- contacts.decision_date.uk_date: decision_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_date.uk_date' as rule_id, 'decision_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.decision_date is not null and regexp_full_match(s.decision_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('contacts.decision_date.uk_date') }}
+        and {{ csc_rule_applies('contacts.decision_date.uk_date', csc_run) }}
     union all
     -- contacts.outcome.lower_case: outcome delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.outcome.lower_case' as rule_id, 'outcome delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where (s.outcome_text <> upper(s.outcome_text))
-        and {{ csc_rule_applies('contacts.outcome.lower_case') }}
+        and {{ csc_rule_applies('contacts.outcome.lower_case', csc_run) }}
     union all
     -- contacts.decision_without_outcome: decision_date and outcome must be set together
     select s.extract_date, s.source_file, s.source_line, s.contact_id as record_key, 'contacts.decision_without_outcome' as rule_id, 'decision_date and outcome must be set together' as reason
     from {{ ref('stg_case_management__contacts') }} as s
     where ((s.decision_date_text is null) <> (s.outcome_text is null))
-        and {{ csc_rule_applies('contacts.decision_without_outcome') }}
+        and {{ csc_rule_applies('contacts.decision_without_outcome', csc_run) }}
     union all
     -- referrals.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.referral_id), '') as record_key, 'referrals.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.referral_id <> trim(r.referral_id) or r.child_id <> trim(r.child_id) or r.contact_id <> trim(r.contact_id) or r.referral_date <> trim(r.referral_date) or r.referral_source <> trim(r.referral_source) or r.primary_need_code <> trim(r.primary_need_code) or r.nfa <> trim(r.nfa) or r.closure_date <> trim(r.closure_date) or r.closure_reason <> trim(r.closure_reason) or r.team_id <> trim(r.team_id) or r.worker_id <> trim(r.worker_id))
-        and {{ csc_rule_applies('referrals.trailing_spaces') }}
+        and {{ csc_rule_applies('referrals.trailing_spaces', csc_run) }}
     union all
     -- referrals.referral_date.uk_date: referral_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_date.uk_date' as rule_id, 'referral_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.referral_date is not null and regexp_full_match(s.referral_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('referrals.referral_date.uk_date') }}
+        and {{ csc_rule_applies('referrals.referral_date.uk_date', csc_run) }}
     union all
     -- referrals.referral_source.lower_case: referral_source delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_source.lower_case' as rule_id, 'referral_source delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.referral_source_text <> upper(s.referral_source_text))
-        and {{ csc_rule_applies('referrals.referral_source.lower_case') }}
+        and {{ csc_rule_applies('referrals.referral_source.lower_case', csc_run) }}
     union all
     -- referrals.primary_need_code.lower_case: primary_need_code delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.primary_need_code.lower_case' as rule_id, 'primary_need_code delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.primary_need_code_text <> upper(s.primary_need_code_text))
-        and {{ csc_rule_applies('referrals.primary_need_code.lower_case') }}
+        and {{ csc_rule_applies('referrals.primary_need_code.lower_case', csc_run) }}
     union all
     -- referrals.nfa.lower_case: nfa delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.nfa.lower_case' as rule_id, 'nfa delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.nfa_text <> upper(s.nfa_text))
-        and {{ csc_rule_applies('referrals.nfa.lower_case') }}
+        and {{ csc_rule_applies('referrals.nfa.lower_case', csc_run) }}
     union all
     -- referrals.closure_date.uk_date: closure_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date.uk_date' as rule_id, 'closure_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.closure_date is not null and regexp_full_match(s.closure_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('referrals.closure_date.uk_date') }}
+        and {{ csc_rule_applies('referrals.closure_date.uk_date', csc_run) }}
     union all
     -- referrals.closure_reason.lower_case: closure_reason delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_reason.lower_case' as rule_id, 'closure_reason delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.closure_reason_text <> upper(s.closure_reason_text))
-        and {{ csc_rule_applies('referrals.closure_reason.lower_case') }}
+        and {{ csc_rule_applies('referrals.closure_reason.lower_case', csc_run) }}
     union all
     -- referrals.closed_with_open_assessment: referral closed while one of its assessments is not authorised
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closed_with_open_assessment' as rule_id, 'referral closed while one of its assessments is not authorised' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.closure_date is not null and exists (select 1 from {{ ref('stg_case_management__assessments') }} a where a.referral_id = s.referral_id and a.authorised_date is null and a.authorised_date_text is null))
-        and {{ csc_rule_applies('referrals.closed_with_open_assessment') }}
+        and {{ csc_rule_applies('referrals.closed_with_open_assessment', csc_run) }}
     union all
     -- referrals.activity_after_closure: referral closed before an assessment started or was authorised, or a CIN plan started or ended, or a CP plan ended, on the same referral
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.activity_after_closure' as rule_id, 'referral closed before an assessment started or was authorised, or a CIN plan started or ended, or a CP plan ended, on the same referral' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.closure_date is not null and (exists (select 1 from {{ ref('stg_case_management__assessments') }} a where a.referral_id = s.referral_id and (a.start_date > s.closure_date or a.authorised_date > s.closure_date)) or exists (select 1 from {{ ref('stg_case_management__plans') }} pl where pl.referral_id = s.referral_id and (pl.end_date > s.closure_date or (pl.plan_type = 'CIN' and pl.start_date > s.closure_date)))))
-        and {{ csc_rule_applies('referrals.activity_after_closure') }}
+        and {{ csc_rule_applies('referrals.activity_after_closure', csc_run) }}
     union all
     -- referrals.more_than_one_open_episode: child has more than one open referral (no closure date) that is not NFA: flags the open ones
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.more_than_one_open_episode' as rule_id, 'child has more than one open referral (no closure date) that is not NFA: flags the open ones' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.closure_date_text is null and (select count(*) from {{ ref('stg_case_management__referrals') }} o where o.child_id = s.child_id and o.closure_date_text is null and o.nfa = false) > 1)
-        and {{ csc_rule_applies('referrals.more_than_one_open_episode') }}
+        and {{ csc_rule_applies('referrals.more_than_one_open_episode', csc_run) }}
     union all
     -- referrals.overlapping_episodes: referral starts on or after another referral of the child and before that one closed (or, open and not NFA, before the extract date)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.overlapping_episodes' as rule_id, 'referral starts on or after another referral of the child and before that one closed (or, open and not NFA, before the extract date)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where (exists (select 1 from {{ ref('stg_case_management__referrals') }} o where o.child_id = s.child_id and o.referral_id <> s.referral_id and s.referral_date >= o.referral_date and ((o.closure_date is not null and s.referral_date < o.closure_date) or (o.closure_date_text is null and o.nfa = false and s.referral_date < cast('{{ csc_run_var("extract_date") }}' as date)))))
-        and {{ csc_rule_applies('referrals.overlapping_episodes') }}
+    where (exists (select 1 from {{ ref('stg_case_management__referrals') }} o where o.child_id = s.child_id and o.referral_id <> s.referral_id and s.referral_date >= o.referral_date and ((o.closure_date is not null and s.referral_date < o.closure_date) or (o.closure_date_text is null and o.nfa = false and s.referral_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date)))))
+        and {{ csc_rule_applies('referrals.overlapping_episodes', csc_run) }}
     union all
     -- referrals.open_episode_not_latest: open referral that is not NFA is not the child's latest referral
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.open_episode_not_latest' as rule_id, 'open referral that is not NFA is not the child''s latest referral' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.closure_date_text is null and s.nfa = false and exists (select 1 from {{ ref('stg_case_management__referrals') }} o where o.child_id = s.child_id and (o.referral_date > s.referral_date or (o.referral_date = s.referral_date and o.source_line < s.source_line))))
-        and {{ csc_rule_applies('referrals.open_episode_not_latest') }}
+        and {{ csc_rule_applies('referrals.open_episode_not_latest', csc_run) }}
     union all
     -- referrals.primary_need_missing_after_assessment: referral not NFA has an authorised assessment but no primary need code
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.primary_need_missing_after_assessment' as rule_id, 'referral not NFA has an authorised assessment but no primary need code' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.nfa = false and s.primary_need_code_text is null and exists (select 1 from {{ ref('stg_case_management__assessments') }} a where a.referral_id = s.referral_id and a.authorised_date is not null))
-        and {{ csc_rule_applies('referrals.primary_need_missing_after_assessment') }}
+        and {{ csc_rule_applies('referrals.primary_need_missing_after_assessment', csc_run) }}
     union all
     -- referrals.closed_after_assessment_without_assessment: closure reason RC8/RC9 (closed after assessment) but the referral has no assessment
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closed_after_assessment_without_assessment' as rule_id, 'closure reason RC8/RC9 (closed after assessment) but the referral has no assessment' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.closure_reason in ('RC8', 'RC9') and not exists (select 1 from {{ ref('stg_case_management__assessments') }} a where a.referral_id = s.referral_id))
-        and {{ csc_rule_applies('referrals.closed_after_assessment_without_assessment') }}
+        and {{ csc_rule_applies('referrals.closed_after_assessment_without_assessment', csc_run) }}
     union all
     -- referrals.closed_died_without_death_date: closure reason RC2 (died) but the child has no date of death
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closed_died_without_death_date' as rule_id, 'closure reason RC2 (died) but the child has no date of death' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.closure_reason = 'RC2' and exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and c.date_of_death_text is null))
-        and {{ csc_rule_applies('referrals.closed_died_without_death_date') }}
+        and {{ csc_rule_applies('referrals.closed_died_without_death_date', csc_run) }}
     union all
     -- referrals.after_death: referral dated after the child's date of death
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.after_death' as rule_id, 'referral dated after the child''s date of death' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.referral_date > c.date_of_death))
-        and {{ csc_rule_applies('referrals.after_death') }}
+        and {{ csc_rule_applies('referrals.after_death', csc_run) }}
     union all
     -- referrals.more_than_40_weeks_before_birth: referral more than 280 days before the child's date of birth or expected date of birth
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.more_than_40_weeks_before_birth' as rule_id, 'referral more than 280 days before the child''s date of birth or expected date of birth' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and (s.referral_date < c.date_of_birth - interval 280 day or s.referral_date < c.expected_date_of_birth - interval 280 day)))
-        and {{ csc_rule_applies('referrals.more_than_40_weeks_before_birth') }}
+        and {{ csc_rule_applies('referrals.more_than_40_weeks_before_birth', csc_run) }}
     union all
     -- referrals.nfa_before_census_year: referral marked no further action although dated before the census year's first working day (the census year ends on the extract date); on a case-management export only one still open at its start
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.nfa_before_census_year' as rule_id, 'referral marked no further action although dated before the census year''s first working day (the census year ends on the extract date); on a case-management export only one still open at its start' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where (s.nfa is not false and s.referral_date < (select min(w.calendar_date) from {{ source('reference', 'working_days') }} w where w.is_working_day and w.calendar_date >= cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day) and ((case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end) is not null or s.closure_date_text is null or s.closure_date >= cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day))
-        and {{ csc_rule_applies('referrals.nfa_before_census_year') }}
+    where (s.nfa is not false and s.referral_date < (select min(w.calendar_date) from {{ source('reference', 'working_days') }} w where w.is_working_day and w.calendar_date >= cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 1 year + interval 1 day) and ((case when cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 1 year + interval 1 day as date) end) is not null or s.closure_date_text is null or s.closure_date >= cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 1 year + interval 1 day))
+        and {{ csc_rule_applies('referrals.nfa_before_census_year', csc_run) }}
     union all
     -- referrals.closure_date_before_census_year: referral closed before the census year (a census return)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date_before_census_year' as rule_id, 'referral closed before the census year (a census return)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where (s.closure_date < (case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end))
-        and {{ csc_rule_applies('referrals.closure_date_before_census_year') }}
+    where (s.closure_date < (case when cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 1 year + interval 1 day as date) end))
+        and {{ csc_rule_applies('referrals.closure_date_before_census_year', csc_run) }}
     union all
     -- assessments.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.assessment_id), '') as record_key, 'assessments.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'assessments') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.assessment_id <> trim(r.assessment_id) or r.referral_id <> trim(r.referral_id) or r.child_id <> trim(r.child_id) or r.start_date <> trim(r.start_date) or r.authorised_date <> trim(r.authorised_date) or r.child_seen <> trim(r.child_seen) or r.outcome <> trim(r.outcome) or r.factors <> trim(r.factors) or r.team_id <> trim(r.team_id) or r.worker_id <> trim(r.worker_id))
-        and {{ csc_rule_applies('assessments.trailing_spaces') }}
+        and {{ csc_rule_applies('assessments.trailing_spaces', csc_run) }}
     union all
     -- assessments.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('assessments.start_date.uk_date') }}
+        and {{ csc_rule_applies('assessments.start_date.uk_date', csc_run) }}
     union all
     -- assessments.authorised_date.uk_date: authorised_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_date.uk_date' as rule_id, 'authorised_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.authorised_date is not null and regexp_full_match(s.authorised_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('assessments.authorised_date.uk_date') }}
+        and {{ csc_rule_applies('assessments.authorised_date.uk_date', csc_run) }}
     union all
     -- assessments.child_seen.lower_case: child_seen delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_seen.lower_case' as rule_id, 'child_seen delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.child_seen_text <> upper(s.child_seen_text))
-        and {{ csc_rule_applies('assessments.child_seen.lower_case') }}
+        and {{ csc_rule_applies('assessments.child_seen.lower_case', csc_run) }}
     union all
     -- assessments.outcome.lower_case: outcome delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.outcome.lower_case' as rule_id, 'outcome delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.outcome_text <> upper(s.outcome_text))
-        and {{ csc_rule_applies('assessments.outcome.lower_case') }}
+        and {{ csc_rule_applies('assessments.outcome.lower_case', csc_run) }}
     union all
     -- assessments.started_before_referral: assessment started before its referral date
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.started_before_referral' as rule_id, 'assessment started before its referral date' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.start_date < p.referral_date))
-        and {{ csc_rule_applies('assessments.started_before_referral') }}
+        and {{ csc_rule_applies('assessments.started_before_referral', csc_run) }}
     union all
     -- assessments.child_differs_from_referral: child_id differs from its referral's child
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.child_differs_from_referral' as rule_id, 'child_id differs from its referral''s child' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.child_id <> s.child_id))
-        and {{ csc_rule_applies('assessments.child_differs_from_referral') }}
+        and {{ csc_rule_applies('assessments.child_differs_from_referral', csc_run) }}
     union all
     -- assessments.open_over_45_working_days: assessment not authorised and started more than 45 working days before the extract date
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.open_over_45_working_days' as rule_id, 'assessment not authorised and started more than 45 working days before the extract date' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where (s.authorised_date is null and s.start_date < (select max(w.calendar_date) from {{ source('reference', 'working_days') }} w where w.is_working_day and w.working_day_number <= (select e.working_day_number - 45 + case when e.is_working_day then 0 else 1 end from {{ source('reference', 'working_days') }} e where e.calendar_date = cast('{{ csc_run_var("extract_date") }}' as date))))
-        and {{ csc_rule_applies('assessments.open_over_45_working_days') }}
+    where (s.authorised_date is null and s.start_date < (select max(w.calendar_date) from {{ source('reference', 'working_days') }} w where w.is_working_day and w.working_day_number <= (select e.working_day_number - 45 + case when e.is_working_day then 0 else 1 end from {{ source('reference', 'working_days') }} e where e.calendar_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))))
+        and {{ csc_rule_applies('assessments.open_over_45_working_days', csc_run) }}
     union all
     -- assessments.more_than_one_open: another assessment of the same referral is also not authorised
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.more_than_one_open' as rule_id, 'another assessment of the same referral is also not authorised' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.authorised_date_text is null and exists (select 1 from {{ ref('stg_case_management__assessments') }} o where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id and o.authorised_date_text is null))
-        and {{ csc_rule_applies('assessments.more_than_one_open') }}
+        and {{ csc_rule_applies('assessments.more_than_one_open', csc_run) }}
     union all
     -- assessments.starts_during_another: assessment starts on or after another assessment of the same referral started and before it was authorised (or while it is still open); exact duplicates (same start and authorisation) excepted
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.starts_during_another' as rule_id, 'assessment starts on or after another assessment of the same referral started and before it was authorised (or while it is still open); exact duplicates (same start and authorisation) excepted' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where (exists (select 1 from {{ ref('stg_case_management__assessments') }} o where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id and s.start_date >= o.start_date and not (o.start_date = s.start_date and o.authorised_date is not distinct from s.authorised_date) and ((o.authorised_date is not null and s.start_date <= o.authorised_date) or (o.authorised_date is null and s.start_date <= cast('{{ csc_run_var("extract_date") }}' as date)))))
-        and {{ csc_rule_applies('assessments.starts_during_another') }}
+    where (exists (select 1 from {{ ref('stg_case_management__assessments') }} o where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id and s.start_date >= o.start_date and not (o.start_date = s.start_date and o.authorised_date is not distinct from s.authorised_date) and ((o.authorised_date is not null and s.start_date <= o.authorised_date) or (o.authorised_date is null and s.start_date <= cast('{{ csc_run_var("extract_date", csc_run) }}' as date)))))
+        and {{ csc_rule_applies('assessments.starts_during_another', csc_run) }}
     union all
     -- assessments.on_nfa_referral: assessment on a referral marked no further action (enquiries have a rule of their own)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.on_nfa_referral' as rule_id, 'assessment on a referral marked no further action (enquiries have a rule of their own)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.nfa))
-        and {{ csc_rule_applies('assessments.on_nfa_referral') }}
+        and {{ csc_rule_applies('assessments.on_nfa_referral', csc_run) }}
     union all
     -- assessments.factors_on_open_assessment: assessment factors recorded on an assessment not authorised
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.factors_on_open_assessment' as rule_id, 'assessment factors recorded on an assessment not authorised' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (s.authorised_date_text is null and s.factors is not null)
-        and {{ csc_rule_applies('assessments.factors_on_open_assessment') }}
+        and {{ csc_rule_applies('assessments.factors_on_open_assessment', csc_run) }}
     union all
     -- assessments.factor_21_with_others: factor 21 (no factors identified) combined with other factors
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.factor_21_with_others' as rule_id, 'factor 21 (no factors identified) combined with other factors' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (list_contains(string_split(s.factors, '|'), '21') and len(string_split(s.factors, '|')) > 1)
-        and {{ csc_rule_applies('assessments.factor_21_with_others') }}
+        and {{ csc_rule_applies('assessments.factor_21_with_others', csc_run) }}
     union all
     -- assessments.factor_repeated: the same assessment factor code appears twice
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.factor_repeated' as rule_id, 'the same assessment factor code appears twice' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (len(string_split(s.factors, '|')) > len(list_distinct(string_split(s.factors, '|'))))
-        and {{ csc_rule_applies('assessments.factor_repeated') }}
+        and {{ csc_rule_applies('assessments.factor_repeated', csc_run) }}
     union all
     -- assessments.factor_18a: assessment factor 18A is no longer used (use 18B or 18C)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.factor_18a' as rule_id, 'assessment factor 18A is no longer used (use 18B or 18C)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (list_contains(string_split(s.factors, '|'), '18A'))
-        and {{ csc_rule_applies('assessments.factor_18a') }}
+        and {{ csc_rule_applies('assessments.factor_18a', csc_run) }}
     union all
     -- assessments.factor_19a: assessment factor 19A is no longer used (use 19B or 19C)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.factor_19a' as rule_id, 'assessment factor 19A is no longer used (use 19B or 19C)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (list_contains(string_split(s.factors, '|'), '19A'))
-        and {{ csc_rule_applies('assessments.factor_19a') }}
+        and {{ csc_rule_applies('assessments.factor_19a', csc_run) }}
     union all
     -- assessments.no_factors_single_assessment_not_closed_rc8: the referral's only assessment has factor 21 (no factors identified) but the referral is not closed RC8 or RC9 (closed after assessment)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.no_factors_single_assessment_not_closed_rc8' as rule_id, 'the referral''s only assessment has factor 21 (no factors identified) but the referral is not closed RC8 or RC9 (closed after assessment)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
     where (list_contains(string_split(s.factors, '|'), '21') and not exists (select 1 from {{ ref('stg_case_management__assessments') }} o where o.referral_id = s.referral_id and o.assessment_id <> s.assessment_id) and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and (p.closure_reason is null or p.closure_reason not in ('RC8', 'RC9'))))
-        and {{ csc_rule_applies('assessments.no_factors_single_assessment_not_closed_rc8') }}
+        and {{ csc_rule_applies('assessments.no_factors_single_assessment_not_closed_rc8', csc_run) }}
     union all
     -- assessments.completed_without_factors: authorised assessment (in a census return: authorised in the census year) without assessment factors, or with a code outside the census's factor list
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.completed_without_factors' as rule_id, 'authorised assessment (in a census return: authorised in the census year) without assessment factors, or with a code outside the census''s factor list' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where (s.authorised_date >= coalesce((case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end), s.authorised_date) and (s.factors is null or not list_has_all(['1A', '1B', '1C', '2A', '2B', '2C', '3A', '3B', '3C', '4A', '4B', '4C', '5A', '5B', '5C', '6A', '6B', '6C', '7A', '8B', '8C', '8D', '8E', '8F', '9A', '10A', '11A', '12A', '13A', '14A', '15A', '16A', '17A', '18A', '18B', '18C', '19A', '19B', '19C', '20', '21', '22A', '23A', '24A'], string_split(s.factors, '|'))))
-        and {{ csc_rule_applies('assessments.completed_without_factors') }}
+    where (s.authorised_date >= coalesce((case when cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 1 year + interval 1 day as date) end), s.authorised_date) and (s.factors is null or not list_has_all(['1A', '1B', '1C', '2A', '2B', '2C', '3A', '3B', '3C', '4A', '4B', '4C', '5A', '5B', '5C', '6A', '6B', '6C', '7A', '8B', '8C', '8D', '8E', '8F', '9A', '10A', '11A', '12A', '13A', '14A', '15A', '16A', '17A', '18A', '18B', '18C', '19A', '19B', '19C', '20', '21', '22A', '23A', '24A'], string_split(s.factors, '|'))))
+        and {{ csc_rule_applies('assessments.completed_without_factors', csc_run) }}
     union all
     -- assessments.authorised_before_census_year: assessment authorised before the census year (a census return)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.authorised_before_census_year' as rule_id, 'assessment authorised before the census year (a census return)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where (s.authorised_date < (case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end))
-        and {{ csc_rule_applies('assessments.authorised_before_census_year') }}
+    where (s.authorised_date < (case when cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 1 year + interval 1 day as date) end))
+        and {{ csc_rule_applies('assessments.authorised_before_census_year', csc_run) }}
     union all
     -- assessments.open_started_before_census_year: assessment not authorised that started before the census year (a census return)
     select s.extract_date, s.source_file, s.source_line, s.assessment_id as record_key, 'assessments.open_started_before_census_year' as rule_id, 'assessment not authorised that started before the census year (a census return)' as reason
     from {{ ref('stg_case_management__assessments') }} as s
-    where (s.authorised_date_text is null and s.start_date < (case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end))
-        and {{ csc_rule_applies('assessments.open_started_before_census_year') }}
+    where (s.authorised_date_text is null and s.start_date < (case when cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 1 year + interval 1 day as date) end))
+        and {{ csc_rule_applies('assessments.open_started_before_census_year', csc_run) }}
     union all
     -- plans.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.plan_id), '') as record_key, 'plans.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'plans') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.plan_id <> trim(r.plan_id) or r.child_id <> trim(r.child_id) or r.referral_id <> trim(r.referral_id) or r.plan_type <> trim(r.plan_type) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.category_of_abuse <> trim(r.category_of_abuse))
-        and {{ csc_rule_applies('plans.trailing_spaces') }}
+        and {{ csc_rule_applies('plans.trailing_spaces', csc_run) }}
     union all
     -- plans.plan_type.lower_case: plan_type delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.plan_type.lower_case' as rule_id, 'plan_type delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_type_text <> upper(s.plan_type_text))
-        and {{ csc_rule_applies('plans.plan_type.lower_case') }}
+        and {{ csc_rule_applies('plans.plan_type.lower_case', csc_run) }}
     union all
     -- plans.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('plans.start_date.uk_date') }}
+        and {{ csc_rule_applies('plans.start_date.uk_date', csc_run) }}
     union all
     -- plans.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('plans.end_date.uk_date') }}
+        and {{ csc_rule_applies('plans.end_date.uk_date', csc_run) }}
     union all
     -- plans.category_of_abuse.lower_case: category_of_abuse delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.category_of_abuse.lower_case' as rule_id, 'category_of_abuse delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.category_of_abuse_text <> upper(s.category_of_abuse_text))
-        and {{ csc_rule_applies('plans.category_of_abuse.lower_case') }}
+        and {{ csc_rule_applies('plans.category_of_abuse.lower_case', csc_run) }}
     union all
     -- plans.overlapping_cp_plans: child has another CP plan open over the same days
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.overlapping_cp_plans' as rule_id, 'child has another CP plan open over the same days' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_type = 'CP' and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CP' and o.plan_id <> s.plan_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31')))
-        and {{ csc_rule_applies('plans.overlapping_cp_plans') }}
+        and {{ csc_rule_applies('plans.overlapping_cp_plans', csc_run) }}
     union all
     -- plans.overlapping_cin_plans: child has another CIN plan open over the same days
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.overlapping_cin_plans' as rule_id, 'child has another CIN plan open over the same days' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CIN' and o.plan_id <> s.plan_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31')))
-        and {{ csc_rule_applies('plans.overlapping_cin_plans') }}
+        and {{ csc_rule_applies('plans.overlapping_cin_plans', csc_run) }}
     union all
     -- plans.cin_alongside_cp: CIN plan open while the child is on a CP plan
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cin_alongside_cp' as rule_id, 'CIN plan open while the child is on a CP plan' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CP' and o.plan_id <> s.plan_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31')))
-        and {{ csc_rule_applies('plans.cin_alongside_cp') }}
+        and {{ csc_rule_applies('plans.cin_alongside_cp', csc_run) }}
     union all
     -- plans.category_of_abuse_mismatch: category_of_abuse missing on a CP plan or set on a CIN plan
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.category_of_abuse_mismatch' as rule_id, 'category_of_abuse missing on a CP plan or set on a CIN plan' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where ((s.plan_type = 'CP' and s.category_of_abuse_text is null) or (s.plan_type = 'CIN' and s.category_of_abuse_text is not null))
-        and {{ csc_rule_applies('plans.category_of_abuse_mismatch') }}
+        and {{ csc_rule_applies('plans.category_of_abuse_mismatch', csc_run) }}
     union all
     -- plans.cp_started_before_referral: CP plan starts before its referral date
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cp_started_before_referral' as rule_id, 'CP plan starts before its referral date' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_type = 'CP' and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.start_date < p.referral_date))
-        and {{ csc_rule_applies('plans.cp_started_before_referral') }}
+        and {{ csc_rule_applies('plans.cp_started_before_referral', csc_run) }}
     union all
     -- plans.cin_started_before_referral: CIN plan starts before its referral date
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cin_started_before_referral' as rule_id, 'CIN plan starts before its referral date' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.start_date < p.referral_date))
-        and {{ csc_rule_applies('plans.cin_started_before_referral') }}
+        and {{ csc_rule_applies('plans.cin_started_before_referral', csc_run) }}
     union all
     -- plans.cin_on_nfa_referral: CIN plan on a referral marked no further action
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cin_on_nfa_referral' as rule_id, 'CIN plan on a referral marked no further action' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_type = 'CIN' and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.nfa))
-        and {{ csc_rule_applies('plans.cin_on_nfa_referral') }}
+        and {{ csc_rule_applies('plans.cin_on_nfa_referral', csc_run) }}
     union all
     -- plans.cp_on_nfa_referral: CP plan on a referral marked no further action
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cp_on_nfa_referral' as rule_id, 'CP plan on a referral marked no further action' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_type = 'CP' and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.nfa))
-        and {{ csc_rule_applies('plans.cp_on_nfa_referral') }}
+        and {{ csc_rule_applies('plans.cp_on_nfa_referral', csc_run) }}
     union all
     -- plans.on_referral_closed_after_assessment: CIN or CP plan on a referral closed as RC8/RC9 (closed after assessment; enquiries: own rule)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.on_referral_closed_after_assessment' as rule_id, 'CIN or CP plan on a referral closed as RC8/RC9 (closed after assessment; enquiries: own rule)' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.closure_reason in ('RC8', 'RC9')))
-        and {{ csc_rule_applies('plans.on_referral_closed_after_assessment') }}
+        and {{ csc_rule_applies('plans.on_referral_closed_after_assessment', csc_run) }}
     union all
     -- plans.more_than_one_open_cin_plan: another CIN plan of the same referral has no end date either
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.more_than_one_open_cin_plan' as rule_id, 'another CIN plan of the same referral has no end date either' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_type = 'CIN' and s.end_date_text is null and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.referral_id = s.referral_id and o.plan_type = 'CIN' and o.plan_id <> s.plan_id and o.end_date_text is null))
-        and {{ csc_rule_applies('plans.more_than_one_open_cin_plan') }}
+        and {{ csc_rule_applies('plans.more_than_one_open_cin_plan', csc_run) }}
     union all
     -- plans.more_than_one_open_cp_plan: the child has another CP plan without an end date
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.more_than_one_open_cp_plan' as rule_id, 'the child has another CP plan without an end date' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_type = 'CP' and s.end_date_text is null and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.child_id = s.child_id and o.plan_type = 'CP' and o.plan_id <> s.plan_id and o.end_date_text is null))
-        and {{ csc_rule_applies('plans.more_than_one_open_cp_plan') }}
+        and {{ csc_rule_applies('plans.more_than_one_open_cp_plan', csc_run) }}
     union all
     -- plans.open_cin_and_cp_plan: a CIN plan and a CP plan of the same referral both without an end date
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.open_cin_and_cp_plan' as rule_id, 'a CIN plan and a CP plan of the same referral both without an end date' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.end_date_text is null and exists (select 1 from {{ ref('stg_case_management__plans') }} o where o.referral_id = s.referral_id and o.plan_type <> s.plan_type and o.end_date_text is null and (case when s.plan_type = 'CIN' then s.start_date_text else o.start_date_text end) is not null))
-        and {{ csc_rule_applies('plans.open_cin_and_cp_plan') }}
+        and {{ csc_rule_applies('plans.open_cin_and_cp_plan', csc_run) }}
     union all
     -- plans.cp_same_day: CP plan starts and ends on the same day
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cp_same_day' as rule_id, 'CP plan starts and ends on the same day' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_type = 'CP' and s.end_date = s.start_date)
-        and {{ csc_rule_applies('plans.cp_same_day') }}
+        and {{ csc_rule_applies('plans.cp_same_day', csc_run) }}
     union all
     -- plans.cin_same_day: CIN plan starts and ends on the same day
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cin_same_day' as rule_id, 'CIN plan starts and ends on the same day' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_type = 'CIN' and s.end_date = s.start_date)
-        and {{ csc_rule_applies('plans.cin_same_day') }}
+        and {{ csc_rule_applies('plans.cin_same_day', csc_run) }}
     union all
     -- plans.starts_after_death: plan starts after the child's date of death
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.starts_after_death' as rule_id, 'plan starts after the child''s date of death' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.start_date > c.date_of_death))
-        and {{ csc_rule_applies('plans.starts_after_death') }}
+        and {{ csc_rule_applies('plans.starts_after_death', csc_run) }}
     union all
     -- plans.ends_after_death: plan ends after the child's date of death
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.ends_after_death' as rule_id, 'plan ends after the child''s date of death' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.end_date > c.date_of_death))
-        and {{ csc_rule_applies('plans.ends_after_death') }}
+        and {{ csc_rule_applies('plans.ends_after_death', csc_run) }}
     union all
     -- plans.ended_before_census_year: plan ended before the census year (a census return)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.ended_before_census_year' as rule_id, 'plan ended before the census year (a census return)' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where (s.end_date < (case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end))
-        and {{ csc_rule_applies('plans.ended_before_census_year') }}
+    where (s.end_date < (case when cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 1 year + interval 1 day as date) end))
+        and {{ csc_rule_applies('plans.ended_before_census_year', csc_run) }}
     union all
     -- plans.cp_latest_category_missing: CP plan whose latest category of abuse (its last cp_categories row) is missing or not a census code
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cp_latest_category_missing' as rule_id, 'CP plan whose latest category of abuse (its last cp_categories row) is missing or not a census code' as reason
     from {{ ref('stg_case_management__plans') }} as s
     where (s.plan_type = 'CP' and coalesce((select k.category from {{ ref('stg_case_management__cp_categories') }} k where k.cp_plan_id = s.plan_id order by k.category_start_date desc nulls first, k.source_line desc limit 1) not in ('NEG', 'PHY', 'SAB', 'EMO', 'MUL'), true))
-        and {{ csc_rule_applies('plans.cp_latest_category_missing') }}
+        and {{ csc_rule_applies('plans.cp_latest_category_missing', csc_run) }}
     union all
     -- plans.cp_not_started_at_icpc: CP plan starting in the year to the extract date on a day no initial conference of its referral (one required) was held
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.cp_not_started_at_icpc' as rule_id, 'CP plan starting in the year to the extract date on a day no initial conference of its referral (one required) was held' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where (s.plan_type = 'CP' and s.start_date >= cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) and s.start_date <= cast('{{ csc_run_var("extract_date") }}' as date) and not exists (select 1 from {{ ref('stg_case_management__section47_enquiries') }} q where q.referral_id = s.referral_id and q.icpc_not_required is not true and q.icpc_date = s.start_date))
-        and {{ csc_rule_applies('plans.cp_not_started_at_icpc') }}
+    where (s.plan_type = 'CP' and s.start_date >= cast(cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 1 year + interval 1 day as date) and s.start_date <= cast('{{ csc_run_var("extract_date", csc_run) }}' as date) and not exists (select 1 from {{ ref('stg_case_management__section47_enquiries') }} q where q.referral_id = s.referral_id and q.icpc_not_required is not true and q.icpc_date = s.start_date))
+        and {{ csc_rule_applies('plans.cp_not_started_at_icpc', csc_run) }}
     union all
     -- plans.more_cp_plans_than_icpcs: CP plan starting in the year to the extract date while more CP plans started in that year than initial conferences were held (the DfE's query is on the return's counts; each such plan is flagged)
     select s.extract_date, s.source_file, s.source_line, s.plan_id as record_key, 'plans.more_cp_plans_than_icpcs' as rule_id, 'CP plan starting in the year to the extract date while more CP plans started in that year than initial conferences were held (the DfE''s query is on the return''s counts; each such plan is flagged)' as reason
     from {{ ref('stg_case_management__plans') }} as s
-    where (s.plan_type = 'CP' and s.start_date >= cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) and s.start_date <= cast('{{ csc_run_var("extract_date") }}' as date) and (select count(*) from {{ ref('stg_case_management__plans') }} o where o.plan_type = 'CP' and o.start_date >= cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) and o.start_date <= cast('{{ csc_run_var("extract_date") }}' as date)) > (select count(*) from {{ ref('stg_case_management__section47_enquiries') }} q where q.icpc_date >= cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) and q.icpc_date <= cast('{{ csc_run_var("extract_date") }}' as date)))
-        and {{ csc_rule_applies('plans.more_cp_plans_than_icpcs') }}
+    where (s.plan_type = 'CP' and s.start_date >= cast(cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 1 year + interval 1 day as date) and s.start_date <= cast('{{ csc_run_var("extract_date", csc_run) }}' as date) and (select count(*) from {{ ref('stg_case_management__plans') }} o where o.plan_type = 'CP' and o.start_date >= cast(cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 1 year + interval 1 day as date) and o.start_date <= cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) > (select count(*) from {{ ref('stg_case_management__section47_enquiries') }} q where q.icpc_date >= cast(cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 1 year + interval 1 day as date) and q.icpc_date <= cast('{{ csc_run_var("extract_date", csc_run) }}' as date)))
+        and {{ csc_rule_applies('plans.more_cp_plans_than_icpcs', csc_run) }}
     union all
     -- cla_episodes.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.episode_id), '') as record_key, 'cla_episodes.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.episode_id <> trim(r.episode_id) or r.child_id <> trim(r.child_id) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.reason_new_episode <> trim(r.reason_new_episode) or r.legal_status <> trim(r.legal_status) or r.placement_type <> trim(r.placement_type) or r.reason_ceased <> trim(r.reason_ceased) or r.placement_intended_until_18 <> trim(r.placement_intended_until_18))
-        and {{ csc_rule_applies('cla_episodes.trailing_spaces') }}
+        and {{ csc_rule_applies('cla_episodes.trailing_spaces', csc_run) }}
     union all
     -- cla_episodes.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('cla_episodes.start_date.uk_date') }}
+        and {{ csc_rule_applies('cla_episodes.start_date.uk_date', csc_run) }}
     union all
     -- cla_episodes.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('cla_episodes.end_date.uk_date') }}
+        and {{ csc_rule_applies('cla_episodes.end_date.uk_date', csc_run) }}
     union all
     -- cla_episodes.reason_new_episode.lower_case: reason_new_episode delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.reason_new_episode.lower_case' as rule_id, 'reason_new_episode delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.reason_new_episode_text <> upper(s.reason_new_episode_text))
-        and {{ csc_rule_applies('cla_episodes.reason_new_episode.lower_case') }}
+        and {{ csc_rule_applies('cla_episodes.reason_new_episode.lower_case', csc_run) }}
     union all
     -- cla_episodes.legal_status.lower_case: legal_status delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.legal_status.lower_case' as rule_id, 'legal_status delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.legal_status_text <> upper(s.legal_status_text))
-        and {{ csc_rule_applies('cla_episodes.legal_status.lower_case') }}
+        and {{ csc_rule_applies('cla_episodes.legal_status.lower_case', csc_run) }}
     union all
     -- cla_episodes.placement_type.lower_case: placement_type delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_type.lower_case' as rule_id, 'placement_type delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_type_text <> upper(s.placement_type_text))
-        and {{ csc_rule_applies('cla_episodes.placement_type.lower_case') }}
+        and {{ csc_rule_applies('cla_episodes.placement_type.lower_case', csc_run) }}
     union all
     -- cla_episodes.reason_ceased.lower_case: reason_ceased delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.reason_ceased.lower_case' as rule_id, 'reason_ceased delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.reason_ceased_text <> upper(s.reason_ceased_text))
-        and {{ csc_rule_applies('cla_episodes.reason_ceased.lower_case') }}
+        and {{ csc_rule_applies('cla_episodes.reason_ceased.lower_case', csc_run) }}
     union all
     -- cla_episodes.placement_intended_until_18.lower_case: placement_intended_until_18 delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_intended_until_18.lower_case' as rule_id, 'placement_intended_until_18 delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_intended_until_18_text <> upper(s.placement_intended_until_18_text))
-        and {{ csc_rule_applies('cla_episodes.placement_intended_until_18.lower_case') }}
+        and {{ csc_rule_applies('cla_episodes.placement_intended_until_18.lower_case', csc_run) }}
     union all
     -- cla_episodes.overlapping_episodes: child has another looked-after episode open over the same days
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.overlapping_episodes' as rule_id, 'child has another looked-after episode open over the same days' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} o where o.child_id = s.child_id and o.episode_id <> s.episode_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31')))
-        and {{ csc_rule_applies('cla_episodes.overlapping_episodes') }}
+        and {{ csc_rule_applies('cla_episodes.overlapping_episodes', csc_run) }}
     union all
     -- cla_episodes.continuation_not_contiguous: episode continues a period of care (reason P, L, T, U or B) but does not start the day the child's previous episode ended
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.continuation_not_contiguous' as rule_id, 'episode continues a period of care (reason P, L, T, U or B) but does not start the day the child''s previous episode ended' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.reason_new_episode in ('P', 'L', 'T', 'U', 'B') and q.episode_number > 1 and (q.previous_end is null or q.start_date is null or q.previous_end <> q.start_date)))
-        and {{ csc_rule_applies('cla_episodes.continuation_not_contiguous') }}
+        and {{ csc_rule_applies('cla_episodes.continuation_not_contiguous', csc_run) }}
     union all
     -- cla_episodes.new_period_not_s: previous episode ceased the period of care (reason other than X1) but this episode's reason is not S
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.new_period_not_s' as rule_id, 'previous episode ceased the period of care (reason other than X1) but this episode''s reason is not S' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.reason_new_episode <> 'S' and q.previous_reason <> 'X1'))
-        and {{ csc_rule_applies('cla_episodes.new_period_not_s') }}
+        and {{ csc_rule_applies('cla_episodes.new_period_not_s', csc_run) }}
     union all
     -- cla_episodes.x1_without_continuation: reason ceased X1 (new episode) with no episode starting that day, or another reason with one
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.x1_without_continuation' as rule_id, 'reason ceased X1 (new episode) with no episode starting that day, or another reason with one' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.end_date is not null and ((q.reason_ceased = 'X1' and (q.next_start is null or q.next_start <> q.end_date)) or (q.reason_ceased <> 'X1' and q.next_start = q.end_date))))
-        and {{ csc_rule_applies('cla_episodes.x1_without_continuation') }}
+        and {{ csc_rule_applies('cla_episodes.x1_without_continuation', csc_run) }}
     union all
     -- cla_episodes.legal_status_change_not_reflected: reason L (legal status change only) but the legal status is unchanged or the placement type changed (placement provider, postcode and URN are not in the extract)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.legal_status_change_not_reflected' as rule_id, 'reason L (legal status change only) but the legal status is unchanged or the placement type changed (placement provider, postcode and URN are not in the extract)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.reason_new_episode = 'L' and q.episode_number > 1 and (q.previous_legal_status = q.legal_status or q.previous_placement <> q.placement_type)))
-        and {{ csc_rule_applies('cla_episodes.legal_status_change_not_reflected') }}
+        and {{ csc_rule_applies('cla_episodes.legal_status_change_not_reflected', csc_run) }}
     union all
     -- cla_episodes.placement_change_not_reflected: reason P or T (placement change) but the legal status changed (an unchanged placement cannot be shown: provider, postcode and URN are not in the extract)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_change_not_reflected' as rule_id, 'reason P or T (placement change) but the legal status changed (an unchanged placement cannot be shown: provider, postcode and URN are not in the extract)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.reason_new_episode in ('P', 'T') and q.episode_number > 1 and q.previous_legal_status <> q.legal_status))
-        and {{ csc_rule_applies('cla_episodes.placement_change_not_reflected') }}
+        and {{ csc_rule_applies('cla_episodes.placement_change_not_reflected', csc_run) }}
     union all
     -- cla_episodes.both_changes_not_reflected: reason B or U (placement and legal status change) but the legal status is unchanged
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.both_changes_not_reflected' as rule_id, 'reason B or U (placement and legal status change) but the legal status is unchanged' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.reason_new_episode in ('B', 'U') and q.episode_number > 1 and q.previous_legal_status = q.legal_status))
-        and {{ csc_rule_applies('cla_episodes.both_changes_not_reflected') }}
+        and {{ csc_rule_applies('cla_episodes.both_changes_not_reflected', csc_run) }}
     union all
     -- cla_episodes.less_than_a_day: episode starts and ends on the same day (under 24 hours)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.less_than_a_day' as rule_id, 'episode starts and ends on the same day (under 24 hours)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.end_date = s.start_date)
-        and {{ csc_rule_applies('cla_episodes.less_than_a_day') }}
+        and {{ csc_rule_applies('cla_episodes.less_than_a_day', csc_run) }}
     union all
     -- cla_episodes.started_at_18_or_over: child started to be looked after (RNE S) at 18 or over
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.started_at_18_or_over' as rule_id, 'child started to be looked after (RNE S) at 18 or over' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.reason_new_episode = 'S' and s.start_date >= (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year)
-        and {{ csc_rule_applies('cla_episodes.started_at_18_or_over') }}
+        and {{ csc_rule_applies('cla_episodes.started_at_18_or_over', csc_run) }}
     union all
     -- cla_episodes.before_14_october_1991: episode starts before 14 October 1991 (Children Act 1989)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.before_14_october_1991' as rule_id, 'episode starts before 14 October 1991 (Children Act 1989)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.start_date < date '1991-10-14')
-        and {{ csc_rule_applies('cla_episodes.before_14_october_1991') }}
+        and {{ csc_rule_applies('cla_episodes.before_14_october_1991', csc_run) }}
     union all
     -- cla_episodes.first_episode_not_s: the child's first episode has a reason for new episode other than S (in a statutory return: a first episode starting in its collection year)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.first_episode_not_s' as rule_id, 'the child''s first episode has a reason for new episode other than S (in a statutory return: a first episode starting in its collection year)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.episode_number = 1 and q.reason_new_episode <> 'S' and q.start_date >= coalesce(cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date), q.start_date)))
-        and {{ csc_rule_applies('cla_episodes.first_episode_not_s') }}
+    where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.episode_number = 1 and q.reason_new_episode <> 'S' and q.start_date >= coalesce(cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date), q.start_date)))
+        and {{ csc_rule_applies('cla_episodes.first_episode_not_s', csc_run) }}
     union all
     -- cla_episodes.youth_justice_under_10: legal status J1, J2 or J3 for a child under 10
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.youth_justice_under_10' as rule_id, 'legal status J1, J2 or J3 for a child under 10' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.legal_status in ('J1', 'J2', 'J3') and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 10 year >= s.start_date)
-        and {{ csc_rule_applies('cla_episodes.youth_justice_under_10') }}
+        and {{ csc_rule_applies('cla_episodes.youth_justice_under_10', csc_run) }}
     union all
     -- cla_episodes.k3_under_16: placement K3 for a child under 16 at the episode's start
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.k3_under_16' as rule_id, 'placement K3 for a child under 16 at the episode''s start' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_type = 'K3' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 16 year)
-        and {{ csc_rule_applies('cla_episodes.k3_under_16') }}
+        and {{ csc_rule_applies('cla_episodes.k3_under_16', csc_run) }}
     union all
     -- cla_episodes.r5_under_10: placement R5 for a child under 10 at the episode's start
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.r5_under_10' as rule_id, 'placement R5 for a child under 10 at the episode''s start' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_type = 'R5' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 10 year)
-        and {{ csc_rule_applies('cla_episodes.r5_under_10') }}
+        and {{ csc_rule_applies('cla_episodes.r5_under_10', csc_run) }}
     union all
     -- cla_episodes.s1_under_4: placement S1 for a child under 4 at the episode's start
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.s1_under_4' as rule_id, 'placement S1 for a child under 4 at the episode''s start' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_type = 'S1' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 4 year)
-        and {{ csc_rule_applies('cla_episodes.s1_under_4') }}
+        and {{ csc_rule_applies('cla_episodes.s1_under_4', csc_run) }}
     union all
     -- cla_episodes.p3_under_14: placement P3 for a child under 14 at the episode's start
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.p3_under_14' as rule_id, 'placement P3 for a child under 14 at the episode''s start' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_type = 'P3' and s.end_date is not null and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 14 year)
-        and {{ csc_rule_applies('cla_episodes.p3_under_14') }}
+        and {{ csc_rule_applies('cla_episodes.p3_under_14', csc_run) }}
     union all
     -- cla_episodes.t1_over_42_days: temporary placement T1 lasting more than 42 days
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.t1_over_42_days' as rule_id, 'temporary placement T1 lasting more than 42 days' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_type = 'T1' and s.end_date > s.start_date + interval 42 day)
-        and {{ csc_rule_applies('cla_episodes.t1_over_42_days') }}
+        and {{ csc_rule_applies('cla_episodes.t1_over_42_days', csc_run) }}
     union all
     -- cla_episodes.t3_over_21_days: temporary placement T3 lasting more than 21 days
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.t3_over_21_days' as rule_id, 'temporary placement T3 lasting more than 21 days' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_type = 'T3' and s.end_date > s.start_date + interval 21 day)
-        and {{ csc_rule_applies('cla_episodes.t3_over_21_days') }}
+        and {{ csc_rule_applies('cla_episodes.t3_over_21_days', csc_run) }}
     union all
     -- cla_episodes.t4_over_7_days: temporary placement T4 lasting more than 7 days
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.t4_over_7_days' as rule_id, 'temporary placement T4 lasting more than 7 days' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_type = 'T4' and s.end_date > s.start_date + interval 7 day)
-        and {{ csc_rule_applies('cla_episodes.t4_over_7_days') }}
+        and {{ csc_rule_applies('cla_episodes.t4_over_7_days', csc_run) }}
     union all
     -- cla_episodes.temporary_placement_starts_period: temporary placement (T0-T4) on an episode whose reason is not P or B
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.temporary_placement_starts_period' as rule_id, 'temporary placement (T0-T4) on an episode whose reason is not P or B' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4') and s.reason_new_episode not in ('P', 'B'))
-        and {{ csc_rule_applies('cla_episodes.temporary_placement_starts_period') }}
+        and {{ csc_rule_applies('cla_episodes.temporary_placement_starts_period', csc_run) }}
     union all
     -- cla_episodes.temporary_placement_ends_period: period of care ends with a temporary placement
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.temporary_placement_ends_period' as rule_id, 'period of care ends with a temporary placement' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4') and s.reason_ceased <> 'X1')
-        and {{ csc_rule_applies('cla_episodes.temporary_placement_ends_period') }}
+        and {{ csc_rule_applies('cla_episodes.temporary_placement_ends_period', csc_run) }}
     union all
     -- cla_episodes.respite_in_temporary_placement: respite (V3/V4) in a temporary placement
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_in_temporary_placement' as rule_id, 'respite (V3/V4) in a temporary placement' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.legal_status in ('V3', 'V4') and s.placement_type in ('T0', 'T1', 'T2', 'T3', 'T4'))
-        and {{ csc_rule_applies('cla_episodes.respite_in_temporary_placement') }}
+        and {{ csc_rule_applies('cla_episodes.respite_in_temporary_placement', csc_run) }}
     union all
     -- cla_episodes.adopted_at_18: ceased adopted (E11/E12) at 18 or over
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adopted_at_18' as rule_id, 'ceased adopted (E11/E12) at 18 or over' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.reason_ceased in ('E11', 'E12') and s.end_date >= (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year)
-        and {{ csc_rule_applies('cla_episodes.adopted_at_18') }}
+        and {{ csc_rule_applies('cla_episodes.adopted_at_18', csc_run) }}
     union all
     -- cla_episodes.independent_living_under_14: ceased to independent living (E5/E6) under 14
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.independent_living_under_14' as rule_id, 'ceased to independent living (E5/E6) under 14' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.reason_ceased in ('E5', 'E6') and s.end_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 14 year)
-        and {{ csc_rule_applies('cla_episodes.independent_living_under_14') }}
+        and {{ csc_rule_applies('cla_episodes.independent_living_under_14', csc_run) }}
     union all
     -- cla_episodes.adult_services_under_16: ceased to adult social care (E7) under 16
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adult_services_under_16' as rule_id, 'ceased to adult social care (E7) under 16' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.reason_ceased = 'E7' and s.end_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 16 year)
-        and {{ csc_rule_applies('cla_episodes.adult_services_under_16') }}
+        and {{ csc_rule_applies('cla_episodes.adult_services_under_16', csc_run) }}
     union all
     -- cla_episodes.sgo_after_18: ceased to a special guardianship order (E45-E48) after turning 18
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.sgo_after_18' as rule_id, 'ceased to a special guardianship order (E45-E48) after turning 18' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.reason_ceased in ('E45', 'E46', 'E47', 'E48') and s.end_date > (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year)
-        and {{ csc_rule_applies('cla_episodes.sgo_after_18') }}
+        and {{ csc_rule_applies('cla_episodes.sgo_after_18', csc_run) }}
     union all
     -- cla_episodes.adoption_placement_without_placement_order: placed for adoption (A5/A6) without legal status E1 (placement order)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adoption_placement_without_placement_order' as rule_id, 'placed for adoption (A5/A6) without legal status E1 (placement order)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_type in ('A5', 'A6') and s.legal_status <> 'E1')
-        and {{ csc_rule_applies('cla_episodes.adoption_placement_without_placement_order') }}
+        and {{ csc_rule_applies('cla_episodes.adoption_placement_without_placement_order', csc_run) }}
     union all
     -- cla_episodes.new_period_same_day: reason S (started to be looked after) but the previous episode ended on or after this start
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.new_period_same_day' as rule_id, 'reason S (started to be looked after) but the previous episode ended on or after this start' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.reason_new_episode = 'S' and q.start_date <= q.previous_end))
-        and {{ csc_rule_applies('cla_episodes.new_period_same_day') }}
+        and {{ csc_rule_applies('cla_episodes.new_period_same_day', csc_run) }}
     union all
     -- cla_episodes.episode_after_death_or_18: ceased as died (E2) or 18+ (E15) but a later episode exists
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.episode_after_death_or_18' as rule_id, 'ceased as died (E2) or 18+ (E15) but a later episode exists' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.reason_ceased in ('E2', 'E15') and q.next_start is not null))
-        and {{ csc_rule_applies('cla_episodes.episode_after_death_or_18') }}
+        and {{ csc_rule_applies('cla_episodes.episode_after_death_or_18', csc_run) }}
     union all
     -- cla_episodes.e1_before_december_2005: legal status E1 on an episode starting before 1 December 2005
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.e1_before_december_2005' as rule_id, 'legal status E1 on an episode starting before 1 December 2005' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.legal_status = 'E1' and s.start_date < date '2005-12-01')
-        and {{ csc_rule_applies('cla_episodes.e1_before_december_2005') }}
+        and {{ csc_rule_applies('cla_episodes.e1_before_december_2005', csc_run) }}
     union all
     -- cla_episodes.stayed_with_carers_under_18: ceased E17 (stayed with carers at 18) under 18
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.stayed_with_carers_under_18' as rule_id, 'ceased E17 (stayed with carers at 18) under 18' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.reason_ceased = 'E17' and s.end_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year)
-        and {{ csc_rule_applies('cla_episodes.stayed_with_carers_under_18') }}
+        and {{ csc_rule_applies('cla_episodes.stayed_with_carers_under_18', csc_run) }}
     union all
     -- cla_episodes.after_adoption: episode of a child who ceased to be looked after adopted (E11/E12) before, other than that first adoption episode
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.after_adoption' as rule_id, 'episode of a child who ceased to be looked after adopted (E11/E12) before, other than that first adoption episode' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} a where a.child_id = s.child_id and a.reason_ceased in ('E11', 'E12') and (a.start_date < s.start_date or (a.start_date = s.start_date and a.episode_id < s.episode_id))))
-        and {{ csc_rule_applies('cla_episodes.after_adoption') }}
+        and {{ csc_rule_applies('cla_episodes.after_adoption', csc_run) }}
     union all
     -- cla_episodes.adoption_not_after_foster: placed for adoption (A3/A4) straight after a placement that was neither foster (U1-U6) nor adoption (A3-A6)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adoption_not_after_foster' as rule_id, 'placed for adoption (A3/A4) straight after a placement that was neither foster (U1-U6) nor adoption (A3-A6)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.placement_type in ('A3', 'A4') and q.episode_number > 1 and q.previous_placement not in ('A3', 'A4', 'A5', 'A6', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6')))
-        and {{ csc_rule_applies('cla_episodes.adoption_not_after_foster') }}
+        and {{ csc_rule_applies('cla_episodes.adoption_not_after_foster', csc_run) }}
     union all
     -- cla_episodes.respite_in_long_term_foster: respite (V3/V4) in a long-term foster placement (U1/U4)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_in_long_term_foster' as rule_id, 'respite (V3/V4) in a long-term foster placement (U1/U4)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.legal_status in ('V3', 'V4') and s.placement_type in ('U1', 'U4'))
-        and {{ csc_rule_applies('cla_episodes.respite_in_long_term_foster') }}
+        and {{ csc_rule_applies('cla_episodes.respite_in_long_term_foster', csc_run) }}
     union all
     -- cla_episodes.adopted_without_adoption_placement: ceased adopted (E11/E12) from a placement other than an adoption placement (A3-A6)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adopted_without_adoption_placement' as rule_id, 'ceased adopted (E11/E12) from a placement other than an adoption placement (A3-A6)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.reason_ceased in ('E11', 'E12') and s.placement_type not in ('A3', 'A4', 'A5', 'A6'))
-        and {{ csc_rule_applies('cla_episodes.adopted_without_adoption_placement') }}
+        and {{ csc_rule_applies('cla_episodes.adopted_without_adoption_placement', csc_run) }}
     union all
     -- cla_episodes.sgo_former_carers_not_foster: ceased to a special guardianship order by former foster carers (E45/E46) from a placement other than foster care (U1-U6)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.sgo_former_carers_not_foster' as rule_id, 'ceased to a special guardianship order by former foster carers (E45/E46) from a placement other than foster care (U1-U6)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.reason_ceased in ('E45', 'E46') and s.placement_type not in ('U1', 'U2', 'U3', 'U4', 'U5', 'U6'))
-        and {{ csc_rule_applies('cla_episodes.sgo_former_carers_not_foster') }}
+        and {{ csc_rule_applies('cla_episodes.sgo_former_carers_not_foster', csc_run) }}
     union all
     -- cla_episodes.respite_over_17_days: short-term respite (V3) episode over 17 days (open: to the extract date)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_over_17_days' as rule_id, 'short-term respite (V3) episode over 17 days (open: to the extract date)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.legal_status = 'V3' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) > s.start_date + interval 17 day)
-        and {{ csc_rule_applies('cla_episodes.respite_over_17_days') }}
+    where (s.legal_status = 'V3' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) > s.start_date + interval 17 day)
+        and {{ csc_rule_applies('cla_episodes.respite_over_17_days', csc_run) }}
     union all
     -- cla_episodes.respite_not_new_period: short-term respite (V3) on an episode whose reason is not S
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_not_new_period' as rule_id, 'short-term respite (V3) on an episode whose reason is not S' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.legal_status = 'V3' and s.reason_new_episode <> 'S')
-        and {{ csc_rule_applies('cla_episodes.respite_not_new_period') }}
+        and {{ csc_rule_applies('cla_episodes.respite_not_new_period', csc_run) }}
     union all
     -- cla_episodes.open_over_18_not_v2_k2: episode open at the extract date of a young person over 18 who is not accommodated under V2 in a K2 home
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.open_over_18_not_v2_k2' as rule_id, 'episode open at the extract date of a young person over 18 who is not accommodated under V2 in a K2 home' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.end_date_text is null and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year < cast('{{ csc_run_var("extract_date") }}' as date) and not (s.legal_status = 'V2' and s.placement_type = 'K2'))
-        and {{ csc_rule_applies('cla_episodes.open_over_18_not_v2_k2') }}
+    where (s.end_date_text is null and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year < cast('{{ csc_run_var("extract_date", csc_run) }}' as date) and not (s.legal_status = 'V2' and s.placement_type = 'K2'))
+        and {{ csc_rule_applies('cla_episodes.open_over_18_not_v2_k2', csc_run) }}
     union all
     -- cla_episodes.first_episode_before_birth: the child's first episode starts before the date of birth
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.first_episode_before_birth' as rule_id, 'the child''s first episode starts before the date of birth' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.episode_number = 1) and s.start_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id))
-        and {{ csc_rule_applies('cla_episodes.first_episode_before_birth') }}
+        and {{ csc_rule_applies('cla_episodes.first_episode_before_birth', csc_run) }}
     union all
     -- cla_episodes.adoption_by_foster_carers_wrong_reason: placed for adoption with current foster carers (A3/A5) from 1 April 2015 on an episode whose reason for new episode is not S, T or U
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.adoption_by_foster_carers_wrong_reason' as rule_id, 'placed for adoption with current foster carers (A3/A5) from 1 April 2015 on an episode whose reason for new episode is not S, T or U' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_type in ('A3', 'A5') and s.start_date >= date '2015-04-01' and (s.reason_new_episode is null or s.reason_new_episode not in ('S', 'T', 'U')))
-        and {{ csc_rule_applies('cla_episodes.adoption_by_foster_carers_wrong_reason') }}
+        and {{ csc_rule_applies('cla_episodes.adoption_by_foster_carers_wrong_reason', csc_run) }}
     union all
     -- cla_episodes.l1_over_3_days: police protection (legal status L1) lasting more than 3 days over consecutive episodes (open: to the extract date)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.l1_over_3_days' as rule_id, 'police protection (legal status L1) lasting more than 3 days over consecutive episodes (open: to the extract date)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.legal_status = 'L1' and s.episode_id in (select q.episode_id from (select g.episode_id, g.legal_status, min(g.start_date) over p as spell_start, max(coalesce(g.end_date, cast('{{ csc_run_var("extract_date") }}' as date))) over p as spell_end from (select b.*, sum(b.new_spell) over (partition by b.child_id order by b.start_date, b.episode_id, b.source_line) as spell from (select o.*, case when lag(o.legal_status) over w = o.legal_status and lag(o.end_date) over w >= o.start_date then 0 else 1 end as new_spell from {{ ref('stg_case_management__cla_episodes') }} o where o.start_date is not null window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) b) g window p as (partition by g.child_id, g.spell)) q where q.legal_status = 'L1' and q.spell_end > q.spell_start + interval 3 day))
-        and {{ csc_rule_applies('cla_episodes.l1_over_3_days') }}
+    where (s.legal_status = 'L1' and s.episode_id in (select q.episode_id from (select g.episode_id, g.legal_status, min(g.start_date) over p as spell_start, max(coalesce(g.end_date, cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) over p as spell_end from (select b.*, sum(b.new_spell) over (partition by b.child_id order by b.start_date, b.episode_id, b.source_line) as spell from (select o.*, case when lag(o.legal_status) over w = o.legal_status and lag(o.end_date) over w >= o.start_date then 0 else 1 end as new_spell from {{ ref('stg_case_management__cla_episodes') }} o where o.start_date is not null window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) b) g window p as (partition by g.child_id, g.spell)) q where q.legal_status = 'L1' and q.spell_end > q.spell_start + interval 3 day))
+        and {{ csc_rule_applies('cla_episodes.l1_over_3_days', csc_run) }}
     union all
     -- cla_episodes.l2_over_21_days: emergency protection order (legal status L2) lasting more than 21 days over consecutive episodes (open: to the extract date)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.l2_over_21_days' as rule_id, 'emergency protection order (legal status L2) lasting more than 21 days over consecutive episodes (open: to the extract date)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.legal_status = 'L2' and s.episode_id in (select q.episode_id from (select g.episode_id, g.legal_status, min(g.start_date) over p as spell_start, max(coalesce(g.end_date, cast('{{ csc_run_var("extract_date") }}' as date))) over p as spell_end from (select b.*, sum(b.new_spell) over (partition by b.child_id order by b.start_date, b.episode_id, b.source_line) as spell from (select o.*, case when lag(o.legal_status) over w = o.legal_status and lag(o.end_date) over w >= o.start_date then 0 else 1 end as new_spell from {{ ref('stg_case_management__cla_episodes') }} o where o.start_date is not null window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) b) g window p as (partition by g.child_id, g.spell)) q where q.legal_status = 'L2' and q.spell_end > q.spell_start + interval 21 day))
-        and {{ csc_rule_applies('cla_episodes.l2_over_21_days') }}
+    where (s.legal_status = 'L2' and s.episode_id in (select q.episode_id from (select g.episode_id, g.legal_status, min(g.start_date) over p as spell_start, max(coalesce(g.end_date, cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) over p as spell_end from (select b.*, sum(b.new_spell) over (partition by b.child_id order by b.start_date, b.episode_id, b.source_line) as spell from (select o.*, case when lag(o.legal_status) over w = o.legal_status and lag(o.end_date) over w >= o.start_date then 0 else 1 end as new_spell from {{ ref('stg_case_management__cla_episodes') }} o where o.start_date is not null window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) b) g window p as (partition by g.child_id, g.spell)) q where q.legal_status = 'L2' and q.spell_end > q.spell_start + interval 21 day))
+        and {{ csc_rule_applies('cla_episodes.l2_over_21_days', csc_run) }}
     union all
     -- cla_episodes.l3_over_7_days: child assessment order (legal status L3) lasting more than 7 days over consecutive episodes (open: to the extract date)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.l3_over_7_days' as rule_id, 'child assessment order (legal status L3) lasting more than 7 days over consecutive episodes (open: to the extract date)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.legal_status = 'L3' and s.episode_id in (select q.episode_id from (select g.episode_id, g.legal_status, min(g.start_date) over p as spell_start, max(coalesce(g.end_date, cast('{{ csc_run_var("extract_date") }}' as date))) over p as spell_end from (select b.*, sum(b.new_spell) over (partition by b.child_id order by b.start_date, b.episode_id, b.source_line) as spell from (select o.*, case when lag(o.legal_status) over w = o.legal_status and lag(o.end_date) over w >= o.start_date then 0 else 1 end as new_spell from {{ ref('stg_case_management__cla_episodes') }} o where o.start_date is not null window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) b) g window p as (partition by g.child_id, g.spell)) q where q.legal_status = 'L3' and q.spell_end > q.spell_start + interval 7 day))
-        and {{ csc_rule_applies('cla_episodes.l3_over_7_days') }}
+    where (s.legal_status = 'L3' and s.episode_id in (select q.episode_id from (select g.episode_id, g.legal_status, min(g.start_date) over p as spell_start, max(coalesce(g.end_date, cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) over p as spell_end from (select b.*, sum(b.new_spell) over (partition by b.child_id order by b.start_date, b.episode_id, b.source_line) as spell from (select o.*, case when lag(o.legal_status) over w = o.legal_status and lag(o.end_date) over w >= o.start_date then 0 else 1 end as new_spell from {{ ref('stg_case_management__cla_episodes') }} o where o.start_date is not null window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) b) g window p as (partition by g.child_id, g.spell)) q where q.legal_status = 'L3' and q.spell_end > q.spell_start + interval 7 day))
+        and {{ csc_rule_applies('cla_episodes.l3_over_7_days', csc_run) }}
     union all
     -- cla_episodes.j2_over_21_days: PACE detention (legal status J2) lasting more than 21 days over consecutive episodes (open: to the extract date)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.j2_over_21_days' as rule_id, 'PACE detention (legal status J2) lasting more than 21 days over consecutive episodes (open: to the extract date)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.legal_status = 'J2' and s.episode_id in (select q.episode_id from (select g.episode_id, g.legal_status, min(g.start_date) over p as spell_start, max(coalesce(g.end_date, cast('{{ csc_run_var("extract_date") }}' as date))) over p as spell_end from (select b.*, sum(b.new_spell) over (partition by b.child_id order by b.start_date, b.episode_id, b.source_line) as spell from (select o.*, case when lag(o.legal_status) over w = o.legal_status and lag(o.end_date) over w >= o.start_date then 0 else 1 end as new_spell from {{ ref('stg_case_management__cla_episodes') }} o where o.start_date is not null window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) b) g window p as (partition by g.child_id, g.spell)) q where q.legal_status = 'J2' and q.spell_end > q.spell_start + interval 21 day))
-        and {{ csc_rule_applies('cla_episodes.j2_over_21_days') }}
+    where (s.legal_status = 'J2' and s.episode_id in (select q.episode_id from (select g.episode_id, g.legal_status, min(g.start_date) over p as spell_start, max(coalesce(g.end_date, cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) over p as spell_end from (select b.*, sum(b.new_spell) over (partition by b.child_id order by b.start_date, b.episode_id, b.source_line) as spell from (select o.*, case when lag(o.legal_status) over w = o.legal_status and lag(o.end_date) over w >= o.start_date then 0 else 1 end as new_spell from {{ ref('stg_case_management__cla_episodes') }} o where o.start_date is not null window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) b) g window p as (partition by g.child_id, g.spell)) q where q.legal_status = 'J2' and q.spell_end > q.spell_start + interval 21 day))
+        and {{ csc_rule_applies('cla_episodes.j2_over_21_days', csc_run) }}
     union all
     -- cla_episodes.respite_over_75_days_a_year: short-term respite (V3) episodes of one child totalling more than 75 days in a collection year (April-March; open: to the extract date)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_over_75_days_a_year' as rule_id, 'short-term respite (V3) episodes of one child totalling more than 75 days in a collection year (April-March; open: to the extract date)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.legal_status = 'V3' and s.episode_id in (select d.episode_id from (select e.episode_id, sum(e.day_count) over (partition by e.child_id, e.year_start) as year_days from (select v.episode_id, v.child_id, y.year_start, date_diff('day', greatest(v.start_date, y.year_start), least(coalesce(v.end_date, cast('{{ csc_run_var("extract_date") }}' as date)), cast(y.year_start + interval 1 year - interval 1 day as date))) as day_count from {{ ref('stg_case_management__cla_episodes') }} v, (select make_date(cast(n.year_number as integer), 4, 1) as year_start from (select unnest(range(1991, 2101)) as year_number) as n) as y where v.legal_status = 'V3' and v.start_date is not null and y.year_start >= coalesce(cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date), y.year_start) and y.year_start <= coalesce(v.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) and y.year_start + interval 1 year > v.start_date) e where e.day_count > 0) d where d.year_days > 75))
-        and {{ csc_rule_applies('cla_episodes.respite_over_75_days_a_year') }}
+    where (s.legal_status = 'V3' and s.episode_id in (select d.episode_id from (select e.episode_id, sum(e.day_count) over (partition by e.child_id, e.year_start) as year_days from (select v.episode_id, v.child_id, y.year_start, date_diff('day', greatest(v.start_date, y.year_start), least(coalesce(v.end_date, cast('{{ csc_run_var("extract_date", csc_run) }}' as date)), cast(y.year_start + interval 1 year - interval 1 day as date))) as day_count from {{ ref('stg_case_management__cla_episodes') }} v, (select make_date(cast(n.year_number as integer), 4, 1) as year_start from (select unnest(range(1991, 2101)) as year_number) as n) as y where v.legal_status = 'V3' and v.start_date is not null and y.year_start >= coalesce(cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date), y.year_start) and y.year_start <= coalesce(v.end_date, cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) and y.year_start + interval 1 year > v.start_date) e where e.day_count > 0) d where d.year_days > 75))
+        and {{ csc_rule_applies('cla_episodes.respite_over_75_days_a_year', csc_run) }}
     union all
     -- cla_episodes.more_than_two_holiday_placements: more than two temporary placements for the foster carers' holiday (T3) starting in one collection year
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.more_than_two_holiday_placements' as rule_id, 'more than two temporary placements for the foster carers'' holiday (T3) starting in one collection year' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.placement_type = 'T3' and s.episode_id in (select c.episode_id from (select o.episode_id, count(*) over (partition by o.child_id, year(greatest(o.start_date, coalesce(cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date), o.start_date)) - interval 3 month)) as n from {{ ref('stg_case_management__cla_episodes') }} o where o.placement_type = 'T3' and o.start_date is not null) c where c.n > 2))
-        and {{ csc_rule_applies('cla_episodes.more_than_two_holiday_placements') }}
+    where (s.placement_type = 'T3' and s.episode_id in (select c.episode_id from (select o.episode_id, count(*) over (partition by o.child_id, year(greatest(o.start_date, coalesce(cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date), o.start_date)) - interval 3 month)) as n from {{ ref('stg_case_management__cla_episodes') }} o where o.placement_type = 'T3' and o.start_date is not null) c where c.n > 2))
+        and {{ csc_rule_applies('cla_episodes.more_than_two_holiday_placements', csc_run) }}
     union all
     -- cla_episodes.placed_with_parents_under_s20: placed with parents (P1) under a single period of accommodation (section 20, V2)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placed_with_parents_under_s20' as rule_id, 'placed with parents (P1) under a single period of accommodation (section 20, V2)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.placement_type = 'P1' and s.legal_status = 'V2')
-        and {{ csc_rule_applies('cla_episodes.placed_with_parents_under_s20') }}
+        and {{ csc_rule_applies('cla_episodes.placed_with_parents_under_s20', csc_run) }}
     union all
     -- cla_episodes.no_return_after_temporary_placement: episode after a temporary placement (T0-T4) whose reason is not P or whose placement type is not the one before the temporary placement (postcode part absent)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.no_return_after_temporary_placement' as rule_id, 'episode after a temporary placement (T0-T4) whose reason is not P or whose placement type is not the one before the temporary placement (postcode part absent)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.episode_id in (select q.episode_id from (select o.*, row_number() over w as episode_number, lag(o.end_date) over w as previous_end, lag(o.reason_ceased) over w as previous_reason, lag(o.legal_status) over w as previous_legal_status, lag(o.placement_type) over w as previous_placement, lag(o.placement_type, 2) over w as placement_before_previous, lead(o.start_date) over w as next_start from {{ ref('stg_case_management__cla_episodes') }} o window w as (partition by o.child_id order by o.start_date, o.episode_id, o.source_line)) q where q.episode_number > 2 and q.previous_placement in ('T0', 'T1', 'T2', 'T3', 'T4') and (q.reason_new_episode is distinct from 'P' or q.placement_type is distinct from q.placement_before_previous)))
-        and {{ csc_rule_applies('cla_episodes.no_return_after_temporary_placement') }}
+        and {{ csc_rule_applies('cla_episodes.no_return_after_temporary_placement', csc_run) }}
     union all
     -- cla_episodes.respite_v3_and_v4_same_year: respite under both V3 and V4 for one child in one collection year (by episode start)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.respite_v3_and_v4_same_year' as rule_id, 'respite under both V3 and V4 for one child in one collection year (by episode start)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.legal_status in ('V3', 'V4') and s.episode_id in (select c.episode_id from (select o.episode_id, count(distinct o.legal_status) over (partition by o.child_id, year(greatest(o.start_date, coalesce(cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date), o.start_date)) - interval 3 month)) as n from {{ ref('stg_case_management__cla_episodes') }} o where o.legal_status in ('V3', 'V4') and o.start_date is not null) c where c.n = 2))
-        and {{ csc_rule_applies('cla_episodes.respite_v3_and_v4_same_year') }}
+    where (s.legal_status in ('V3', 'V4') and s.episode_id in (select c.episode_id from (select o.episode_id, count(distinct o.legal_status) over (partition by o.child_id, year(greatest(o.start_date, coalesce(cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date), o.start_date)) - interval 3 month)) as n from {{ ref('stg_case_management__cla_episodes') }} o where o.legal_status in ('V3', 'V4') and o.start_date is not null) c where c.n = 2))
+        and {{ csc_rule_applies('cla_episodes.respite_v3_and_v4_same_year', csc_run) }}
     union all
     -- cla_episodes.placement_type_retired: placement type retired by the DfE (H5, P2, Z1) on an episode running after its retirement
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_type_retired' as rule_id, 'placement type retired by the DfE (H5, P2, Z1) on an episode running after its retirement' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where ((s.placement_type = 'H5' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'P2' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) >= date '2025-04-01') or (s.placement_type = 'Z1' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date") }}' as date)) >= date '2025-04-01'))
-        and {{ csc_rule_applies('cla_episodes.placement_type_retired') }}
+    where ((s.placement_type = 'H5' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) >= date '2025-04-01') or (s.placement_type = 'P2' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) >= date '2025-04-01') or (s.placement_type = 'Z1' and coalesce(s.end_date, cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) >= date '2025-04-01'))
+        and {{ csc_rule_applies('cla_episodes.placement_type_retired', csc_run) }}
     union all
     -- cla_episodes.start_differs_from_previous_open_episode: the previous extract ended with an open episode but the episode continuing it here starts on another date
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.start_differs_from_previous_open_episode' as rule_id, 'the previous extract ended with an open episode but the episode continuing it here starts on another date' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.episode_id in (select f.episode_id from (select o.episode_id, o.start_date, o.reason_new_episode, o.legal_status, o.placement_type, pe.start_date as open_start, pe.reason_new_episode as open_rne, pe.legal_status as open_legal_status, pe.placement_type as open_placement, pe.from_latest, row_number() over (partition by o.child_id, pe.start_date order by o.start_date, o.episode_id, o.source_line) as n from {{ ref('stg_case_management__cla_episodes') }} o inner join (select nullif(trim(p.child_id), '') as child_id, cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) as start_date, cast(coalesce(try_strptime(trim(p.end_date), '%Y-%m-%d'), try_strptime(trim(p.end_date), '%d/%m/%Y')) as date) as end_date, nullif(trim(p.end_date), '') as end_date_text, nullif(upper(trim(p.reason_new_episode)), '') as reason_new_episode, nullif(upper(trim(p.legal_status)), '') as legal_status, nullif(upper(trim(p.placement_type)), '') as placement_type, row_number() over (partition by nullif(trim(p.child_id), '') order by cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) desc nulls last, p._source_line) as from_latest from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p) pe on o.child_id = pe.child_id where pe.end_date_text is null and pe.start_date is not null and o.start_date is not null and (o.end_date_text is null or o.end_date > pe.start_date)) f where f.n = 1 and f.start_date <> f.open_start))
-        and {{ csc_rule_applies('cla_episodes.start_differs_from_previous_open_episode') }}
+    where (s.episode_id in (select f.episode_id from (select o.episode_id, o.start_date, o.reason_new_episode, o.legal_status, o.placement_type, pe.start_date as open_start, pe.reason_new_episode as open_rne, pe.legal_status as open_legal_status, pe.placement_type as open_placement, pe.from_latest, row_number() over (partition by o.child_id, pe.start_date order by o.start_date, o.episode_id, o.source_line) as n from {{ ref('stg_case_management__cla_episodes') }} o inner join (select nullif(trim(p.child_id), '') as child_id, cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) as start_date, cast(coalesce(try_strptime(trim(p.end_date), '%Y-%m-%d'), try_strptime(trim(p.end_date), '%d/%m/%Y')) as date) as end_date, nullif(trim(p.end_date), '') as end_date_text, nullif(upper(trim(p.reason_new_episode)), '') as reason_new_episode, nullif(upper(trim(p.legal_status)), '') as legal_status, nullif(upper(trim(p.placement_type)), '') as placement_type, row_number() over (partition by nullif(trim(p.child_id), '') order by cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) desc nulls last, p._source_line) as from_latest from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) p) pe on o.child_id = pe.child_id where pe.end_date_text is null and pe.start_date is not null and o.start_date is not null and (o.end_date_text is null or o.end_date > pe.start_date)) f where f.n = 1 and f.start_date <> f.open_start))
+        and {{ csc_rule_applies('cla_episodes.start_differs_from_previous_open_episode', csc_run) }}
     union all
     -- cla_episodes.reason_new_episode_differs_from_previous_open_episode: reason for new episode of the episode continuing the previous extract's open episode (the child's latest there) differs from that episode's
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.reason_new_episode_differs_from_previous_open_episode' as rule_id, 'reason for new episode of the episode continuing the previous extract''s open episode (the child''s latest there) differs from that episode''s' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.episode_id in (select f.episode_id from (select o.episode_id, o.start_date, o.reason_new_episode, o.legal_status, o.placement_type, pe.start_date as open_start, pe.reason_new_episode as open_rne, pe.legal_status as open_legal_status, pe.placement_type as open_placement, pe.from_latest, row_number() over (partition by o.child_id, pe.start_date order by o.start_date, o.episode_id, o.source_line) as n from {{ ref('stg_case_management__cla_episodes') }} o inner join (select nullif(trim(p.child_id), '') as child_id, cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) as start_date, cast(coalesce(try_strptime(trim(p.end_date), '%Y-%m-%d'), try_strptime(trim(p.end_date), '%d/%m/%Y')) as date) as end_date, nullif(trim(p.end_date), '') as end_date_text, nullif(upper(trim(p.reason_new_episode)), '') as reason_new_episode, nullif(upper(trim(p.legal_status)), '') as legal_status, nullif(upper(trim(p.placement_type)), '') as placement_type, row_number() over (partition by nullif(trim(p.child_id), '') order by cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) desc nulls last, p._source_line) as from_latest from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p) pe on o.child_id = pe.child_id where pe.end_date_text is null and pe.start_date is not null and o.start_date is not null and (o.end_date_text is null or o.end_date > pe.start_date)) f where f.n = 1 and f.from_latest = 1 and f.reason_new_episode is distinct from f.open_rne))
-        and {{ csc_rule_applies('cla_episodes.reason_new_episode_differs_from_previous_open_episode') }}
+    where (s.episode_id in (select f.episode_id from (select o.episode_id, o.start_date, o.reason_new_episode, o.legal_status, o.placement_type, pe.start_date as open_start, pe.reason_new_episode as open_rne, pe.legal_status as open_legal_status, pe.placement_type as open_placement, pe.from_latest, row_number() over (partition by o.child_id, pe.start_date order by o.start_date, o.episode_id, o.source_line) as n from {{ ref('stg_case_management__cla_episodes') }} o inner join (select nullif(trim(p.child_id), '') as child_id, cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) as start_date, cast(coalesce(try_strptime(trim(p.end_date), '%Y-%m-%d'), try_strptime(trim(p.end_date), '%d/%m/%Y')) as date) as end_date, nullif(trim(p.end_date), '') as end_date_text, nullif(upper(trim(p.reason_new_episode)), '') as reason_new_episode, nullif(upper(trim(p.legal_status)), '') as legal_status, nullif(upper(trim(p.placement_type)), '') as placement_type, row_number() over (partition by nullif(trim(p.child_id), '') order by cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) desc nulls last, p._source_line) as from_latest from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) p) pe on o.child_id = pe.child_id where pe.end_date_text is null and pe.start_date is not null and o.start_date is not null and (o.end_date_text is null or o.end_date > pe.start_date)) f where f.n = 1 and f.from_latest = 1 and f.reason_new_episode is distinct from f.open_rne))
+        and {{ csc_rule_applies('cla_episodes.reason_new_episode_differs_from_previous_open_episode', csc_run) }}
     union all
     -- cla_episodes.legal_status_differs_from_previous_open_episode: legal status of the episode continuing the previous extract's open episode (the child's latest there) differs from that episode's
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.legal_status_differs_from_previous_open_episode' as rule_id, 'legal status of the episode continuing the previous extract''s open episode (the child''s latest there) differs from that episode''s' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.episode_id in (select f.episode_id from (select o.episode_id, o.start_date, o.reason_new_episode, o.legal_status, o.placement_type, pe.start_date as open_start, pe.reason_new_episode as open_rne, pe.legal_status as open_legal_status, pe.placement_type as open_placement, pe.from_latest, row_number() over (partition by o.child_id, pe.start_date order by o.start_date, o.episode_id, o.source_line) as n from {{ ref('stg_case_management__cla_episodes') }} o inner join (select nullif(trim(p.child_id), '') as child_id, cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) as start_date, cast(coalesce(try_strptime(trim(p.end_date), '%Y-%m-%d'), try_strptime(trim(p.end_date), '%d/%m/%Y')) as date) as end_date, nullif(trim(p.end_date), '') as end_date_text, nullif(upper(trim(p.reason_new_episode)), '') as reason_new_episode, nullif(upper(trim(p.legal_status)), '') as legal_status, nullif(upper(trim(p.placement_type)), '') as placement_type, row_number() over (partition by nullif(trim(p.child_id), '') order by cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) desc nulls last, p._source_line) as from_latest from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p) pe on o.child_id = pe.child_id where pe.end_date_text is null and pe.start_date is not null and o.start_date is not null and (o.end_date_text is null or o.end_date > pe.start_date)) f where f.n = 1 and f.from_latest = 1 and f.legal_status is distinct from f.open_legal_status))
-        and {{ csc_rule_applies('cla_episodes.legal_status_differs_from_previous_open_episode') }}
+    where (s.episode_id in (select f.episode_id from (select o.episode_id, o.start_date, o.reason_new_episode, o.legal_status, o.placement_type, pe.start_date as open_start, pe.reason_new_episode as open_rne, pe.legal_status as open_legal_status, pe.placement_type as open_placement, pe.from_latest, row_number() over (partition by o.child_id, pe.start_date order by o.start_date, o.episode_id, o.source_line) as n from {{ ref('stg_case_management__cla_episodes') }} o inner join (select nullif(trim(p.child_id), '') as child_id, cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) as start_date, cast(coalesce(try_strptime(trim(p.end_date), '%Y-%m-%d'), try_strptime(trim(p.end_date), '%d/%m/%Y')) as date) as end_date, nullif(trim(p.end_date), '') as end_date_text, nullif(upper(trim(p.reason_new_episode)), '') as reason_new_episode, nullif(upper(trim(p.legal_status)), '') as legal_status, nullif(upper(trim(p.placement_type)), '') as placement_type, row_number() over (partition by nullif(trim(p.child_id), '') order by cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) desc nulls last, p._source_line) as from_latest from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) p) pe on o.child_id = pe.child_id where pe.end_date_text is null and pe.start_date is not null and o.start_date is not null and (o.end_date_text is null or o.end_date > pe.start_date)) f where f.n = 1 and f.from_latest = 1 and f.legal_status is distinct from f.open_legal_status))
+        and {{ csc_rule_applies('cla_episodes.legal_status_differs_from_previous_open_episode', csc_run) }}
     union all
     -- cla_episodes.placement_type_differs_from_previous_open_episode: placement type of the episode continuing the previous extract's open episode (the child's latest there) differs from that episode's (H5 recoded K3, the retired code's successor, excepted)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.placement_type_differs_from_previous_open_episode' as rule_id, 'placement type of the episode continuing the previous extract''s open episode (the child''s latest there) differs from that episode''s (H5 recoded K3, the retired code''s successor, excepted)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.episode_id in (select f.episode_id from (select o.episode_id, o.start_date, o.reason_new_episode, o.legal_status, o.placement_type, pe.start_date as open_start, pe.reason_new_episode as open_rne, pe.legal_status as open_legal_status, pe.placement_type as open_placement, pe.from_latest, row_number() over (partition by o.child_id, pe.start_date order by o.start_date, o.episode_id, o.source_line) as n from {{ ref('stg_case_management__cla_episodes') }} o inner join (select nullif(trim(p.child_id), '') as child_id, cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) as start_date, cast(coalesce(try_strptime(trim(p.end_date), '%Y-%m-%d'), try_strptime(trim(p.end_date), '%d/%m/%Y')) as date) as end_date, nullif(trim(p.end_date), '') as end_date_text, nullif(upper(trim(p.reason_new_episode)), '') as reason_new_episode, nullif(upper(trim(p.legal_status)), '') as legal_status, nullif(upper(trim(p.placement_type)), '') as placement_type, row_number() over (partition by nullif(trim(p.child_id), '') order by cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) desc nulls last, p._source_line) as from_latest from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p) pe on o.child_id = pe.child_id where pe.end_date_text is null and pe.start_date is not null and o.start_date is not null and (o.end_date_text is null or o.end_date > pe.start_date)) f where f.n = 1 and f.from_latest = 1 and f.placement_type is distinct from f.open_placement and not (f.open_placement = 'H5' and f.placement_type = 'K3')))
-        and {{ csc_rule_applies('cla_episodes.placement_type_differs_from_previous_open_episode') }}
+    where (s.episode_id in (select f.episode_id from (select o.episode_id, o.start_date, o.reason_new_episode, o.legal_status, o.placement_type, pe.start_date as open_start, pe.reason_new_episode as open_rne, pe.legal_status as open_legal_status, pe.placement_type as open_placement, pe.from_latest, row_number() over (partition by o.child_id, pe.start_date order by o.start_date, o.episode_id, o.source_line) as n from {{ ref('stg_case_management__cla_episodes') }} o inner join (select nullif(trim(p.child_id), '') as child_id, cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) as start_date, cast(coalesce(try_strptime(trim(p.end_date), '%Y-%m-%d'), try_strptime(trim(p.end_date), '%d/%m/%Y')) as date) as end_date, nullif(trim(p.end_date), '') as end_date_text, nullif(upper(trim(p.reason_new_episode)), '') as reason_new_episode, nullif(upper(trim(p.legal_status)), '') as legal_status, nullif(upper(trim(p.placement_type)), '') as placement_type, row_number() over (partition by nullif(trim(p.child_id), '') order by cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) desc nulls last, p._source_line) as from_latest from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) p) pe on o.child_id = pe.child_id where pe.end_date_text is null and pe.start_date is not null and o.start_date is not null and (o.end_date_text is null or o.end_date > pe.start_date)) f where f.n = 1 and f.from_latest = 1 and f.placement_type is distinct from f.open_placement and not (f.open_placement = 'H5' and f.placement_type = 'K3')))
+        and {{ csc_rule_applies('cla_episodes.placement_type_differs_from_previous_open_episode', csc_run) }}
     union all
     -- cla_episodes.running_at_previous_extract_not_its_latest: the child's latest episode starting on or before the previous extract's date does not start when the previous extract's latest episode of the child starts (a missing continuous episode)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.running_at_previous_extract_not_its_latest' as rule_id, 'the child''s latest episode starting on or before the previous extract''s date does not start when the previous extract''s latest episode of the child starts (a missing continuous episode)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.start_date <= (select max(c._extract_date) from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) c) and exists (select 1 from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date)))) and s.episode_id = (select max_by(o.episode_id, o.start_date) from {{ ref('stg_case_management__cla_episodes') }} o where o.child_id = s.child_id and o.start_date <= (select max(c._extract_date) from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) c)) and not exists (select 1 from (select nullif(trim(p.child_id), '') as child_id, cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) as start_date, cast(coalesce(try_strptime(trim(p.end_date), '%Y-%m-%d'), try_strptime(trim(p.end_date), '%d/%m/%Y')) as date) as end_date, nullif(trim(p.end_date), '') as end_date_text, nullif(upper(trim(p.reason_new_episode)), '') as reason_new_episode, nullif(upper(trim(p.legal_status)), '') as legal_status, nullif(upper(trim(p.placement_type)), '') as placement_type, row_number() over (partition by nullif(trim(p.child_id), '') order by cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) desc nulls last, p._source_line) as from_latest from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p) pe where pe.child_id = s.child_id and pe.from_latest = 1 and pe.start_date = s.start_date))
-        and {{ csc_rule_applies('cla_episodes.running_at_previous_extract_not_its_latest') }}
+    where (s.start_date <= (select max(c._extract_date) from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) c) and exists (select 1 from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date)))) and s.episode_id = (select max_by(o.episode_id, o.start_date) from {{ ref('stg_case_management__cla_episodes') }} o where o.child_id = s.child_id and o.start_date <= (select max(c._extract_date) from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) c)) and not exists (select 1 from (select nullif(trim(p.child_id), '') as child_id, cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) as start_date, cast(coalesce(try_strptime(trim(p.end_date), '%Y-%m-%d'), try_strptime(trim(p.end_date), '%d/%m/%Y')) as date) as end_date, nullif(trim(p.end_date), '') as end_date_text, nullif(upper(trim(p.reason_new_episode)), '') as reason_new_episode, nullif(upper(trim(p.legal_status)), '') as legal_status, nullif(upper(trim(p.placement_type)), '') as placement_type, row_number() over (partition by nullif(trim(p.child_id), '') order by cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) desc nulls last, p._source_line) as from_latest from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) p) pe where pe.child_id = s.child_id and pe.from_latest = 1 and pe.start_date = s.start_date))
+        and {{ csc_rule_applies('cla_episodes.running_at_previous_extract_not_its_latest', csc_run) }}
     union all
     -- cla_episodes.no_episodes_in_previous_extract: episode starting on or before the previous extract's date of a child with no episode in the previous extract
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.no_episodes_in_previous_extract' as rule_id, 'episode starting on or before the previous extract''s date of a child with no episode in the previous extract' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
-    where (s.start_date <= (select max(c._extract_date) from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) c) and exists (select 1 from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date)))) and not exists (select 1 from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p where nullif(trim(p.child_id), '') = s.child_id))
-        and {{ csc_rule_applies('cla_episodes.no_episodes_in_previous_extract') }}
+    where (s.start_date <= (select max(c._extract_date) from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) c) and exists (select 1 from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date)))) and not exists (select 1 from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) p where nullif(trim(p.child_id), '') = s.child_id))
+        and {{ csc_rule_applies('cla_episodes.no_episodes_in_previous_extract', csc_run) }}
     union all
     -- cla_episodes.ceased_at_18_while_missing_not_e8: episode ending on the child's 18th birthday, the day a missing episode of the child ended, with a reason ceased other than E8
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.ceased_at_18_while_missing_not_e8' as rule_id, 'episode ending on the child''s 18th birthday, the day a missing episode of the child ended, with a reason ceased other than E8' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.end_date = (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year and s.reason_ceased is distinct from 'E8' and exists (select 1 from {{ ref('stg_case_management__missing_episodes') }} m where m.child_id = s.child_id and m.end_date = s.end_date))
-        and {{ csc_rule_applies('cla_episodes.ceased_at_18_while_missing_not_e8') }}
+        and {{ csc_rule_applies('cla_episodes.ceased_at_18_while_missing_not_e8', csc_run) }}
     union all
     -- cla_episodes.child_upn_missing: episode (legal status other than V3/V4) of a child with neither a UPN nor a reason it is unknown (child_identifiers)
     select s.extract_date, s.source_file, s.source_line, s.episode_id as record_key, 'cla_episodes.child_upn_missing' as rule_id, 'episode (legal status other than V3/V4) of a child with neither a UPN nor a reason it is unknown (child_identifiers)' as reason
     from {{ ref('stg_case_management__cla_episodes') }} as s
     where (s.legal_status not in ('V3', 'V4') and exists (select 1 from {{ ref('stg_case_management__child_identifiers') }}) and exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) and not exists (select 1 from {{ ref('stg_case_management__child_identifiers') }} i where i.child_id = s.child_id and (i.upn is not null or i.upn_unknown_text is not null)))
-        and {{ csc_rule_applies('cla_episodes.child_upn_missing') }}
+        and {{ csc_rule_applies('cla_episodes.child_upn_missing', csc_run) }}
     union all
     -- visits.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.visit_id), '') as record_key, 'visits.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.visit_id <> trim(r.visit_id) or r.child_id <> trim(r.child_id) or r.visit_date <> trim(r.visit_date) or r.visit_type <> trim(r.visit_type) or r.child_seen <> trim(r.child_seen) or r.seen_alone <> trim(r.seen_alone) or r.worker_id <> trim(r.worker_id) or r.recorded_date <> trim(r.recorded_date))
-        and {{ csc_rule_applies('visits.trailing_spaces') }}
+        and {{ csc_rule_applies('visits.trailing_spaces', csc_run) }}
     union all
     -- visits.visit_date.uk_date: visit_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_date.uk_date' as rule_id, 'visit_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.visit_date is not null and regexp_full_match(s.visit_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('visits.visit_date.uk_date') }}
+        and {{ csc_rule_applies('visits.visit_date.uk_date', csc_run) }}
     union all
     -- visits.visit_type.lower_case: visit_type delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_type.lower_case' as rule_id, 'visit_type delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.visit_type_text <> upper(s.visit_type_text))
-        and {{ csc_rule_applies('visits.visit_type.lower_case') }}
+        and {{ csc_rule_applies('visits.visit_type.lower_case', csc_run) }}
     union all
     -- visits.child_seen.lower_case: child_seen delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.child_seen.lower_case' as rule_id, 'child_seen delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.child_seen_text <> upper(s.child_seen_text))
-        and {{ csc_rule_applies('visits.child_seen.lower_case') }}
+        and {{ csc_rule_applies('visits.child_seen.lower_case', csc_run) }}
     union all
     -- visits.seen_alone.lower_case: seen_alone delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.seen_alone.lower_case' as rule_id, 'seen_alone delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.seen_alone_text <> upper(s.seen_alone_text))
-        and {{ csc_rule_applies('visits.seen_alone.lower_case') }}
+        and {{ csc_rule_applies('visits.seen_alone.lower_case', csc_run) }}
     union all
     -- visits.recorded_date.uk_date: recorded_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.recorded_date.uk_date' as rule_id, 'recorded_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.recorded_date is not null and regexp_full_match(s.recorded_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('visits.recorded_date.uk_date') }}
+        and {{ csc_rule_applies('visits.recorded_date.uk_date', csc_run) }}
     union all
     -- visits.worker_not_employed: visit by a worker not employed on the visit date
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.worker_not_employed' as rule_id, 'visit by a worker not employed on the visit date' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and (s.visit_date < w.start_date or s.visit_date >= w.end_date)))
-        and {{ csc_rule_applies('visits.worker_not_employed') }}
+        and {{ csc_rule_applies('visits.worker_not_employed', csc_run) }}
     union all
     -- visits.before_birth: visit dated before the child's birth (pre-birth work is real)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.before_birth' as rule_id, 'visit dated before the child''s birth (pre-birth work is real)' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id and s.visit_date < c.date_of_birth))
-        and {{ csc_rule_applies('visits.before_birth') }}
+        and {{ csc_rule_applies('visits.before_birth', csc_run) }}
     union all
     -- allocations.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.allocation_id), '') as record_key, 'allocations.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'allocations') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.allocation_id <> trim(r.allocation_id) or r.child_id <> trim(r.child_id) or r.worker_id <> trim(r.worker_id) or r.team_id <> trim(r.team_id) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date))
-        and {{ csc_rule_applies('allocations.trailing_spaces') }}
+        and {{ csc_rule_applies('allocations.trailing_spaces', csc_run) }}
     union all
     -- allocations.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('allocations.start_date.uk_date') }}
+        and {{ csc_rule_applies('allocations.start_date.uk_date', csc_run) }}
     union all
     -- allocations.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('allocations.end_date.uk_date') }}
+        and {{ csc_rule_applies('allocations.end_date.uk_date', csc_run) }}
     union all
     -- allocations.open_to_departed_worker: allocation open at the extract date to a worker who has left
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.open_to_departed_worker' as rule_id, 'allocation open at the extract date to a worker who has left' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where ((s.end_date is null or s.end_date > cast('{{ csc_run_var("extract_date") }}' as date)) and exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and w.end_date <= cast('{{ csc_run_var("extract_date") }}' as date)))
-        and {{ csc_rule_applies('allocations.open_to_departed_worker') }}
+    where ((s.end_date is null or s.end_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) and exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and w.end_date <= cast('{{ csc_run_var("extract_date", csc_run) }}' as date)))
+        and {{ csc_rule_applies('allocations.open_to_departed_worker', csc_run) }}
     union all
     -- allocations.team_mismatch: allocation team differs from the worker's team
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.team_mismatch' as rule_id, 'allocation team differs from the worker''s team' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__workers') }} w where w.worker_id = s.worker_id and w.team_id <> s.team_id))
-        and {{ csc_rule_applies('allocations.team_mismatch') }}
+        and {{ csc_rule_applies('allocations.team_mismatch', csc_run) }}
     union all
     -- allocations.earlier_still_open: looked-after child's allocation is still open although a later allocation has started
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.earlier_still_open' as rule_id, 'looked-after child''s allocation is still open although a later allocation has started' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.end_date_text is null and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and exists (select 1 from {{ ref('stg_case_management__allocations') }} o where o.child_id = s.child_id and o.allocation_id <> s.allocation_id and (o.start_date > s.start_date or (o.start_date = s.start_date and o.allocation_id > s.allocation_id))))
-        and {{ csc_rule_applies('allocations.earlier_still_open') }}
+        and {{ csc_rule_applies('allocations.earlier_still_open', csc_run) }}
     union all
     -- allocations.none_open_for_looked_after: child looked after at the extract date whose latest allocation has ended
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.none_open_for_looked_after' as rule_id, 'child looked after at the extract date whose latest allocation has ended' as reason
     from {{ ref('stg_case_management__allocations') }} as s
-    where (s.end_date is not null and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date <= cast('{{ csc_run_var("extract_date") }}' as date) and (e.end_date is null or e.end_date > cast('{{ csc_run_var("extract_date") }}' as date))) and not exists (select 1 from {{ ref('stg_case_management__allocations') }} o where o.child_id = s.child_id and o.allocation_id <> s.allocation_id and (o.start_date > s.start_date or (o.start_date = s.start_date and o.allocation_id > s.allocation_id))))
-        and {{ csc_rule_applies('allocations.none_open_for_looked_after') }}
+    where (s.end_date is not null and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date <= cast('{{ csc_run_var("extract_date", csc_run) }}' as date) and (e.end_date is null or e.end_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) and not exists (select 1 from {{ ref('stg_case_management__allocations') }} o where o.child_id = s.child_id and o.allocation_id <> s.allocation_id and (o.start_date > s.start_date or (o.start_date = s.start_date and o.allocation_id > s.allocation_id))))
+        and {{ csc_rule_applies('allocations.none_open_for_looked_after', csc_run) }}
     union all
     -- allocations.same_start_day: looked-after child has another allocation starting the same day
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.same_start_day' as rule_id, 'looked-after child has another allocation starting the same day' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and exists (select 1 from {{ ref('stg_case_management__allocations') }} o where o.child_id = s.child_id and o.allocation_id < s.allocation_id and o.start_date = s.start_date))
-        and {{ csc_rule_applies('allocations.same_start_day') }}
+        and {{ csc_rule_applies('allocations.same_start_day', csc_run) }}
     union all
     -- allocations.less_than_a_day: looked-after child's allocation starts and ends on the same day
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.less_than_a_day' as rule_id, 'looked-after child''s allocation starts and ends on the same day' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.end_date = s.start_date and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id))
-        and {{ csc_rule_applies('allocations.less_than_a_day') }}
+        and {{ csc_rule_applies('allocations.less_than_a_day', csc_run) }}
     union all
     -- allocations.not_within_7_days_of_previous: looked-after child's allocation that is not a first contact (does not start on a referral date) starts more than 7 days before or after the previous allocation ended, or while it is still open
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.not_within_7_days_of_previous' as rule_id, 'looked-after child''s allocation that is not a first contact (does not start on a referral date) starts more than 7 days before or after the previous allocation ended, or while it is still open' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and s.allocation_id in (select q.allocation_id from (select a.allocation_id, a.start_date, row_number() over w as allocation_number, lag(a.end_date) over w as previous_end, lag(a.end_date_text) over w as previous_end_text, coalesce(a.start_date in (select r.referral_date from {{ ref('stg_case_management__referrals') }} r where r.child_id = a.child_id), false) as first_contact from {{ ref('stg_case_management__allocations') }} a where a.start_date is not null window w as (partition by a.child_id order by a.start_date, a.end_date nulls last, a.allocation_id, a.source_line)) q where q.allocation_number > 1 and not q.first_contact and (q.previous_end_text is null or q.previous_end is null or q.start_date < q.previous_end - interval 7 day or q.start_date > q.previous_end + interval 7 day)))
-        and {{ csc_rule_applies('allocations.not_within_7_days_of_previous') }}
+        and {{ csc_rule_applies('allocations.not_within_7_days_of_previous', csc_run) }}
     union all
     -- allocations.first_contact_before_previous_ended: looked-after child's allocation starting on a referral date (a first contact) on or before the previous allocation's end
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.first_contact_before_previous_ended' as rule_id, 'looked-after child''s allocation starting on a referral date (a first contact) on or before the previous allocation''s end' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and s.allocation_id in (select q.allocation_id from (select a.allocation_id, a.start_date, row_number() over w as allocation_number, lag(a.end_date) over w as previous_end, lag(a.end_date_text) over w as previous_end_text, coalesce(a.start_date in (select r.referral_date from {{ ref('stg_case_management__referrals') }} r where r.child_id = a.child_id), false) as first_contact from {{ ref('stg_case_management__allocations') }} a where a.start_date is not null window w as (partition by a.child_id order by a.start_date, a.end_date nulls last, a.allocation_id, a.source_line)) q where q.allocation_number > 1 and q.first_contact and q.start_date <= q.previous_end))
-        and {{ csc_rule_applies('allocations.first_contact_before_previous_ended') }}
+        and {{ csc_rule_applies('allocations.first_contact_before_previous_ended', csc_run) }}
     union all
     -- allocations.ended_before_31_march_none_after: child looked after on 31 March whose latest allocation ended in the 5 days up to that 31 March
     select s.extract_date, s.source_file, s.source_line, s.allocation_id as record_key, 'allocations.ended_before_31_march_none_after' as rule_id, 'child looked after on 31 March whose latest allocation ended in the 5 days up to that 31 March' as reason
     from {{ ref('stg_case_management__allocations') }} as s
     where (s.end_date between make_date(year(s.end_date), 3, 31) - interval 5 day and make_date(year(s.end_date), 3, 31) and not exists (select 1 from {{ ref('stg_case_management__allocations') }} o where o.child_id = s.child_id and o.allocation_id <> s.allocation_id and (o.start_date > s.start_date or (o.start_date = s.start_date and o.allocation_id > s.allocation_id))) and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date <= make_date(year(s.end_date), 3, 31) and (e.end_date_text is null or e.end_date > make_date(year(s.end_date), 3, 31))))
-        and {{ csc_rule_applies('allocations.ended_before_31_march_none_after') }}
+        and {{ csc_rule_applies('allocations.ended_before_31_march_none_after', csc_run) }}
     union all
     -- supervisions.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.supervision_id), '') as record_key, 'supervisions.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.supervision_id <> trim(r.supervision_id) or r.worker_id <> trim(r.worker_id) or r.supervisor_id <> trim(r.supervisor_id) or r.supervision_date <> trim(r.supervision_date) or r.supervision_type <> trim(r.supervision_type))
-        and {{ csc_rule_applies('supervisions.trailing_spaces') }}
+        and {{ csc_rule_applies('supervisions.trailing_spaces', csc_run) }}
     union all
     -- supervisions.supervision_date.uk_date: supervision_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_date.uk_date' as rule_id, 'supervision_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.supervision_date is not null and regexp_full_match(s.supervision_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('supervisions.supervision_date.uk_date') }}
+        and {{ csc_rule_applies('supervisions.supervision_date.uk_date', csc_run) }}
     union all
     -- supervisions.supervision_type.lower_case: supervision_type delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_type.lower_case' as rule_id, 'supervision_type delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.supervision_type_text <> upper(s.supervision_type_text))
-        and {{ csc_rule_applies('supervisions.supervision_type.lower_case') }}
+        and {{ csc_rule_applies('supervisions.supervision_type.lower_case', csc_run) }}
     union all
     -- section47_enquiries.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.s47_id), '') as record_key, 'section47_enquiries.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'section47_enquiries') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'section47_enquiries') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.s47_id <> trim(r.s47_id) or r.child_id <> trim(r.child_id) or r.referral_id <> trim(r.referral_id) or r.strategy_discussion_date <> trim(r.strategy_discussion_date) or r.s47_start_date <> trim(r.s47_start_date) or r.outcome <> trim(r.outcome) or r.icpc_not_required <> trim(r.icpc_not_required) or r.icpc_date <> trim(r.icpc_date) or r.icpc_outcome <> trim(r.icpc_outcome))
-        and {{ csc_rule_applies('section47_enquiries.trailing_spaces') }}
+        and {{ csc_rule_applies('section47_enquiries.trailing_spaces', csc_run) }}
     union all
     -- section47_enquiries.strategy_discussion_date.uk_date: strategy_discussion_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.strategy_discussion_date.uk_date' as rule_id, 'strategy_discussion_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.strategy_discussion_date is not null and regexp_full_match(s.strategy_discussion_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('section47_enquiries.strategy_discussion_date.uk_date') }}
+        and {{ csc_rule_applies('section47_enquiries.strategy_discussion_date.uk_date', csc_run) }}
     union all
     -- section47_enquiries.s47_start_date.uk_date: s47_start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.s47_start_date.uk_date' as rule_id, 's47_start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.s47_start_date is not null and regexp_full_match(s.s47_start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('section47_enquiries.s47_start_date.uk_date') }}
+        and {{ csc_rule_applies('section47_enquiries.s47_start_date.uk_date', csc_run) }}
     union all
     -- section47_enquiries.outcome.lower_case: outcome delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.outcome.lower_case' as rule_id, 'outcome delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.outcome_text <> upper(s.outcome_text))
-        and {{ csc_rule_applies('section47_enquiries.outcome.lower_case') }}
+        and {{ csc_rule_applies('section47_enquiries.outcome.lower_case', csc_run) }}
     union all
     -- section47_enquiries.icpc_not_required.lower_case: icpc_not_required delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_not_required.lower_case' as rule_id, 'icpc_not_required delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.icpc_not_required_text <> upper(s.icpc_not_required_text))
-        and {{ csc_rule_applies('section47_enquiries.icpc_not_required.lower_case') }}
+        and {{ csc_rule_applies('section47_enquiries.icpc_not_required.lower_case', csc_run) }}
     union all
     -- section47_enquiries.icpc_date.uk_date: icpc_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_date.uk_date' as rule_id, 'icpc_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.icpc_date is not null and regexp_full_match(s.icpc_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('section47_enquiries.icpc_date.uk_date') }}
+        and {{ csc_rule_applies('section47_enquiries.icpc_date.uk_date', csc_run) }}
     union all
     -- section47_enquiries.icpc_outcome.lower_case: icpc_outcome delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_outcome.lower_case' as rule_id, 'icpc_outcome delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.icpc_outcome_text <> upper(s.icpc_outcome_text))
-        and {{ csc_rule_applies('section47_enquiries.icpc_outcome.lower_case') }}
+        and {{ csc_rule_applies('section47_enquiries.icpc_outcome.lower_case', csc_run) }}
     union all
     -- section47_enquiries.icpc_before_referral: initial conference dated before its referral
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_before_referral' as rule_id, 'initial conference dated before its referral' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.icpc_date < p.referral_date))
-        and {{ csc_rule_applies('section47_enquiries.icpc_before_referral') }}
+        and {{ csc_rule_applies('section47_enquiries.icpc_before_referral', csc_run) }}
     union all
     -- section47_enquiries.started_before_referral: section 47 enquiry starts before its referral
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.started_before_referral' as rule_id, 'section 47 enquiry starts before its referral' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and s.s47_start_date < p.referral_date))
-        and {{ csc_rule_applies('section47_enquiries.started_before_referral') }}
+        and {{ csc_rule_applies('section47_enquiries.started_before_referral', csc_run) }}
     union all
     -- section47_enquiries.without_assessment: section 47 enquiry on a referral with no assessment
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.without_assessment' as rule_id, 'section 47 enquiry on a referral with no assessment' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (not exists (select 1 from {{ ref('stg_case_management__assessments') }} a where a.referral_id = s.referral_id))
-        and {{ csc_rule_applies('section47_enquiries.without_assessment') }}
+        and {{ csc_rule_applies('section47_enquiries.without_assessment', csc_run) }}
     union all
     -- section47_enquiries.started_after_icpc: section 47 enquiry starts after its initial conference, or has a conference but no start date
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.started_after_icpc' as rule_id, 'section 47 enquiry starts after its initial conference, or has a conference but no start date' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.s47_start_date > s.icpc_date or (s.icpc_date is not null and s.s47_start_date_text is null))
-        and {{ csc_rule_applies('section47_enquiries.started_after_icpc') }}
+        and {{ csc_rule_applies('section47_enquiries.started_after_icpc', csc_run) }}
     union all
     -- section47_enquiries.no_icpc_after_15_working_days: section 47 enquiry started more than 15 working days before the extract date, with no initial conference and the conference not marked as not required
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.no_icpc_after_15_working_days' as rule_id, 'section 47 enquiry started more than 15 working days before the extract date, with no initial conference and the conference not marked as not required' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
-    where (s.icpc_date is null and s.icpc_not_required = false and s.s47_start_date < (select max(w.calendar_date) from {{ source('reference', 'working_days') }} w where w.is_working_day and w.working_day_number <= (select e.working_day_number - 15 + case when e.is_working_day then 0 else 1 end from {{ source('reference', 'working_days') }} e where e.calendar_date = cast('{{ csc_run_var("extract_date") }}' as date))))
-        and {{ csc_rule_applies('section47_enquiries.no_icpc_after_15_working_days') }}
+    where (s.icpc_date is null and s.icpc_not_required = false and s.s47_start_date < (select max(w.calendar_date) from {{ source('reference', 'working_days') }} w where w.is_working_day and w.working_day_number <= (select e.working_day_number - 15 + case when e.is_working_day then 0 else 1 end from {{ source('reference', 'working_days') }} e where e.calendar_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))))
+        and {{ csc_rule_applies('section47_enquiries.no_icpc_after_15_working_days', csc_run) }}
     union all
     -- section47_enquiries.icpc_before_census_year: initial conference dated before the census year (a census return)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_before_census_year' as rule_id, 'initial conference dated before the census year (a census return)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
-    where (s.icpc_date < (case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end))
-        and {{ csc_rule_applies('section47_enquiries.icpc_before_census_year') }}
+    where (s.icpc_date < (case when cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 1 year + interval 1 day as date) end))
+        and {{ csc_rule_applies('section47_enquiries.icpc_before_census_year', csc_run) }}
     union all
     -- section47_enquiries.open_started_outside_census_year: section 47 enquiry with no conference yet (and one required) that started before the census year (a census return) or after the extract date
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.open_started_outside_census_year' as rule_id, 'section 47 enquiry with no conference yet (and one required) that started before the census year (a census return) or after the extract date' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
-    where (s.icpc_date is null and s.icpc_not_required = false and (s.s47_start_date < (case when cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date") }}' as date) - interval 1 year + interval 1 day as date) end) or s.s47_start_date > cast('{{ csc_run_var("extract_date") }}' as date)))
-        and {{ csc_rule_applies('section47_enquiries.open_started_outside_census_year') }}
+    where (s.icpc_date is null and s.icpc_not_required = false and (s.s47_start_date < (case when cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date) is not null then cast(cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 1 year + interval 1 day as date) end) or s.s47_start_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date)))
+        and {{ csc_rule_applies('section47_enquiries.open_started_outside_census_year', csc_run) }}
     union all
     -- section47_enquiries.more_than_one_open: another section 47 enquiry of the same referral is not concluded either (no conference, one required)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.more_than_one_open' as rule_id, 'another section 47 enquiry of the same referral is not concluded either (no conference, one required)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.icpc_date is null and s.icpc_not_required is not true and exists (select 1 from {{ ref('stg_case_management__section47_enquiries') }} o where o.referral_id = s.referral_id and o.s47_id <> s.s47_id and o.icpc_date is null and o.icpc_not_required is not true))
-        and {{ csc_rule_applies('section47_enquiries.more_than_one_open') }}
+        and {{ csc_rule_applies('section47_enquiries.more_than_one_open', csc_run) }}
     union all
     -- section47_enquiries.not_concluded_on_closed_referral: referral closed while its section 47 enquiry has no conference and is not marked conference not required, or has a conference although marked not required
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.not_concluded_on_closed_referral' as rule_id, 'referral closed while its section 47 enquiry has no conference and is not marked conference not required, or has a conference although marked not required' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.closure_date_text is not null) and ((s.icpc_date is null and s.icpc_not_required is not true) or (s.icpc_date is not null and s.icpc_not_required)))
-        and {{ csc_rule_applies('section47_enquiries.not_concluded_on_closed_referral') }}
+        and {{ csc_rule_applies('section47_enquiries.not_concluded_on_closed_referral', csc_run) }}
     union all
     -- section47_enquiries.icpc_at_weekend: initial conference dated on a Saturday or Sunday
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_at_weekend' as rule_id, 'initial conference dated on a Saturday or Sunday' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (dayofweek(s.icpc_date) in (0, 6))
-        and {{ csc_rule_applies('section47_enquiries.icpc_at_weekend') }}
+        and {{ csc_rule_applies('section47_enquiries.icpc_at_weekend', csc_run) }}
     union all
     -- section47_enquiries.starts_during_another: section 47 enquiry starts while another enquiry of the same referral is ongoing (flags both)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.starts_during_another' as rule_id, 'section 47 enquiry starts while another enquiry of the same referral is ongoing (flags both)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
-    where (exists (select 1 from {{ ref('stg_case_management__section47_enquiries') }} o where (s.referral_id = o.referral_id and s.s47_id <> o.s47_id and s.s47_start_date >= o.s47_start_date and not (s.s47_start_date = o.s47_start_date and s.icpc_date is not distinct from o.icpc_date) and (s.s47_start_date <= o.icpc_date or (s.s47_start_date <= cast('{{ csc_run_var("extract_date") }}' as date) and o.icpc_date is null and o.icpc_not_required is not true))) or (o.referral_id = s.referral_id and o.s47_id <> s.s47_id and o.s47_start_date >= s.s47_start_date and not (o.s47_start_date = s.s47_start_date and o.icpc_date is not distinct from s.icpc_date) and (o.s47_start_date <= s.icpc_date or (o.s47_start_date <= cast('{{ csc_run_var("extract_date") }}' as date) and s.icpc_date is null and s.icpc_not_required is not true)))))
-        and {{ csc_rule_applies('section47_enquiries.starts_during_another') }}
+    where (exists (select 1 from {{ ref('stg_case_management__section47_enquiries') }} o where (s.referral_id = o.referral_id and s.s47_id <> o.s47_id and s.s47_start_date >= o.s47_start_date and not (s.s47_start_date = o.s47_start_date and s.icpc_date is not distinct from o.icpc_date) and (s.s47_start_date <= o.icpc_date or (s.s47_start_date <= cast('{{ csc_run_var("extract_date", csc_run) }}' as date) and o.icpc_date is null and o.icpc_not_required is not true))) or (o.referral_id = s.referral_id and o.s47_id <> s.s47_id and o.s47_start_date >= s.s47_start_date and not (o.s47_start_date = s.s47_start_date and o.icpc_date is not distinct from s.icpc_date) and (o.s47_start_date <= s.icpc_date or (o.s47_start_date <= cast('{{ csc_run_var("extract_date", csc_run) }}' as date) and s.icpc_date is null and s.icpc_not_required is not true)))))
+        and {{ csc_rule_applies('section47_enquiries.starts_during_another', csc_run) }}
     union all
     -- section47_enquiries.on_referral_closed_after_assessment: section 47 enquiry on a referral closed as RC8/RC9 (closed after assessment)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.on_referral_closed_after_assessment' as rule_id, 'section 47 enquiry on a referral closed as RC8/RC9 (closed after assessment)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.closure_reason in ('RC8', 'RC9')))
-        and {{ csc_rule_applies('section47_enquiries.on_referral_closed_after_assessment') }}
+        and {{ csc_rule_applies('section47_enquiries.on_referral_closed_after_assessment', csc_run) }}
     union all
     -- section47_enquiries.on_nfa_referral: section 47 enquiry on a referral marked no further action
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.on_nfa_referral' as rule_id, 'section 47 enquiry on a referral marked no further action' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id and p.nfa))
-        and {{ csc_rule_applies('section47_enquiries.on_nfa_referral') }}
+        and {{ csc_rule_applies('section47_enquiries.on_nfa_referral', csc_run) }}
     union all
     -- cla_reviews.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.review_id), '') as record_key, 'cla_reviews.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'cla_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'cla_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.review_id <> trim(r.review_id) or r.child_id <> trim(r.child_id) or r.review_date <> trim(r.review_date) or r.participation <> trim(r.participation))
-        and {{ csc_rule_applies('cla_reviews.trailing_spaces') }}
+        and {{ csc_rule_applies('cla_reviews.trailing_spaces', csc_run) }}
     union all
     -- cla_reviews.review_date.uk_date: review_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.review_id as record_key, 'cla_reviews.review_date.uk_date' as rule_id, 'review_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__cla_reviews') }} as s
     where (s.review_date is not null and regexp_full_match(s.review_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('cla_reviews.review_date.uk_date') }}
+        and {{ csc_rule_applies('cla_reviews.review_date.uk_date', csc_run) }}
     union all
     -- cla_reviews.participation.lower_case: participation delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.review_id as record_key, 'cla_reviews.participation.lower_case' as rule_id, 'participation delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_reviews') }} as s
     where (s.participation_text <> upper(s.participation_text))
-        and {{ csc_rule_applies('cla_reviews.participation.lower_case') }}
+        and {{ csc_rule_applies('cla_reviews.participation.lower_case', csc_run) }}
     union all
     -- cla_reviews.pn0_aged_4_or_over: review participation PN0 (child under 4) but the child was over 4 at the review
     select s.extract_date, s.source_file, s.source_line, s.review_id as record_key, 'cla_reviews.pn0_aged_4_or_over' as rule_id, 'review participation PN0 (child under 4) but the child was over 4 at the review' as reason
     from {{ ref('stg_case_management__cla_reviews') }} as s
     where (s.participation = 'PN0' and s.review_date > (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 4 year)
-        and {{ csc_rule_applies('cla_reviews.pn0_aged_4_or_over') }}
+        and {{ csc_rule_applies('cla_reviews.pn0_aged_4_or_over', csc_run) }}
     union all
     -- cla_reviews.participation_for_4_or_over_under_4: review participation PN1-PN7 (child 4 or over) but the child was under 4 at the review
     select s.extract_date, s.source_file, s.source_line, s.review_id as record_key, 'cla_reviews.participation_for_4_or_over_under_4' as rule_id, 'review participation PN1-PN7 (child 4 or over) but the child was under 4 at the review' as reason
     from {{ ref('stg_case_management__cla_reviews') }} as s
     where (s.participation in ('PN1', 'PN2', 'PN3', 'PN4', 'PN5', 'PN6', 'PN7') and s.review_date < (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 4 year)
-        and {{ csc_rule_applies('cla_reviews.participation_for_4_or_over_under_4') }}
+        and {{ csc_rule_applies('cla_reviews.participation_for_4_or_over_under_4', csc_run) }}
     union all
     -- care_leavers.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.care_leaver_record_id), '') as record_key, 'care_leavers.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'care_leavers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'care_leavers') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.care_leaver_record_id <> trim(r.care_leaver_record_id) or r.child_id <> trim(r.child_id) or r.eligibility <> trim(r.eligibility) or r.contact_date <> trim(r.contact_date) or r.in_touch <> trim(r.in_touch) or r.activity <> trim(r.activity) or r.accommodation <> trim(r.accommodation))
-        and {{ csc_rule_applies('care_leavers.trailing_spaces') }}
+        and {{ csc_rule_applies('care_leavers.trailing_spaces', csc_run) }}
     union all
     -- care_leavers.eligibility.lower_case: eligibility delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.eligibility.lower_case' as rule_id, 'eligibility delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.eligibility_text <> upper(s.eligibility_text))
-        and {{ csc_rule_applies('care_leavers.eligibility.lower_case') }}
+        and {{ csc_rule_applies('care_leavers.eligibility.lower_case', csc_run) }}
     union all
     -- care_leavers.contact_date.uk_date: contact_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.contact_date.uk_date' as rule_id, 'contact_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.contact_date is not null and regexp_full_match(s.contact_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('care_leavers.contact_date.uk_date') }}
+        and {{ csc_rule_applies('care_leavers.contact_date.uk_date', csc_run) }}
     union all
     -- care_leavers.in_touch.lower_case: in_touch delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.in_touch.lower_case' as rule_id, 'in_touch delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.in_touch_text <> upper(s.in_touch_text))
-        and {{ csc_rule_applies('care_leavers.in_touch.lower_case') }}
+        and {{ csc_rule_applies('care_leavers.in_touch.lower_case', csc_run) }}
     union all
     -- care_leavers.activity.lower_case: activity delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.activity.lower_case' as rule_id, 'activity delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.activity_text <> upper(s.activity_text))
-        and {{ csc_rule_applies('care_leavers.activity.lower_case') }}
+        and {{ csc_rule_applies('care_leavers.activity.lower_case', csc_run) }}
     union all
     -- care_leavers.accommodation.lower_case: accommodation delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.accommodation.lower_case' as rule_id, 'accommodation delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.accommodation_text <> upper(s.accommodation_text))
-        and {{ csc_rule_applies('care_leavers.accommodation.lower_case') }}
+        and {{ csc_rule_applies('care_leavers.accommodation.lower_case', csc_run) }}
     union all
     -- care_leavers.activity_or_accommodation_died_or_home: care leaver who died or went home to parents (in touch DIED/RHOM) with an activity or accommodation
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.activity_or_accommodation_died_or_home' as rule_id, 'care leaver who died or went home to parents (in touch DIED/RHOM) with an activity or accommodation' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.in_touch in ('DIED', 'RHOM') and (s.activity is not null or s.accommodation is not null))
-        and {{ csc_rule_applies('care_leavers.activity_or_accommodation_died_or_home') }}
+        and {{ csc_rule_applies('care_leavers.activity_or_accommodation_died_or_home', csc_run) }}
     union all
     -- care_leavers.in_touch_without_activity_or_accommodation: care leaver in touch (YES) without an activity or an accommodation (the 903's 0)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.in_touch_without_activity_or_accommodation' as rule_id, 'care leaver in touch (YES) without an activity or an accommodation (the 903''s 0)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.in_touch = 'YES' and (s.activity is null or s.accommodation is null))
-        and {{ csc_rule_applies('care_leavers.in_touch_without_activity_or_accommodation') }}
+        and {{ csc_rule_applies('care_leavers.in_touch_without_activity_or_accommodation', csc_run) }}
     union all
     -- care_leavers.under_17_in_collection_year: care leaver not yet 17 at the end of the collection year of the contact
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.under_17_in_collection_year' as rule_id, 'care leaver not yet 17 at the end of the collection year of the contact' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (not ((select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 17 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31)))
-        and {{ csc_rule_applies('care_leavers.under_17_in_collection_year') }}
+        and {{ csc_rule_applies('care_leavers.under_17_in_collection_year', csc_run) }}
     union all
     -- care_leavers.foster_carer_accommodation_at_17: care leaver whose 17th birthday falls in the collection year of the contact living with former foster carers (accommodation Z1/Z2)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.foster_carer_accommodation_at_17' as rule_id, 'care leaver whose 17th birthday falls in the collection year of the contact living with former foster carers (accommodation Z1/Z2)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.accommodation in ('Z1', 'Z2') and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 17 year between make_date(year(s.contact_date - interval 3 month), 4, 1) and make_date(year(s.contact_date - interval 3 month) + 1, 3, 31))
-        and {{ csc_rule_applies('care_leavers.foster_carer_accommodation_at_17') }}
+        and {{ csc_rule_applies('care_leavers.foster_carer_accommodation_at_17', csc_run) }}
     union all
     -- care_leavers.foyer_under_18: care leaver under 18 at the start of the collection year of the contact in a Foyer (accommodation T1/T2)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.foyer_under_18' as rule_id, 'care leaver under 18 at the start of the collection year of the contact in a Foyer (accommodation T1/T2)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.accommodation in ('T1', 'T2') and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year > make_date(year(s.contact_date - interval 3 month), 4, 1))
-        and {{ csc_rule_applies('care_leavers.foyer_under_18') }}
+        and {{ csc_rule_applies('care_leavers.foyer_under_18', csc_run) }}
     union all
     -- care_leavers.alive_after_died_contact: care leaver contact not DIED after an earlier contact recorded the young person as having died
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.alive_after_died_contact' as rule_id, 'care leaver contact not DIED after an earlier contact recorded the young person as having died' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (s.in_touch is distinct from 'DIED' and exists (select 1 from {{ ref('stg_case_management__care_leavers') }} o where o.child_id = s.child_id and o.in_touch = 'DIED' and o.contact_date < s.contact_date))
-        and {{ csc_rule_applies('care_leavers.alive_after_died_contact') }}
+        and {{ csc_rule_applies('care_leavers.alive_after_died_contact', csc_run) }}
     union all
     -- care_leavers.alive_after_died_in_previous_extract: care leaver contact not DIED after the previous extract recorded the young person as having died (at an earlier contact)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.alive_after_died_in_previous_extract' as rule_id, 'care leaver contact not DIED after the previous extract recorded the young person as having died (at an earlier contact)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
-    where (s.in_touch is distinct from 'DIED' and exists (select 1 from (select * from {{ source('raw', 'care_leavers') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p where nullif(trim(p.child_id), '') = s.child_id and upper(trim(p.in_touch)) = 'DIED' and cast(coalesce(try_strptime(trim(p.contact_date), '%Y-%m-%d'), try_strptime(trim(p.contact_date), '%d/%m/%Y')) as date) < s.contact_date))
-        and {{ csc_rule_applies('care_leavers.alive_after_died_in_previous_extract') }}
+    where (s.in_touch is distinct from 'DIED' and exists (select 1 from (select * from {{ source('raw', 'care_leavers') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) p where nullif(trim(p.child_id), '') = s.child_id and upper(trim(p.in_touch)) = 'DIED' and cast(coalesce(try_strptime(trim(p.contact_date), '%Y-%m-%d'), try_strptime(trim(p.contact_date), '%d/%m/%Y')) as date) < s.contact_date))
+        and {{ csc_rule_applies('care_leavers.alive_after_died_in_previous_extract', csc_run) }}
     union all
     -- care_leavers.died_in_care: care leaver information for a child whose episode ended in death (E2)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.died_in_care' as rule_id, 'care leaver information for a child whose episode ended in death (E2)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.reason_ceased = 'E2'))
-        and {{ csc_rule_applies('care_leavers.died_in_care') }}
+        and {{ csc_rule_applies('care_leavers.died_in_care', csc_run) }}
     union all
     -- care_leavers.not_relevant_or_former_relevant: care leaver whose care (V3/V4 short breaks left out) was under 91 days from age 14 or none from age 16, or whose final episode ended in adoption (E11/E12); a case-management extract only (whole histories)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.not_relevant_or_former_relevant' as rule_id, 'care leaver whose care (V3/V4 short breaks left out) was under 91 days from age 14 or none from age 16, or whose final episode ended in adoption (E11/E12); a case-management extract only (whole histories)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
-    where (cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is null and ((select coalesce(sum(greatest(date_diff('day', greatest(e.start_date, (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 14 year), coalesce(e.end_date, cast('{{ csc_run_var("extract_date") }}' as date))), 0)), 0) from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date is not null and e.legal_status not in ('V3', 'V4') and (e.end_date is not null or e.end_date_text is null)) < 91 or (select coalesce(sum(greatest(date_diff('day', greatest(e.start_date, (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 16 year), coalesce(e.end_date, cast('{{ csc_run_var("extract_date") }}' as date))), 0)), 0) from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date is not null and e.legal_status not in ('V3', 'V4') and (e.end_date is not null or e.end_date_text is null)) < 1 or exists (select 1 from (select o.child_id, o.reason_ceased, row_number() over (partition by o.child_id order by o.start_date desc, o.episode_id desc, o.source_line desc) as from_latest from {{ ref('stg_case_management__cla_episodes') }} o where o.start_date is not null) l where l.child_id = s.child_id and l.from_latest = 1 and l.reason_ceased in ('E11', 'E12'))))
-        and {{ csc_rule_applies('care_leavers.not_relevant_or_former_relevant') }}
+    where (cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date) is null and ((select coalesce(sum(greatest(date_diff('day', greatest(e.start_date, (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 14 year), coalesce(e.end_date, cast('{{ csc_run_var("extract_date", csc_run) }}' as date))), 0)), 0) from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date is not null and e.legal_status not in ('V3', 'V4') and (e.end_date is not null or e.end_date_text is null)) < 91 or (select coalesce(sum(greatest(date_diff('day', greatest(e.start_date, (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 16 year), coalesce(e.end_date, cast('{{ csc_run_var("extract_date", csc_run) }}' as date))), 0)), 0) from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date is not null and e.legal_status not in ('V3', 'V4') and (e.end_date is not null or e.end_date_text is null)) < 1 or exists (select 1 from (select o.child_id, o.reason_ceased, row_number() over (partition by o.child_id order by o.start_date desc, o.episode_id desc, o.source_line desc) as from_latest from {{ ref('stg_case_management__cla_episodes') }} o where o.start_date is not null) l where l.child_id = s.child_id and l.from_latest = 1 and l.reason_ceased in ('E11', 'E12'))))
+        and {{ csc_rule_applies('care_leavers.not_relevant_or_former_relevant', csc_run) }}
     union all
     -- care_leavers.never_looked_after: care leaver with no episode of care; a case-management extract only (whole histories)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.never_looked_after' as rule_id, 'care leaver with no episode of care; a case-management extract only (whole histories)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
-    where (cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date) is null and not exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id))
-        and {{ csc_rule_applies('care_leavers.never_looked_after') }}
+    where (cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date) is null and not exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id))
+        and {{ csc_rule_applies('care_leavers.never_looked_after', csc_run) }}
     union all
     -- care_leavers.looked_after_on_17th_or_18th_birthday: care leaver aged 17 or 18 at the end of the collection year of the contact who was looked after on their latest birthday by then (17th or 18th)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.looked_after_on_17th_or_18th_birthday' as rule_id, 'care leaver aged 17 or 18 at the end of the collection year of the contact who was looked after on their latest birthday by then (17th or 18th)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where ((select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 17 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31) and not ((select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 19 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31)) and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date <= (case when (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31) then (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year else (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 17 year end) and (e.end_date > (case when (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31) then (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year else (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 17 year end) or e.end_date_text is null)))
-        and {{ csc_rule_applies('care_leavers.looked_after_on_17th_or_18th_birthday') }}
+        and {{ csc_rule_applies('care_leavers.looked_after_on_17th_or_18th_birthday', csc_run) }}
     union all
     -- care_leavers.no_episodes_after_open_in_previous_extract: care leaver with no episode here whose latest episode in the previous extract was open
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.no_episodes_after_open_in_previous_extract' as rule_id, 'care leaver with no episode here whose latest episode in the previous extract was open' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
-    where (not exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and exists (select 1 from (select nullif(trim(p.child_id), '') as child_id, cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) as start_date, cast(coalesce(try_strptime(trim(p.end_date), '%Y-%m-%d'), try_strptime(trim(p.end_date), '%d/%m/%Y')) as date) as end_date, nullif(trim(p.end_date), '') as end_date_text, nullif(upper(trim(p.reason_new_episode)), '') as reason_new_episode, nullif(upper(trim(p.legal_status)), '') as legal_status, nullif(upper(trim(p.placement_type)), '') as placement_type, row_number() over (partition by nullif(trim(p.child_id), '') order by cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) desc nulls last, p._source_line) as from_latest from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p) pe where pe.child_id = s.child_id and pe.from_latest = 1 and pe.start_date is not null and pe.end_date_text is null))
-        and {{ csc_rule_applies('care_leavers.no_episodes_after_open_in_previous_extract') }}
+    where (not exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and exists (select 1 from (select nullif(trim(p.child_id), '') as child_id, cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) as start_date, cast(coalesce(try_strptime(trim(p.end_date), '%Y-%m-%d'), try_strptime(trim(p.end_date), '%d/%m/%Y')) as date) as end_date, nullif(trim(p.end_date), '') as end_date_text, nullif(upper(trim(p.reason_new_episode)), '') as reason_new_episode, nullif(upper(trim(p.legal_status)), '') as legal_status, nullif(upper(trim(p.placement_type)), '') as placement_type, row_number() over (partition by nullif(trim(p.child_id), '') order by cast(coalesce(try_strptime(trim(p.start_date), '%Y-%m-%d'), try_strptime(trim(p.start_date), '%d/%m/%Y')) as date) desc nulls last, p._source_line) as from_latest from (select * from {{ source('raw', 'cla_episodes') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) p) pe where pe.child_id = s.child_id and pe.from_latest = 1 and pe.start_date is not null and pe.end_date_text is null))
+        and {{ csc_rule_applies('care_leavers.no_episodes_after_open_in_previous_extract', csc_run) }}
     union all
     -- care_leavers.final_episode_transferred: care leaver whose final episode ended in a transfer to another local authority (E3)
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.final_episode_transferred' as rule_id, 'care leaver whose final episode ended in a transfer to another local authority (E3)' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (exists (select 1 from (select o.child_id, o.reason_ceased, row_number() over (partition by o.child_id order by o.start_date desc, o.episode_id desc, o.source_line desc) as from_latest from {{ ref('stg_case_management__cla_episodes') }} o where o.start_date is not null) l where l.child_id = s.child_id and l.from_latest = 1 and l.reason_ceased = 'E3'))
-        and {{ csc_rule_applies('care_leavers.final_episode_transferred') }}
+        and {{ csc_rule_applies('care_leavers.final_episode_transferred', csc_run) }}
     union all
     -- care_leavers.left_care_after_17th_or_18th_birthday: care leaver aged 17 (18) at the end of the collection year of the contact with an episode ending on or after their 17th (18th) birthday
     select s.extract_date, s.source_file, s.source_line, s.care_leaver_record_id as record_key, 'care_leavers.left_care_after_17th_or_18th_birthday' as rule_id, 'care leaver aged 17 (18) at the end of the collection year of the contact with an episode ending on or after their 17th (18th) birthday' as reason
     from {{ ref('stg_case_management__care_leavers') }} as s
     where (((select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 17 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31) and not ((select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31)) and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.end_date >= (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 17 year)) or ((select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31) and not ((select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 19 year <= make_date(year(s.contact_date - interval 3 month) + 1, 3, 31)) and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.end_date >= (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year)))
-        and {{ csc_rule_applies('care_leavers.left_care_after_17th_or_18th_birthday') }}
+        and {{ csc_rule_applies('care_leavers.left_care_after_17th_or_18th_birthday', csc_run) }}
     union all
     -- missing_episodes.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.missing_episode_id), '') as record_key, 'missing_episodes.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'missing_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'missing_episodes') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.missing_episode_id <> trim(r.missing_episode_id) or r.child_id <> trim(r.child_id) or r.missing_or_absent <> trim(r.missing_or_absent) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date) or r.return_interview_offered <> trim(r.return_interview_offered) or r.return_interview_accepted <> trim(r.return_interview_accepted))
-        and {{ csc_rule_applies('missing_episodes.trailing_spaces') }}
+        and {{ csc_rule_applies('missing_episodes.trailing_spaces', csc_run) }}
     union all
     -- missing_episodes.missing_or_absent.lower_case: missing_or_absent delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.missing_or_absent.lower_case' as rule_id, 'missing_or_absent delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.missing_or_absent_text <> upper(s.missing_or_absent_text))
-        and {{ csc_rule_applies('missing_episodes.missing_or_absent.lower_case') }}
+        and {{ csc_rule_applies('missing_episodes.missing_or_absent.lower_case', csc_run) }}
     union all
     -- missing_episodes.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('missing_episodes.start_date.uk_date') }}
+        and {{ csc_rule_applies('missing_episodes.start_date.uk_date', csc_run) }}
     union all
     -- missing_episodes.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('missing_episodes.end_date.uk_date') }}
+        and {{ csc_rule_applies('missing_episodes.end_date.uk_date', csc_run) }}
     union all
     -- missing_episodes.return_interview_offered.lower_case: return_interview_offered delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.return_interview_offered.lower_case' as rule_id, 'return_interview_offered delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.return_interview_offered_text <> upper(s.return_interview_offered_text))
-        and {{ csc_rule_applies('missing_episodes.return_interview_offered.lower_case') }}
+        and {{ csc_rule_applies('missing_episodes.return_interview_offered.lower_case', csc_run) }}
     union all
     -- missing_episodes.return_interview_accepted.lower_case: return_interview_accepted delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.return_interview_accepted.lower_case' as rule_id, 'return_interview_accepted delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.return_interview_accepted_text <> upper(s.return_interview_accepted_text))
-        and {{ csc_rule_applies('missing_episodes.return_interview_accepted.lower_case') }}
+        and {{ csc_rule_applies('missing_episodes.return_interview_accepted.lower_case', csc_run) }}
     union all
     -- missing_episodes.interview_accepted_not_offered: return_interview_accepted is set but no return interview was offered
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.interview_accepted_not_offered' as rule_id, 'return_interview_accepted is set but no return interview was offered' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.return_interview_accepted_text is not null and s.return_interview_offered is distinct from 'Y')
-        and {{ csc_rule_applies('missing_episodes.interview_accepted_not_offered') }}
+        and {{ csc_rule_applies('missing_episodes.interview_accepted_not_offered', csc_run) }}
     union all
     -- missing_episodes.end_date_before_collection_year: missing episode ended before the collection year (an imported 903 return)
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.end_date_before_collection_year' as rule_id, 'missing episode ended before the collection year (an imported 903 return)' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
-    where (s.end_date < cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date))
-        and {{ csc_rule_applies('missing_episodes.end_date_before_collection_year') }}
+    where (s.end_date < cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date))
+        and {{ csc_rule_applies('missing_episodes.end_date_before_collection_year', csc_run) }}
     union all
     -- missing_episodes.overlapping: missing episode follows (in end-date order) another of the child that is still open or ends after this one starts
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.overlapping' as rule_id, 'missing episode follows (in end-date order) another of the child that is still open or ends after this one starts' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.source_line in (select q.source_line from (select o.source_line, o.start_date, lag(o.source_line) over w as previous_line, lag(o.end_date) over w as previous_end from {{ ref('stg_case_management__missing_episodes') }} o where o.child_id is not null window w as (partition by o.child_id order by coalesce(o.end_date, o.start_date) nulls last, o.start_date nulls last, o.source_line)) q where q.previous_line is not null and (q.previous_end is null or q.start_date < q.previous_end)))
-        and {{ csc_rule_applies('missing_episodes.overlapping') }}
+        and {{ csc_rule_applies('missing_episodes.overlapping', csc_run) }}
     union all
     -- missing_episodes.open_after_episode_ended: missing episode without an end date that started during an episode of care that has ended
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.open_after_episode_ended' as rule_id, 'missing episode without an end date that started during an episode of care that has ended' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.end_date_text is null and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.end_date is not null and s.start_date between e.start_date and e.end_date))
-        and {{ csc_rule_applies('missing_episodes.open_after_episode_ended') }}
+        and {{ csc_rule_applies('missing_episodes.open_after_episode_ended', csc_run) }}
     union all
     -- missing_episodes.outside_period_of_care: missing episode outside every period of care of the child: open while the period has ended or started before it, or ending after the period ended or before it began
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.outside_period_of_care' as rule_id, 'missing episode outside every period of care of the child: open while the period has ended or started before it, or ending after the period ended or before it began' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.start_date is not null and exists (select 1 from (select b.child_id, min(b.start_date) as period_start, list(b.end_date order by b.start_date desc, b.source_line desc)[1] as period_end from (select a.*, sum(a.new_period) over (partition by a.child_id order by a.start_date, a.source_line) as period from (select o.child_id, o.start_date, o.end_date, o.source_line, case when lag(o.start_date) over w is null or o.start_date > lag(o.end_date) over w then 1 else 0 end as new_period from {{ ref('stg_case_management__cla_episodes') }} o where o.child_id is not null and o.start_date is not null window w as (partition by o.child_id order by o.start_date, o.source_line)) a) b group by b.child_id, b.period) p where p.child_id = s.child_id) and not exists (select 1 from (select b.child_id, min(b.start_date) as period_start, list(b.end_date order by b.start_date desc, b.source_line desc)[1] as period_end from (select a.*, sum(a.new_period) over (partition by a.child_id order by a.start_date, a.source_line) as period from (select o.child_id, o.start_date, o.end_date, o.source_line, case when lag(o.start_date) over w is null or o.start_date > lag(o.end_date) over w then 1 else 0 end as new_period from {{ ref('stg_case_management__cla_episodes') }} o where o.child_id is not null and o.start_date is not null window w as (partition by o.child_id order by o.start_date, o.source_line)) a) b group by b.child_id, b.period) p where p.child_id = s.child_id and not ((s.end_date is null and (p.period_end is not null or coalesce(s.start_date < p.period_start, false))) or coalesce(s.end_date > p.period_end, false) or coalesce(s.end_date < p.period_start, false))))
-        and {{ csc_rule_applies('missing_episodes.outside_period_of_care') }}
+        and {{ csc_rule_applies('missing_episodes.outside_period_of_care', csc_run) }}
     union all
     -- missing_episodes.started_outside_period_of_care: missing episode starting before every period of care of the child began or after it ended
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.started_outside_period_of_care' as rule_id, 'missing episode starting before every period of care of the child began or after it ended' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (exists (select 1 from (select b.child_id, min(b.start_date) as period_start, list(b.end_date order by b.start_date desc, b.source_line desc)[1] as period_end from (select a.*, sum(a.new_period) over (partition by a.child_id order by a.start_date, a.source_line) as period from (select o.child_id, o.start_date, o.end_date, o.source_line, case when lag(o.start_date) over w is null or o.start_date > lag(o.end_date) over w then 1 else 0 end as new_period from {{ ref('stg_case_management__cla_episodes') }} o where o.child_id is not null and o.start_date is not null window w as (partition by o.child_id order by o.start_date, o.source_line)) a) b group by b.child_id, b.period) p where p.child_id = s.child_id) and not exists (select 1 from (select b.child_id, min(b.start_date) as period_start, list(b.end_date order by b.start_date desc, b.source_line desc)[1] as period_end from (select a.*, sum(a.new_period) over (partition by a.child_id order by a.start_date, a.source_line) as period from (select o.child_id, o.start_date, o.end_date, o.source_line, case when lag(o.start_date) over w is null or o.start_date > lag(o.end_date) over w then 1 else 0 end as new_period from {{ ref('stg_case_management__cla_episodes') }} o where o.child_id is not null and o.start_date is not null window w as (partition by o.child_id order by o.start_date, o.source_line)) a) b group by b.child_id, b.period) p where p.child_id = s.child_id and not (coalesce(s.start_date < p.period_start, false) or coalesce(s.start_date > p.period_end, false))))
-        and {{ csc_rule_applies('missing_episodes.started_outside_period_of_care') }}
+        and {{ csc_rule_applies('missing_episodes.started_outside_period_of_care', csc_run) }}
     union all
     -- missing_episodes.not_during_an_episode: looked-after child's missing episode that starts during none of the child's episodes of care
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.not_during_an_episode' as rule_id, 'looked-after child''s missing episode that starts during none of the child''s episodes of care' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and not exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and s.start_date >= e.start_date and (s.start_date <= e.end_date or e.end_date is null)))
-        and {{ csc_rule_applies('missing_episodes.not_during_an_episode') }}
+        and {{ csc_rule_applies('missing_episodes.not_during_an_episode', csc_run) }}
     union all
     -- missing_episodes.before_birth: missing episode starting on or before the child's date of birth
     select s.extract_date, s.source_file, s.source_line, s.missing_episode_id as record_key, 'missing_episodes.before_birth' as rule_id, 'missing episode starting on or before the child''s date of birth' as reason
     from {{ ref('stg_case_management__missing_episodes') }} as s
     where (s.start_date <= (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id))
-        and {{ csc_rule_applies('missing_episodes.before_birth') }}
+        and {{ csc_rule_applies('missing_episodes.before_birth', csc_run) }}
     union all
     -- cla_health.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.health_check_id), '') as record_key, 'cla_health.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'cla_health') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'cla_health') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.health_check_id <> trim(r.health_check_id) or r.child_id <> trim(r.child_id) or r.check_type <> trim(r.check_type) or r.check_date <> trim(r.check_date))
-        and {{ csc_rule_applies('cla_health.trailing_spaces') }}
+        and {{ csc_rule_applies('cla_health.trailing_spaces', csc_run) }}
     union all
     -- cla_health.check_type.lower_case: check_type delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.health_check_id as record_key, 'cla_health.check_type.lower_case' as rule_id, 'check_type delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cla_health') }} as s
     where (s.check_type_text <> upper(s.check_type_text))
-        and {{ csc_rule_applies('cla_health.check_type.lower_case') }}
+        and {{ csc_rule_applies('cla_health.check_type.lower_case', csc_run) }}
     union all
     -- cla_health.check_date.uk_date: check_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.health_check_id as record_key, 'cla_health.check_date.uk_date' as rule_id, 'check_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__cla_health') }} as s
     where (s.check_date is not null and regexp_full_match(s.check_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('cla_health.check_date.uk_date') }}
+        and {{ csc_rule_applies('cla_health.check_date.uk_date', csc_run) }}
     union all
     -- cp_reviews.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.cp_review_id), '') as record_key, 'cp_reviews.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'cp_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'cp_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.cp_review_id <> trim(r.cp_review_id) or r.child_id <> trim(r.child_id) or r.cp_plan_id <> trim(r.cp_plan_id) or r.review_date <> trim(r.review_date))
-        and {{ csc_rule_applies('cp_reviews.trailing_spaces') }}
+        and {{ csc_rule_applies('cp_reviews.trailing_spaces', csc_run) }}
     union all
     -- cp_reviews.review_date.uk_date: review_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.review_date.uk_date' as rule_id, 'review_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (s.review_date is not null and regexp_full_match(s.review_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('cp_reviews.review_date.uk_date') }}
+        and {{ csc_rule_applies('cp_reviews.review_date.uk_date', csc_run) }}
     union all
     -- cp_reviews.on_or_before_plan_start: CP review dated on or before its plan's start
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.on_or_before_plan_start' as rule_id, 'CP review dated on or before its plan''s start' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__plans') }} pl where pl.plan_id = s.cp_plan_id and s.review_date <= pl.start_date))
-        and {{ csc_rule_applies('cp_reviews.on_or_before_plan_start') }}
+        and {{ csc_rule_applies('cp_reviews.on_or_before_plan_start', csc_run) }}
     union all
     -- cp_reviews.during_cin_plan: CP review held while a CIN plan of the child is open (on or after its start, before its end or with none), other than on the CP plan's last day
     select s.extract_date, s.source_file, s.source_line, s.cp_review_id as record_key, 'cp_reviews.during_cin_plan' as rule_id, 'CP review held while a CIN plan of the child is open (on or after its start, before its end or with none), other than on the CP plan''s last day' as reason
     from {{ ref('stg_case_management__cp_reviews') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__plans') }} c where c.child_id = s.child_id and c.plan_type = 'CIN' and s.review_date >= c.start_date and (c.end_date_text is null or s.review_date < c.end_date)) and not exists (select 1 from {{ ref('stg_case_management__plans') }} pl where pl.plan_id = s.cp_plan_id and pl.end_date = s.review_date))
-        and {{ csc_rule_applies('cp_reviews.during_cin_plan') }}
+        and {{ csc_rule_applies('cp_reviews.during_cin_plan', csc_run) }}
     union all
     -- cp_categories.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.cp_category_id), '') as record_key, 'cp_categories.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'cp_categories') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'cp_categories') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.cp_category_id <> trim(r.cp_category_id) or r.cp_plan_id <> trim(r.cp_plan_id) or r.category <> trim(r.category) or r.category_start_date <> trim(r.category_start_date))
-        and {{ csc_rule_applies('cp_categories.trailing_spaces') }}
+        and {{ csc_rule_applies('cp_categories.trailing_spaces', csc_run) }}
     union all
     -- cp_categories.category.lower_case: category delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.cp_category_id as record_key, 'cp_categories.category.lower_case' as rule_id, 'category delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__cp_categories') }} as s
     where (s.category_text <> upper(s.category_text))
-        and {{ csc_rule_applies('cp_categories.category.lower_case') }}
+        and {{ csc_rule_applies('cp_categories.category.lower_case', csc_run) }}
     union all
     -- cp_categories.category_start_date.uk_date: category_start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.cp_category_id as record_key, 'cp_categories.category_start_date.uk_date' as rule_id, 'category_start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__cp_categories') }} as s
     where (s.category_start_date is not null and regexp_full_match(s.category_start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('cp_categories.category_start_date.uk_date') }}
+        and {{ csc_rule_applies('cp_categories.category_start_date.uk_date', csc_run) }}
     union all
     -- child_identifiers.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'child_identifiers.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'child_identifiers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'child_identifiers') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.child_id <> trim(r.child_id) or r.upn <> trim(r.upn) or r.former_upn <> trim(r.former_upn) or r.upn_unknown <> trim(r.upn_unknown))
-        and {{ csc_rule_applies('child_identifiers.trailing_spaces') }}
+        and {{ csc_rule_applies('child_identifiers.trailing_spaces', csc_run) }}
     union all
     -- child_identifiers.upn_unknown.lower_case: upn_unknown delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_unknown.lower_case' as rule_id, 'upn_unknown delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
     where (s.upn_unknown_text <> upper(s.upn_unknown_text))
-        and {{ csc_rule_applies('child_identifiers.upn_unknown.lower_case') }}
+        and {{ csc_rule_applies('child_identifiers.upn_unknown.lower_case', csc_run) }}
     union all
     -- child_identifiers.upn_check_letter_wrong: UPN's first character is not the check letter worked from characters 2 to 13
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_check_letter_wrong' as rule_id, 'UPN''s first character is not the check letter worked from characters 2 to 13' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
     where (length(s.upn) = 13 and regexp_full_match(substr(s.upn, 2), '[0-9]+') and substr(s.upn, 1, 1) <> substr('ABCDEFGHJKLMNPQRTUVWXYZ', ((2 * try_cast(substr(s.upn, 2, 1) as integer) + 3 * try_cast(substr(s.upn, 3, 1) as integer) + 4 * try_cast(substr(s.upn, 4, 1) as integer) + 5 * try_cast(substr(s.upn, 5, 1) as integer) + 6 * try_cast(substr(s.upn, 6, 1) as integer) + 7 * try_cast(substr(s.upn, 7, 1) as integer) + 8 * try_cast(substr(s.upn, 8, 1) as integer) + 9 * try_cast(substr(s.upn, 9, 1) as integer) + 10 * try_cast(substr(s.upn, 10, 1) as integer) + 11 * try_cast(substr(s.upn, 11, 1) as integer) + 12 * try_cast(substr(s.upn, 12, 1) as integer) + 13 * try_cast(substr(s.upn, 13, 1) as integer)) % 23) + 1, 1))
-        and {{ csc_rule_applies('child_identifiers.upn_check_letter_wrong') }}
+        and {{ csc_rule_applies('child_identifiers.upn_check_letter_wrong', csc_run) }}
     union all
     -- child_identifiers.upn_duplicated: another child of the extract has the same UPN
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_duplicated' as rule_id, 'another child of the extract has the same UPN' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
     where (s.upn is not null and exists (select 1 from {{ ref('stg_case_management__child_identifiers') }} o where o.upn = s.upn and o.source_line <> s.source_line))
-        and {{ csc_rule_applies('child_identifiers.upn_duplicated') }}
+        and {{ csc_rule_applies('child_identifiers.upn_duplicated', csc_run) }}
     union all
     -- child_identifiers.upn_la_code_unknown: UPN's characters 2-4 are not a recognised LA code
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_la_code_unknown' as rule_id, 'UPN''s characters 2-4 are not a recognised LA code' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
     where (length(s.upn) = 13 and substr(s.upn, 2, 3) not in ('001', '002', '003', '004', '005', '201', '202', '203', '204', '205', '206', '207', '208', '209', '210', '211', '212', '213', '301', '302', '303', '304', '305', '306', '307', '308', '309', '310', '311', '312', '313', '314', '315', '316', '317', '318', '319', '320', '330', '331', '332', '333', '334', '335', '336', '340', '341', '342', '343', '344', '350', '351', '352', '353', '354', '355', '356', '357', '358', '359', '370', '371', '372', '373', '380', '381', '382', '383', '384', '390', '391', '392', '393', '394', '660', '661', '662', '663', '664', '665', '666', '667', '668', '669', '670', '671', '672', '673', '674', '675', '676', '677', '678', '679', '680', '681', '701', '702', '703', '704', '705', '706', '707', '708', '800', '801', '802', '803', '805', '806', '807', '808', '810', '811', '812', '813', '820', '821', '822', '823', '835', '836', '837', '838', '839', '850', '851', '852', '855', '856', '857', '865', '866', '867', '868', '869', '870', '871', '872', '873', '874', '875', '876', '877', '878', '879', '880', '881', '882', '883', '884', '885', '886', '887', '888', '889', '890', '891', '892', '893', '894', '895', '896', '935', '936', '937', '938', '940', '941', '420', '815', '816', '825', '826', '830', '831', '840', '841', '845', '846', '860', '861', '908', '909', '916', '919', '921', '925', '926', '928', '929', '931', '933', '942', '943'))
-        and {{ csc_rule_applies('child_identifiers.upn_la_code_unknown') }}
+        and {{ csc_rule_applies('child_identifiers.upn_la_code_unknown', csc_run) }}
     union all
     -- child_identifiers.upn_not_numeric: UPN's characters 5-12 are not all digits
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_not_numeric' as rule_id, 'UPN''s characters 5-12 are not all digits' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
     where (s.upn is not null and not regexp_full_match(substr(s.upn, 5, 8), '[0-9]+'))
-        and {{ csc_rule_applies('child_identifiers.upn_not_numeric') }}
+        and {{ csc_rule_applies('child_identifiers.upn_not_numeric', csc_run) }}
     union all
     -- child_identifiers.upn_last_character_invalid: UPN's 13th character is neither a digit nor a letter of the DfE's table (no I, O or S)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_last_character_invalid' as rule_id, 'UPN''s 13th character is neither a digit nor a letter of the DfE''s table (no I, O or S)' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
     where (length(s.upn) = 13 and not regexp_full_match(substr(s.upn, 13, 1), '[0-9A-HJ-NP-RT-Z]'))
-        and {{ csc_rule_applies('child_identifiers.upn_last_character_invalid') }}
+        and {{ csc_rule_applies('child_identifiers.upn_last_character_invalid', csc_run) }}
     union all
     -- child_identifiers.former_upn_malformed: former UPN is not a letter followed by 12 digits
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.former_upn_malformed' as rule_id, 'former UPN is not a letter followed by 12 digits' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
     where (s.former_upn is not null and not (length(s.former_upn) = 13 and regexp_full_match(s.former_upn, '[A-Za-z][0-9]+')))
-        and {{ csc_rule_applies('child_identifiers.former_upn_malformed') }}
+        and {{ csc_rule_applies('child_identifiers.former_upn_malformed', csc_run) }}
     union all
     -- child_identifiers.un7_with_referral_going_further: UPN unknown reason UN7 (referral with no further action) but the child has a referral going further (or none)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.un7_with_referral_going_further' as rule_id, 'UPN unknown reason UN7 (referral with no further action) but the child has a referral going further (or none)' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
     where (s.upn_unknown = 'UN7' and (exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id and r.nfa is distinct from true) or not exists (select 1 from {{ ref('stg_case_management__referrals') }} r where r.child_id = s.child_id)))
-        and {{ csc_rule_applies('child_identifiers.un7_with_referral_going_further') }}
+        and {{ csc_rule_applies('child_identifiers.un7_with_referral_going_further', csc_run) }}
     union all
     -- child_identifiers.upn_duplicated_looked_after: looked-after child with the same UPN as another looked-after child of the extract
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_duplicated_looked_after' as rule_id, 'looked-after child with the same UPN as another looked-after child of the extract' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
     where (s.upn is not null and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and exists (select 1 from {{ ref('stg_case_management__child_identifiers') }} o where o.upn = s.upn and o.source_line <> s.source_line and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = o.child_id)))
-        and {{ csc_rule_applies('child_identifiers.upn_duplicated_looked_after') }}
+        and {{ csc_rule_applies('child_identifiers.upn_duplicated_looked_after', csc_run) }}
     union all
     -- child_identifiers.upn_not_valid_903: looked-after child's UPN is not a letter (not I, O or S) and 12 digits (or 11 and a letter), or its unknown reason is not one the SSDA903 takes (UN1-UN5)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_not_valid_903' as rule_id, 'looked-after child''s UPN is not a letter (not I, O or S) and 12 digits (or 11 and a letter), or its unknown reason is not one the SSDA903 takes (UN1-UN5)' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and ((s.upn is not null and not (length(upper(s.upn)) = 13 and regexp_full_match(upper(s.upn), '[A-HJ-NP-RT-Z][0-9]+[0-9A-Z]'))) or (s.upn is null and s.upn_unknown is not null and s.upn_unknown not in ('UN1', 'UN2', 'UN3', 'UN4', 'UN5'))))
-        and {{ csc_rule_applies('child_identifiers.upn_not_valid_903') }}
+        and {{ csc_rule_applies('child_identifiers.upn_not_valid_903', csc_run) }}
     union all
     -- child_identifiers.school_age_un1: looked-after child of school age (4 by the 31 August before the collection year) with UPN unknown reason UN1 (not yet of school age)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.school_age_un1' as rule_id, 'looked-after child of school age (4 by the 31 August before the collection year) with UPN unknown reason UN1 (not yet of school age)' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
-    where (s.upn is null and s.upn_unknown = 'UN1' and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 4 year <= make_date(cast(year(coalesce(cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date), make_date(cast(year(cast('{{ csc_run_var("extract_date") }}' as date) - interval 3 month) as integer), 4, 1))) as integer) - 1, 8, 31))
-        and {{ csc_rule_applies('child_identifiers.school_age_un1') }}
+    where (s.upn is null and s.upn_unknown = 'UN1' and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 4 year <= make_date(cast(year(coalesce(cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date), make_date(cast(year(cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 3 month) as integer), 4, 1))) as integer) - 1, 8, 31))
+        and {{ csc_rule_applies('child_identifiers.school_age_un1', csc_run) }}
     union all
     -- child_identifiers.un4_looked_after_over_a_week: UPN unknown reason UN4 (newly arrived) for a child looked after at the extract date who was already looked after a week before
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.un4_looked_after_over_a_week' as rule_id, 'UPN unknown reason UN4 (newly arrived) for a child looked after at the extract date who was already looked after a week before' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
-    where (s.upn is null and s.upn_unknown = 'UN4' and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date <= cast('{{ csc_run_var("extract_date") }}' as date) - interval 7 day and (e.end_date is null or e.end_date > cast('{{ csc_run_var("extract_date") }}' as date) - interval 7 day)) and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date <= cast('{{ csc_run_var("extract_date") }}' as date) and (e.end_date is null or e.end_date > cast('{{ csc_run_var("extract_date") }}' as date))))
-        and {{ csc_rule_applies('child_identifiers.un4_looked_after_over_a_week') }}
+    where (s.upn is null and s.upn_unknown = 'UN4' and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date <= cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 7 day and (e.end_date is null or e.end_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 7 day)) and exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id and e.start_date <= cast('{{ csc_run_var("extract_date", csc_run) }}' as date) and (e.end_date is null or e.end_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))))
+        and {{ csc_rule_applies('child_identifiers.un4_looked_after_over_a_week', csc_run) }}
     union all
     -- child_identifiers.upn_differs_from_previous_extract: looked-after child's UPN (or unknown reason) differs from the previous extract's, other than UN1 or empty becoming UN2-UN5, or an unknown reason becoming a UPN
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'child_identifiers.upn_differs_from_previous_extract' as rule_id, 'looked-after child''s UPN (or unknown reason) differs from the previous extract''s, other than UN1 or empty becoming UN2-UN5, or an unknown reason becoming a UPN' as reason
     from {{ ref('stg_case_management__child_identifiers') }} as s
-    where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and exists (select 1 from (select nullif(trim(p.child_id), '') as child_id, coalesce(nullif(upper(trim(p.upn)), ''), nullif(upper(trim(p.upn_unknown)), '')) as upn_field from (select * from {{ source('raw', 'child_identifiers') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) p) pi where pi.child_id = s.child_id and pi.upn_field is distinct from coalesce(upper(s.upn), s.upn_unknown) and not ((pi.upn_field = 'UN1' or pi.upn_field is null) and coalesce(upper(s.upn), s.upn_unknown) in ('UN2', 'UN3', 'UN4', 'UN5')) and not ((pi.upn_field is null or pi.upn_field like 'UN%') and coalesce(upper(s.upn), s.upn_unknown) is not null and coalesce(upper(s.upn), s.upn_unknown) not like 'UN%')))
-        and {{ csc_rule_applies('child_identifiers.upn_differs_from_previous_extract') }}
+    where (exists (select 1 from {{ ref('stg_case_management__cla_episodes') }} e where e.child_id = s.child_id) and exists (select 1 from (select nullif(trim(p.child_id), '') as child_id, coalesce(nullif(upper(trim(p.upn)), ''), nullif(upper(trim(p.upn_unknown)), '')) as upn_field from (select * from {{ source('raw', 'child_identifiers') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) p) pi where pi.child_id = s.child_id and pi.upn_field is distinct from coalesce(upper(s.upn), s.upn_unknown) and not ((pi.upn_field = 'UN1' or pi.upn_field is null) and coalesce(upper(s.upn), s.upn_unknown) in ('UN2', 'UN3', 'UN4', 'UN5')) and not ((pi.upn_field is null or pi.upn_field like 'UN%') and coalesce(upper(s.upn), s.upn_unknown) is not null and coalesce(upper(s.upn), s.upn_unknown) not like 'UN%')))
+        and {{ csc_rule_applies('child_identifiers.upn_differs_from_previous_extract', csc_run) }}
     union all
     -- child_disabilities.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.disability_record_id), '') as record_key, 'child_disabilities.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'child_disabilities') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'child_disabilities') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.disability_record_id <> trim(r.disability_record_id) or r.child_id <> trim(r.child_id) or r.disability <> trim(r.disability))
-        and {{ csc_rule_applies('child_disabilities.trailing_spaces') }}
+        and {{ csc_rule_applies('child_disabilities.trailing_spaces', csc_run) }}
     union all
     -- child_disabilities.disability.lower_case: disability delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.disability.lower_case' as rule_id, 'disability delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__child_disabilities') }} as s
     where (s.disability_text <> upper(s.disability_text))
-        and {{ csc_rule_applies('child_disabilities.disability.lower_case') }}
+        and {{ csc_rule_applies('child_disabilities.disability.lower_case', csc_run) }}
     union all
     -- child_disabilities.fewer_than_8_none: the return holds 7 or fewer disability rows coded NONE (the DfE queries the return; every row is flagged)
     select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.fewer_than_8_none' as rule_id, 'the return holds 7 or fewer disability rows coded NONE (the DfE queries the return; every row is flagged)' as reason
     from {{ ref('stg_case_management__child_disabilities') }} as s
     where ((select count(*) from {{ ref('stg_case_management__child_disabilities') }} d where d.disability = 'NONE') <= 7)
-        and {{ csc_rule_applies('child_disabilities.fewer_than_8_none') }}
+        and {{ csc_rule_applies('child_disabilities.fewer_than_8_none', csc_run) }}
     union all
     -- child_disabilities.one_code_per_child_only: no child of the return has more than one disability code (each disability row is flagged)
     select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.one_code_per_child_only' as rule_id, 'no child of the return has more than one disability code (each disability row is flagged)' as reason
     from {{ ref('stg_case_management__child_disabilities') }} as s
     where (s.disability <> 'NONE' and (select max(k.n) from (select count(*) as n from {{ ref('stg_case_management__child_disabilities') }} d where d.disability <> 'NONE' group by d.child_id) k) <= 1)
-        and {{ csc_rule_applies('child_disabilities.one_code_per_child_only') }}
+        and {{ csc_rule_applies('child_disabilities.one_code_per_child_only', csc_run) }}
     union all
     -- child_disabilities.none_with_other_codes: disability code other than NONE for a child who also has NONE
     select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.none_with_other_codes' as rule_id, 'disability code other than NONE for a child who also has NONE' as reason
     from {{ ref('stg_case_management__child_disabilities') }} as s
     where (s.disability <> 'NONE' and exists (select 1 from {{ ref('stg_case_management__child_disabilities') }} o where o.child_id = s.child_id and o.disability = 'NONE'))
-        and {{ csc_rule_applies('child_disabilities.none_with_other_codes') }}
+        and {{ csc_rule_applies('child_disabilities.none_with_other_codes', csc_run) }}
     union all
     -- child_disabilities.code_repeated: the child has the same disability code on another row
     select s.extract_date, s.source_file, s.source_line, s.disability_record_id as record_key, 'child_disabilities.code_repeated' as rule_id, 'the child has the same disability code on another row' as reason
     from {{ ref('stg_case_management__child_disabilities') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__child_disabilities') }} o where o.child_id = s.child_id and o.disability = s.disability and o.source_line <> s.source_line))
-        and {{ csc_rule_applies('child_disabilities.code_repeated') }}
+        and {{ csc_rule_applies('child_disabilities.code_repeated', csc_run) }}
     union all
     -- uasc_statuses.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'uasc_statuses.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'uasc_statuses') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'uasc_statuses') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.child_id <> trim(r.child_id) or r.uasc_ceased_date <> trim(r.uasc_ceased_date))
-        and {{ csc_rule_applies('uasc_statuses.trailing_spaces') }}
+        and {{ csc_rule_applies('uasc_statuses.trailing_spaces', csc_run) }}
     union all
     -- uasc_statuses.uasc_ceased_date.uk_date: uasc_ceased_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'uasc_statuses.uasc_ceased_date.uk_date' as rule_id, 'uasc_ceased_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__uasc_statuses') }} as s
     where (s.uasc_ceased_date is not null and regexp_full_match(s.uasc_ceased_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('uasc_statuses.uasc_ceased_date.uk_date') }}
+        and {{ csc_rule_applies('uasc_statuses.uasc_ceased_date.uk_date', csc_run) }}
     union all
     -- uasc_statuses.ceased_before_collection_year: date UASC status ceased is before the collection year (an imported return)
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'uasc_statuses.ceased_before_collection_year' as rule_id, 'date UASC status ceased is before the collection year (an imported return)' as reason
     from {{ ref('stg_case_management__uasc_statuses') }} as s
-    where (s.uasc_ceased_date < cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date))
-        and {{ csc_rule_applies('uasc_statuses.ceased_before_collection_year') }}
+    where (s.uasc_ceased_date < cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date))
+        and {{ csc_rule_applies('uasc_statuses.ceased_before_collection_year', csc_run) }}
     union all
     -- uasc_statuses.ceased_after_18th_birthday: date UASC status ceased is after the child's 18th birthday
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'uasc_statuses.ceased_after_18th_birthday' as rule_id, 'date UASC status ceased is after the child''s 18th birthday' as reason
     from {{ ref('stg_case_management__uasc_statuses') }} as s
     where (s.uasc_ceased_date > (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) + interval 18 year)
-        and {{ csc_rule_applies('uasc_statuses.ceased_after_18th_birthday') }}
+        and {{ csc_rule_applies('uasc_statuses.ceased_after_18th_birthday', csc_run) }}
     union all
     -- uasc_statuses.under_11: UASC (status not ceased before the collection year) under 11 at the extract date
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'uasc_statuses.under_11' as rule_id, 'UASC (status not ceased before the collection year) under 11 at the extract date' as reason
     from {{ ref('stg_case_management__uasc_statuses') }} as s
-    where ((s.uasc_ceased_date is null or s.uasc_ceased_date >= coalesce(cast(nullif('{{ csc_run_var("data_start") or "" }}', '') as date), make_date(cast(year(cast('{{ csc_run_var("extract_date") }}' as date) - interval 3 month) as integer), 4, 1))) and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) > cast('{{ csc_run_var("extract_date") }}' as date) - interval 11 year)
-        and {{ csc_rule_applies('uasc_statuses.under_11') }}
+    where ((s.uasc_ceased_date is null or s.uasc_ceased_date >= coalesce(cast(nullif('{{ csc_run_var("data_start", csc_run) or "" }}', '') as date), make_date(cast(year(cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 3 month) as integer), 4, 1))) and (select max(c.date_of_birth) from {{ ref('stg_case_management__children') }} c where c.child_id = s.child_id) > cast('{{ csc_run_var("extract_date", csc_run) }}' as date) - interval 11 year)
+        and {{ csc_rule_applies('uasc_statuses.under_11', csc_run) }}
     union all
     -- uasc_statuses.not_uasc_in_previous_extract: child UASC here but not in the previous extract, which holds the child
     select s.extract_date, s.source_file, s.source_line, s.child_id as record_key, 'uasc_statuses.not_uasc_in_previous_extract' as rule_id, 'child UASC here but not in the previous extract, which holds the child' as reason
     from {{ ref('stg_case_management__uasc_statuses') }} as s
-    where (exists (select 1 from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) pc where nullif(trim(pc.child_id), '') = s.child_id) and not exists (select 1 from (select * from {{ source('raw', 'uasc_statuses') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date") }}' as date))) pu where nullif(trim(pu.child_id), '') = s.child_id))
-        and {{ csc_rule_applies('uasc_statuses.not_uasc_in_previous_extract') }}
+    where (exists (select 1 from (select * from {{ source('raw', 'children') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) pc where nullif(trim(pc.child_id), '') = s.child_id) and not exists (select 1 from (select * from {{ source('raw', 'uasc_statuses') }} where _extract_date = (select max(_extract_date) from {{ source('raw', 'children') }} where _extract_date < cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) pu where nullif(trim(pu.child_id), '') = s.child_id))
+        and {{ csc_rule_applies('uasc_statuses.not_uasc_in_previous_extract', csc_run) }}
     union all
     -- legal_statuses.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.legal_status_id), '') as record_key, 'legal_statuses.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'legal_statuses') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'legal_statuses') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.legal_status_id <> trim(r.legal_status_id) or r.child_id <> trim(r.child_id) or r.legal_status <> trim(r.legal_status) or r.start_date <> trim(r.start_date) or r.end_date <> trim(r.end_date))
-        and {{ csc_rule_applies('legal_statuses.trailing_spaces') }}
+        and {{ csc_rule_applies('legal_statuses.trailing_spaces', csc_run) }}
     union all
     -- legal_statuses.legal_status.lower_case: legal_status delivered in lower case (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.legal_status.lower_case' as rule_id, 'legal_status delivered in lower case (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.legal_status_text <> upper(s.legal_status_text))
-        and {{ csc_rule_applies('legal_statuses.legal_status.lower_case') }}
+        and {{ csc_rule_applies('legal_statuses.legal_status.lower_case', csc_run) }}
     union all
     -- legal_statuses.start_date.uk_date: start_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.start_date.uk_date' as rule_id, 'start_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.start_date is not null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('legal_statuses.start_date.uk_date') }}
+        and {{ csc_rule_applies('legal_statuses.start_date.uk_date', csc_run) }}
     union all
     -- legal_statuses.end_date.uk_date: end_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.end_date.uk_date' as rule_id, 'end_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (s.end_date is not null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('legal_statuses.end_date.uk_date') }}
+        and {{ csc_rule_applies('legal_statuses.end_date.uk_date', csc_run) }}
     union all
     -- legal_statuses.overlapping_statuses: child has another legal status open over the same days
     select s.extract_date, s.source_file, s.source_line, s.legal_status_id as record_key, 'legal_statuses.overlapping_statuses' as rule_id, 'child has another legal status open over the same days' as reason
     from {{ ref('stg_case_management__legal_statuses') }} as s
     where (exists (select 1 from {{ ref('stg_case_management__legal_statuses') }} o where o.child_id = s.child_id and o.legal_status_id <> s.legal_status_id and o.start_date < coalesce(s.end_date, date '9999-12-31') and s.start_date < coalesce(o.end_date, date '9999-12-31')))
-        and {{ csc_rule_applies('legal_statuses.overlapping_statuses') }}
+        and {{ csc_rule_applies('legal_statuses.overlapping_statuses', csc_run) }}
     union all
     -- pathway_plan_reviews.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.pathway_plan_review_id), '') as record_key, 'pathway_plan_reviews.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
-    from (select * from {{ source('raw', 'pathway_plan_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'pathway_plan_reviews') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (r.pathway_plan_review_id <> trim(r.pathway_plan_review_id) or r.child_id <> trim(r.child_id) or r.review_date <> trim(r.review_date) or r.personal_adviser_allocated <> trim(r.personal_adviser_allocated))
-        and {{ csc_rule_applies('pathway_plan_reviews.trailing_spaces') }}
+        and {{ csc_rule_applies('pathway_plan_reviews.trailing_spaces', csc_run) }}
     union all
     -- pathway_plan_reviews.review_date.uk_date: review_date delivered as DD/MM/YYYY (accepted, flagged)
     select s.extract_date, s.source_file, s.source_line, s.pathway_plan_review_id as record_key, 'pathway_plan_reviews.review_date.uk_date' as rule_id, 'review_date delivered as DD/MM/YYYY (accepted, flagged)' as reason
     from {{ ref('stg_case_management__pathway_plan_reviews') }} as s
     where (s.review_date is not null and regexp_full_match(s.review_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('pathway_plan_reviews.review_date.uk_date') }}
+        and {{ csc_rule_applies('pathway_plan_reviews.review_date.uk_date', csc_run) }}
     union all
     -- pathway_plan_reviews.personal_adviser_allocated.lower_case: personal_adviser_allocated delivered as y/n (upper-cased, flagged)
     select s.extract_date, s.source_file, s.source_line, s.pathway_plan_review_id as record_key, 'pathway_plan_reviews.personal_adviser_allocated.lower_case' as rule_id, 'personal_adviser_allocated delivered as y/n (upper-cased, flagged)' as reason
     from {{ ref('stg_case_management__pathway_plan_reviews') }} as s
     where (s.personal_adviser_allocated_text <> upper(s.personal_adviser_allocated_text))
-        and {{ csc_rule_applies('pathway_plan_reviews.personal_adviser_allocated.lower_case') }}
+        and {{ csc_rule_applies('pathway_plan_reviews.personal_adviser_allocated.lower_case', csc_run) }}
 
 )
 

@@ -2,211 +2,212 @@
 -- referrals.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- referrals.duplicate_row: exact copy of an earlier referrals.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.referral_id), '') as record_key, 'referrals.duplicate_row' as rule_id, 'exact copy of an earlier referrals.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(referral_id), trim(child_id), trim(contact_id), trim(referral_date), trim(referral_source), trim(primary_need_code), trim(nfa), trim(closure_date), trim(closure_reason), trim(team_id), trim(worker_id) order by _source_line) as copy_number from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('referrals.duplicate_row') }}
+    from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(referral_id), trim(child_id), trim(contact_id), trim(referral_date), trim(referral_source), trim(primary_need_code), trim(nfa), trim(closure_date), trim(closure_reason), trim(team_id), trim(worker_id) order by _source_line) as copy_number from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('referrals.duplicate_row', csc_run) }}
     union all
     -- referrals.duplicate_key: referral_id appears on rows with different content: every row with that referral_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.referral_id), '') as record_key, 'referrals.duplicate_key' as rule_id, 'referral_id appears on rows with different content: every row with that referral_id is excluded' as reason
-    from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.referral_id) in (select trim(referral_id) from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(referral_id) having count(distinct row(trim(referral_id), trim(child_id), trim(contact_id), trim(referral_date), trim(referral_source), trim(primary_need_code), trim(nfa), trim(closure_date), trim(closure_reason), trim(team_id), trim(worker_id))) > 1))
-        and {{ csc_rule_applies('referrals.duplicate_key') }}
+    from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.referral_id) in (select trim(referral_id) from (select * from {{ source('raw', 'referrals') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(referral_id) having count(distinct row(trim(referral_id), trim(child_id), trim(contact_id), trim(referral_date), trim(referral_source), trim(primary_need_code), trim(nfa), trim(closure_date), trim(closure_reason), trim(team_id), trim(worker_id))) > 1))
+        and {{ csc_rule_applies('referrals.duplicate_key', csc_run) }}
     union all
     -- referrals.referral_id.required: referral_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_id.required' as rule_id, 'referral_id is required but empty' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.referral_id is null)
-        and {{ csc_rule_applies('referrals.referral_id.required') }}
+        and {{ csc_rule_applies('referrals.referral_id.required', csc_run) }}
     union all
     -- referrals.referral_id.id_format: referral_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_id.id_format' as rule_id, 'referral_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.referral_id is not null and (length(s.referral_id) > 20 or not regexp_full_match(s.referral_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('referrals.referral_id.id_format') }}
+        and {{ csc_rule_applies('referrals.referral_id.id_format', csc_run) }}
     union all
     -- referrals.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('referrals.child_id.required') }}
+        and {{ csc_rule_applies('referrals.child_id.required', csc_run) }}
     union all
     -- referrals.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('referrals.child_id.id_format') }}
+        and {{ csc_rule_applies('referrals.child_id.id_format', csc_run) }}
     union all
     -- referrals.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.child_id is not null and not exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id))
-        and {{ csc_rule_applies('referrals.child_id.orphan') }}
+        and {{ csc_rule_applies('referrals.child_id.orphan', csc_run) }}
     union all
     -- referrals.child_id.parent_not_counted: child_id points to a children row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.child_id.parent_not_counted' as rule_id, 'child_id points to a children row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
-        and {{ csc_rule_applies('referrals.child_id.parent_not_counted') }}
+        and {{ csc_rule_applies('referrals.child_id.parent_not_counted', csc_run) }}
     union all
     -- referrals.contact_id.id_format: contact_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.contact_id.id_format' as rule_id, 'contact_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.contact_id is not null and (length(s.contact_id) > 20 or not regexp_full_match(s.contact_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('referrals.contact_id.id_format') }}
+        and {{ csc_rule_applies('referrals.contact_id.id_format', csc_run) }}
     union all
     -- referrals.contact_id.orphan: contact_id points to no contacts row
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.contact_id.orphan' as rule_id, 'contact_id points to no contacts row' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.contact_id is not null and not exists (select 1 from {{ ref('stg_case_management__contacts') }} p where p.contact_id = s.contact_id))
-        and {{ csc_rule_applies('referrals.contact_id.orphan') }}
+        and {{ csc_rule_applies('referrals.contact_id.orphan', csc_run) }}
     union all
     -- referrals.contact_id.parent_not_counted: contact_id points to a contacts row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.contact_id.parent_not_counted' as rule_id, 'contact_id points to a contacts row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.contact_id is not null and exists (select 1 from {{ ref('stg_case_management__contacts') }} p where p.contact_id = s.contact_id) and not exists (select 1 from {{ ref('int_contacts_validated') }} v where v.contact_id = s.contact_id))
-        and {{ csc_rule_applies('referrals.contact_id.parent_not_counted') }}
+        and {{ csc_rule_applies('referrals.contact_id.parent_not_counted', csc_run) }}
     union all
     -- referrals.referral_date.required: referral_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_date.required' as rule_id, 'referral_date is required but empty' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.referral_date_text is null)
-        and {{ csc_rule_applies('referrals.referral_date.required') }}
+        and {{ csc_rule_applies('referrals.referral_date.required', csc_run) }}
     union all
     -- referrals.referral_date.us_date: referral_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_date.us_date' as rule_id, 'referral_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.referral_date_text is not null and s.referral_date is null and regexp_full_match(s.referral_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('referrals.referral_date.us_date') }}
+        and {{ csc_rule_applies('referrals.referral_date.us_date', csc_run) }}
     union all
     -- referrals.referral_date.not_a_date: referral_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_date.not_a_date' as rule_id, 'referral_date is not a date' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.referral_date_text is not null and s.referral_date is null and not regexp_full_match(s.referral_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('referrals.referral_date.not_a_date') }}
+        and {{ csc_rule_applies('referrals.referral_date.not_a_date', csc_run) }}
     union all
     -- referrals.referral_date.in_future: referral_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_date.in_future' as rule_id, 'referral_date is after the extract date' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where (s.referral_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('referrals.referral_date.in_future') }}
+    where (s.referral_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('referrals.referral_date.in_future', csc_run) }}
     union all
     -- referrals.referral_source.required: referral_source is required but empty
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_source.required' as rule_id, 'referral_source is required but empty' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.referral_source_text is null)
-        and {{ csc_rule_applies('referrals.referral_source.required') }}
+        and {{ csc_rule_applies('referrals.referral_source.required', csc_run) }}
     union all
     -- referrals.referral_source.invalid_code: referral_source is not in the code list referral_source
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.referral_source.invalid_code' as rule_id, 'referral_source is not in the code list referral_source' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.referral_source is not null and s.referral_source not in ('1A', '1B', '1C', '1D', '2A', '2B', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5A', '5B', '5C', '5D', '6', '7', '8', '9', '10'))
-        and {{ csc_rule_applies('referrals.referral_source.invalid_code') }}
+        and {{ csc_rule_applies('referrals.referral_source.invalid_code', csc_run) }}
     union all
     -- referrals.primary_need_code.invalid_code: primary_need_code is not in the code list primary_need_code
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.primary_need_code.invalid_code' as rule_id, 'primary_need_code is not in the code list primary_need_code' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.primary_need_code is not null and s.primary_need_code not in ('N0', 'N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'N7', 'N8', 'N9'))
-        and {{ csc_rule_applies('referrals.primary_need_code.invalid_code') }}
+        and {{ csc_rule_applies('referrals.primary_need_code.invalid_code', csc_run) }}
     union all
     -- referrals.nfa.required: nfa is required but empty
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.nfa.required' as rule_id, 'nfa is required but empty' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.nfa_text is null)
-        and {{ csc_rule_applies('referrals.nfa.required') }}
+        and {{ csc_rule_applies('referrals.nfa.required', csc_run) }}
     union all
     -- referrals.nfa.invalid_flag: nfa is not Y or N
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.nfa.invalid_flag' as rule_id, 'nfa is not Y or N' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.nfa_text is not null and s.nfa is null)
-        and {{ csc_rule_applies('referrals.nfa.invalid_flag') }}
+        and {{ csc_rule_applies('referrals.nfa.invalid_flag', csc_run) }}
     union all
     -- referrals.closure_date.us_date: closure_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date.us_date' as rule_id, 'closure_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.closure_date_text is not null and s.closure_date is null and regexp_full_match(s.closure_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('referrals.closure_date.us_date') }}
+        and {{ csc_rule_applies('referrals.closure_date.us_date', csc_run) }}
     union all
     -- referrals.closure_date.not_a_date: closure_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date.not_a_date' as rule_id, 'closure_date is not a date' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.closure_date_text is not null and s.closure_date is null and not regexp_full_match(s.closure_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('referrals.closure_date.not_a_date') }}
+        and {{ csc_rule_applies('referrals.closure_date.not_a_date', csc_run) }}
     union all
     -- referrals.closure_date.in_future: closure_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date.in_future' as rule_id, 'closure_date is after the extract date' as reason
     from {{ ref('stg_case_management__referrals') }} as s
-    where (s.closure_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('referrals.closure_date.in_future') }}
+    where (s.closure_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('referrals.closure_date.in_future', csc_run) }}
     union all
     -- referrals.closure_reason.invalid_code: closure_reason is not in the code list closure_reason
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_reason.invalid_code' as rule_id, 'closure_reason is not in the code list closure_reason' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.closure_reason is not null and s.closure_reason not in ('RC1', 'RC2', 'RC3', 'RC4', 'RC5', 'RC6', 'RC7', 'RC8', 'RC9'))
-        and {{ csc_rule_applies('referrals.closure_reason.invalid_code') }}
+        and {{ csc_rule_applies('referrals.closure_reason.invalid_code', csc_run) }}
     union all
     -- referrals.team_id.required: team_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.team_id.required' as rule_id, 'team_id is required but empty' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.team_id is null)
-        and {{ csc_rule_applies('referrals.team_id.required') }}
+        and {{ csc_rule_applies('referrals.team_id.required', csc_run) }}
     union all
     -- referrals.team_id.id_format: team_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.team_id.id_format' as rule_id, 'team_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('referrals.team_id.id_format') }}
+        and {{ csc_rule_applies('referrals.team_id.id_format', csc_run) }}
     union all
     -- referrals.team_id.orphan: team_id points to no teams row
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.team_id.orphan' as rule_id, 'team_id points to no teams row' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.team_id is not null and not exists (select 1 from {{ ref('stg_case_management__teams') }} p where p.team_id = s.team_id))
-        and {{ csc_rule_applies('referrals.team_id.orphan') }}
+        and {{ csc_rule_applies('referrals.team_id.orphan', csc_run) }}
     union all
     -- referrals.team_id.parent_not_counted: team_id points to a teams row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.team_id.parent_not_counted' as rule_id, 'team_id points to a teams row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.team_id is not null and exists (select 1 from {{ ref('stg_case_management__teams') }} p where p.team_id = s.team_id) and not exists (select 1 from {{ ref('int_teams_validated') }} v where v.team_id = s.team_id))
-        and {{ csc_rule_applies('referrals.team_id.parent_not_counted') }}
+        and {{ csc_rule_applies('referrals.team_id.parent_not_counted', csc_run) }}
     union all
     -- referrals.worker_id.id_format: worker_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.worker_id.id_format' as rule_id, 'worker_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('referrals.worker_id.id_format') }}
+        and {{ csc_rule_applies('referrals.worker_id.id_format', csc_run) }}
     union all
     -- referrals.worker_id.orphan: worker_id points to no workers row
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.worker_id.orphan' as rule_id, 'worker_id points to no workers row' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.worker_id is not null and not exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.worker_id))
-        and {{ csc_rule_applies('referrals.worker_id.orphan') }}
+        and {{ csc_rule_applies('referrals.worker_id.orphan', csc_run) }}
     union all
     -- referrals.worker_id.parent_not_counted: worker_id points to a workers row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.worker_id.parent_not_counted' as rule_id, 'worker_id points to a workers row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.worker_id is not null and exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.worker_id) and not exists (select 1 from {{ ref('int_workers_validated') }} v where v.worker_id = s.worker_id))
-        and {{ csc_rule_applies('referrals.worker_id.parent_not_counted') }}
+        and {{ csc_rule_applies('referrals.worker_id.parent_not_counted', csc_run) }}
     union all
     -- referrals.closure_date_before_referral_date: closure_date is before referral_date
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date_before_referral_date' as rule_id, 'closure_date is before referral_date' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.closure_date < s.referral_date)
-        and {{ csc_rule_applies('referrals.closure_date_before_referral_date') }}
+        and {{ csc_rule_applies('referrals.closure_date_before_referral_date', csc_run) }}
     union all
     -- referrals.closure_date_without_closure_reason: closure_date is set but closure_reason is empty
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_date_without_closure_reason' as rule_id, 'closure_date is set but closure_reason is empty' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.closure_date_text is not null and s.closure_reason_text is null)
-        and {{ csc_rule_applies('referrals.closure_date_without_closure_reason') }}
+        and {{ csc_rule_applies('referrals.closure_date_without_closure_reason', csc_run) }}
     union all
     -- referrals.closure_reason_without_closure_date: closure_reason is set but closure_date is empty
     select s.extract_date, s.source_file, s.source_line, s.referral_id as record_key, 'referrals.closure_reason_without_closure_date' as rule_id, 'closure_reason is set but closure_date is empty' as reason
     from {{ ref('stg_case_management__referrals') }} as s
     where (s.closure_reason_text is not null and s.closure_date_text is null)
-        and {{ csc_rule_applies('referrals.closure_reason_without_closure_date') }}
+        and {{ csc_rule_applies('referrals.closure_reason_without_closure_date', csc_run) }}
 
 )
 

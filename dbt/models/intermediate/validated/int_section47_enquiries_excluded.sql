@@ -2,175 +2,176 @@
 -- section47_enquiries.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- section47_enquiries.duplicate_row: exact copy of an earlier section47_enquiries.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.s47_id), '') as record_key, 'section47_enquiries.duplicate_row' as rule_id, 'exact copy of an earlier section47_enquiries.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'section47_enquiries') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(s47_id), trim(child_id), trim(referral_id), trim(strategy_discussion_date), trim(s47_start_date), trim(outcome), trim(icpc_not_required), trim(icpc_date), trim(icpc_outcome) order by _source_line) as copy_number from (select * from {{ source('raw', 'section47_enquiries') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('section47_enquiries.duplicate_row') }}
+    from (select * from {{ source('raw', 'section47_enquiries') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(s47_id), trim(child_id), trim(referral_id), trim(strategy_discussion_date), trim(s47_start_date), trim(outcome), trim(icpc_not_required), trim(icpc_date), trim(icpc_outcome) order by _source_line) as copy_number from (select * from {{ source('raw', 'section47_enquiries') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('section47_enquiries.duplicate_row', csc_run) }}
     union all
     -- section47_enquiries.duplicate_key: s47_id appears on rows with different content: every row with that s47_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.s47_id), '') as record_key, 'section47_enquiries.duplicate_key' as rule_id, 's47_id appears on rows with different content: every row with that s47_id is excluded' as reason
-    from (select * from {{ source('raw', 'section47_enquiries') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.s47_id) in (select trim(s47_id) from (select * from {{ source('raw', 'section47_enquiries') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(s47_id) having count(distinct row(trim(s47_id), trim(child_id), trim(referral_id), trim(strategy_discussion_date), trim(s47_start_date), trim(outcome), trim(icpc_not_required), trim(icpc_date), trim(icpc_outcome))) > 1))
-        and {{ csc_rule_applies('section47_enquiries.duplicate_key') }}
+    from (select * from {{ source('raw', 'section47_enquiries') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.s47_id) in (select trim(s47_id) from (select * from {{ source('raw', 'section47_enquiries') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(s47_id) having count(distinct row(trim(s47_id), trim(child_id), trim(referral_id), trim(strategy_discussion_date), trim(s47_start_date), trim(outcome), trim(icpc_not_required), trim(icpc_date), trim(icpc_outcome))) > 1))
+        and {{ csc_rule_applies('section47_enquiries.duplicate_key', csc_run) }}
     union all
     -- section47_enquiries.s47_id.required: s47_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.s47_id.required' as rule_id, 's47_id is required but empty' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.s47_id is null)
-        and {{ csc_rule_applies('section47_enquiries.s47_id.required') }}
+        and {{ csc_rule_applies('section47_enquiries.s47_id.required', csc_run) }}
     union all
     -- section47_enquiries.s47_id.id_format: s47_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.s47_id.id_format' as rule_id, 's47_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.s47_id is not null and (length(s.s47_id) > 20 or not regexp_full_match(s.s47_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('section47_enquiries.s47_id.id_format') }}
+        and {{ csc_rule_applies('section47_enquiries.s47_id.id_format', csc_run) }}
     union all
     -- section47_enquiries.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('section47_enquiries.child_id.required') }}
+        and {{ csc_rule_applies('section47_enquiries.child_id.required', csc_run) }}
     union all
     -- section47_enquiries.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('section47_enquiries.child_id.id_format') }}
+        and {{ csc_rule_applies('section47_enquiries.child_id.id_format', csc_run) }}
     union all
     -- section47_enquiries.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.child_id is not null and not exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id))
-        and {{ csc_rule_applies('section47_enquiries.child_id.orphan') }}
+        and {{ csc_rule_applies('section47_enquiries.child_id.orphan', csc_run) }}
     union all
     -- section47_enquiries.child_id.parent_not_counted: child_id points to a children row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.child_id.parent_not_counted' as rule_id, 'child_id points to a children row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
-        and {{ csc_rule_applies('section47_enquiries.child_id.parent_not_counted') }}
+        and {{ csc_rule_applies('section47_enquiries.child_id.parent_not_counted', csc_run) }}
     union all
     -- section47_enquiries.referral_id.required: referral_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.referral_id.required' as rule_id, 'referral_id is required but empty' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.referral_id is null)
-        and {{ csc_rule_applies('section47_enquiries.referral_id.required') }}
+        and {{ csc_rule_applies('section47_enquiries.referral_id.required', csc_run) }}
     union all
     -- section47_enquiries.referral_id.id_format: referral_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.referral_id.id_format' as rule_id, 'referral_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.referral_id is not null and (length(s.referral_id) > 20 or not regexp_full_match(s.referral_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('section47_enquiries.referral_id.id_format') }}
+        and {{ csc_rule_applies('section47_enquiries.referral_id.id_format', csc_run) }}
     union all
     -- section47_enquiries.referral_id.orphan: referral_id points to no referrals row
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.referral_id.orphan' as rule_id, 'referral_id points to no referrals row' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.referral_id is not null and not exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id))
-        and {{ csc_rule_applies('section47_enquiries.referral_id.orphan') }}
+        and {{ csc_rule_applies('section47_enquiries.referral_id.orphan', csc_run) }}
     union all
     -- section47_enquiries.referral_id.parent_not_counted: referral_id points to a referrals row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.referral_id.parent_not_counted' as rule_id, 'referral_id points to a referrals row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.referral_id is not null and exists (select 1 from {{ ref('stg_case_management__referrals') }} p where p.referral_id = s.referral_id) and not exists (select 1 from {{ ref('int_referrals_validated') }} v where v.referral_id = s.referral_id))
-        and {{ csc_rule_applies('section47_enquiries.referral_id.parent_not_counted') }}
+        and {{ csc_rule_applies('section47_enquiries.referral_id.parent_not_counted', csc_run) }}
     union all
     -- section47_enquiries.strategy_discussion_date.required: strategy_discussion_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.strategy_discussion_date.required' as rule_id, 'strategy_discussion_date is required but empty' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.strategy_discussion_date_text is null)
-        and {{ csc_rule_applies('section47_enquiries.strategy_discussion_date.required') }}
+        and {{ csc_rule_applies('section47_enquiries.strategy_discussion_date.required', csc_run) }}
     union all
     -- section47_enquiries.strategy_discussion_date.us_date: strategy_discussion_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.strategy_discussion_date.us_date' as rule_id, 'strategy_discussion_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.strategy_discussion_date_text is not null and s.strategy_discussion_date is null and regexp_full_match(s.strategy_discussion_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('section47_enquiries.strategy_discussion_date.us_date') }}
+        and {{ csc_rule_applies('section47_enquiries.strategy_discussion_date.us_date', csc_run) }}
     union all
     -- section47_enquiries.strategy_discussion_date.not_a_date: strategy_discussion_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.strategy_discussion_date.not_a_date' as rule_id, 'strategy_discussion_date is not a date' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.strategy_discussion_date_text is not null and s.strategy_discussion_date is null and not regexp_full_match(s.strategy_discussion_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('section47_enquiries.strategy_discussion_date.not_a_date') }}
+        and {{ csc_rule_applies('section47_enquiries.strategy_discussion_date.not_a_date', csc_run) }}
     union all
     -- section47_enquiries.strategy_discussion_date.in_future: strategy_discussion_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.strategy_discussion_date.in_future' as rule_id, 'strategy_discussion_date is after the extract date' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
-    where (s.strategy_discussion_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('section47_enquiries.strategy_discussion_date.in_future') }}
+    where (s.strategy_discussion_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('section47_enquiries.strategy_discussion_date.in_future', csc_run) }}
     union all
     -- section47_enquiries.s47_start_date.required: s47_start_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.s47_start_date.required' as rule_id, 's47_start_date is required but empty' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.s47_start_date_text is null)
-        and {{ csc_rule_applies('section47_enquiries.s47_start_date.required') }}
+        and {{ csc_rule_applies('section47_enquiries.s47_start_date.required', csc_run) }}
     union all
     -- section47_enquiries.s47_start_date.us_date: s47_start_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.s47_start_date.us_date' as rule_id, 's47_start_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.s47_start_date_text is not null and s.s47_start_date is null and regexp_full_match(s.s47_start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('section47_enquiries.s47_start_date.us_date') }}
+        and {{ csc_rule_applies('section47_enquiries.s47_start_date.us_date', csc_run) }}
     union all
     -- section47_enquiries.s47_start_date.not_a_date: s47_start_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.s47_start_date.not_a_date' as rule_id, 's47_start_date is not a date' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.s47_start_date_text is not null and s.s47_start_date is null and not regexp_full_match(s.s47_start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('section47_enquiries.s47_start_date.not_a_date') }}
+        and {{ csc_rule_applies('section47_enquiries.s47_start_date.not_a_date', csc_run) }}
     union all
     -- section47_enquiries.s47_start_date.in_future: s47_start_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.s47_start_date.in_future' as rule_id, 's47_start_date is after the extract date' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
-    where (s.s47_start_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('section47_enquiries.s47_start_date.in_future') }}
+    where (s.s47_start_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('section47_enquiries.s47_start_date.in_future', csc_run) }}
     union all
     -- section47_enquiries.outcome.invalid_code: outcome is not in the code list s47_outcome
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.outcome.invalid_code' as rule_id, 'outcome is not in the code list s47_outcome' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.outcome is not null and s.outcome not in ('ICPC', 'CIN', 'NFA'))
-        and {{ csc_rule_applies('section47_enquiries.outcome.invalid_code') }}
+        and {{ csc_rule_applies('section47_enquiries.outcome.invalid_code', csc_run) }}
     union all
     -- section47_enquiries.icpc_not_required.required: icpc_not_required is required but empty
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_not_required.required' as rule_id, 'icpc_not_required is required but empty' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.icpc_not_required_text is null)
-        and {{ csc_rule_applies('section47_enquiries.icpc_not_required.required') }}
+        and {{ csc_rule_applies('section47_enquiries.icpc_not_required.required', csc_run) }}
     union all
     -- section47_enquiries.icpc_not_required.invalid_flag: icpc_not_required is not Y or N
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_not_required.invalid_flag' as rule_id, 'icpc_not_required is not Y or N' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.icpc_not_required_text is not null and s.icpc_not_required is null)
-        and {{ csc_rule_applies('section47_enquiries.icpc_not_required.invalid_flag') }}
+        and {{ csc_rule_applies('section47_enquiries.icpc_not_required.invalid_flag', csc_run) }}
     union all
     -- section47_enquiries.icpc_date.us_date: icpc_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_date.us_date' as rule_id, 'icpc_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.icpc_date_text is not null and s.icpc_date is null and regexp_full_match(s.icpc_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('section47_enquiries.icpc_date.us_date') }}
+        and {{ csc_rule_applies('section47_enquiries.icpc_date.us_date', csc_run) }}
     union all
     -- section47_enquiries.icpc_date.not_a_date: icpc_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_date.not_a_date' as rule_id, 'icpc_date is not a date' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.icpc_date_text is not null and s.icpc_date is null and not regexp_full_match(s.icpc_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('section47_enquiries.icpc_date.not_a_date') }}
+        and {{ csc_rule_applies('section47_enquiries.icpc_date.not_a_date', csc_run) }}
     union all
     -- section47_enquiries.icpc_date.in_future: icpc_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_date.in_future' as rule_id, 'icpc_date is after the extract date' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
-    where (s.icpc_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('section47_enquiries.icpc_date.in_future') }}
+    where (s.icpc_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('section47_enquiries.icpc_date.in_future', csc_run) }}
     union all
     -- section47_enquiries.icpc_outcome.invalid_code: icpc_outcome is not in the code list icpc_outcome
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_outcome.invalid_code' as rule_id, 'icpc_outcome is not in the code list icpc_outcome' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.icpc_outcome is not null and s.icpc_outcome not in ('CP_PLAN', 'NO_PLAN'))
-        and {{ csc_rule_applies('section47_enquiries.icpc_outcome.invalid_code') }}
+        and {{ csc_rule_applies('section47_enquiries.icpc_outcome.invalid_code', csc_run) }}
     union all
     -- section47_enquiries.icpc_date_before_strategy_discussion_date: icpc_date is before strategy_discussion_date
     select s.extract_date, s.source_file, s.source_line, s.s47_id as record_key, 'section47_enquiries.icpc_date_before_strategy_discussion_date' as rule_id, 'icpc_date is before strategy_discussion_date' as reason
     from {{ ref('stg_case_management__section47_enquiries') }} as s
     where (s.icpc_date < s.strategy_discussion_date)
-        and {{ csc_rule_applies('section47_enquiries.icpc_date_before_strategy_discussion_date') }}
+        and {{ csc_rule_applies('section47_enquiries.icpc_date_before_strategy_discussion_date', csc_run) }}
 
 )
 

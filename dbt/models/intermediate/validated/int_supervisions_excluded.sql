@@ -2,115 +2,116 @@
 -- supervisions.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- supervisions.duplicate_row: exact copy of an earlier supervisions.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.supervision_id), '') as record_key, 'supervisions.duplicate_row' as rule_id, 'exact copy of an earlier supervisions.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(supervision_id), trim(worker_id), trim(supervisor_id), trim(supervision_date), trim(supervision_type) order by _source_line) as copy_number from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('supervisions.duplicate_row') }}
+    from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(supervision_id), trim(worker_id), trim(supervisor_id), trim(supervision_date), trim(supervision_type) order by _source_line) as copy_number from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('supervisions.duplicate_row', csc_run) }}
     union all
     -- supervisions.duplicate_key: supervision_id appears on rows with different content: every row with that supervision_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.supervision_id), '') as record_key, 'supervisions.duplicate_key' as rule_id, 'supervision_id appears on rows with different content: every row with that supervision_id is excluded' as reason
-    from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.supervision_id) in (select trim(supervision_id) from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(supervision_id) having count(distinct row(trim(supervision_id), trim(worker_id), trim(supervisor_id), trim(supervision_date), trim(supervision_type))) > 1))
-        and {{ csc_rule_applies('supervisions.duplicate_key') }}
+    from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.supervision_id) in (select trim(supervision_id) from (select * from {{ source('raw', 'supervisions') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(supervision_id) having count(distinct row(trim(supervision_id), trim(worker_id), trim(supervisor_id), trim(supervision_date), trim(supervision_type))) > 1))
+        and {{ csc_rule_applies('supervisions.duplicate_key', csc_run) }}
     union all
     -- supervisions.supervision_id.required: supervision_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_id.required' as rule_id, 'supervision_id is required but empty' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.supervision_id is null)
-        and {{ csc_rule_applies('supervisions.supervision_id.required') }}
+        and {{ csc_rule_applies('supervisions.supervision_id.required', csc_run) }}
     union all
     -- supervisions.supervision_id.id_format: supervision_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_id.id_format' as rule_id, 'supervision_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.supervision_id is not null and (length(s.supervision_id) > 20 or not regexp_full_match(s.supervision_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('supervisions.supervision_id.id_format') }}
+        and {{ csc_rule_applies('supervisions.supervision_id.id_format', csc_run) }}
     union all
     -- supervisions.worker_id.required: worker_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.worker_id.required' as rule_id, 'worker_id is required but empty' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.worker_id is null)
-        and {{ csc_rule_applies('supervisions.worker_id.required') }}
+        and {{ csc_rule_applies('supervisions.worker_id.required', csc_run) }}
     union all
     -- supervisions.worker_id.id_format: worker_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.worker_id.id_format' as rule_id, 'worker_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('supervisions.worker_id.id_format') }}
+        and {{ csc_rule_applies('supervisions.worker_id.id_format', csc_run) }}
     union all
     -- supervisions.worker_id.orphan: worker_id points to no workers row
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.worker_id.orphan' as rule_id, 'worker_id points to no workers row' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.worker_id is not null and not exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.worker_id))
-        and {{ csc_rule_applies('supervisions.worker_id.orphan') }}
+        and {{ csc_rule_applies('supervisions.worker_id.orphan', csc_run) }}
     union all
     -- supervisions.worker_id.parent_not_counted: worker_id points to a workers row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.worker_id.parent_not_counted' as rule_id, 'worker_id points to a workers row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.worker_id is not null and exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.worker_id) and not exists (select 1 from {{ ref('int_workers_validated') }} v where v.worker_id = s.worker_id))
-        and {{ csc_rule_applies('supervisions.worker_id.parent_not_counted') }}
+        and {{ csc_rule_applies('supervisions.worker_id.parent_not_counted', csc_run) }}
     union all
     -- supervisions.supervisor_id.required: supervisor_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervisor_id.required' as rule_id, 'supervisor_id is required but empty' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.supervisor_id is null)
-        and {{ csc_rule_applies('supervisions.supervisor_id.required') }}
+        and {{ csc_rule_applies('supervisions.supervisor_id.required', csc_run) }}
     union all
     -- supervisions.supervisor_id.id_format: supervisor_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervisor_id.id_format' as rule_id, 'supervisor_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.supervisor_id is not null and (length(s.supervisor_id) > 20 or not regexp_full_match(s.supervisor_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('supervisions.supervisor_id.id_format') }}
+        and {{ csc_rule_applies('supervisions.supervisor_id.id_format', csc_run) }}
     union all
     -- supervisions.supervisor_id.orphan: supervisor_id points to no workers row
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervisor_id.orphan' as rule_id, 'supervisor_id points to no workers row' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.supervisor_id is not null and not exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.supervisor_id))
-        and {{ csc_rule_applies('supervisions.supervisor_id.orphan') }}
+        and {{ csc_rule_applies('supervisions.supervisor_id.orphan', csc_run) }}
     union all
     -- supervisions.supervisor_id.parent_not_counted: supervisor_id points to a workers row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervisor_id.parent_not_counted' as rule_id, 'supervisor_id points to a workers row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.supervisor_id is not null and exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.supervisor_id) and not exists (select 1 from {{ ref('int_workers_validated') }} v where v.worker_id = s.supervisor_id))
-        and {{ csc_rule_applies('supervisions.supervisor_id.parent_not_counted') }}
+        and {{ csc_rule_applies('supervisions.supervisor_id.parent_not_counted', csc_run) }}
     union all
     -- supervisions.supervision_date.required: supervision_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_date.required' as rule_id, 'supervision_date is required but empty' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.supervision_date_text is null)
-        and {{ csc_rule_applies('supervisions.supervision_date.required') }}
+        and {{ csc_rule_applies('supervisions.supervision_date.required', csc_run) }}
     union all
     -- supervisions.supervision_date.us_date: supervision_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_date.us_date' as rule_id, 'supervision_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.supervision_date_text is not null and s.supervision_date is null and regexp_full_match(s.supervision_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('supervisions.supervision_date.us_date') }}
+        and {{ csc_rule_applies('supervisions.supervision_date.us_date', csc_run) }}
     union all
     -- supervisions.supervision_date.not_a_date: supervision_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_date.not_a_date' as rule_id, 'supervision_date is not a date' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.supervision_date_text is not null and s.supervision_date is null and not regexp_full_match(s.supervision_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('supervisions.supervision_date.not_a_date') }}
+        and {{ csc_rule_applies('supervisions.supervision_date.not_a_date', csc_run) }}
     union all
     -- supervisions.supervision_date.in_future: supervision_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_date.in_future' as rule_id, 'supervision_date is after the extract date' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
-    where (s.supervision_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('supervisions.supervision_date.in_future') }}
+    where (s.supervision_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('supervisions.supervision_date.in_future', csc_run) }}
     union all
     -- supervisions.supervision_type.required: supervision_type is required but empty
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_type.required' as rule_id, 'supervision_type is required but empty' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.supervision_type_text is null)
-        and {{ csc_rule_applies('supervisions.supervision_type.required') }}
+        and {{ csc_rule_applies('supervisions.supervision_type.required', csc_run) }}
     union all
     -- supervisions.supervision_type.invalid_code: supervision_type is not in the code list supervision_type
     select s.extract_date, s.source_file, s.source_line, s.supervision_id as record_key, 'supervisions.supervision_type.invalid_code' as rule_id, 'supervision_type is not in the code list supervision_type' as reason
     from {{ ref('stg_case_management__supervisions') }} as s
     where (s.supervision_type is not null and s.supervision_type not in ('INDIVIDUAL', 'GROUP'))
-        and {{ csc_rule_applies('supervisions.supervision_type.invalid_code') }}
+        and {{ csc_rule_applies('supervisions.supervision_type.invalid_code', csc_run) }}
 
 )
 

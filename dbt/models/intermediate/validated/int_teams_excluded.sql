@@ -2,49 +2,50 @@
 -- teams.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- teams.duplicate_row: exact copy of an earlier teams.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.team_id), '') as record_key, 'teams.duplicate_row' as rule_id, 'exact copy of an earlier teams.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(team_id), trim(team_name), trim(service_area) order by _source_line) as copy_number from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('teams.duplicate_row') }}
+    from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(team_id), trim(team_name), trim(service_area) order by _source_line) as copy_number from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('teams.duplicate_row', csc_run) }}
     union all
     -- teams.duplicate_key: team_id appears on rows with different content: every row with that team_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.team_id), '') as record_key, 'teams.duplicate_key' as rule_id, 'team_id appears on rows with different content: every row with that team_id is excluded' as reason
-    from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.team_id) in (select trim(team_id) from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(team_id) having count(distinct row(trim(team_id), trim(team_name), trim(service_area))) > 1))
-        and {{ csc_rule_applies('teams.duplicate_key') }}
+    from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.team_id) in (select trim(team_id) from (select * from {{ source('raw', 'teams') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(team_id) having count(distinct row(trim(team_id), trim(team_name), trim(service_area))) > 1))
+        and {{ csc_rule_applies('teams.duplicate_key', csc_run) }}
     union all
     -- teams.team_id.required: team_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.team_id as record_key, 'teams.team_id.required' as rule_id, 'team_id is required but empty' as reason
     from {{ ref('stg_case_management__teams') }} as s
     where (s.team_id is null)
-        and {{ csc_rule_applies('teams.team_id.required') }}
+        and {{ csc_rule_applies('teams.team_id.required', csc_run) }}
     union all
     -- teams.team_id.id_format: team_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.team_id as record_key, 'teams.team_id.id_format' as rule_id, 'team_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__teams') }} as s
     where (s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('teams.team_id.id_format') }}
+        and {{ csc_rule_applies('teams.team_id.id_format', csc_run) }}
     union all
     -- teams.team_name.required: team_name is required but empty
     select s.extract_date, s.source_file, s.source_line, s.team_id as record_key, 'teams.team_name.required' as rule_id, 'team_name is required but empty' as reason
     from {{ ref('stg_case_management__teams') }} as s
     where (s.team_name is null)
-        and {{ csc_rule_applies('teams.team_name.required') }}
+        and {{ csc_rule_applies('teams.team_name.required', csc_run) }}
     union all
     -- teams.service_area.required: service_area is required but empty
     select s.extract_date, s.source_file, s.source_line, s.team_id as record_key, 'teams.service_area.required' as rule_id, 'service_area is required but empty' as reason
     from {{ ref('stg_case_management__teams') }} as s
     where (s.service_area_text is null)
-        and {{ csc_rule_applies('teams.service_area.required') }}
+        and {{ csc_rule_applies('teams.service_area.required', csc_run) }}
     union all
     -- teams.service_area.invalid_code: service_area is not in the code list service_area
     select s.extract_date, s.source_file, s.source_line, s.team_id as record_key, 'teams.service_area.invalid_code' as rule_id, 'service_area is not in the code list service_area' as reason
     from {{ ref('stg_case_management__teams') }} as s
     where (s.service_area is not null and s.service_area not in ('MASH', 'ASSESSMENT', 'CIN', 'CP_COURT', 'LAC', 'DISABLED_CHILDREN', 'LEAVING_CARE'))
-        and {{ csc_rule_applies('teams.service_area.invalid_code') }}
+        and {{ csc_rule_applies('teams.service_area.invalid_code', csc_run) }}
 
 )
 

@@ -2,163 +2,164 @@
 -- visits.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- visits.duplicate_row: exact copy of an earlier visits.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.visit_id), '') as record_key, 'visits.duplicate_row' as rule_id, 'exact copy of an earlier visits.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(visit_id), trim(child_id), trim(visit_date), trim(visit_type), trim(child_seen), trim(seen_alone), trim(worker_id), trim(recorded_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('visits.duplicate_row') }}
+    from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(visit_id), trim(child_id), trim(visit_date), trim(visit_type), trim(child_seen), trim(seen_alone), trim(worker_id), trim(recorded_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('visits.duplicate_row', csc_run) }}
     union all
     -- visits.duplicate_key: visit_id appears on rows with different content: every row with that visit_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.visit_id), '') as record_key, 'visits.duplicate_key' as rule_id, 'visit_id appears on rows with different content: every row with that visit_id is excluded' as reason
-    from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.visit_id) in (select trim(visit_id) from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(visit_id) having count(distinct row(trim(visit_id), trim(child_id), trim(visit_date), trim(visit_type), trim(child_seen), trim(seen_alone), trim(worker_id), trim(recorded_date))) > 1))
-        and {{ csc_rule_applies('visits.duplicate_key') }}
+    from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.visit_id) in (select trim(visit_id) from (select * from {{ source('raw', 'visits') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(visit_id) having count(distinct row(trim(visit_id), trim(child_id), trim(visit_date), trim(visit_type), trim(child_seen), trim(seen_alone), trim(worker_id), trim(recorded_date))) > 1))
+        and {{ csc_rule_applies('visits.duplicate_key', csc_run) }}
     union all
     -- visits.visit_id.required: visit_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_id.required' as rule_id, 'visit_id is required but empty' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.visit_id is null)
-        and {{ csc_rule_applies('visits.visit_id.required') }}
+        and {{ csc_rule_applies('visits.visit_id.required', csc_run) }}
     union all
     -- visits.visit_id.id_format: visit_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_id.id_format' as rule_id, 'visit_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.visit_id is not null and (length(s.visit_id) > 20 or not regexp_full_match(s.visit_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('visits.visit_id.id_format') }}
+        and {{ csc_rule_applies('visits.visit_id.id_format', csc_run) }}
     union all
     -- visits.child_id.required: child_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.child_id.required' as rule_id, 'child_id is required but empty' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.child_id is null)
-        and {{ csc_rule_applies('visits.child_id.required') }}
+        and {{ csc_rule_applies('visits.child_id.required', csc_run) }}
     union all
     -- visits.child_id.id_format: child_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.child_id.id_format' as rule_id, 'child_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.child_id is not null and (length(s.child_id) > 20 or not regexp_full_match(s.child_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('visits.child_id.id_format') }}
+        and {{ csc_rule_applies('visits.child_id.id_format', csc_run) }}
     union all
     -- visits.child_id.orphan: child_id points to no children row
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.child_id.orphan' as rule_id, 'child_id points to no children row' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.child_id is not null and not exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id))
-        and {{ csc_rule_applies('visits.child_id.orphan') }}
+        and {{ csc_rule_applies('visits.child_id.orphan', csc_run) }}
     union all
     -- visits.child_id.parent_not_counted: child_id points to a children row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.child_id.parent_not_counted' as rule_id, 'child_id points to a children row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.child_id is not null and exists (select 1 from {{ ref('stg_case_management__children') }} p where p.child_id = s.child_id) and not exists (select 1 from {{ ref('int_children_validated') }} v where v.child_id = s.child_id))
-        and {{ csc_rule_applies('visits.child_id.parent_not_counted') }}
+        and {{ csc_rule_applies('visits.child_id.parent_not_counted', csc_run) }}
     union all
     -- visits.visit_date.required: visit_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_date.required' as rule_id, 'visit_date is required but empty' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.visit_date_text is null)
-        and {{ csc_rule_applies('visits.visit_date.required') }}
+        and {{ csc_rule_applies('visits.visit_date.required', csc_run) }}
     union all
     -- visits.visit_date.us_date: visit_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_date.us_date' as rule_id, 'visit_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.visit_date_text is not null and s.visit_date is null and regexp_full_match(s.visit_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('visits.visit_date.us_date') }}
+        and {{ csc_rule_applies('visits.visit_date.us_date', csc_run) }}
     union all
     -- visits.visit_date.not_a_date: visit_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_date.not_a_date' as rule_id, 'visit_date is not a date' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.visit_date_text is not null and s.visit_date is null and not regexp_full_match(s.visit_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('visits.visit_date.not_a_date') }}
+        and {{ csc_rule_applies('visits.visit_date.not_a_date', csc_run) }}
     union all
     -- visits.visit_date.in_future: visit_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_date.in_future' as rule_id, 'visit_date is after the extract date' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where (s.visit_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('visits.visit_date.in_future') }}
+    where (s.visit_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('visits.visit_date.in_future', csc_run) }}
     union all
     -- visits.visit_type.required: visit_type is required but empty
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_type.required' as rule_id, 'visit_type is required but empty' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.visit_type_text is null)
-        and {{ csc_rule_applies('visits.visit_type.required') }}
+        and {{ csc_rule_applies('visits.visit_type.required', csc_run) }}
     union all
     -- visits.visit_type.invalid_code: visit_type is not in the code list visit_type
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.visit_type.invalid_code' as rule_id, 'visit_type is not in the code list visit_type' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.visit_type is not null and s.visit_type not in ('CIN', 'CP', 'CLA'))
-        and {{ csc_rule_applies('visits.visit_type.invalid_code') }}
+        and {{ csc_rule_applies('visits.visit_type.invalid_code', csc_run) }}
     union all
     -- visits.child_seen.required: child_seen is required but empty
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.child_seen.required' as rule_id, 'child_seen is required but empty' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.child_seen_text is null)
-        and {{ csc_rule_applies('visits.child_seen.required') }}
+        and {{ csc_rule_applies('visits.child_seen.required', csc_run) }}
     union all
     -- visits.child_seen.invalid_flag: child_seen is not Y or N
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.child_seen.invalid_flag' as rule_id, 'child_seen is not Y or N' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.child_seen_text is not null and s.child_seen is null)
-        and {{ csc_rule_applies('visits.child_seen.invalid_flag') }}
+        and {{ csc_rule_applies('visits.child_seen.invalid_flag', csc_run) }}
     union all
     -- visits.seen_alone.invalid_flag: seen_alone is not Y or N
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.seen_alone.invalid_flag' as rule_id, 'seen_alone is not Y or N' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.seen_alone_text is not null and s.seen_alone is null)
-        and {{ csc_rule_applies('visits.seen_alone.invalid_flag') }}
+        and {{ csc_rule_applies('visits.seen_alone.invalid_flag', csc_run) }}
     union all
     -- visits.worker_id.required: worker_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.worker_id.required' as rule_id, 'worker_id is required but empty' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.worker_id is null)
-        and {{ csc_rule_applies('visits.worker_id.required') }}
+        and {{ csc_rule_applies('visits.worker_id.required', csc_run) }}
     union all
     -- visits.worker_id.id_format: worker_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.worker_id.id_format' as rule_id, 'worker_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('visits.worker_id.id_format') }}
+        and {{ csc_rule_applies('visits.worker_id.id_format', csc_run) }}
     union all
     -- visits.worker_id.orphan: worker_id points to no workers row
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.worker_id.orphan' as rule_id, 'worker_id points to no workers row' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.worker_id is not null and not exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.worker_id))
-        and {{ csc_rule_applies('visits.worker_id.orphan') }}
+        and {{ csc_rule_applies('visits.worker_id.orphan', csc_run) }}
     union all
     -- visits.worker_id.parent_not_counted: worker_id points to a workers row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.worker_id.parent_not_counted' as rule_id, 'worker_id points to a workers row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.worker_id is not null and exists (select 1 from {{ ref('stg_case_management__workers') }} p where p.worker_id = s.worker_id) and not exists (select 1 from {{ ref('int_workers_validated') }} v where v.worker_id = s.worker_id))
-        and {{ csc_rule_applies('visits.worker_id.parent_not_counted') }}
+        and {{ csc_rule_applies('visits.worker_id.parent_not_counted', csc_run) }}
     union all
     -- visits.recorded_date.required: recorded_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.recorded_date.required' as rule_id, 'recorded_date is required but empty' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.recorded_date_text is null)
-        and {{ csc_rule_applies('visits.recorded_date.required') }}
+        and {{ csc_rule_applies('visits.recorded_date.required', csc_run) }}
     union all
     -- visits.recorded_date.us_date: recorded_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.recorded_date.us_date' as rule_id, 'recorded_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.recorded_date_text is not null and s.recorded_date is null and regexp_full_match(s.recorded_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('visits.recorded_date.us_date') }}
+        and {{ csc_rule_applies('visits.recorded_date.us_date', csc_run) }}
     union all
     -- visits.recorded_date.not_a_date: recorded_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.recorded_date.not_a_date' as rule_id, 'recorded_date is not a date' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.recorded_date_text is not null and s.recorded_date is null and not regexp_full_match(s.recorded_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('visits.recorded_date.not_a_date') }}
+        and {{ csc_rule_applies('visits.recorded_date.not_a_date', csc_run) }}
     union all
     -- visits.recorded_date.in_future: recorded_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.recorded_date.in_future' as rule_id, 'recorded_date is after the extract date' as reason
     from {{ ref('stg_case_management__visits') }} as s
-    where (s.recorded_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('visits.recorded_date.in_future') }}
+    where (s.recorded_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('visits.recorded_date.in_future', csc_run) }}
     union all
     -- visits.recorded_date_before_visit_date: recorded_date is before visit_date
     select s.extract_date, s.source_file, s.source_line, s.visit_id as record_key, 'visits.recorded_date_before_visit_date' as rule_id, 'recorded_date is before visit_date' as reason
     from {{ ref('stg_case_management__visits') }} as s
     where (s.recorded_date < s.visit_date)
-        and {{ csc_rule_applies('visits.recorded_date_before_visit_date') }}
+        and {{ csc_rule_applies('visits.recorded_date_before_visit_date', csc_run) }}
 
 )
 

@@ -2,151 +2,152 @@
 -- workers.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
+{%- set csc_run = csc_run_context() %}
 with failures as (
 
     -- workers.duplicate_row: exact copy of an earlier workers.csv line: the first copy is kept
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.worker_id), '') as record_key, 'workers.duplicate_row' as rule_id, 'exact copy of an earlier workers.csv line: the first copy is kept' as reason
-    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(worker_id), trim(worker_name), trim(role), trim(team_id), trim(fte), trim(employment_type), trim(start_date), trim(end_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date))) where copy_number > 1))
-        and {{ csc_rule_applies('workers.duplicate_row') }}
+    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (r._source_line in (select _source_line from (select _source_line, row_number() over (partition by trim(worker_id), trim(worker_name), trim(role), trim(team_id), trim(fte), trim(employment_type), trim(start_date), trim(end_date) order by _source_line) as copy_number from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date))) where copy_number > 1))
+        and {{ csc_rule_applies('workers.duplicate_row', csc_run) }}
     union all
     -- workers.duplicate_key: worker_id appears on rows with different content: every row with that worker_id is excluded
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.worker_id), '') as record_key, 'workers.duplicate_key' as rule_id, 'worker_id appears on rows with different content: every row with that worker_id is excluded' as reason
-    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
-    where (trim(r.worker_id) in (select trim(worker_id) from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) group by trim(worker_id) having count(distinct row(trim(worker_id), trim(worker_name), trim(role), trim(team_id), trim(fte), trim(employment_type), trim(start_date), trim(end_date))) > 1))
-        and {{ csc_rule_applies('workers.duplicate_key') }}
+    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
+    where (trim(r.worker_id) in (select trim(worker_id) from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) group by trim(worker_id) having count(distinct row(trim(worker_id), trim(worker_name), trim(role), trim(team_id), trim(fte), trim(employment_type), trim(start_date), trim(end_date))) > 1))
+        and {{ csc_rule_applies('workers.duplicate_key', csc_run) }}
     union all
     -- workers.worker_id.required: worker_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.worker_id.required' as rule_id, 'worker_id is required but empty' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.worker_id is null)
-        and {{ csc_rule_applies('workers.worker_id.required') }}
+        and {{ csc_rule_applies('workers.worker_id.required', csc_run) }}
     union all
     -- workers.worker_id.id_format: worker_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.worker_id.id_format' as rule_id, 'worker_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.worker_id is not null and (length(s.worker_id) > 20 or not regexp_full_match(s.worker_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('workers.worker_id.id_format') }}
+        and {{ csc_rule_applies('workers.worker_id.id_format', csc_run) }}
     union all
     -- workers.worker_name.required: worker_name is required but empty
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.worker_id), '') as record_key, 'workers.worker_name.required' as rule_id, 'worker_name is required but empty' as reason
-    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date") }}' as date)) as r
+    from (select * from {{ source('raw', 'workers') }} where _extract_date = cast('{{ csc_run_var("extract_date", csc_run) }}' as date)) as r
     where (nullif(trim(r.worker_name), '') is null)
-        and {{ csc_rule_applies('workers.worker_name.required') }}
+        and {{ csc_rule_applies('workers.worker_name.required', csc_run) }}
     union all
     -- workers.role.required: role is required but empty
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.role.required' as rule_id, 'role is required but empty' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.role_text is null)
-        and {{ csc_rule_applies('workers.role.required') }}
+        and {{ csc_rule_applies('workers.role.required', csc_run) }}
     union all
     -- workers.role.invalid_code: role is not in the code list role
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.role.invalid_code' as rule_id, 'role is not in the code list role' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.role is not null and s.role not in ('SW', 'ASYE', 'SP', 'TM', 'PA', 'FSW'))
-        and {{ csc_rule_applies('workers.role.invalid_code') }}
+        and {{ csc_rule_applies('workers.role.invalid_code', csc_run) }}
     union all
     -- workers.team_id.required: team_id is required but empty
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.team_id.required' as rule_id, 'team_id is required but empty' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.team_id is null)
-        and {{ csc_rule_applies('workers.team_id.required') }}
+        and {{ csc_rule_applies('workers.team_id.required', csc_run) }}
     union all
     -- workers.team_id.id_format: team_id is not an identifier (letters and digits, at most 20 characters)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.team_id.id_format' as rule_id, 'team_id is not an identifier (letters and digits, at most 20 characters)' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.team_id is not null and (length(s.team_id) > 20 or not regexp_full_match(s.team_id, '[A-Za-z0-9]+')))
-        and {{ csc_rule_applies('workers.team_id.id_format') }}
+        and {{ csc_rule_applies('workers.team_id.id_format', csc_run) }}
     union all
     -- workers.team_id.orphan: team_id points to no teams row
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.team_id.orphan' as rule_id, 'team_id points to no teams row' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.team_id is not null and not exists (select 1 from {{ ref('stg_case_management__teams') }} p where p.team_id = s.team_id))
-        and {{ csc_rule_applies('workers.team_id.orphan') }}
+        and {{ csc_rule_applies('workers.team_id.orphan', csc_run) }}
     union all
     -- workers.team_id.parent_not_counted: team_id points to a teams row that is itself excluded (cascade)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.team_id.parent_not_counted' as rule_id, 'team_id points to a teams row that is itself excluded (cascade)' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.team_id is not null and exists (select 1 from {{ ref('stg_case_management__teams') }} p where p.team_id = s.team_id) and not exists (select 1 from {{ ref('int_teams_validated') }} v where v.team_id = s.team_id))
-        and {{ csc_rule_applies('workers.team_id.parent_not_counted') }}
+        and {{ csc_rule_applies('workers.team_id.parent_not_counted', csc_run) }}
     union all
     -- workers.fte.required: fte is required but empty
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.fte.required' as rule_id, 'fte is required but empty' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.fte_text is null)
-        and {{ csc_rule_applies('workers.fte.required') }}
+        and {{ csc_rule_applies('workers.fte.required', csc_run) }}
     union all
     -- workers.fte.not_a_number: fte is not a number
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.fte.not_a_number' as rule_id, 'fte is not a number' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.fte_text is not null and s.fte is null)
-        and {{ csc_rule_applies('workers.fte.not_a_number') }}
+        and {{ csc_rule_applies('workers.fte.not_a_number', csc_run) }}
     union all
     -- workers.fte.out_of_range: fte is outside its range
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.fte.out_of_range' as rule_id, 'fte is outside its range' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.fte <= 0 or s.fte > 1)
-        and {{ csc_rule_applies('workers.fte.out_of_range') }}
+        and {{ csc_rule_applies('workers.fte.out_of_range', csc_run) }}
     union all
     -- workers.employment_type.required: employment_type is required but empty
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.employment_type.required' as rule_id, 'employment_type is required but empty' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.employment_type_text is null)
-        and {{ csc_rule_applies('workers.employment_type.required') }}
+        and {{ csc_rule_applies('workers.employment_type.required', csc_run) }}
     union all
     -- workers.employment_type.invalid_code: employment_type is not in the code list employment_type
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.employment_type.invalid_code' as rule_id, 'employment_type is not in the code list employment_type' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.employment_type is not null and s.employment_type not in ('PERMANENT', 'AGENCY'))
-        and {{ csc_rule_applies('workers.employment_type.invalid_code') }}
+        and {{ csc_rule_applies('workers.employment_type.invalid_code', csc_run) }}
     union all
     -- workers.start_date.required: start_date is required but empty
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.start_date.required' as rule_id, 'start_date is required but empty' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.start_date_text is null)
-        and {{ csc_rule_applies('workers.start_date.required') }}
+        and {{ csc_rule_applies('workers.start_date.required', csc_run) }}
     union all
     -- workers.start_date.us_date: start_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.start_date.us_date' as rule_id, 'start_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.start_date_text is not null and s.start_date is null and regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('workers.start_date.us_date') }}
+        and {{ csc_rule_applies('workers.start_date.us_date', csc_run) }}
     union all
     -- workers.start_date.not_a_date: start_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.start_date.not_a_date' as rule_id, 'start_date is not a date' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.start_date_text is not null and s.start_date is null and not regexp_full_match(s.start_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('workers.start_date.not_a_date') }}
+        and {{ csc_rule_applies('workers.start_date.not_a_date', csc_run) }}
     union all
     -- workers.start_date.in_future: start_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.start_date.in_future' as rule_id, 'start_date is after the extract date' as reason
     from {{ ref('stg_case_management__workers') }} as s
-    where (s.start_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('workers.start_date.in_future') }}
+    where (s.start_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('workers.start_date.in_future', csc_run) }}
     union all
     -- workers.end_date.us_date: end_date is day/month/year text that is no valid UK date (US month/day order)
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.end_date.us_date' as rule_id, 'end_date is day/month/year text that is no valid UK date (US month/day order)' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.end_date_text is not null and s.end_date is null and regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('workers.end_date.us_date') }}
+        and {{ csc_rule_applies('workers.end_date.us_date', csc_run) }}
     union all
     -- workers.end_date.not_a_date: end_date is not a date
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.end_date.not_a_date' as rule_id, 'end_date is not a date' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.end_date_text is not null and s.end_date is null and not regexp_full_match(s.end_date_text, '[0-9]+/[0-9]+/[0-9]+'))
-        and {{ csc_rule_applies('workers.end_date.not_a_date') }}
+        and {{ csc_rule_applies('workers.end_date.not_a_date', csc_run) }}
     union all
     -- workers.end_date.in_future: end_date is after the extract date
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.end_date.in_future' as rule_id, 'end_date is after the extract date' as reason
     from {{ ref('stg_case_management__workers') }} as s
-    where (s.end_date > cast('{{ csc_run_var("extract_date") }}' as date))
-        and {{ csc_rule_applies('workers.end_date.in_future') }}
+    where (s.end_date > cast('{{ csc_run_var("extract_date", csc_run) }}' as date))
+        and {{ csc_rule_applies('workers.end_date.in_future', csc_run) }}
     union all
     -- workers.end_date_before_start_date: end_date is before start_date
     select s.extract_date, s.source_file, s.source_line, s.worker_id as record_key, 'workers.end_date_before_start_date' as rule_id, 'end_date is before start_date' as reason
     from {{ ref('stg_case_management__workers') }} as s
     where (s.end_date < s.start_date)
-        and {{ csc_rule_applies('workers.end_date_before_start_date') }}
+        and {{ csc_rule_applies('workers.end_date_before_start_date', csc_run) }}
 
 )
 
