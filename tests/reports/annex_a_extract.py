@@ -26,7 +26,8 @@ ADDED = {
 
 # This Annex A is the one of an extract without the optional "rest of the case" files (list 5 named unavailable,
 # list 7's review column and list 8's review, health and missing columns named unavailable, the plans file's category
-# in both category columns); test_annex_a_cp_files.py and test_annex_a_case_files.py add their own.
+# in both category columns); tests/reports/annex_a_optional_files.py adds them all, for test_annex_a_case_files.py,
+# test_annex_a_cp_files.py and test_annex_a_legal_pathway.py.
 LEFT_OUT = (
     "cp_reviews.csv",
     "cp_categories.csv",

@@ -1,5 +1,6 @@
-"""One real nightly run (ingest, checks, dbt, publish, reports) on a copy of the conformance extract with
-planted personal values, shared by the report tests."""
+"""Shared real nightly runs (ingest, checks, dbt, publish, reports): one on a copy of the conformance extract with
+planted personal values, shared by the report tests; one on the hand-made Annex A extract with every optional file,
+shared by the three Annex A optional-file modules."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from pathlib import Path
 import pytest
 
 from dagster_project.ingest.origin import mark_synthetic
+from dagster_project.reports.annex_a import AnnexOutputs, build_annex_a
 from dagster_project.settings import Paths
 from tests.pipeline.run_pipeline import run_pipeline
+from tests.reports.annex_a_extract import EXTRACT_DATE as ANNEX_A_EXTRACT_DATE
+from tests.reports.annex_a_optional_files import write_optional_files_extract
 
 CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "2020-03-31"
 EXTRACT_DATE = "2020-03-31"
@@ -70,3 +74,21 @@ def report_run(tmp_path_factory) -> ReportRun:
         worklists=paths.restricted_dir / "worklists" / EXTRACT_DATE,
         personal_values=frozenset(personal),
     )
+
+
+@dataclass(frozen=True)
+class AnnexRun:
+    paths: Paths
+    annex: AnnexOutputs
+
+
+@pytest.fixture(scope="session")
+def annex_a_with_optional_files(tmp_path_factory) -> AnnexRun:
+    """One run and one Annex A of the hand-made Annex A extract with every optional file, for
+    test_annex_a_case_files.py, test_annex_a_cp_files.py and test_annex_a_legal_pathway.py (only read: a test that
+    changes anything works on a copy)."""
+    root = tmp_path_factory.mktemp("annex_a_optional_files")
+    write_optional_files_extract(root / "raw")
+    outcome, paths = run_pipeline(root, ANNEX_A_EXTRACT_DATE, CSC_DQ_BLOCK_SHARE="1")  # defective rows on purpose
+    assert outcome.success, f"{outcome.failed_step}: {outcome.error}"
+    return AnnexRun(paths, build_annex_a(paths))

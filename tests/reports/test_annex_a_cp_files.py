@@ -1,6 +1,7 @@
 """Annex A list 7 from the optional files cp_reviews and cp_categories: the hand-made Annex A extract
 (tests/reports/annex_a_extract.py, worked in test_annex_a_hand_made.py, where neither file is present and the
-review column is named unavailable) with both files added, worked by hand from docs/annex-a.md.
+review column is named unavailable) with both files added (CP_FILES in tests/reports/annex_a_optional_files.py, in
+one run with the other optional files: none of them feeds a column worked here), worked by hand from docs/annex-a.md.
 
 As at Wed 10 Jan 2024, CP plans open in the period: P1 C1 6 Dec, P2 C2 20 Dec, P10 and P8 C10 4 Jan (ended 8 Jan),
 P7 C9 5 Jan (ended 8 Jan).
@@ -19,17 +20,9 @@ import csv
 import openpyxl
 import pytest
 
-from dagster_project.reports.annex_a import build_annex_a
 from dagster_project.reports.annex_a_lists import LISTS
-from tests.reports.annex_a_extract import EXTRACT_DATE, write_annex_a_extract
 from tests.reports.test_annex_a_hand_made import CHILD, C
 
-CP_FILES = {
-    "cp_reviews.csv": "cp_review_id,child_id,cp_plan_id,review_date\n"
-    "V1,C1,P1,2024-01-05\nV2,C2,P2,2023-12-20\nV3,C9,P6,2023-05-01\nV4,C9,P7,2024-01-09\nV5,C10,P8,2024-01-08\n",
-    "cp_categories.csv": "cp_category_id,cp_plan_id,category,category_start_date\n"
-    "K1,P1,NEG,2023-12-06\nK2,P1,PHY,2024-01-05\nK3,P2,EMO,2023-12-20\nK4,P8,SAB,2024-01-04\n",
-}
 COLUMNS = ("Child Protection Plan Start Date", "Initial Category of Abuse", "Latest Category of Abuse",
            "Date of latest review conference", "Child Protection Plan End Date")  # fmt: skip
 LIST_7 = [
@@ -42,16 +35,8 @@ LIST_7 = [
 
 
 @pytest.fixture(scope="module")
-def annex(tmp_path_factory):
-    from tests.pipeline.run_pipeline import run_pipeline
-
-    root = tmp_path_factory.mktemp("annex_a_cp")
-    write_annex_a_extract(root / "raw")
-    for name, text in CP_FILES.items():
-        (root / "raw" / EXTRACT_DATE / name).write_text(text, encoding="utf-8")
-    outcome, paths = run_pipeline(root, EXTRACT_DATE, CSC_DQ_BLOCK_SHARE="1")  # defective rows on purpose
-    assert outcome.success, f"{outcome.failed_step}: {outcome.error}"
-    return build_annex_a(paths)
+def annex(annex_a_with_optional_files):
+    return annex_a_with_optional_files.annex  # one run with the case, legal status and pathway files too
 
 
 def test_list_7_takes_review_dates_and_categories_from_the_optional_files(annex):

@@ -1,8 +1,9 @@
 """Annex A list 8's legal status columns from the optional file legal_statuses and list 9's adviser and pathway plan
 review columns from the optional file pathway_plan_reviews: the hand-made Annex A extract (tests/reports/
 annex_a_extract.py, worked in test_annex_a_hand_made.py, where neither file is present: list 8 takes the legal status
-from the episodes there) with both files and a care leavers file added, worked by hand from docs/annex-a.md. As at
-Wed 10 Jan 2024.
+from the episodes there) with both files and a care leavers file added (LEGAL_PATHWAY_FILES and CASE_FILES' care
+leavers in tests/reports/annex_a_optional_files.py, in one run with the other optional files: none of them feeds a
+column worked here), worked by hand from docs/annex-a.md. As at Wed 10 Jan 2024.
 
 List 8 (C12 looked after 1 May-20 Sep 2023, episode E4 C2; C8 from 1 Dec 2023, E1 C2 then E2 C1 from 20 Dec; C7 from
 28 Dec 2023, E3 V2):
@@ -14,34 +15,25 @@ List 8 (C12 looked after 1 May-20 Sep 2023, episode E4 C2; C8 from 1 Dec 2023, E
 - C7, still looked after: no status is open at the as-at date (LS7, C2 in Jan 2023, ended before this period of care
   began; LS8, C2 from 28 Dec, ended 2 Jan), so the episodes' V2 from 28/12/2023.
 
-List 9 (care leavers C12, latest record 20 Oct 2023, and C6, 10 Jan 2024): C12's latest pathway plan review on or
-before the as-at date is PR5, 2 Oct 2023, with no adviser allocated then (N; the earlier reviews had one); C6 has no
-review: both blank. PR6 is C1's, who has no care-leaver record (not in list 9).
+List 9 (care leavers C12, latest record CL2 20 Oct 2023, and C6, CL3 10 Jan 2024): C12's latest pathway plan review
+on or before the as-at date is PR5, 2 Oct 2023, with no adviser allocated then (N; the earlier reviews had one); C6 has
+no review: both blank. PR6 is C1's, who has no care-leaver record (not in list 9).
 """
 
 from __future__ import annotations
 
 import csv
+import shutil
 
 import openpyxl
 import pytest
 
 from dagster_project.reports.annex_a import build_annex_a
 from dagster_project.reports.annex_a_lists import LISTS_BY_NUMBER, unavailable
-from tests.reports.annex_a_extract import EXTRACT_DATE, write_annex_a_extract
+from dagster_project.settings import Paths
+from tests.reports.annex_a_extract import EXTRACT_DATE
 from tests.reports.test_annex_a_hand_made import CHILD, C
 
-FILES = {
-    "legal_statuses.csv": "legal_status_id,child_id,legal_status,start_date,end_date\n"
-    "LS0,C12,V2,2020-01-01,2020-06-01\nLS1,C12,C2,2023-05-01,2023-07-01\nLS2,C12,E1,2023-07-01,2023-09-20\n"
-    "LS3,C12,V2,2023-10-01,\nLS4,C8,C2,2023-12-01,2023-12-20\nLS5,C8,C1,2023-12-20,2024-01-05\n"
-    "LS6,C8,E1,2024-01-05,\nLS7,C7,C2,2023-01-01,2023-02-01\nLS8,C7,C2,2023-12-28,2024-01-02\n",
-    "pathway_plan_reviews.csv": "pathway_plan_review_id,child_id,review_date,personal_adviser_allocated\n"
-    "PR1,C12,2021-10-01,N\nPR2,C12,2022-04-01,Y\nPR3,C12,2022-10-03,Y\nPR4,C12,2023-04-03,Y\nPR5,C12,2023-10-02,N\n"
-    "PR6,C1,2023-12-01,Y\n",
-    "care_leavers.csv": "care_leaver_record_id,child_id,eligibility,contact_date,in_touch,activity,accommodation\n"
-    "CL1,C12,FORMER_RELEVANT,2023-10-20,YES,F2,B2\nCL2,C6,ELIGIBLE,2024-01-10,NO,,\n",
-}
 LIST_8 = (
     ("Date Started to be Looked After", "Start date of current legal status", "Child's Legal Status"),
     [("C12", "01/05/2023", "01/07/2023", "E1"), ("C8", "01/12/2023", "05/01/2024", "E1"),
@@ -54,16 +46,8 @@ LIST_9 = (
 
 
 @pytest.fixture(scope="module")
-def annex(tmp_path_factory):
-    from tests.pipeline.run_pipeline import run_pipeline
-
-    root = tmp_path_factory.mktemp("annex_a_legal_pathway")
-    write_annex_a_extract(root / "raw")
-    for name, text in FILES.items():
-        (root / "raw" / EXTRACT_DATE / name).write_text(text, encoding="utf-8")
-    outcome, paths = run_pipeline(root, EXTRACT_DATE, CSC_DQ_BLOCK_SHARE="1")  # defective rows on purpose
-    assert outcome.success, f"{outcome.failed_step}: {outcome.error}"
-    return build_annex_a(paths)
+def annex(annex_a_with_optional_files):
+    return annex_a_with_optional_files.annex  # one run with the case and CP files too
 
 
 def _csv(annex, number: int) -> list[dict]:
@@ -87,7 +71,7 @@ def test_the_cover_no_longer_names_the_adviser_and_pathway_plan_columns(annex):
     assert any(c.startswith("Unaccompanied Asylum Seeking Child (UASC), or formerly") for c in cover)  # still none
 
 
-def test_without_the_pathway_file_its_columns_are_named_with_the_file():
+def test_without_the_pathway_file_its_columns_are_named_with_the_file(annex_a_with_optional_files, tmp_path):
     contract = {"care_leavers.csv", "pathway_plan_reviews.csv", "legal_statuses.csv"}
     readers = contract
     named = {
@@ -99,3 +83,21 @@ def test_without_the_pathway_file_its_columns_are_named_with_the_file():
     assert named[(9, "Latest Pathway Plan Review Date")] == reason
     # an absent legal_statuses.csv empties no column: list 8 takes the legal status from the episodes
     assert not any("legal_statuses" in r for r in named.values())
+    # The built Annex A of an extract with a care leavers file but no pathway file names both columns on its cover
+    # (this was asserted in test_annex_a_case_files.py while its extract lacked the file). Annex A reads which
+    # optional files the extract holds from its landing-zone folder: on a copy of the shared run, without the file
+    # there, both columns are named and left empty, though the warehouse holds C12's reviews (PR5: N, 02/10/2023).
+    shared = annex_a_with_optional_files.paths
+    copy = Paths(raw_dir=tmp_path / "raw", data_dir=tmp_path / "data")
+    shutil.copytree(shared.raw_dir, copy.raw_dir)
+    shutil.copytree(shared.data_dir, copy.data_dir)
+    (copy.raw_dir / EXTRACT_DATE / "pathway_plan_reviews.csv").unlink()
+    outputs = build_annex_a(copy)
+    book = openpyxl.load_workbook(outputs.workbook, read_only=True)
+    cover = [[c for c in row if isinstance(c, str)] for row in book["Cover"].iter_rows(values_only=True)]
+    book.close()
+    on_cover = {row[0]: row[-1] for row in cover if len(row) == 2}  # column -> reason
+    assert on_cover["Allocated Personal Advisor"] == reason
+    assert on_cover["Latest Pathway Plan Review Date"] == reason
+    columns = ("Child Unique ID", "Allocated Personal Advisor", "Latest Pathway Plan Review Date")
+    assert [tuple(r[c] for c in columns) for r in _csv(outputs, 9)] == [("C12", "", ""), ("C6", "", "")]
