@@ -221,7 +221,13 @@ def caseload_chart(
     team_caseloads: list[tuple[str, list[float]]], band: tuple[float, float], fmt: str = "svg"
 ) -> bytes | str:
     """Each team's workers' caseloads (one dot per worker, a box for the spread) against the council's band."""
-    return figure_bytes(caseload_figure(team_caseloads, band), fmt)
+    rows = tuple((name, tuple(values)) for name, values in team_caseloads)
+    return getattr(_draw_caseload(rows, tuple(band)), fmt)
+
+
+@lru_cache(maxsize=8)  # one a build (the management scorecard's web page and PDF)
+def _draw_caseload(rows: tuple[tuple[str, tuple[float, ...]], ...], band: tuple[float, float]) -> ChartFormats:
+    return figure_formats(caseload_figure([(name, list(values)) for name, values in rows], band))
 
 
 def caseload_figure(team_caseloads: list[tuple[str, list[float]]], band: tuple[float, float]):
