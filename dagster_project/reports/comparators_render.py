@@ -5,13 +5,14 @@ figures over the years against England, its region and its statistical neighbour
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
 
 import matplotlib.pyplot as plt
 
 from dagster_project.cells import write_data_cell
-from dagster_project.reports.charts import LINE, figure_bytes, plain_text
+from dagster_project.reports.charts import LINE, figure_bytes, fit_line_chart, plain_text
 from dagster_project.reports.comparators import (
     COLUMNS,
     NO_COMPARATOR,
@@ -87,45 +88,82 @@ def write_comparators_sheet(book, views: list[ComparatorView], council_named: bo
     return sheet, header_row
 
 
+@dataclass(frozen=True)
+class _BenchmarkSpec:
+    """Everything a benchmark chart shows, so an equal chart is drawn once per process (a test worker builds the
+    same extract's reports many times)."""
+
+    labels: tuple[str, ...]
+    england: tuple[float | None, ...]
+    statistical_neighbours: tuple[float | None, ...]
+    region: tuple[float | None, ...]
+    council_published: tuple[float | None, ...]
+    council_computed: tuple[float | None, ...]
+    unit: str
+
+
 def benchmark_chart(view: ComparatorView, suppress: bool, fmt: str = "svg") -> bytes | str:
     """The council's published (solid) and computed (dashed) figures, England, its region and similar councils."""
     years = view.years
-    # short labels ("17-18", "Sep 18") so ten years fit under the chart
-    labels = [
-        plain_text(
-            f"Sep {y.period_end:%y}" if y.period_end.month == 9 else f"{y.period_end.year - 2001:02d}-{y.period_end:%y}"
-        )
-        for y in years
-    ]
-    xs = list(range(len(years)))
+    spec = _BenchmarkSpec(
+        # short labels ("17-18", "Sep 18") so ten years fit under the chart
+        labels=tuple(
+            plain_text(
+                f"Sep {y.period_end:%y}"
+                if y.period_end.month == 9
+                else f"{y.period_end.year - 2001:02d}-{y.period_end:%y}"
+            )
+            for y in years
+        ),
+        england=tuple(y.england for y in years),
+        statistical_neighbours=tuple(y.statistical_neighbours for y in years),
+        region=tuple(y.region for y in years),
+        council_published=tuple(y.council_published for y in years),
+        council_computed=tuple(
+            None if year_texts(view.measure, y, suppress)["council_computed"] == "c" else y.council_computed
+            for y in years
+        ),
+        unit=view.measure.unit,
+    )
+    return _draw_benchmark(spec, fmt)
+
+
+@lru_cache(maxsize=64)  # a build draws one chart a measure (~20); the bound keeps a long-lived process small
+def _draw_benchmark(spec: _BenchmarkSpec, fmt: str) -> bytes | str:
+    return figure_bytes(benchmark_figure(spec), fmt)
+
+
+def benchmark_figure(spec: _BenchmarkSpec):
+    """The benchmark chart's figure, laid out and not yet saved."""
+    xs = list(range(len(spec.labels)))
 
     def line(values):
         return [float("nan") if v is None else v for v in values]
 
-    computed = [
-        None if year_texts(view.measure, y, suppress)["council_computed"] == "c" else y.council_computed for y in years
-    ]
+    def shown(values):
+        return any(v is not None for v in values)
+
     fig, ax = plt.subplots(figsize=(6.4, 2.4))
-    ax.plot(xs, line(y.england for y in years), color="#0b0c0c", linewidth=1.6, label="England")
-    if any(y.statistical_neighbours is not None for y in years):
-        ax.plot(xs, line(y.statistical_neighbours for y in years), color="#f47738", linewidth=1.4,
-                label="similar councils")  # fmt: skip
-    if any(y.region is not None for y in years):
-        ax.plot(xs, line(y.region for y in years), color="#b1b4b6", linewidth=1.2, label="region")
-    if any(y.council_published is not None for y in years):
-        ax.plot(xs, line(y.council_published for y in years), color=LINE, linewidth=2, marker="o", markersize=3,
+    ax.plot(xs, line(spec.england), color="#0b0c0c", linewidth=1.6, label="England")
+    if shown(spec.statistical_neighbours):
+        ax.plot(xs, line(spec.statistical_neighbours), color="#f47738", linewidth=1.4, label="similar councils")
+    if shown(spec.region):
+        ax.plot(xs, line(spec.region), color="#b1b4b6", linewidth=1.2, label="region")
+    if shown(spec.council_published):
+        ax.plot(xs, line(spec.council_published), color=LINE, linewidth=2, marker="o", markersize=3,
                 label="council (DfE)")  # fmt: skip
-    if any(v is not None for v in computed):
-        ax.plot(xs, line(computed), color=LINE, linewidth=1.2, linestyle="--", marker="s", markersize=3,
+    if shown(spec.council_computed):
+        ax.plot(xs, line(spec.council_computed), color=LINE, linewidth=1.2, linestyle="--", marker="s", markersize=3,
                 label="council (this extract)")  # fmt: skip
-    ax.set_xticks(xs, labels, rotation=0, fontsize=7)
+    ax.set_xticks(xs, spec.labels, rotation=0, fontsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
-    if view.measure.unit == "percent":
+    if spec.unit == "percent":
         ax.set_ylim(bottom=0)
         ax.set_ylabel("%")
     ax.legend(loc="best", fontsize=6.5, frameon=False, ncol=3)
-    return figure_bytes(fig, fmt)
+    fit_line_chart(fig, ax, spec.labels, ylabel="%" if spec.unit == "percent" else "", x_size=7)
+    return fig
 
 
 def render_benchmarks_page(
@@ -142,7 +180,3 @@ def render_benchmarks_page(
         charts={v.measure.measure: benchmark_chart(v, suppress=True) for v in views if v.has_comparator},
     )
     return environment().get_template("benchmarks.html.j2").render(**context)
-
-
-def png(view: ComparatorView) -> io.BytesIO:
-    return io.BytesIO(benchmark_chart(view, suppress=True, fmt="png"))
