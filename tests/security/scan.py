@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
 import duckdb
 from pypdf import PdfReader
 
@@ -50,8 +52,31 @@ def readable_text(path: Path) -> str:
 
 
 def planted_in(text: str, values) -> list[str]:
-    """The values found in the text (case-insensitive substrings)."""
-    return sorted(v for v in values if v.lower() in text)
+    """The values found in the text (case-insensitive substrings; `text` is lower-cased). One pass of an
+    Aho-Corasick automaton over the text for all the values: a sweep plants ~3,000 values and reads ~40 MB, and a
+    search per value took 36 CPU seconds."""
+    values = frozenset(values)
+    originals = _originals(values)
+    found = {value for _end, lowered in _matcher(values).iter(text) for value in originals[lowered]}
+    return sorted(found | {v for v in values if not v})  # "" is in every text, as `"" in text` says
+
+
+@lru_cache(maxsize=8)
+def _originals(values: frozenset[str]) -> dict[str, list[str]]:
+    by_lowered: dict[str, list[str]] = {}
+    for value in values:
+        by_lowered.setdefault(value.lower(), []).append(value)
+    return by_lowered
+
+
+@lru_cache(maxsize=8)
+def _matcher(values: frozenset[str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for lowered in _originals(values):
+        if lowered:
+            automaton.add_word(lowered, lowered)
+    automaton.make_automaton()
+    return automaton
 
 
 def ids_in(text: str, ids) -> list[str]:
