@@ -17,6 +17,15 @@ SHARED_SCOPES = ("session", "package", "module", "class")
 PER_WORKER_FIXTURES = frozenset({"good_conformance_run"})
 
 
+@pytest.fixture(scope="session")
+def good_conformance_run(tmp_path_factory):
+    """One real `csc run` of the conformance extract (tests/orchestration/conftest.py `make_good_conformance_run`),
+    defined here, once, so the orchestration and the report tests in a worker share it."""
+    from tests.orchestration.conftest import make_good_conformance_run
+
+    return make_good_conformance_run(tmp_path_factory.mktemp("good-conformance-run"))
+
+
 def _shared_fixtures(item: pytest.Item) -> list[str]:
     """The project's fixtures this test uses whose value outlives the test, as `<scope>:<where>:<name>` keys."""
     info = getattr(item, "_fixtureinfo", None)

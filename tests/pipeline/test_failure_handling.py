@@ -9,29 +9,38 @@ import duckdb
 import pytest
 
 from dagster_project.cli import main as csc
-from tests.pipeline.hand_made_extract import EXTRACT_DATE, write_extract
+from dagster_project.settings import Paths
+from tests.pipeline.hand_made_extract import EXTRACT_DATE
 from tests.pipeline.run_pipeline import run_pipeline
 
 GOOD, INCOMPLETE, BLOCKED = EXTRACT_DATE, "2024-01-11", "2024-01-12"
 
 
+# The council of the good run (tests/pipeline/conftest.py): every run here is the same council's, as at a council.
+COUNCIL = {"CSC_LA_CODE": "884"}
+
+
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
+def runs(tmp_path_factory, hand_made_outcome):
+    # The good run is the session's hand-made run (hand_made_outcome, published with CSC_DQ_BLOCK_SHARE=1): a copy
+    # of its landing zone and data folder (the Dagster instance, history, warehouse, reports) as it finished,
+    # symlinks kept (reports/latest is a relative link), so the failed runs below follow it as they would at a
+    # council instead of the job running it again here.
+    good, good_paths = hand_made_outcome
     root = tmp_path_factory.mktemp("failures")
     raw = root / "raw"
-    write_extract(raw)
-    good, paths = run_pipeline(root, GOOD, CSC_DQ_BLOCK_SHARE="1")
-    assert good.success, good.error
-    published_before = paths.published_database.read_bytes()
+    shutil.copytree(good_paths.raw_dir, raw, symlinks=True)
+    shutil.copytree(good_paths.data_dir, root / "data", symlinks=True)
+    published_before = Paths(raw_dir=raw, data_dir=root / "data").published_database.read_bytes()
 
     shutil.copytree(raw / GOOD, raw / INCOMPLETE)
     (raw / INCOMPLETE / "visits.csv").unlink()
-    incomplete, _ = run_pipeline(root, INCOMPLETE, CSC_DQ_BLOCK_SHARE="1")
+    incomplete, paths = run_pipeline(root, INCOMPLETE, CSC_DQ_BLOCK_SHARE="1", **COUNCIL)
     after_incomplete = paths.published_database.read_bytes()
 
     # The same defective rows under the production threshold (5% of a file's rows) block publishing.
     shutil.copytree(raw / GOOD, raw / BLOCKED)
-    blocked, _ = run_pipeline(root, BLOCKED)
+    blocked, _ = run_pipeline(root, BLOCKED, **COUNCIL)
     alerts = [json.loads(line) for line in (paths.data_dir / "alerts" / "alerts.jsonl").read_text().splitlines()]
     return {
         "root": root,

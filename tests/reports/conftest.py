@@ -1,27 +1,23 @@
-"""Shared real nightly runs (ingest, checks, dbt, publish, reports): one on a copy of the conformance extract with
-planted personal values, shared by the report tests; one on the hand-made Annex A extract with every optional file,
-shared by the three Annex A optional-file modules."""
+"""Shared real nightly runs (ingest, checks, dbt, publish, reports): the conformance extract with planted personal
+values, shared by the report tests: a copy of the good conformance run every worker that needs it makes once
+(tests/conftest.py `good_conformance_run`: a `csc run` of that very extract); and the hand-made Annex A extract
+with every optional file, shared by the three Annex A optional-file modules."""
 
 from __future__ import annotations
 
-import csv
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from dagster_project.ingest.origin import mark_synthetic
 from dagster_project.reports.annex_a import AnnexOutputs, build_annex_a
 from dagster_project.settings import Paths
+from tests.orchestration.conftest import CONFORMANCE_DATE as EXTRACT_DATE
 from tests.pipeline.run_pipeline import run_pipeline
+from tests.planted_names import personal_values
 from tests.reports.annex_a_extract import EXTRACT_DATE as ANNEX_A_EXTRACT_DATE
 from tests.reports.annex_a_optional_files import write_optional_files_extract
-
-CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "2020-03-31"
-EXTRACT_DATE = "2020-03-31"
-# Planted in the raw files: none may appear in any report, worklist or mart.
-PLANTED_FORENAME, PLANTED_SURNAME, PLANTED_WORKER = "Zebulonia", "Quillfeatherstone", "Ottoline Vantablack"
 
 
 @dataclass(frozen=True)
@@ -33,46 +29,20 @@ class ReportRun:
     personal_values: frozenset[str]
 
 
-def _plant(raw: Path) -> set[str]:
-    """Rewrite names in children.csv and workers.csv; return every personal value of the extract."""
-    personal: set[str] = set()
-    for file, columns in (
-        ("children.csv", ("forename", "surname", "date_of_birth", "postcode")),
-        ("workers.csv", ("worker_name",)),
-    ):
-        path = raw / file
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            fields, rows = reader.fieldnames, list(reader)
-        for i, row in enumerate(rows):
-            if "forename" in row:
-                row["forename"] = f"{PLANTED_FORENAME}{i}"
-                row["surname"] = PLANTED_SURNAME
-            else:
-                row["worker_name"] = f"{PLANTED_WORKER} {i}"
-            personal |= {row[c] for c in columns if row[c]}
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=fields)
-            writer.writeheader()
-            writer.writerows(rows)
-    return personal
-
-
 @pytest.fixture(scope="session")
-def report_run(tmp_path_factory) -> ReportRun:
+def report_run(tmp_path_factory, good_conformance_run) -> ReportRun:
+    """A copy of the good conformance run (names planted, marked synthetic, as it finished: reports/latest stays a
+    relative link), so the report tests that write (`csc report`) leave the run other tests copy as it was."""
     root = tmp_path_factory.mktemp("reports")
-    raw = root / "raw" / EXTRACT_DATE
-    shutil.copytree(CONFORMANCE, raw)
-    personal = _plant(raw)
-    mark_synthetic(raw, preset="conformance")  # the extract is generated: every output must say so (issue 23)
-    outcome, paths = run_pipeline(root, EXTRACT_DATE)
-    assert outcome.success, f"{outcome.failed_step}: {outcome.error}"
+    for folder in ("raw", "data"):
+        shutil.copytree(good_conformance_run / folder, root / folder, symlinks=True)
+    paths = Paths(raw_dir=(root / "raw").resolve(), data_dir=(root / "data").resolve())
     return ReportRun(
         paths=paths,
         root=root,
         reports=paths.reports_dir / EXTRACT_DATE,
         worklists=paths.restricted_dir / "worklists" / EXTRACT_DATE,
-        personal_values=frozenset(personal),
+        personal_values=personal_values(paths.raw_dir / EXTRACT_DATE),
     )
 
 

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 from dagster_project.catalogue import load_measures
 from dagster_project.contract import load_contract
 from dagster_project.reports.suppression import primary_suppressed
+from tests.planted_names import PLANTED_FORENAME, PLANTED_SURNAME, PLANTED_WORKER
 from tests.reports.browser import open_pages
-from tests.reports.conftest import PLANTED_FORENAME, PLANTED_SURNAME, PLANTED_WORKER
 
 SCORECARDS = ("committee_scorecard", "management_scorecard")
 EXCEL_PRECISION = 1e-14  # a workbook keeps 15 significant digits of a double

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.cli import main as csc
 from dagster_project.quality.dfe_parity import (
     allowed_differences,
     compare,
@@ -17,17 +16,15 @@ from dagster_project.quality.dfe_parity import (
     project_pairs,
     read_golden,
 )
-from tests.pipeline.run_pipeline import run_pipeline
 
 DFE = Path(__file__).resolve().parents[1] / "fixtures" / "dfe"
-REFERENCE_DATE = "2022-07-21"  # the file's own header reference date
 
 
 @pytest.fixture(scope="module")
-def parity(tmp_path_factory):
-    root = tmp_path_factory.mktemp("dfe_parity")
-    assert csc(["import", "cin-census", str(DFE / "fake_CIN_data.xml"), "--out", str(root / "raw")]) == 0
-    outcome, paths = run_pipeline(root, REFERENCE_DATE)
+def parity(cin_census_run):
+    # fake_CIN_data.xml imported and run through the nightly job: the session's run (tests/sources/conftest.py),
+    # shared with test_statutory_pipeline.py
+    outcome, paths, _ = cin_census_run
     assert outcome.success, outcome.error
     golden = read_golden(DFE / "cin_validator_golden.csv")
     codes = implemented_codes("CIN")
