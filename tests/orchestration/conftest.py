@@ -49,11 +49,15 @@ def make_good_conformance_run(root: Path) -> Path:
 
 
 def copy_of_good_run(good_run: Path, root: Path, *, data_except: tuple[str, ...] = ()) -> Path:
-    """`root` becomes a copy of the good run's landing zone and data folder (modes kept); the folders of data/
-    named in `data_except` are left out, for the caller to place (e.g. on another filesystem)."""
-    shutil.copytree(good_run / "raw", root / "raw")
+    """`root` becomes a copy of the good run's landing zone and data folder (modes and links kept: reports/latest
+    stays a relative link into the copy); the folders of data/ named in `data_except` are left out, for the caller to
+    place (e.g. on another filesystem)."""
+    shutil.copytree(good_run / "raw", root / "raw", symlinks=True)
     shutil.copytree(
-        good_run / "data", root / "data", ignore=lambda folder, names: _top_level(good_run, folder, names, data_except)
+        good_run / "data",
+        root / "data",
+        symlinks=True,
+        ignore=lambda folder, names: _top_level(good_run, folder, names, data_except),
     )
     return root
 
