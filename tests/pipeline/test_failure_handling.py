@@ -10,6 +10,7 @@ import pytest
 
 from dagster_project.cli import main as csc
 from dagster_project.settings import Paths
+from tests.orchestration.conftest import copy_of_good_run
 from tests.pipeline.hand_made_extract import EXTRACT_DATE
 from tests.pipeline.run_pipeline import run_pipeline
 
@@ -27,10 +28,8 @@ def runs(tmp_path_factory, hand_made_outcome):
     # symlinks kept (reports/latest is a relative link), so the failed runs below follow it as they would at a
     # council instead of the job running it again here.
     good, good_paths = hand_made_outcome
-    root = tmp_path_factory.mktemp("failures")
+    root = copy_of_good_run(good_paths.raw_dir.parent, tmp_path_factory.mktemp("failures"))  # run_pipeline's layout
     raw = root / "raw"
-    shutil.copytree(good_paths.raw_dir, raw, symlinks=True)
-    shutil.copytree(good_paths.data_dir, root / "data", symlinks=True)
     published_before = Paths(raw_dir=raw, data_dir=root / "data").published_database.read_bytes()
 
     shutil.copytree(raw / GOOD, raw / INCOMPLETE)

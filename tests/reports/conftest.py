@@ -5,7 +5,6 @@ with every optional file, shared by the three Annex A optional-file modules."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from dagster_project.reports.annex_a import AnnexOutputs, build_annex_a
 from dagster_project.settings import Paths
 from tests.orchestration.conftest import CONFORMANCE_DATE as EXTRACT_DATE
+from tests.orchestration.conftest import copy_of_good_run
 from tests.pipeline.run_pipeline import run_pipeline
 from tests.planted_names import personal_values
 from tests.reports.annex_a_extract import EXTRACT_DATE as ANNEX_A_EXTRACT_DATE
@@ -33,9 +33,7 @@ class ReportRun:
 def report_run(tmp_path_factory, good_conformance_run) -> ReportRun:
     """A copy of the good conformance run (names planted, marked synthetic, as it finished: reports/latest stays a
     relative link), so the report tests that write (`csc report`) leave the run other tests copy as it was."""
-    root = tmp_path_factory.mktemp("reports")
-    for folder in ("raw", "data"):
-        shutil.copytree(good_conformance_run / folder, root / folder, symlinks=True)
+    root = copy_of_good_run(good_conformance_run, tmp_path_factory.mktemp("reports"))
     paths = Paths(raw_dir=(root / "raw").resolve(), data_dir=(root / "data").resolve())
     return ReportRun(
         paths=paths,

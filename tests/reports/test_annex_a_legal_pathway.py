@@ -23,7 +23,6 @@ no review: both blank. PR6 is C1's, who has no care-leaver record (not in list 9
 from __future__ import annotations
 
 import csv
-import shutil
 
 import openpyxl
 import pytest
@@ -31,6 +30,7 @@ import pytest
 from dagster_project.reports.annex_a import build_annex_a
 from dagster_project.reports.annex_a_lists import LISTS_BY_NUMBER, unavailable
 from dagster_project.settings import Paths
+from tests.orchestration.conftest import copy_of_good_run
 from tests.reports.annex_a_extract import EXTRACT_DATE
 from tests.reports.test_annex_a_hand_made import CHILD, C
 
@@ -87,10 +87,8 @@ def test_without_the_pathway_file_its_columns_are_named_with_the_file(annex_a_wi
     # (this was asserted in test_annex_a_case_files.py while its extract lacked the file). Annex A reads which
     # optional files the extract holds from its landing-zone folder: on a copy of the shared run, without the file
     # there, both columns are named and left empty, though the warehouse holds C12's reviews (PR5: N, 02/10/2023).
-    shared = annex_a_with_optional_files.paths
-    copy = Paths(raw_dir=tmp_path / "raw", data_dir=tmp_path / "data")
-    shutil.copytree(shared.raw_dir, copy.raw_dir)
-    shutil.copytree(shared.data_dir, copy.data_dir)
+    root = copy_of_good_run(annex_a_with_optional_files.paths.raw_dir.parent, tmp_path)  # run_pipeline's layout
+    copy = Paths(raw_dir=root / "raw", data_dir=root / "data")
     (copy.raw_dir / EXTRACT_DATE / "pathway_plan_reviews.csv").unlink()
     outputs = build_annex_a(copy)
     book = openpyxl.load_workbook(outputs.workbook, read_only=True)
