@@ -33,16 +33,21 @@ TICK_GAP = 0.08  # inches between the axis and its tick labels (tick length 3.5 
 def figure_bytes(fig, fmt: str) -> bytes | str:
     """The figure as inline SVG text (no XML prolog) or PNG bytes, and closed. Drawn once: the chart has placed
     its axes to fit its labels (`fit_axes`)."""
+    data = _saved(fig, fmt)
+    plt.close(fig)
+    return data
+
+
+def _saved(fig, fmt: str) -> bytes | str:
+    """One save of the figure: SVG text without its XML prolog and DOCTYPE (a URL, never fetched), for inlining,
+    or PNG bytes at the PDF's resolution."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=PNG_DPI if fmt == "png" else None, metadata=None)
-    plt.close(fig)
     data = buffer.getvalue()
-    return _svg_text(data) if fmt == "svg" else data
-
-
-def _svg_text(data: bytes) -> str:
+    if fmt != "svg":
+        return data
     text = data.decode("utf-8")
-    return text[text.index("<svg") :]  # drop the XML prolog and DOCTYPE (a URL, never fetched) for inlining
+    return text[text.index("<svg") :]
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,9 @@ class ChartFormats:
 def figure_formats(fig) -> ChartFormats:
     """The figure saved as SVG and as PNG, and closed: built once for both (a build shows each scorecard chart in
     its web page and in its PDF)."""
-    buffers = {fmt: io.BytesIO() for fmt in ("svg", "png")}
-    for fmt, buffer in buffers.items():
-        fig.savefig(buffer, format=fmt, dpi=PNG_DPI if fmt == "png" else None, metadata=None)
+    formats = ChartFormats(svg=_saved(fig, "svg"), png=_saved(fig, "png"))
     plt.close(fig)
-    return ChartFormats(svg=_svg_text(buffers["svg"].getvalue()), png=buffers["png"].getvalue())
+    return formats
 
 
 @lru_cache(maxsize=1)
