@@ -281,29 +281,35 @@ def parse_ssda903(directory: Path, extract_date: str | None = None) -> ImportedE
     return extract
 
 
-def _add_missing_episodes(extract: ImportedExtract, file_name: str, rows, issues, codes) -> None:
-    """missing.csv -> missing_episodes: one row per episode (the id derived from the child, the start and its
-    occurrence, as for episodes). A missing.csv with no rows still writes the file: no child went missing."""
-    extract.rows.setdefault("missing_episodes", [])
+def _add_each_row(extract: ImportedExtract, name: str, id_column: str, prefix: str, file_name: str, rows, issues,
+                  codes, read) -> None:  # fmt: skip
+    """Each row of a 903 file -> one row of the contract file `name`. `read(row)` gives the parts of the row's id
+    and its other values, each field read once (a bad value is one issue); the id is derived from those parts and
+    their occurrence, so it is the same on every import. A file with no rows still writes `name`: the return has
+    none of them."""
+    extract.rows.setdefault(name, [])
     occurrences: Counter = Counter()
     for line, values in rows:
-        row = _Row(file_name, line, values, issues, codes)
+        key, record = read(_Row(file_name, line, values, issues, codes))
+        occurrences[key] += 1
+        row_id = derived_id(prefix, *(part or "" for part in key), str(occurrences[key]))
+        extract.add(name, {id_column: row_id, **record}, record["child_id"], f"{file_name} line {line}")
+
+
+def _add_missing_episodes(extract: ImportedExtract, file_name: str, rows, issues, codes) -> None:
+    """missing.csv -> missing_episodes: one row per episode (the id derived from the child, the start and its
+    occurrence, as for episodes)."""
+
+    def read(row: _Row):
         child_id, start = row.text("CHILD"), row.date("MIS_START")
-        occurrences[(child_id, start)] += 1
-        extract.add(
-            "missing_episodes",
-            {
-                "missing_episode_id": derived_id(
-                    "MI", child_id or "", start or "", str(occurrences[(child_id, start)])
-                ),
-                "child_id": child_id,
-                "missing_or_absent": row.code("MISSING", "missing_or_absent"),
-                "start_date": start,
-                "end_date": row.date("MIS_END"),
-            },
-            child_id,
-            f"{file_name} line {line}",
-        )
+        return (child_id, start), {
+            "child_id": child_id,
+            "missing_or_absent": row.code("MISSING", "missing_or_absent"),
+            "start_date": start,
+            "end_date": row.date("MIS_END"),
+        }
+
+    _add_each_row(extract, "missing_episodes", "missing_episode_id", "MI", file_name, rows, issues, codes, read)
 
 
 def birthday_in_collection_year(date_of_birth: dt.date, extract_date: dt.date) -> dt.date:
@@ -326,14 +332,10 @@ def _add_care_leavers(extract: ImportedExtract, file_name: str, rows, born: dict
     child's birthday in that year (the OC3 asks about the young person around that birthday), or the extract date
     when that birthday is after it (a return made before the year's end); eligibility RELEVANT
     at 17, FORMER_RELEVANT from 18 (the 903 does not record it: the OC3 cohort left care at 16 or over). The 903's
-    0 for ACTIV/ACCOM ("not applicable") is an empty value. The date of birth is the OC3's, else the header's.
-    An oc3.csv with no rows still writes the file: the return has no care leavers."""
-    extract.rows.setdefault("care_leavers", [])
-    occurrences: Counter = Counter()
-    for line, values in rows:
-        row = _Row(file_name, line, values, issues, codes)
+    0 for ACTIV/ACCOM ("not applicable") is an empty value. The date of birth is the OC3's, else the header's."""
+
+    def read(row: _Row):
         child_id = row.text("CHILD")
-        occurrences[child_id] += 1
         contact_date = eligibility = None
         if not row.text("DOB") and born.get(child_id):
             row.row = {**row.row, "DOB": born[child_id]}
@@ -344,44 +346,31 @@ def _add_care_leavers(extract: ImportedExtract, file_name: str, rows, born: dict
             birthday = birthday_in_collection_year(dt.date.fromisoformat(dob), extract_date)
             contact_date = min(birthday, extract_date).isoformat()
             eligibility = "RELEVANT" if birthday.year - dt.date.fromisoformat(dob).year < 18 else "FORMER_RELEVANT"
-        extract.add(
-            "care_leavers",
-            {
-                "care_leaver_record_id": derived_id("CL", child_id or "", str(occurrences[child_id])),
-                "child_id": child_id,
-                "eligibility": eligibility,
-                "contact_date": contact_date,
-                "in_touch": row.code("IN_TOUCH", "care_leaver_in_touch"),
-                "activity": _code_or_zero(row, "ACTIV", "care_leaver_activity"),
-                "accommodation": _code_or_zero(row, "ACCOM", "care_leaver_accommodation"),
-            },
-            child_id,
-            f"{file_name} line {line}",
-        )
+        return (child_id,), {
+            "child_id": child_id,
+            "eligibility": eligibility,
+            "contact_date": contact_date,
+            "in_touch": row.code("IN_TOUCH", "care_leaver_in_touch"),
+            "activity": _code_or_zero(row, "ACTIV", "care_leaver_activity"),
+            "accommodation": _code_or_zero(row, "ACCOM", "care_leaver_accommodation"),
+        }
+
+    _add_each_row(extract, "care_leavers", "care_leaver_record_id", "CL", file_name, rows, issues, codes, read)
 
 
 def _add_cla_reviews(extract: ImportedExtract, file_name: str, rows, issues, codes) -> None:
     """reviews.csv -> cla_reviews: one row per review (REVIEW the date, REVIEW_CODE the participation PN0-PN7; the id
-    derived from the child, the date and its occurrence). A reviews.csv with no rows still writes the file."""
-    extract.rows.setdefault("cla_reviews", [])
-    occurrences: Counter = Counter()
-    for line, values in rows:
-        row = _Row(file_name, line, values, issues, codes)
+    derived from the child, the date and its occurrence)."""
+
+    def read(row: _Row):
         child_id, review_date = row.text("CHILD"), row.date("REVIEW")
-        occurrences[(child_id, review_date)] += 1
-        extract.add(
-            "cla_reviews",
-            {
-                "review_id": derived_id(
-                    "RV", child_id or "", review_date or "", str(occurrences[(child_id, review_date)])
-                ),
-                "child_id": child_id,
-                "review_date": review_date,
-                "participation": row.code("REVIEW_CODE", "review_participation"),
-            },
-            child_id,
-            f"{file_name} line {line}",
-        )
+        return (child_id, review_date), {
+            "child_id": child_id,
+            "review_date": review_date,
+            "participation": row.code("REVIEW_CODE", "review_participation"),
+        }
+
+    _add_each_row(extract, "cla_reviews", "review_id", "RV", file_name, rows, issues, codes, read)
 
 
 def _code_or_zero(row: _Row, field: str, code_list: str) -> str | None:
