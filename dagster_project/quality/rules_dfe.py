@@ -772,14 +772,12 @@ def previous_extract_rules() -> list[Rule]:
 # leaver per return (the contact around the birthday in the collection year); the contract may hold several contacts
 # per child, so each rule judges EVERY row, against the collection year its contact date falls in (1 April - 31
 # March; an imported return's contact date is the birthday in the return's year, so that is the return's year).
-TAGS.update(
-    {
-        "care_leavers.in_touch.required": ssda903("131", "153"),  # blank IN_TOUCH beside 0/coded ACTIV, ACCOM: 153 too
-        "care_leavers.in_touch.invalid_code": ssda903("131"),
-        "care_leavers.activity.invalid_code": ssda903("132"),
-        "care_leavers.accommodation.invalid_code": ssda903("133"),
-    }
-)
+TAGS |= {
+    "care_leavers.in_touch.required": ssda903("131", "153"),  # blank IN_TOUCH beside 0/coded ACTIV, ACCOM: 153 too
+    "care_leavers.in_touch.invalid_code": ssda903("131"),
+    "care_leavers.activity.invalid_code": ssda903("132"),
+    "care_leavers.accommodation.invalid_code": ssda903("133"),
+}
 # max(): a duplicated child row (a defect) must not make the scalar subquery return two rows, as `dob` above
 LEAVER_DOB = "(select max(c.date_of_birth) from <<stg:children>> c where c.child_id = s.child_id)"
 CONTACT_YEAR_START = "make_date(year(s.contact_date - interval 3 month), 4, 1)"
@@ -1133,8 +1131,8 @@ NOT_NFA_REFERRAL = "exists (select 1 from <<stg:referrals>> r where r.child_id =
 # pipeline skips it when the file is absent, applicability.py; a harness building the models alone would not).
 HOLDS_IDENTIFIERS = "exists (select 1 from <<stg:child_identifiers>>)"
 
-# Contract rules of the child-field files that evaluate a DfE rule (kept apart from TAGS above, merged into it).
-CHILD_FIELDS_TAGS = {
+# Contract rules of the child-field files that evaluate a DfE rule.
+TAGS |= {
     "uasc_statuses.child_id.orphan": ssda903("INT09"),
     "uasc_statuses.duplicate_row": ssda903("INT36"),
     "uasc_statuses.duplicate_key": ssda903("INT36"),
@@ -1142,7 +1140,6 @@ CHILD_FIELDS_TAGS = {
     "uasc_statuses.uasc_ceased_date.us_date": ssda903("104"),
     "child_disabilities.disability.invalid_code": cin("8540"),
 }
-TAGS.update(CHILD_FIELDS_TAGS)
 
 
 def child_fields_rules() -> list[Rule]:
