@@ -113,4 +113,13 @@ def dbt_build_args(standards: Standards | None = None, threads: int = 1) -> list
         str(threads),
         "--exclude-resource-type",
         "unit_test",
+        *QUIET_ARTIFACTS,
     ]
+
+
+# Every node's events already reach Dagster (dbt's JSON on stdout: the step's log, each model's materialisation
+# and each test's check), so dbt's own files hold only what they add. Its file log keeps warnings and errors
+# (a failing model's message and compiled SQL path) instead of every statement at debug level (4 MB a step), and
+# it writes no manifest.json / run_results.json per step (3 MB, read by nothing; Dagster reads dbt/target's
+# manifest). Measured on the conformance marts build: 8.4 -> 6.9 CPU-s. The saved parse is still written.
+QUIET_ARTIFACTS = ("--log-level-file", "warn", "--no-write-json")
