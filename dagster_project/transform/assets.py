@@ -25,7 +25,7 @@ from dagster_project.quality.render import stale_models
 from dagster_project.run_context import RUN_LOCK_RESOURCE, WAREHOUSE_WRITER_POOL
 from dagster_project.settings import duckdb_memory_limit_gb, get_paths
 from dagster_project.transform.calendar_table import write_working_days
-from dagster_project.transform.dbt_environment import dbt_environment
+from dagster_project.transform.dbt_environment import PARTIAL_PARSE_FILE, dbt_environment
 from dagster_project.transform.dbt_vars import (
     clear_run_context,
     dbt_build_args,
@@ -79,9 +79,6 @@ def child_population(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     paths = get_paths()
     estimates = write_child_population(paths.warehouse, paths.raw_dir / target_extract_date(context))
     return dg.MaterializeResult(metadata={"estimates": estimates})
-
-
-PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
 
 def _dbt_build(context: dg.AssetExecutionContext):

@@ -15,6 +15,8 @@ from dagster_project.settings import duckdb_memory_limit
 # Paths.warehouse relative to Paths.data_dir, as dbt/profiles.yml reads it (its DuckDB temp directory, the data
 # folder's duckdb_tmp/, is derived from it there). "./" keeps the derivation right for a relative path.
 WAREHOUSE_FROM_DATA_DIR = "./warehouse/warehouse.duckdb"
+# dbt's saved parse, in a target folder: `make setup` writes dbt/target's; every dbt command starts from a copy.
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
 
 def dbt_environment() -> dict[str, str]:

@@ -89,7 +89,7 @@ import pytest
 
 from dagster_project.catalogue import load_measures
 from dagster_project.catalogue.render import SEED_COLUMNS
-from dagster_project.transform.assets import PARTIAL_PARSE_FILE
+from dagster_project.transform.dbt_environment import PARTIAL_PARSE_FILE
 from dagster_project.transform.project import dbt_project
 
 EXPECTED = {

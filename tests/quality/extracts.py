@@ -4,10 +4,7 @@ loader and built by a real dbt run of the staging and records-that-count models.
 from __future__ import annotations
 
 import csv
-import json
-import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,11 +12,10 @@ from dagster_project.contract.model import load_contract
 from dagster_project.ingest.load import load_extract
 from dagster_project.settings import PROJECT_ROOT
 from dagster_project.transform.calendar_table import write_working_days
-from dagster_project.transform.dbt_vars import source_vars
+from dagster_project.transform.dbt_vars import run_context
+from tests.transform.dbt_runner import run_dbt as run_dbt_command
 
 CONFORMANCE = PROJECT_ROOT / "tests" / "fixtures" / "conformance" / "2020-03-31"
-DBT_DIR = PROJECT_ROOT / "dbt"
-DBT = Path(os.environ.get("VIRTUAL_ENV") or PROJECT_ROOT / ".venv") / "bin" / "dbt"
 SELECT = "path:models/staging path:models/intermediate/validated"
 
 Rows = dict[str, list[dict[str, str]]]
@@ -87,16 +83,7 @@ def run_dbt(warehouse: Path, extract_date: str, work_dir: Path, raw_dir: Path | 
     """`raw_dir`: the raw folder of the extract, whose source decides the rules not applicable (a rule of a required
     file reading an optional file the extract does not hold), as the job's run context does."""
     write_working_days(warehouse)  # the working-day calendar some rules read (the pipeline writes it first too)
-    env = {**os.environ, "CSC_WAREHOUSE_PATH": str(warehouse)}
-    run_vars = {"extract_date": extract_date}
-    if raw_dir is not None:
-        run_vars["not_applicable_rules"] = source_vars(raw_dir, extract_date)["not_applicable_rules"]
-    command = [
-        str(DBT), "run", "--select", SELECT, "--vars", json.dumps(run_vars),
-        "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-        "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs"),
-    ]  # fmt: skip
-    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=DBT_DIR)
+    done = run_dbt_command(["run", "--select", SELECT], warehouse, work_dir, run_context(extract_date, "test", raw_dir))
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
 
 

@@ -11,6 +11,7 @@ import pytest
 from dagster_project.benchmarks.table import write_child_population, write_dfe_benchmarks
 from dagster_project.ingest.load import load_extract
 from dagster_project.transform.calendar_table import write_working_days
+from dagster_project.transform.dbt_vars import run_context
 from tests.transform.dbt_runner import run_dbt
 
 CONFORMANCE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "conformance"
@@ -29,13 +30,13 @@ class BuiltWarehouse:
 @pytest.fixture(scope="session")
 def conformance_warehouse(tmp_path_factory) -> BuiltWarehouse:
     work_dir = tmp_path_factory.mktemp("conformance")
-    warehouse = work_dir / "warehouse.duckdb"
+    warehouse = work_dir / "warehouse" / "warehouse.duckdb"  # laid out as a data folder (dbt_runner.py)
     write_working_days(warehouse)
     write_dfe_benchmarks(warehouse)  # the DfE comparators marts.benchmarks reads (England only: no CSC_LA_CODE)
     write_child_population(warehouse)  # none known (no CSC_LA_CODE, no synthetic marker): the rates have no figure
     load_extract(warehouse, CONFORMANCE_EXTRACT, CONFORMANCE_EXTRACT.name, "fixture")
     started = time.perf_counter()
-    result = run_dbt(["build"], warehouse, work_dir, {"extract_date": "2020-03-31", "run_id": "conformance"})
+    result = run_dbt(["build"], warehouse, work_dir, run_context("2020-03-31", "conformance"))
     seconds = time.perf_counter() - started
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     return BuiltWarehouse(path=warehouse, work_dir=work_dir, build_seconds=seconds)

@@ -13,7 +13,7 @@ from tests.transform.dbt_runner import run_dbt
 
 
 def test_every_model_is_in_exactly_one_dagster_step(tmp_path):
-    result = run_dbt(["parse"], tmp_path / "unused.duckdb", tmp_path)
+    result = run_dbt(["parse"], tmp_path / "warehouse" / "warehouse.duckdb", tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     for node in manifest["nodes"].values():
@@ -98,15 +98,16 @@ def test_dbt_sets_the_duckdb_temp_directory_once_per_database():
     assert output["config_options"]["temp_directory"].endswith("/duckdb_tmp")
 
 
-def test_dbt_gives_duckdb_the_memory_limit_the_job_passes(tmp_path, monkeypatch):
+def test_dbt_gives_duckdb_the_memory_limit_the_job_passes(tmp_path):
+    from dagster_project.transform.dbt_vars import run_context
     from tests.transform.dbt_runner import run_dbt
 
-    monkeypatch.setenv("CSC_DUCKDB_MEMORY_LIMIT", "1.5GB")
     shown = run_dbt(
         ["show", "--inline", "select current_setting('memory_limit') as memory_limit", "--output", "json"],
-        tmp_path / "w.duckdb",
+        tmp_path / "warehouse" / "warehouse.duckdb",
         tmp_path,
-        {"extract_date": "2020-03-31"},
+        run_context("2020-03-31", "memory-limit"),
+        env={"CSC_DUCKDB_MEMORY_LIMIT": "1.5GB"},
     )
     assert shown.returncode == 0, shown.stdout[-2000:]
     assert '"memory_limit": "1.3 GiB"' in shown.stdout  # DuckDB shows 1.5e9 bytes in GiB

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from dagster_project.transform.dbt_vars import run_context
 from tests.transform.dbt_runner import run_dbt
 
 pytestmark = pytest.mark.fast  # the inner loop (`make test-fast`): no pipeline run
@@ -16,7 +17,7 @@ def test_dbt_unit_tests_pass(conformance_warehouse):
         ["test", "--select", "test_type:unit"],
         conformance_warehouse.path,
         conformance_warehouse.work_dir,
-        {"extract_date": "2020-03-31"},
+        run_context("2020-03-31", "unit-tests"),
     )
     assert result.returncode == 0, result.stdout[-6000:]
     passed = re.search(r"PASS=(\d+)", result.stdout)
