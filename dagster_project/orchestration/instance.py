@@ -19,8 +19,15 @@ from dagster_project.settings import Paths, get_paths
 
 def dagster_yaml(home: Path) -> dict:
     return {
-        # SQLite run, event-log and schedule storage under DAGSTER_HOME: history survives restarts.
-        "storage": {"sqlite": {"base_dir": str(home / "storage")}},
+        # SQLite run, event-log and schedule storage under DAGSTER_HOME: history survives restarts. Dagster's own
+        # SQLite storage and files, its event log keeping connections open (event_storage.py).
+        "storage": {
+            "custom": {
+                "module": "dagster_project.orchestration.event_storage",
+                "class": "PooledSqliteStorage",
+                "config": {"base_dir": str(home / "storage")},
+            }
+        },
         # One run at a time: runs share the warehouse's marts, so two interleaved runs could publish
         # each other's figures. Pools: op granularity, so a warehouse step of a run started outside the
         # queue (`csc run` beside the daemon) waits for the slot instead of failing on DuckDB's file

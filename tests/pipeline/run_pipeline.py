@@ -15,7 +15,9 @@ def run_pipeline(root: Path, extract_date: str, **env: str) -> tuple[RunOutcome,
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CSC_RAW_DIR", str(root / "raw"))
         mp.setenv("CSC_DATA_DIR", str(root / "data"))
-        mp.delenv("DAGSTER_HOME", raising=False)  # restored afterwards; run_once points it under root
+        # the default place under root, set here so that the context restores the worker's own value (or its
+        # absence) afterwards: run_once only sets it when unset, and that value used to outlive the run
+        mp.setenv("DAGSTER_HOME", str(root / "data" / "dagster_home"))
         mp.delenv("CSC_EXTRACT_DATE", raising=False)
         for key, value in env.items():
             mp.setenv(key, value)
