@@ -86,17 +86,23 @@ def failure_select(rule: Rule, primary_key: str, relation=dbt_relation) -> str:
     )
 
 
-def render_excluded(file: ExportFile) -> str:
-    # Each rule reads the staging view directly: parsing is cheap next to materialising a national
-    # extract in memory once more (measured: 600k visits parse in ~20 ms).
-    selects = "\n    union all\n".join(failure_select(r, file.primary_key) for r in rules_for(file.name, "exclude"))
+def _failures_model(file: ExportFile, action: str, rows: str, config: str = "") -> str:
+    """One export file's rows that fail its rules of `action`: one select per rule (`failure_select`)."""
+    selects = "\n    union all\n".join(failure_select(r, file.primary_key) for r in rules_for(file.name, action))
     return (
         HEADER
-        + f"-- {file.file_name} rows that do not count, one row per (row, rule that excludes it).\n"
+        + f"-- {file.file_name} rows {rows}.\n"
         + "-- grain: one row per (source_line, rule_id)\n\n"
+        + config
         + RUN_CONTEXT_SQL
         + f"with failures as (\n\n{selects}\n\n)\n\nselect * from failures\n"
     )
+
+
+def render_excluded(file: ExportFile) -> str:
+    # Each rule reads the staging view directly: parsing is cheap next to materialising a national
+    # extract in memory once more (measured: 600k visits parse in ~20 ms).
+    return _failures_model(file, "exclude", "that do not count, one row per (row, rule that excludes it)")
 
 
 def render_validated(file: ExportFile) -> str:
@@ -118,15 +124,20 @@ def render_validated(file: ExportFile) -> str:
     )
 
 
-def render_records_excluded() -> str:
+def _gathered(models: list[str], about: str, name: str) -> str:
+    """The failure rows of every file's model, in one relation (`about`: its two comment lines)."""
     selects = "\n    union all\n".join(
-        "    select " + ", ".join(FAILURE_COLUMNS) + " from {{ ref('" + excluded_model(f) + "') }}" for f in FILE_ORDER
+        "    select " + ", ".join(FAILURE_COLUMNS) + " from {{ ref('" + model + "') }}" for model in models
     )
-    return (
-        HEADER
-        + "-- Every excluded row of the run's extract with the rule that excluded it (never silently dropped).\n"
-        + "-- grain: one row per (source_file, source_line, rule_id)\n\n"
-        + f"with excluded as (\n\n{selects}\n\n)\n\nselect * from excluded\n"
+    return HEADER + about + f"with {name} as (\n\n{selects}\n\n)\n\nselect * from {name}\n"
+
+
+def render_records_excluded() -> str:
+    return _gathered(
+        [excluded_model(f) for f in FILE_ORDER],
+        "-- Every excluded row of the run's extract with the rule that excluded it (never silently dropped).\n"
+        "-- grain: one row per (source_file, source_line, rule_id)\n\n",
+        "excluded",
     )
 
 
@@ -141,28 +152,17 @@ def files_with_flagging_rules() -> list[str]:
 def render_flagged(file: ExportFile) -> str:
     # Ephemeral: dbt inlines it into int_records_flagged, so a run builds one table and Dagster sees one asset, as
     # when all ~300 selects were one file. One file per export keeps each statement small: sqlfluff took 44 s on the
-    # single 237 KB union and takes ~17 s on the same selects split by file.
-    selects = "\n    union all\n".join(failure_select(r, file.primary_key) for r in rules_for(file.name, "flag"))
-    return (
-        HEADER
-        + f"-- {file.file_name} rows that count but carry a data-quality flag, one row per (row, rule that flags it).\n"
-        + "-- grain: one row per (source_line, rule_id)\n\n"
-        + "{{ config(materialized='ephemeral') }}\n"
-        + RUN_CONTEXT_SQL
-        + f"with flagged as (\n\n{selects}\n\n)\n\nselect * from flagged\n"
-    )
+    # single 237 KB union and takes 27 s on the same selects split by file.
+    rows = "that count but carry a data-quality flag, one row per (row, rule that flags it)"
+    return _failures_model(file, "flag", rows, config="{{ config(materialized='ephemeral') }}\n")
 
 
 def render_records_flagged() -> str:
-    selects = "\n    union all\n".join(
-        "    select " + ", ".join(FAILURE_COLUMNS) + " from {{ ref('" + flagged_model(f) + "') }}"
-        for f in files_with_flagging_rules()
-    )
-    return (
-        HEADER
-        + "-- Rows that count but carry a data-quality flag (formatting fixed in staging, consistency problems\n"
-        + "-- the measure rules handle). grain: one row per (source_file, source_line, rule_id)\n\n"
-        + f"with flagged as (\n\n{selects}\n\n)\n\nselect * from flagged\n"
+    return _gathered(
+        [flagged_model(f) for f in files_with_flagging_rules()],
+        "-- Rows that count but carry a data-quality flag (formatting fixed in staging, consistency problems\n"
+        "-- the measure rules handle). grain: one row per (source_file, source_line, rule_id)\n\n",
+        "flagged",
     )
 
 

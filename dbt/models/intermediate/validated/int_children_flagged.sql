@@ -4,7 +4,7 @@
 
 {{ config(materialized='ephemeral') }}
 {%- set csc_run = csc_run_context() %}
-with flagged as (
+with failures as (
 
     -- children.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'children.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
@@ -122,4 +122,4 @@ with flagged as (
 
 )
 
-select * from flagged
+select * from failures

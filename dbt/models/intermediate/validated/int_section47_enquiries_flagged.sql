@@ -4,7 +4,7 @@
 
 {{ config(materialized='ephemeral') }}
 {%- set csc_run = csc_run_context() %}
-with flagged as (
+with failures as (
 
     -- section47_enquiries.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.s47_id), '') as record_key, 'section47_enquiries.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
@@ -128,4 +128,4 @@ with flagged as (
 
 )
 
-select * from flagged
+select * from failures

@@ -4,7 +4,7 @@
 
 {{ config(materialized='ephemeral') }}
 {%- set csc_run = csc_run_context() %}
-with flagged as (
+with failures as (
 
     -- uasc_statuses.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)
     select r._extract_date as extract_date, r._source_file as source_file, r._source_line as source_line, nullif(trim(r.child_id), '') as record_key, 'uasc_statuses.trailing_spaces' as rule_id, 'a value has leading or trailing spaces (trimmed in staging; kept and flagged)' as reason
@@ -44,4 +44,4 @@ with flagged as (
 
 )
 
-select * from flagged
+select * from failures
