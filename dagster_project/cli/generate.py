@@ -6,8 +6,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from dagster_project.generate.file_formats import DATE_FORMATS, ENCODINGS
 from dagster_project.generate.presets import PRESETS
-from dagster_project.generate.writer import DATE_FORMATS, ENCODINGS
 
 EPILOG = """\
 Series: one timeline is simulated from --history-start (default: 1 January of extract year - 3, after a

@@ -12,8 +12,6 @@ import pandas as pd
 
 from dagster_project.contract.model import ExportFile
 
-ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
-DATE_FORMATS = ("iso", "uk")
 _UK_ORDER = [8, 9, 7, 5, 6, 4, 0, 1, 2, 3]  # from "YYYY-MM-DD" take DD, '/', MM, '/', YYYY
 
 
