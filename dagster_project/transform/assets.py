@@ -25,6 +25,7 @@ from dagster_project.quality.render import stale_models
 from dagster_project.run_context import RUN_LOCK_RESOURCE, WAREHOUSE_WRITER_POOL
 from dagster_project.settings import duckdb_memory_limit_gb, get_paths
 from dagster_project.transform.calendar_table import write_working_days
+from dagster_project.transform.dbt_command import dbt_executable
 from dagster_project.transform.dbt_environment import PARTIAL_PARSE_FILE, dbt_environment
 from dagster_project.transform.dbt_vars import (
     clear_run_context,
@@ -33,7 +34,6 @@ from dagster_project.transform.dbt_vars import (
     run_context,
     write_run_context,
 )
-from dagster_project.transform.prepare import dbt_executable
 from dagster_project.transform.project import dbt_project
 from dagster_project.transform.translator import CscDbtTranslator
 

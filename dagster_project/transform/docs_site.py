@@ -8,17 +8,14 @@ Pure Python: no Dagster imports.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from dagster_project.settings import get_paths
-from dagster_project.transform.dbt_environment import PARTIAL_PARSE_FILE, WAREHOUSE_FROM_DATA_DIR, dbt_environment
-from dagster_project.transform.dbt_vars import run_context, standards_vars, write_run_context
-from dagster_project.transform.prepare import dbt_executable
-from dagster_project.transform.project import DBT_PROJECT_DIR, dbt_project
+from dagster_project.transform.dbt_command import dbt_command, seed_saved_parse
+from dagster_project.transform.dbt_environment import WAREHOUSE_FROM_DATA_DIR
+from dagster_project.transform.dbt_vars import run_context, write_run_context
 
 
 def docs_dir() -> Path:
@@ -34,12 +31,10 @@ def build_docs_site(target: Path | None = None) -> Path:
     # skips parsing the project (~4 s).
     scratch = target / "scratch"
     write_run_context(scratch / WAREHOUSE_FROM_DATA_DIR, run_context("2000-01-01", "docs"))
-    shutil.copyfile(dbt_project.manifest_path.parent / PARTIAL_PARSE_FILE, target / PARTIAL_PARSE_FILE)
-    env = {**os.environ, **dbt_environment(), "DBT_LOG_PATH": str(target / "logs")}
-    command = [dbt_executable(), "docs", "generate", "--static", "--empty-catalog", "--quiet"]
-    command += ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
-    command += ["--target-path", str(target), "--vars", standards_vars()]
-    subprocess.run(command, check=True, cwd=scratch, env=env)
+    seed_saved_parse(target)
+    args = ["docs", "generate", "--static", "--empty-catalog", "--quiet"]
+    command = dbt_command(args, cwd=scratch, target=target, log_dir=target / "logs")
+    subprocess.run(command.argv, check=True, cwd=command.cwd, env=command.env)
     return target / "static_index.html"
 
 

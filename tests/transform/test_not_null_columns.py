@@ -12,7 +12,7 @@ import subprocess
 import duckdb
 import pytest
 
-from dagster_project.transform.prepare import dbt_executable
+from dagster_project.transform.dbt_command import dbt_executable
 from dagster_project.transform.project import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.fast  # one dbt build of a three-row model, no pipeline run
