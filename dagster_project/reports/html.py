@@ -13,7 +13,7 @@ from dagster_project.reports.charts import caseload_chart, trend_chart
 from dagster_project.reports.comparators import COLUMNS, NO_COMPARATOR, comparators_note
 from dagster_project.reports.formatting import count_text, format_value, month_label, service_area_label
 from dagster_project.reports.scorecard import COMMITTEE, ScorecardView, column_labels
-from dagster_project.reports.worklists import PAGE_MAX_ROWS, show
+from dagster_project.reports.worklists import PAGE_MAX_ROWS
 
 
 @cache
@@ -26,7 +26,6 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["area_label"] = service_area_label
-    env.globals["show"] = show
     env.globals["count_text"] = count_text
     env.globals["rag_letter"] = {"green": "G", "amber": "A", "red": "R"}
     env.globals["format_target"] = lambda m: format_value(m.target.target, m.measure.unit, m.measure.decimals)

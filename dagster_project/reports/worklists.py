@@ -43,6 +43,27 @@ class Section:
     # heading -> the badge colour of that column's cell in a row (a column per standard: issue 23)
     badges: dict = field(default_factory=dict)
 
+    def flagged(self, flag: str) -> int:
+        """How many rows carry `flag` (red or amber), for a page's at-a-glance table."""
+        return sum(1 for row in self.rows if row.flag == flag)
+
+    def page_rows(self, limit: int) -> list[tuple[str | None, list[tuple[object, str | None, bool]]]]:
+        """The first `limit` rows as a page shows them: each row's flag and, per column, the cell as shown, its
+        badge colour (None: no badge) and whether it is a number. Worked out here, not in the page's template,
+        which called back into Python for every cell: at the national preset the pages hold 1.3 M rows."""
+        numeric = [heading in self.numeric for heading in self.headings]
+        page = []
+        for row in self.rows[:limit]:
+            cells = []
+            for heading, is_number in zip(self.headings, numeric, strict=True):
+                if heading in self.badges:
+                    badge = self.badges[heading](row)
+                else:
+                    badge = row.flag if heading == self.rag_column else None
+                cells.append((show(row.cells[heading]), badge, is_number))
+            page.append((row.flag, cells))
+        return page
+
     def cut_note(self, limit: int) -> str | None:
         """The sentence a page or workbook showing at most `limit` rows carries, or None if it shows them all."""
         if len(self.rows) <= limit:
