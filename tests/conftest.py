@@ -71,16 +71,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.nodeid in groups and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
-    # Groups first, then the tests that share nothing: xdist hands out work in this order, so the long groups
-    # (pipeline runs) start early and the many short tests fill the end, and both workers finish together.
-    items[:] = shared_first(items, groups)
+    # Groups first, then the tests that share nothing, the `fast` ones last: xdist hands out work in this order
+    # (its --loadscope-reorder puts larger groups first and keeps the order of the one-test units), so the long
+    # groups (pipeline runs) and long lone tests (sqlfluff, the generator's recall) start early and the many
+    # sub-second tests fill the end, and both workers finish together. With the lone tests in file order, the two
+    # sqlfluff halves (tests/unit/test_lint.py, 30 s each) came last, on one worker: the other stood idle 54 s.
+    items[:] = shared_first(items, groups, is_fast=lambda item: item.get_closest_marker("fast") is not None)
     return (yield)
 
 
-def shared_first(items: list, groups: dict[str, str]) -> list:
-    """The tests of every group, each group's tests together and in their order, then every other test."""
+def shared_first(items: list, groups: dict[str, str], is_fast=lambda item: False) -> list:
+    """The tests of every group, each group's tests together and in their order, then every other test, those
+    for which `is_fast` holds last; each in the order given."""
     by_group: dict[str, list] = {}
     for item in items:
         if item.nodeid in groups:
             by_group.setdefault(groups[item.nodeid], []).append(item)
-    return [item for group in by_group.values() for item in group] + [i for i in items if i.nodeid not in groups]
+    lone = [item for item in items if item.nodeid not in groups]
+    return [
+        *(item for group in by_group.values() for item in group),
+        *(item for item in lone if not is_fast(item)),
+        *(item for item in lone if is_fast(item)),
+    ]

@@ -47,6 +47,16 @@ def test_groups_come_first_each_together_then_the_tests_sharing_nothing():
     assert [i.nodeid for i in shared_first(items, groups)] == ["a1", "a2", "b1", "b2", "lone1", "lone2"]
 
 
+def test_the_fast_lone_tests_come_last_so_that_they_fill_the_end():
+    class Item:
+        def __init__(self, nodeid):
+            self.nodeid = nodeid
+
+    items = [Item(n) for n in ("fast1", "a1", "slow1", "fast2", "a2", "slow2")]
+    ordered = shared_first(items, {"a1": "A", "a2": "A"}, is_fast=lambda item: item.nodeid.startswith("fast"))
+    assert [i.nodeid for i in ordered] == ["a1", "a2", "slow1", "slow2", "fast1", "fast2"]
+
+
 SHARED = """
 import os, pytest
 @pytest.fixture(scope="session")
