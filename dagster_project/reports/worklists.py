@@ -54,15 +54,16 @@ class Section:
         numeric = [heading in self.numeric for heading in self.headings]
         page = []
         for row in self.rows[:limit]:
-            cells = []
-            for heading, is_number in zip(self.headings, numeric, strict=True):
-                if heading in self.badges:
-                    badge = self.badges[heading](row)
-                else:
-                    badge = row.flag if heading == self.rag_column else None
-                cells.append((show(row.cells[heading]), badge, is_number))
-            page.append((row.flag, cells))
+            cells = zip(self.headings, numeric, strict=True)
+            page.append((row.flag, [(show(row.cells[h]), self.badge(row, h), is_number) for h, is_number in cells]))
         return page
+
+    def badge(self, row: Row, heading: str) -> str | None:
+        """The badge colour of a row's cell in a column (page and workbook alike): the column's own badge (a column
+        per standard), else the row's flag in the RAG column, else none."""
+        if heading in self.badges:
+            return self.badges[heading](row)
+        return row.flag if heading == self.rag_column else None
 
     def cut_note(self, limit: int) -> str | None:
         """The sentence a page or workbook showing at most `limit` rows carries, or None if it shows them all."""

@@ -344,11 +344,8 @@ def write_worklist_workbook(worklist, path: Path, extract_date, run_id: str, syn
         sheet.write_row(3, 0, section.headings, formats.header)
         for r, row in enumerate(rows, start=4):
             for c, heading in enumerate(section.headings):
-                value = row.cells[heading]
-                fmt = formats.rag.get(row.flag) if heading == section.rag_column else None
-                if heading in section.badges:  # a column per standard, each with its own badge (issue 23)
-                    fmt = formats.rag.get(section.badges[heading](row))
-                write_data_cell(sheet, r, c, value, fmt, formats.date)
+                fmt = formats.rag.get(section.badge(row, heading))
+                write_data_cell(sheet, r, c, row.cells[heading], fmt, formats.date)
         sheet.set_column(0, len(section.headings), 16)
         sheet.autofilter(3, 0, 3 + len(rows), len(section.headings) - 1)
         sheet.freeze_panes(4, 0)
