@@ -51,12 +51,11 @@ class Section:
         """The first `limit` rows as a page shows them: each row's flag and, per column, the cell as shown, its
         badge colour (None: no badge) and whether it is a number. Worked out here, not in the page's template,
         which called back into Python for every cell: at the national preset the pages hold 1.3 M rows."""
-        numeric = [heading in self.numeric for heading in self.headings]
-        page = []
-        for row in self.rows[:limit]:
-            cells = zip(self.headings, numeric, strict=True)
-            page.append((row.flag, [(show(row.cells[h]), self.badge(row, h), is_number) for h, is_number in cells]))
-        return page
+        columns = [(heading, heading in self.numeric) for heading in self.headings]
+        return [
+            (row.flag, [(show(row.cells[h]), self.badge(row, h), is_number) for h, is_number in columns])
+            for row in self.rows[:limit]
+        ]
 
     def badge(self, row: Row, heading: str) -> str | None:
         """The badge colour of a row's cell in a column (page and workbook alike): the column's own badge (a column
