@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
 
 SHARED_SCOPES = ("session", "package", "module", "class")
-# Shared fixtures that are better made once in each worker than made to pull every test using them into one worker:
-# each is a starting point that the tests copy or only read (a good run), and the tests using it are long.
+# Shared fixtures that do not pull every test using them into one worker: a starting point the tests copy or only
+# read (a good run; made once for the whole suite, see tests/orchestration/good_run.py), used by long tests.
 PER_WORKER_FIXTURES = frozenset({"good_conformance_run"})
 
 
@@ -42,22 +43,66 @@ def scratch_root(
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        # Two xdist workers each running dbt two nodes at a time oversubscribe two cores. Two conformance `csc run`s
+        # at once (as the workers run them), twice each: 65-67 user CPU-s and 37-39 s with two nodes, 61-63 CPU-s
+        # and 35-36 s with one (7 Dec 2026). The figures are the same either way; the job's own choice is unit
+        # tested (tests/transform/test_dbt_project.py). The `csc` processes the tests start get it too (cli_process).
+        os.environ.setdefault("CSC_DBT_THREADS", "1")
+        return
     # pytest reads PYTEST_DEBUG_TEMPROOT (documented) when it first makes its base folder, after this hook; under
     # xdist the controller makes it and hands each worker a folder inside it. An explicit --basetemp wins.
-    if config.option.basetemp or "PYTEST_DEBUG_TEMPROOT" in os.environ or hasattr(config, "workerinput"):
+    if config.option.basetemp or "PYTEST_DEBUG_TEMPROOT" in os.environ:
         return
     root = scratch_root(dict(os.environ))
     if root is not None:
         os.environ["PYTEST_DEBUG_TEMPROOT"] = str(root)
 
 
+_GOOD_RUN_LAUNCHER = pytest.StashKey["subprocess.Popen"]()
+
+
+def runs_whole_suite_in_workers(config: pytest.Config) -> bool:
+    """This process is the xdist controller of a run of the whole suite (`make test`: no paths, -m or -k given)."""
+    in_workers = (config.getoption("numprocesses", None) or 0) != 0 and config.getoption("dist", "no") != "no"
+    whole = config.args_source == pytest.Config.ArgsSource.TESTPATHS
+    narrowed = config.option.markexpr or config.option.keyword or config.getoption("lf", False)
+    return in_workers and whole and not narrowed and not hasattr(config, "workerinput")
+
+
+# Before xdist's own sessionstart starts the workers: they inherit the environment that names the run's folder.
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    from tests.orchestration import good_run
+
+    config = session.config
+    if not runs_whole_suite_in_workers(config) or good_run.GOOD_RUN_ENV in os.environ:
+        return
+    # xdist reads the controller's base folder the same way, to give each worker its own folder inside it
+    root = config._tmp_path_factory.mktemp("good-conformance-run")
+    config.stash[_GOOD_RUN_LAUNCHER] = good_run.start(root)
+    os.environ[good_run.GOOD_RUN_ENV] = str(root)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    launcher = session.config.stash.get(_GOOD_RUN_LAUNCHER, None)
+    if launcher is not None:
+        if launcher.poll() is None:  # interrupted, or no test needed it: stop it and its csc run (one group)
+            os.killpg(launcher.pid, signal.SIGTERM)
+        launcher.wait(timeout=60)
+
+
 @pytest.fixture(scope="session")
 def good_conformance_run(tmp_path_factory):
-    """One real `csc run` of the conformance extract (tests/orchestration/conftest.py `make_good_conformance_run`),
-    defined here, once, so the orchestration and the report tests in a worker share it."""
-    from tests.orchestration.conftest import make_good_conformance_run
+    """One real `csc run` of the conformance extract (tests/orchestration/good_run.py), defined here, once, so the
+    orchestration and the report tests in a worker share it: the controller's background run when it started one
+    (the whole suite under xdist), else made here."""
+    from tests.orchestration import good_run
 
-    return make_good_conformance_run(tmp_path_factory.mktemp("good-conformance-run"))
+    started = os.environ.get(good_run.GOOD_RUN_ENV)
+    if started:
+        return good_run.wait(Path(started))
+    return good_run.make(tmp_path_factory.mktemp("good-conformance-run"))
 
 
 def _shared_fixtures(item: pytest.Item) -> list[str]:

@@ -12,8 +12,13 @@ import dagster as dg
 CSC = [sys.executable, "-m", "dagster_project.cli"]
 
 
+# Kept from the test process's environment: how many dbt nodes at once (tests/conftest.py sets one in xdist workers)
+# changes the speed of a run, never its figures. Every other CSC_ and DAGSTER_ value is the test's to give.
+PASSED_THROUGH = ("CSC_DBT_THREADS",)
+
+
 def csc_env(root: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CSC_", "DAGSTER_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CSC_", "DAGSTER_")) or k in PASSED_THROUGH}
     env.update({"CSC_RAW_DIR": str(root / "raw"), "CSC_DATA_DIR": str(root / "data"), **extra})
     return env
 

@@ -3,10 +3,6 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.ingest.origin import mark_synthetic
-from tests.orchestration.cli_process import run_csc
-from tests.planted_names import plant_names
-
 CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "2020-03-31"
 CONFORMANCE_DATE = CONFORMANCE.name
 
@@ -30,22 +26,6 @@ def drop_extract(raw: Path, date: str) -> Path:
     for f in folder.iterdir():
         f.chmod(0o644)
     return folder
-
-
-def make_good_conformance_run(root: Path) -> Path:
-    """`root` (raw/ and data/) after one real, successful `csc run` of the conformance extract, as it finished: the
-    session fixture `good_conformance_run` (tests/conftest.py, so the report tests see the same one).
-
-    Tests that start from a published good run copy it (`copy_of_good_run`) rather than run the job again; tests
-    that only read it use it as it is. The extract's names are planted ones and it is marked synthetic (it is
-    generated), so the report tests read this same run (tests/reports/conftest.py `report_run`): no name may reach
-    an output, and every output must say the data is synthetic."""
-    extract = drop_extract(root / "raw", CONFORMANCE_DATE)
-    plant_names(extract)
-    mark_synthetic(extract, preset="conformance")
-    run = run_csc(root, "run")
-    assert run.returncode == 0, run.stdout + run.stderr
-    return root
 
 
 def copy_of_good_run(good_run: Path, root: Path, *, data_except: tuple[str, ...] = ()) -> Path:
