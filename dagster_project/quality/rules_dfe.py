@@ -1011,8 +1011,9 @@ LATEST_CATEGORY = (
 )
 # 8890's pair: enquiry `a` starts on or after enquiry `b` of the same referral started, and before b's conference
 # (or, b still open, by the extract date); two enquiries with the same start and conference are one recorded twice.
+# Enquiry {a} starts while {b} (another enquiry of the same referral: the caller joins them) is ongoing.
 S47_STARTS_DURING = (
-    "{a}.referral_id = {b}.referral_id and {a}.s47_id <> {b}.s47_id and {a}.s47_start_date >= {b}.s47_start_date "
+    "{a}.s47_start_date >= {b}.s47_start_date "
     "and not ({a}.s47_start_date = {b}.s47_start_date and {a}.icpc_date is not distinct from {b}.icpc_date) "
     "and ({a}.s47_start_date <= {b}.icpc_date or ({a}.s47_start_date <= <<extract_date>> and {b}.icpc_date is null "
     "and {b}.icpc_not_required is not true))"
@@ -1061,8 +1062,11 @@ def cin_section47_rules() -> list[Rule]:
               "dayofweek(s.icpc_date) in (0, 6)", cin("8875")),
         _rule("section47_enquiries.starts_during_another",
               "section 47 enquiry starts while another enquiry of the same referral is ongoing (flags both)",
-              "exists (select 1 from <<stg:section47_enquiries>> o where "
-              f"({S47_STARTS_DURING.format(a='s', b='o')}) or ({S47_STARTS_DURING.format(a='o', b='s')}))",
+              # the same referral, another enquiry, either way round: the join keys outside the `or`, so that DuckDB
+              # joins on them (inside each side it compared every pair: 1.06 s of a large preset's 6.5 s of rules)
+              "exists (select 1 from <<stg:section47_enquiries>> o where o.referral_id = s.referral_id "
+              f"and o.s47_id <> s.s47_id and (({S47_STARTS_DURING.format(a='s', b='o')}) "
+              f"or ({S47_STARTS_DURING.format(a='o', b='s')})))",
               cin("8890"), "overlapping_plans"),
         _rule("section47_enquiries.on_referral_closed_after_assessment",
               "section 47 enquiry on a referral closed as RC8/RC9 (closed after assessment)",
