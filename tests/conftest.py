@@ -9,6 +9,7 @@ themselves: tests joined by any shared fixture, directly or through another test
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -88,7 +89,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     launcher = session.config.stash.get(_GOOD_RUN_LAUNCHER, None)
     if launcher is not None:
         if launcher.poll() is None:  # interrupted, or no test needed it: stop it and its csc run (one group)
-            os.killpg(launcher.pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError):  # it may end between the two calls
+                os.killpg(launcher.pid, signal.SIGTERM)
         launcher.wait(timeout=60)
 
 
