@@ -21,6 +21,14 @@ def child_level_beside(published_database: Path) -> Path:
     return Path(published_database).parent.parent / "restricted" / CHILD_LEVEL_DATABASE_NAME
 
 
+# A step's temporary folders (tempfile, removed when the step ends): GX's one-row rule-failure tables under
+# `Paths.scratch_dir`, and a transcoded copy of a raw file being loaded beside the warehouse (national files are GBs;
+# the system's /tmp may be small). A process killed meanwhile leaves its folder behind: the next run's recovery
+# removes every folder of these names (orchestration/recovery.py), as it holds the run lock.
+RULE_FAILURES_SCRATCH_PREFIX = "csc-rule-failures-"
+INGEST_SCRATCH_PREFIX = "csc-ingest-"
+
+
 @dataclass(frozen=True)
 class Paths:
     raw_dir: Path
@@ -54,6 +62,20 @@ class Paths:
         """The marts with a child or worker id (visit_timeliness, the worklists...): owner-only, never in the
         world-readable published database (publish/database.py CHILD_LEVEL_MARTS)."""
         return self.restricted_dir / CHILD_LEVEL_DATABASE_NAME
+
+    @property
+    def scratch_dir(self) -> Path:
+        """Temporary folders of a run's steps (GX's rule-failure tables), emptied of leftovers by recovery."""
+        return self.data_dir / "scratch"
+
+    def leftover_scratch(self) -> list[Path]:
+        """The steps' temporary folders now present (a dead run's, when no run is alive)."""
+        return sorted(
+            [
+                *self.scratch_dir.glob(f"{RULE_FAILURES_SCRATCH_PREFIX}*"),
+                *self.warehouse.parent.glob(f"{INGEST_SCRATCH_PREFIX}*"),
+            ]
+        )
 
     @property
     def reports_dir(self) -> Path:

@@ -29,6 +29,7 @@ from dagster_project.contract.model import ExportFile, load_contract
 from dagster_project.ingest import scan
 from dagster_project.ingest.retention import apply_retention, retention_extracts
 from dagster_project.ingest.schema import drift_positions_text, ensure_schema, quote_ident, raw_table
+from dagster_project.settings import INGEST_SCRATCH_PREFIX
 from dagster_project.warehouse import connect, path_literal
 
 _OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -163,7 +164,7 @@ def load_file(
             scan.check_text(path, found, label)
         except scan.FileFormatError as error:
             raise _Rejected(str(error)) from error
-        with tempfile.TemporaryDirectory(prefix="csc-ingest-", dir=conn_dir(conn)) as tmp:
+        with tempfile.TemporaryDirectory(prefix=INGEST_SCRATCH_PREFIX, dir=conn_dir(conn)) as tmp:
             read_path = path
             if found.encoding == "windows-1252":
                 read_path = Path(tmp) / export.file_name

@@ -4,7 +4,8 @@ Only ever called by a process that holds the run lock (`orchestration.run_lock`)
 run on this data folder is alive, so any run still STARTED/STARTING/CANCELING in Dagster's storage is
 dead. For each: mark it failed (one alert), free the `duckdb_writer` pool slots it holds, close its
 `running` row in the history as failed and mark its evidence as from a failed run. Temporary publish
-files left by a killed publish are removed; the published database itself is never touched. What a killed report
+files left by a killed publish are removed, and the temporary folders of a killed step (GX's rule-failure tables, a
+transcoded copy of a raw file being loaded); the published database itself is never touched. What a killed report
 build left (a `.building` or `.old` folder, a dangling `reports/latest`) is repaired, under the reports lock.
 The daemon also has Dagster's run monitoring (dagster.yaml); this covers command-line runs, which
 have no daemon, and runs whose worker died before monitoring noticed.
@@ -13,6 +14,7 @@ have no daemon, and runs whose worker died before monitoring noticed.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 
@@ -37,6 +39,7 @@ DEAD_RUN_NOTE = "the run's process died (killed, out of memory or machine restar
 class Recovery:
     dead_runs: list[str] = field(default_factory=list)
     removed_files: list[str] = field(default_factory=list)
+    removed_scratch: list[str] = field(default_factory=list)
     report_repairs: list[str] = field(default_factory=list)
 
     @property
@@ -47,6 +50,8 @@ class Recovery:
             parts.append(f"closed {len(self.dead_runs)} run(s) left open by a dead process: {closed}")
         if self.removed_files:
             parts.append(f"removed {len(self.removed_files)} temporary publish file(s)")
+        if self.removed_scratch:
+            parts.append(f"removed {len(self.removed_scratch)} temporary folder(s) of a killed step")
         if self.report_repairs:
             parts.append(f"repaired the reports folders ({'; '.join(self.report_repairs)})")
         return "; ".join(parts)
@@ -125,6 +130,10 @@ def recover_dead_runs(
         for database in (paths.published_database, paths.child_level_database)
         for p in remove_temp_files(database)
     ]
+    # a killed GX step's rule-failure tables, a killed load's transcoded copy of a raw file (settings.py)
+    for folder in paths.leftover_scratch():
+        shutil.rmtree(folder, ignore_errors=True)
+        recovery.removed_scratch.append(str(folder))
     with report_build_lock_if_free(paths.data_dir) as free:
         if free:  # a `csc report` in progress owns its hidden folders: left alone, it repairs at its start
             recovery.report_repairs = repair_report_folders(paths.reports_dir, paths.restricted_dir / "worklists")

@@ -46,7 +46,14 @@ def run_rule_quality(paths: Paths, extract_date: str, run_id: str) -> RuleEvalua
         **previous_extract_not_applicable(paths.warehouse, extract_date),
         **not_applicable_rules(_descriptor(paths, extract_date)),
     }
-    evaluation = evaluate_rules(paths.warehouse, extract_date, run_id, docs_dir(paths), not_applicable=not_applicable)
+    evaluation = evaluate_rules(
+        paths.warehouse,
+        extract_date,
+        run_id,
+        docs_dir(paths),
+        not_applicable=not_applicable,
+        scratch_dir=paths.scratch_dir,
+    )
     append_dq_results(paths.history_database, evaluation.results)
     replace_failures(paths.restricted_dir, run_id, evaluation.failures)
     write_summary(paths.history_database, paths.reports_dir, run_id, extract_origin(paths.raw_dir / extract_date))

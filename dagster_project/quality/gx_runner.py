@@ -41,7 +41,7 @@ from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
 
 from dagster_project.quality.offline_docs import make_self_contained  # noqa: E402
 from dagster_project.quality.rule import Rule, by_file_and_relation  # noqa: E402
-from dagster_project.settings import duckdb_config  # noqa: E402
+from dagster_project.settings import RULE_FAILURES_SCRATCH_PREFIX, duckdb_config, get_paths  # noqa: E402
 
 DATASOURCE = "rule_failures"
 
@@ -156,16 +156,22 @@ def run_rules(
     rows_checked: dict[tuple[str, str], int],
     docs_dir: Path | None = None,
     run_name: str | None = None,
+    scratch_dir: Path | None = None,
 ) -> list[RuleOutcome]:
     """Judge `rules` with GX, given each rule's failing rows (rule id -> rows; absent: none); one suite per
     (file, relation).
 
     `rows_checked[(file, relation)]` gives the number of rows each rule looked at. When `docs_dir` is
     given, Data Docs (HTML) for this validation are written there (made self-contained, see `offline_docs`);
-    `run_name` names the validations in them (default: the extract date).
+    `run_name` names the validations in them (default: the extract date). The failures tables go in a temporary
+    folder under `scratch_dir` (default: the data folder's, `Paths.scratch_dir`).
     """
     treat_duckdb_like_sqlite()
-    with tempfile.TemporaryDirectory(prefix="csc-rule-failures-") as scratch, closing_duckdb_connections():
+    # in the data folder, not the system's: a run killed here leaves it where the next run's recovery removes it
+    parent = scratch_dir or get_paths().scratch_dir
+    parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    scratch_folder = tempfile.TemporaryDirectory(prefix=RULE_FAILURES_SCRATCH_PREFIX, dir=parent)
+    with scratch_folder as scratch, closing_duckdb_connections():
         scratch_database = Path(scratch) / "rule_failures.duckdb"
         outcomes = _run_rules(
             extract_date, rules, failing_rows, rows_checked, docs_dir, scratch_database,

@@ -126,9 +126,11 @@ def evaluate_rules(
     docs_dir: Path | None = None,
     rules: list[Rule] | None = None,
     not_applicable: dict[str, str] | None = None,
+    scratch_dir: Path | None = None,
 ) -> RuleEvaluation:
     """`not_applicable`: rule id -> reason for rules the extract's source cannot be checked against
-    (quality/applicability.py): not run, recorded with passed = NULL."""
+    (quality/applicability.py): not run, recorded with passed = NULL. `scratch_dir`: where GX's temporary tables go
+    (gx_runner.run_rules)."""
     not_applicable = not_applicable or {}
     all_rules = list(rules or registry())
     rules = [r for r in all_rules if r.id not in not_applicable]
@@ -137,7 +139,7 @@ def evaluate_rules(
     from dagster_project.quality import gx_runner  # GX takes ~2 s to import: only when the rule checks run
 
     outcomes = gx_runner.run_rules(
-        extract_date, rules, recorded_counts, counts, docs_dir, run_name=f"extract_{extract_date}_run_{run_id}"
+        extract_date, rules, recorded_counts, counts, docs_dir, f"extract_{extract_date}_run_{run_id}", scratch_dir
     )
     checked_at, results, errors = now(), [], []
     for outcome in outcomes:

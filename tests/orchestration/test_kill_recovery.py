@@ -222,3 +222,11 @@ def test_one_alert_per_dead_run(killed):
             per_run[alert["run_id"]] = per_run.get(alert["run_id"], 0) + 1
     assert len(per_run) == len(KILL_POINTS)
     assert set(per_run.values()) == {1}
+
+
+def test_no_temporary_folder_of_a_killed_step_is_left(killed):
+    # whatever the killed steps left (a GX step killed mid-way leaves its rule-failure tables), the re-run removed it
+    from dagster_project.settings import Paths
+
+    root = killed["root"]
+    assert Paths(raw_dir=root / "raw", data_dir=root / "data").leftover_scratch() == []

@@ -268,3 +268,27 @@ def test_recovery_tells_dead_runs_from_live_or_starting_ones(landing):
         "dead": dg.DagsterRunStatus.FAILURE,
         "starting": dg.DagsterRunStatus.STARTED,
     }
+
+
+def test_recovery_removes_the_temporary_folders_a_killed_step_left(landing):
+    """A step killed mid-way leaves its temporary folder (GX's rule-failure tables, a load's transcoded copy of a raw
+    file, which holds personal values): the next run's recovery removes them, and nothing else."""
+    from dagster_project.orchestration.recovery import recover_dead_runs
+    from dagster_project.settings import INGEST_SCRATCH_PREFIX, RULE_FAILURES_SCRATCH_PREFIX, get_paths
+
+    paths = get_paths()
+    gx_left = paths.scratch_dir / f"{RULE_FAILURES_SCRATCH_PREFIX}k1ll3d"
+    load_left = paths.warehouse.parent / f"{INGEST_SCRATCH_PREFIX}k1ll3d"
+    kept = [paths.scratch_dir / "a_users_file.txt", paths.warehouse.parent / "notes"]
+    for folder in (gx_left, load_left):
+        folder.mkdir(parents=True)
+        (folder / "children.csv").write_text("child_id,name\nC1,Ann Example\n", encoding="utf-8")
+    kept[0].write_text("kept", encoding="utf-8")
+    kept[1].mkdir()
+    with dg.DagsterInstance.ephemeral() as instance:
+        recovery = recover_dead_runs(instance)
+    assert not gx_left.exists() and not load_left.exists()
+    assert all(path.exists() for path in kept)
+    assert "removed 2 temporary folder(s) of a killed step" in recovery.message
+    with dg.DagsterInstance.ephemeral() as instance:
+        assert recover_dead_runs(instance).message == ""  # nothing left: nothing said

@@ -58,7 +58,10 @@ COUNTS = {"teams.service_area.invalid_code": 10, "teams.team_name.id_like": 4, "
 def test_gx_judges_each_rule_on_its_failing_rows(tmp_path):
     docs = tmp_path / "docs"
     failing = {**COUNTS, "teams.cross_table": 0}
-    outcomes = gx_runner.run_rules("2020-03-31", RULES, failing, {("teams", "staging"): 100}, docs_dir=docs)
+    scratch = tmp_path / "scratch"
+    outcomes = gx_runner.run_rules(
+        "2020-03-31", RULES, failing, {("teams", "staging"): 100}, docs_dir=docs, scratch_dir=scratch
+    )
     assert {o.rule_id: (o.rows_failed, o.passed, o.error) for o in outcomes} == {
         "teams.service_area.invalid_code": (10, False, None),
         "teams.team_name.id_like": (4, False, None),
@@ -69,10 +72,13 @@ def test_gx_judges_each_rule_on_its_failing_rows(tmp_path):
     assert (docs / "index.html").exists()
     pages = " ".join(p.read_text(encoding="utf-8") for p in (docs / "validations").rglob("*.html"))
     assert all(rule.id in pages for rule in RULES)
+    # GX's failures tables went in a temporary folder under the scratch folder given (the data folder's in a run,
+    # which recovery empties after a killed step), owner-only, and removed when it finished
+    assert scratch.stat().st_mode & 0o777 == 0o700 and list(scratch.iterdir()) == []
 
 
 def test_a_rule_with_no_recorded_rows_passes(tmp_path):
-    [outcome] = gx_runner.run_rules("2020-03-31", RULES[:1], {}, {("teams", "staging"): 100})
+    [outcome] = gx_runner.run_rules("2020-03-31", RULES[:1], {}, {("teams", "staging"): 100}, scratch_dir=tmp_path)
     assert (outcome.rows_failed, outcome.passed) == (0, True)
 
 
