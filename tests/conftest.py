@@ -74,10 +74,12 @@ def runs_whole_suite_in_workers(config: pytest.Config) -> bool:
 # Before xdist's own sessionstart starts the workers: they inherit the environment that names the run's folder.
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
-    from tests.orchestration import good_run
-
     config = session.config
-    if not runs_whole_suite_in_workers(config) or good_run.GOOD_RUN_ENV in os.environ:
+    if not runs_whole_suite_in_workers(config):
+        return
+    from tests.orchestration import good_run  # imports dagster (~0.6 s): only for the session that starts the run
+
+    if good_run.GOOD_RUN_ENV in os.environ:
         return
     # xdist reads the controller's base folder the same way, to give each worker its own folder inside it
     root = config._tmp_path_factory.mktemp("good-conformance-run")

@@ -139,7 +139,13 @@ def evaluate_rules(
     from dagster_project.quality import gx_runner  # GX takes ~2 s to import: only when the rule checks run
 
     outcomes = gx_runner.run_rules(
-        extract_date, rules, recorded_counts, counts, docs_dir, f"extract_{extract_date}_run_{run_id}", scratch_dir
+        extract_date,
+        rules,
+        recorded_counts,
+        counts,
+        docs_dir,
+        run_name=f"extract_{extract_date}_run_{run_id}",
+        scratch_dir=scratch_dir,
     )
     checked_at, results, errors = now(), [], []
     for outcome in outcomes:
