@@ -27,6 +27,7 @@ from dagster_project.settings import duckdb_memory_limit_gb, get_paths
 from dagster_project.transform.calendar_table import write_working_days
 from dagster_project.transform.dbt_command import dbt_executable
 from dagster_project.transform.dbt_environment import PARTIAL_PARSE_FILE, dbt_environment
+from dagster_project.transform.dbt_in_process import DbtInProcess
 from dagster_project.transform.dbt_vars import (
     clear_run_context,
     dbt_build_args,
@@ -161,20 +162,26 @@ class CscDbtCliResource(DbtCliResource):
 
     @cached_property
     def _cli_version(self) -> Version:
-        if Path(self.dbt_executable) == Path(sys.executable).with_name("dbt"):
+        if self.runs_in_process:
             return Version(importlib.metadata.version("dbt-core"))
         return super()._cli_version  # another dbt: ask it
 
     def _initialize_dbt_core_adapter(self, args):
         return None
 
+    @property
+    def runs_in_process(self) -> bool:
+        """The venv's dbt runs inside the run worker (dbt_in_process.py); another dbt executable as a subprocess."""
+        return Path(self.dbt_executable) == Path(sys.executable).with_name("dbt")
+
     def cli(self, *args, cwd: Path | None = None, **kwargs):
-        """dagster-dbt's `cli`, with the dbt process bound to this one: if the run worker is killed (kill -9, OOM),
-        dbt gets SIGKILL too instead of running on as an orphan that holds the warehouse's write lock, which made
-        the next run fail at its first warehouse step (tests/orchestration/test_kill_recovery.py). `cwd`: run dbt
-        from this folder instead of the project's (the profile's relative paths start there: dbt_environment.py)."""
+        """dagster-dbt's `cli`, with dbt run inside this process (the venv's dbt) or bound to it (another dbt: if the
+        run worker is killed (kill -9, OOM), dbt gets SIGKILL too instead of running on as an orphan that holds the
+        warehouse's write lock, which made the next run fail at its first warehouse step:
+        tests/orchestration/test_kill_recovery.py). `cwd`: the folder the profile's relative paths start from
+        (dbt_environment.py); a dbt subprocess runs there."""
         saved = dbt_cli_invocation.subprocess
-        dbt_cli_invocation.subprocess = _DbtSubprocess(self.project_dir, cwd)
+        dbt_cli_invocation.subprocess = _DbtSubprocess(self.project_dir, cwd, in_process=self.runs_in_process)
         try:
             return super().cli(*args, **kwargs)
         finally:
@@ -189,13 +196,15 @@ SETPRIV = shutil.which("setpriv")
 class _DbtSubprocess:
     """`subprocess` as dagster-dbt's invocation sees it while `CscDbtCliResource.cli` starts dbt."""
 
-    def __init__(self, project_dir: str, cwd: Path | None):
-        self.project_dir, self.cwd = project_dir, cwd
+    def __init__(self, project_dir: str, cwd: Path | None, in_process: bool):
+        self.project_dir, self.cwd, self.in_process = project_dir, cwd, in_process
 
     def __getattr__(self, name: str):
         return getattr(subprocess, name)
 
     def Popen(self, args, **kwargs):  # noqa: N802 (subprocess's name)
+        if self.in_process:
+            return DbtInProcess(args, kwargs["env"], Path(self.project_dir), Path(self.cwd or self.project_dir))
         if self.cwd is not None:  # dagster-dbt starts dbt in the project folder; from elsewhere dbt must be told it
             args, kwargs = [*args, "--project-dir", str(self.project_dir)], {**kwargs, "cwd": str(self.cwd)}
         bound = [SETPRIV, "--pdeathsig", "KILL", "--"] if SETPRIV else []

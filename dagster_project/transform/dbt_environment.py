@@ -10,6 +10,8 @@ now run from the data folder with those paths relative to it, and `make setup` p
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dagster_project.settings import duckdb_memory_limit
 
 # Paths.warehouse relative to Paths.data_dir, as dbt/profiles.yml reads it (its DuckDB temp directory, the data
@@ -25,3 +27,9 @@ def dbt_environment() -> dict[str, str]:
         "CSC_WAREHOUSE_PATH": WAREHOUSE_FROM_DATA_DIR,
         "CSC_DUCKDB_MEMORY_LIMIT": duckdb_memory_limit(),  # DuckDB's share of the job's memory budget
     }
+
+
+def profile_paths_from(data_dir: Path) -> dict[str, str]:
+    """The profile's paths made absolute from the data folder, for dbt run in a process that does not start there
+    (dbt in the run worker: dbt_in_process.py). Its parse is not checked against the saved one, so they may differ."""
+    return {"CSC_WAREHOUSE_PATH": str((Path(data_dir) / WAREHOUSE_FROM_DATA_DIR).resolve())}
