@@ -2,10 +2,11 @@
 
 Great Expectations (~2-3 s) and the report libraries (matplotlib, fpdf, openpyxl: ~1 s) are imported by the
 steps that use them (rule checks, reports), so `csc status`, the UI and the tests that need neither never pay
-for them. In a run those steps come after the dbt staging step, whose process mostly waits on the dbt
-subprocess: a thread started when dbt starts imports them meanwhile, so the rule checks and reports steps start
-with their libraries loaded. (Started with the load step instead, the import took the interpreter from it: the
-council's load step went from ~0.9 s to 3.1 s.) If a step gets there first, Python's import lock makes it wait
+for them. In a run those steps come after the dbt staging step, which mostly waits on DuckDB (dbt runs on a
+thread of this process, its queries outside Python's lock: transform/dbt_in_process.py): a thread started when
+dbt starts imports them meanwhile, so the rule checks and reports steps start with their libraries loaded.
+(Started with the load step instead, the import took the interpreter from it: the council's load step went from
+~0.9 s to 3.1 s.) If a step gets there first, Python's import lock makes it wait
 for the import under way; if the import fails here, the step imports again and reports the error itself.
 Pure Python: no Dagster imports.
 """

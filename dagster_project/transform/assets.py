@@ -105,7 +105,7 @@ def _dbt_build(context: dg.AssetExecutionContext):
         warehouse_bytes = paths.warehouse.stat().st_size
         threads = dbt_threads(warehouse_bytes, duckdb_memory_limit_gb() * 1e9)
         context.log.info(f"dbt runs {threads} node(s) at once (warehouse {warehouse_bytes:,} bytes)")
-        # this process mostly waits on the dbt subprocess: the run guard imports later steps' libraries meanwhile
+        # dbt mostly waits on DuckDB: the run guard imports later steps' libraries meanwhile
         getattr(context.resources, RUN_LOCK_RESOURCE).warm_imports()
         invocation = dbt.cli(dbt_build_args(threads=threads), context=context, target_path=target, cwd=paths.data_dir)
         yield from invocation.stream()

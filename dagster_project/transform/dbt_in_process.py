@@ -30,6 +30,8 @@ from dagster_project.transform.dbt_environment import profile_paths_from
 STDOUT_LEVELS = frozenset({"info", "warn", "error"})
 # dbt's exit codes: 1 a node failed (handled), 2 dbt itself failed.
 EXIT_SUCCESS, EXIT_FAILURE, EXIT_EXCEPTION = 0, 1, 2
+# A command's options the parse before it takes as well (dagster-dbt passes them as DBT_* environment variables).
+PARSE_OPTIONS = ("--profiles-dir", "--target-path", "--profile", "--target")
 _END = object()
 
 _manifest_lock = threading.Lock()
@@ -58,7 +60,9 @@ def project_fingerprint(project_dir: Path) -> tuple:
     return tuple(sorted(found))
 
 
-def parsed_manifest(vars_json: str, project_dir: Path, global_args: Sequence[str] = ()):
+def parsed_manifest(
+    vars_json: str, project_dir: Path, global_args: Sequence[str] = (), parse_options: Sequence[str] = ()
+):
     """The parsed project (dbt's Manifest) for these vars: parsed by the first command of the process that needs
     it (dbt's partial parse, from the saved parse in the target folder the environment names), then reused.
     Give dbt a `manifest_copy` of it, never the object itself."""
@@ -69,7 +73,7 @@ def parsed_manifest(vars_json: str, project_dir: Path, global_args: Sequence[str
 
             quiet = ["--log-level", "none", "--log-level-file", "warn", "--no-write-json"]
             result = dbtRunner().invoke(
-                [*global_args, "parse", "--vars", vars_json, "--project-dir", str(project_dir), *quiet]
+                [*global_args, "parse", "--vars", vars_json, "--project-dir", str(project_dir), *parse_options, *quiet]
             )
             if not result.success:
                 raise RuntimeError(f"dbt could not parse the project: {result.exception}")
@@ -154,8 +158,15 @@ class DbtInProcess:
         command_at = next(i for i, a in enumerate(dbt_args) if not a.startswith("-"))
         global_args = dbt_args[:command_at]
         vars_json = option_value(dbt_args, "--vars") or "{}"
+        # where the command finds its profile and keeps its target (the saved parse) hold for the parse too
+        parse_options = [
+            word
+            for name in PARSE_OPTIONS
+            if (value := option_value(dbt_args, name)) is not None
+            for word in (name, value)
+        ]
         # parsed with the profile's values relative to the data folder, as `make setup` saved its parse ...
-        manifest = manifest_copy(parsed_manifest(vars_json, self._project_dir, global_args))
+        manifest = manifest_copy(parsed_manifest(vars_json, self._project_dir, global_args, parse_options))
         try:
             # ... and run against the data folder's warehouse (a dbt subprocess starts there; this process does not).
             # `--log-level none`: the events reach dagster-dbt through the callback, not this process's stdout.

@@ -1,5 +1,8 @@
 """kill -9 at each step of a real `csc run`, then a plain re-run succeeds with no manual step.
 
+Each `csc` process of the chain is forked from one interpreter that has imported what a run imports (forked_csc.py):
+a real, separate process killed with SIGKILL, without eight times ~6 CPU-s of imports.
+
 Before the fix a killed run stayed STARTED holding the duckdb_writer pool slot, so every later run hung;
 killed publishes left temporary files and a `running` row for ever. Here each killed run is followed by
 the next one (which must recover it first), and finally a plain `csc run` must succeed. Until that final
@@ -10,16 +13,15 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 import time
 
 import duckdb
 import pytest
 
 from dagster_project.run_context import PID_TAG
-from tests.orchestration.cli_process import CSC, csc_env, instance_for, run_csc, start_csc
+from tests.orchestration.cli_process import CSC, csc_env, instance_for
 from tests.orchestration.conftest import copy_of_good_run
+from tests.orchestration.forked_csc import CscForkServer
 
 DATE = "2020-03-31"
 PUBLISHED_NAME = "analytics.duckdb"
@@ -61,11 +63,11 @@ runpy.run_module({cli!r}, run_name="__main__", alter_sys=True)
 """
 
 
-def _kill_at(root, kind: str, target) -> bool:
+def _kill_at(server: CscForkServer, root, kind: str, target) -> bool:
     """Start `csc run` and SIGKILL it at the point. Returns whether the point was reached."""
     if kind == "hook":
-        return _kill_at_call(root, *target)
-    process = start_csc(root, "run")
+        return _kill_at_call(server, root, *target)
+    process = server.start("run")
     deadline = time.monotonic() + 900
     reached = False
     try:
@@ -84,12 +86,11 @@ def _kill_at(root, kind: str, target) -> bool:
     return reached
 
 
-def _kill_at_call(root, module: str, name: str, when: str, condition: str) -> bool:
+def _kill_at_call(server: CscForkServer, root, module: str, name: str, when: str, condition: str) -> bool:
     published = root / "data" / "published" / PUBLISHED_NAME
     inode_before = published.stat().st_ino
     code = KILL_AT_CALL.format(module=module, name=name, when=when, condition=condition, cli=CSC[-1])
-    process = subprocess.run([sys.executable, "-c", code], env=csc_env(root), capture_output=True, timeout=900)
-    killed = process.returncode == -signal.SIGKILL
+    killed = server.start("run", code=code).wait(timeout=900) == -signal.SIGKILL
     if (module, name, when) == ("os", "replace", "after"):
         return killed and published.stat().st_ino != inode_before  # the rename really happened
     if (module, name) == ("os", "replace"):
@@ -116,12 +117,17 @@ def killed(tmp_path_factory, good_conformance_run):
     good_bytes = published.read_bytes()
     points = []
     good_scorecard = _scorecard(published)
-    for name, kind, target in KILL_POINTS:
-        reached = _kill_at(root, kind, target)
-        points.append({"name": name, "reached": reached, "published_unchanged": published.read_bytes() == good_bytes})
-    temp_files_after_kills = sorted(p.name for p in published.parent.glob(".analytics.*"))
-    after_rename = {"scorecard": _scorecard(published), "runs": _runs(published)}
-    rerun = run_csc(root, "run")
+    server = CscForkServer(csc_env(root), output_dir=tmp_path_factory.mktemp("kill_output"))
+    try:
+        for name, kind, target in KILL_POINTS:
+            reached = _kill_at(server, root, kind, target)
+            unchanged = published.read_bytes() == good_bytes
+            points.append({"name": name, "reached": reached, "published_unchanged": unchanged})
+        temp_files_after_kills = sorted(p.name for p in published.parent.glob(".analytics.*"))
+        after_rename = {"scorecard": _scorecard(published), "runs": _runs(published)}
+        rerun = server.run("run")
+    finally:
+        server.close()
     return {
         "root": root,
         "points": points,

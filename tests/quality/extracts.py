@@ -13,7 +13,7 @@ from dagster_project.ingest.load import load_extract
 from dagster_project.settings import PROJECT_ROOT
 from dagster_project.transform.calendar_table import write_working_days
 from dagster_project.transform.dbt_vars import run_context
-from tests.transform.dbt_runner import run_dbt as run_dbt_command
+from tests.transform.dbt_runner import run_dbt_in_worker
 
 CONFORMANCE = PROJECT_ROOT / "tests" / "fixtures" / "conformance" / "2020-03-31"
 SELECT = "path:models/staging path:models/intermediate/validated"
@@ -83,7 +83,9 @@ def run_dbt(warehouse: Path, extract_date: str, work_dir: Path, raw_dir: Path | 
     """`raw_dir`: the raw folder of the extract, whose source decides the rules not applicable (a rule of a required
     file reading an optional file the extract does not hold), as the job's run context does."""
     write_working_days(warehouse)  # the working-day calendar some rules read (the pipeline writes it first too)
-    done = run_dbt_command(["run", "--select", SELECT], warehouse, work_dir, run_context(extract_date, "test", raw_dir))
+    done = run_dbt_in_worker(
+        ["run", "--select", SELECT], warehouse, work_dir, run_context(extract_date, "test", raw_dir)
+    )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
 
 

@@ -12,7 +12,7 @@ from dagster_project.benchmarks.table import write_child_population, write_dfe_b
 from dagster_project.ingest.load import load_extract
 from dagster_project.transform.calendar_table import write_working_days
 from dagster_project.transform.dbt_vars import run_context
-from tests.transform.dbt_runner import run_dbt
+from tests.transform.dbt_runner import run_dbt_in_worker
 
 CONFORMANCE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "conformance"
 CONFORMANCE_EXTRACT = CONFORMANCE_DIR / "2020-03-31"
@@ -36,7 +36,7 @@ def conformance_warehouse(tmp_path_factory) -> BuiltWarehouse:
     write_child_population(warehouse)  # none known (no CSC_LA_CODE, no synthetic marker): the rates have no figure
     load_extract(warehouse, CONFORMANCE_EXTRACT, CONFORMANCE_EXTRACT.name, "fixture")
     started = time.perf_counter()
-    result = run_dbt(["build"], warehouse, work_dir, run_context("2020-03-31", "conformance"))
+    result = run_dbt_in_worker(["build"], warehouse, work_dir, run_context("2020-03-31", "conformance"))
     seconds = time.perf_counter() - started
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     return BuiltWarehouse(path=warehouse, work_dir=work_dir, build_seconds=seconds)

@@ -1,4 +1,6 @@
-"""Running the real dbt CLI on a test warehouse as the job's dbt steps run it, artefacts kept out of the repository.
+"""Running the real dbt on a test warehouse as the job's dbt steps run it, artefacts kept out of the repository:
+`run_dbt` as the dbt CLI in a subprocess, `run_dbt_in_worker` inside the test worker as the job's steps run it
+(dagster_project/transform/dbt_in_process.py: no dbt start-up, and the parse the worker already holds is reused).
 
 As the job does (dagster_project/transform/dbt_command.py): from the warehouse's data folder with
 the profile's paths relative to it, the standards as --vars, the run's own values written into the warehouse for the
@@ -11,9 +13,13 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import orjson
+
 from dagster_project.transform.dbt_command import dbt_command, seed_saved_parse
 from dagster_project.transform.dbt_environment import WAREHOUSE_FROM_DATA_DIR
+from dagster_project.transform.dbt_in_process import DbtInProcess
 from dagster_project.transform.dbt_vars import clear_run_context, write_run_context
+from dagster_project.transform.project import DBT_PROJECT_DIR
 
 
 def data_folder(warehouse: Path) -> Path:
@@ -39,6 +45,25 @@ def run_dbt(
         write_run_context(warehouse, run)
     try:
         return subprocess.run(command.argv, cwd=command.cwd, env=command.env, capture_output=True, text=True)
+    finally:
+        if run is not None:
+            clear_run_context(warehouse)
+
+
+def run_dbt_in_worker(
+    args: list[str], warehouse: Path, work_dir: Path, run: dict[str, object] | None = None
+) -> subprocess.CompletedProcess:
+    """`run_dbt` with dbt inside this process, as the job's dbt steps run it; stdout holds dbt's messages."""
+    target = work_dir / "target"
+    seed_saved_parse(target)
+    command = dbt_command(args, cwd=data_folder(warehouse), target=target, log_dir=work_dir / "logs")
+    if run is not None:
+        write_run_context(warehouse, run)
+    try:
+        process = DbtInProcess(command.argv, command.env, DBT_PROJECT_DIR, command.cwd)
+        with process.stdout:
+            messages = [orjson.loads(line)["info"]["msg"] for line in process.stdout]
+        return subprocess.CompletedProcess(command.argv, process.wait(), "\n".join(messages), "")
     finally:
         if run is not None:
             clear_run_context(warehouse)
