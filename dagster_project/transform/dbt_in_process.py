@@ -208,7 +208,8 @@ class DbtInProcess:
 
 
 class _environment:
-    """`env` as this process's environment for a while, then the environment as it was."""
+    """`env` as this process's environment for a while, then the environment as it was. Key by key: the stdlib's
+    `mock.patch.dict` restores by clearing the whole environment first, which other threads may read meanwhile."""
 
     def __init__(self, env: Mapping[str, str]):
         self.env = env

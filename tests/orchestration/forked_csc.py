@@ -18,14 +18,15 @@ import sys
 import time
 from pathlib import Path
 
+from dagster_project.orchestration.warm_imports import MODULES as LATER_STEPS_MODULES
 from tests.orchestration.cli_process import CSC
 
-# What a `csc run` imports (dagster_project/orchestration/warm_imports.py: GX and the reports; dbt runs in-process).
+# What a `csc run` imports: the CLI and definitions, the later steps' libraries (the modules its run imports while
+# dbt works) and dbt, which runs in the run worker.
 PRELOADED = (
     "dagster_project.cli",
     "dagster_project.definitions",
-    "dagster_project.quality.gx_runner",
-    "dagster_project.reports.build",
+    *LATER_STEPS_MODULES,
     "dbt.cli.main",
     "dbt.adapters.duckdb",
 )

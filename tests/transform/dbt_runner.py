@@ -10,12 +10,14 @@ project (about 4 s; ~15 commands a session re-parsed in full when each test pass
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
 
-from dagster_project.transform.dbt_command import dbt_command, seed_saved_parse
+from dagster_project.transform.dbt_command import DbtCommand, dbt_command, seed_saved_parse
 from dagster_project.transform.dbt_environment import WAREHOUSE_FROM_DATA_DIR
 from dagster_project.transform.dbt_in_process import DbtInProcess
 from dagster_project.transform.dbt_vars import clear_run_context, write_run_context
@@ -29,6 +31,23 @@ def data_folder(warehouse: Path) -> Path:
     return data_dir
 
 
+@contextlib.contextmanager
+def _prepared(
+    args: list[str], warehouse: Path, work_dir: Path, run: dict[str, object] | None, env: dict[str, str] | None = None
+) -> Iterator[DbtCommand]:
+    """The command with its target seeded from make setup's parse, and the run context in the warehouse meanwhile."""
+    target = work_dir / "target"
+    seed_saved_parse(target)
+    command = dbt_command(args, cwd=data_folder(warehouse), target=target, log_dir=work_dir / "logs", env=env)
+    if run is not None:
+        write_run_context(warehouse, run)
+    try:
+        yield command
+    finally:
+        if run is not None:
+            clear_run_context(warehouse)
+
+
 def run_dbt(
     args: list[str],
     warehouse: Path,
@@ -38,32 +57,16 @@ def run_dbt(
 ) -> subprocess.CompletedProcess:
     """`dbt <args>` on `warehouse`; `run`: the run context (dbt_vars.run_context) the command reads, as a job step's
     does; `env`: profile values that differ from the job's (dbt then re-parses, as it would for the job)."""
-    target = work_dir / "target"
-    seed_saved_parse(target)
-    command = dbt_command(args, cwd=data_folder(warehouse), target=target, log_dir=work_dir / "logs", env=env)
-    if run is not None:
-        write_run_context(warehouse, run)
-    try:
+    with _prepared(args, warehouse, work_dir, run, env) as command:
         return subprocess.run(command.argv, cwd=command.cwd, env=command.env, capture_output=True, text=True)
-    finally:
-        if run is not None:
-            clear_run_context(warehouse)
 
 
 def run_dbt_in_worker(
     args: list[str], warehouse: Path, work_dir: Path, run: dict[str, object] | None = None
 ) -> subprocess.CompletedProcess:
     """`run_dbt` with dbt inside this process, as the job's dbt steps run it; stdout holds dbt's messages."""
-    target = work_dir / "target"
-    seed_saved_parse(target)
-    command = dbt_command(args, cwd=data_folder(warehouse), target=target, log_dir=work_dir / "logs")
-    if run is not None:
-        write_run_context(warehouse, run)
-    try:
+    with _prepared(args, warehouse, work_dir, run) as command:
         process = DbtInProcess(command.argv, command.env, DBT_PROJECT_DIR, command.cwd)
         with process.stdout:
             messages = [orjson.loads(line)["info"]["msg"] for line in process.stdout]
         return subprocess.CompletedProcess(command.argv, process.wait(), "\n".join(messages), "")
-    finally:
-        if run is not None:
-            clear_run_context(warehouse)
