@@ -2,7 +2,7 @@
 -- care_leavers.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
-{%- set csc_run = csc_run_context() %}
+{% set csc_run = csc_run_context() %}
 with failures as (
 
     -- care_leavers.duplicate_row: exact copy of an earlier care_leavers.csv line: the first copy is kept

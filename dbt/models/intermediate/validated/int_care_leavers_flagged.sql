@@ -3,7 +3,7 @@
 -- grain: one row per (source_line, rule_id)
 
 {{ config(materialized='ephemeral') }}
-{%- set csc_run = csc_run_context() %}
+{% set csc_run = csc_run_context() %}
 with failures as (
 
     -- care_leavers.trailing_spaces: a value has leading or trailing spaces (trimmed in staging; kept and flagged)

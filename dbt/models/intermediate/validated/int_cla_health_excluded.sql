@@ -2,7 +2,7 @@
 -- cla_health.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
-{%- set csc_run = csc_run_context() %}
+{% set csc_run = csc_run_context() %}
 with failures as (
 
     -- cla_health.duplicate_row: exact copy of an earlier cla_health.csv line: the first copy is kept

@@ -2,7 +2,7 @@
 -- referrals.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
-{%- set csc_run = csc_run_context() %}
+{% set csc_run = csc_run_context() %}
 with failures as (
 
     -- referrals.duplicate_row: exact copy of an earlier referrals.csv line: the first copy is kept

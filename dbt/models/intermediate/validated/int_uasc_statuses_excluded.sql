@@ -2,7 +2,7 @@
 -- uasc_statuses.csv rows that do not count, one row per (row, rule that excludes it).
 -- grain: one row per (source_line, rule_id)
 
-{%- set csc_run = csc_run_context() %}
+{% set csc_run = csc_run_context() %}
 with failures as (
 
     -- uasc_statuses.duplicate_row: exact copy of an earlier uasc_statuses.csv line: the first copy is kept
