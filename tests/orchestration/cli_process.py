@@ -1,4 +1,7 @@
-"""Helpers to drive a real `csc` command in a subprocess on a private landing zone and data folder."""
+"""Helpers to drive a real `csc` command in its own process on a private landing zone and data folder.
+
+The process is forked from this test process's `csc` fork server (forked_csc.py), which has imported what a `csc`
+command imports once: a separate process all the same, with its own environment, pid, output and exit status."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from tests.orchestration.forked_csc import CscForkServer, ForkedCsc, csc_fork_server
+
 CSC = [sys.executable, "-m", "dagster_project.cli"]
 
 
@@ -17,20 +22,32 @@ CSC = [sys.executable, "-m", "dagster_project.cli"]
 PASSED_THROUGH = ("CSC_DBT_THREADS",)
 
 
+def base_env() -> dict[str, str]:
+    """This process's environment less the project's and Dagster's settings (but PASSED_THROUGH)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("CSC_", "DAGSTER_")) or k in PASSED_THROUGH}
+
+
 def csc_env(root: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CSC_", "DAGSTER_")) or k in PASSED_THROUGH}
-    env.update({"CSC_RAW_DIR": str(root / "raw"), "CSC_DATA_DIR": str(root / "data"), **extra})
-    return env
+    return {**base_env(), "CSC_RAW_DIR": str(root / "raw"), "CSC_DATA_DIR": str(root / "data"), **extra}
+
+
+def csc_server() -> CscForkServer:
+    return csc_fork_server(base_env())
 
 
 def run_csc(root: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
+    """`csc <args>` to its end, in a process of its own (stdout and stderr as text)."""
+    return csc_server().run(*args, env=csc_env(root, **extra), timeout=900)
+
+
+def start_csc(root: Path, *args: str, **extra: str) -> ForkedCsc:
+    """`csc <args>` started in a process of its own: poll, wait, send_signal and communicate as a Popen's."""
+    return csc_server().start(*args, env=csc_env(root, **extra))
+
+
+def run_csc_subprocess(root: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
+    """`csc <args>` started from scratch (a new interpreter), for a process that runs one command only."""
     return subprocess.run([*CSC, *args], env=csc_env(root, **extra), capture_output=True, text=True, timeout=900)
-
-
-def start_csc(root: Path, *args: str, **extra: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [*CSC, *args], env=csc_env(root, **extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
 
 
 def instance_for(root: Path) -> dg.DagsterInstance:

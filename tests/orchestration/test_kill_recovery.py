@@ -1,7 +1,7 @@
 """kill -9 at each step of a real `csc run`, then a plain re-run succeeds with no manual step.
 
-Each `csc` process of the chain is forked from one interpreter that has imported what a run imports (forked_csc.py):
-a real, separate process killed with SIGKILL, without eight times ~6 CPU-s of imports.
+Each `csc` process of the chain is forked from the test process's `csc` fork server, which has imported what a run
+imports (forked_csc.py): a real, separate process killed with SIGKILL, without eight times ~6 CPU-s of imports.
 
 Before the fix a killed run stayed STARTED holding the duckdb_writer pool slot, so every later run hung;
 killed publishes left temporary files and a `running` row for ever. Here each killed run is followed by
@@ -19,9 +19,9 @@ import duckdb
 import pytest
 
 from dagster_project.run_context import PID_TAG
-from tests.orchestration.cli_process import CSC, csc_env, instance_for
+from tests.orchestration.cli_process import csc_env, csc_server, instance_for
 from tests.orchestration.conftest import copy_of_good_run
-from tests.orchestration.forked_csc import CscForkServer
+from tests.orchestration.forked_csc import CSC_MODULE, CscForkServer
 
 DATE = "2020-03-31"
 PUBLISHED_NAME = "analytics.duckdb"
@@ -67,7 +67,7 @@ def _kill_at(server: CscForkServer, root, kind: str, target) -> bool:
     """Start `csc run` and SIGKILL it at the point. Returns whether the point was reached."""
     if kind == "hook":
         return _kill_at_call(server, root, *target)
-    process = server.start("run")
+    process = server.start("run", env=csc_env(root))
     deadline = time.monotonic() + 900
     reached = False
     try:
@@ -89,8 +89,8 @@ def _kill_at(server: CscForkServer, root, kind: str, target) -> bool:
 def _kill_at_call(server: CscForkServer, root, module: str, name: str, when: str, condition: str) -> bool:
     published = root / "data" / "published" / PUBLISHED_NAME
     inode_before = published.stat().st_ino
-    code = KILL_AT_CALL.format(module=module, name=name, when=when, condition=condition, cli=CSC[-1])
-    killed = server.start("run", code=code).wait(timeout=900) == -signal.SIGKILL
+    code = KILL_AT_CALL.format(module=module, name=name, when=when, condition=condition, cli=CSC_MODULE)
+    killed = server.start("run", env=csc_env(root), code=code).wait(timeout=900) == -signal.SIGKILL
     if (module, name, when) == ("os", "replace", "after"):
         return killed and published.stat().st_ino != inode_before  # the rename really happened
     if (module, name) == ("os", "replace"):
@@ -117,17 +117,14 @@ def killed(tmp_path_factory, good_conformance_run):
     good_bytes = published.read_bytes()
     points = []
     good_scorecard = _scorecard(published)
-    server = CscForkServer(csc_env(root), output_dir=tmp_path_factory.mktemp("kill_output"))
-    try:
-        for name, kind, target in KILL_POINTS:
-            reached = _kill_at(server, root, kind, target)
-            unchanged = published.read_bytes() == good_bytes
-            points.append({"name": name, "reached": reached, "published_unchanged": unchanged})
-        temp_files_after_kills = sorted(p.name for p in published.parent.glob(".analytics.*"))
-        after_rename = {"scorecard": _scorecard(published), "runs": _runs(published)}
-        rerun = server.run("run")
-    finally:
-        server.close()
+    server = csc_server()
+    for name, kind, target in KILL_POINTS:
+        reached = _kill_at(server, root, kind, target)
+        unchanged = published.read_bytes() == good_bytes
+        points.append({"name": name, "reached": reached, "published_unchanged": unchanged})
+    temp_files_after_kills = sorted(p.name for p in published.parent.glob(".analytics.*"))
+    after_rename = {"scorecard": _scorecard(published), "runs": _runs(published)}
+    rerun = server.run("run", env=csc_env(root))
     return {
         "root": root,
         "points": points,

@@ -3,9 +3,6 @@ generated extract (`--defect-rate 0`) failing no check."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from dagster_project.contract.model import load_contract
@@ -15,11 +12,11 @@ from dagster_project.quality import evidence
 from dagster_project.quality.results import blocking_failures, read_dq_results
 from dagster_project.quality.rules import registry
 from dagster_project.settings import Paths
+from tests.orchestration.cli_process import base_env, csc_server
 from tests.quality.extracts import run_dbt
 from tests.quality.recall import format_table, recall_by_kind
 
 EXTRACT = "2019-03-01"
-CSC = [sys.executable, "-m", "dagster_project.cli"]
 
 
 pytestmark = pytest.mark.slow
@@ -28,9 +25,10 @@ pytestmark = pytest.mark.slow
 def _generate_and_build(work, *options: str) -> Paths:
     raw = work / "raw"
     # with the optional files, so the guarantee covers their defects too (the required files are the same either way)
-    command = [*CSC, "generate", "--preset", "council", "--extract-date", EXTRACT, "--seed", "7", "--out", str(raw),
+    command = ["generate", "--preset", "council", "--extract-date", EXTRACT, "--seed", "7", "--out", str(raw),
                "--optional-files"]  # fmt: skip
-    subprocess.run([*command, "--quiet", *options], check=True)
+    generated = csc_server().run(*command, "--quiet", *options, env=base_env())
+    assert generated.returncode == 0, generated.stdout + generated.stderr
     paths = Paths(raw_dir=raw, data_dir=work / "data")
     outcome = load_extract(paths.warehouse, raw / EXTRACT, EXTRACT, run_id="recall")
     assert not outcome.failures, outcome.failure_message()
