@@ -7,15 +7,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import dagster as dg
 
-from tests.orchestration.forked_csc import CscForkServer, ForkedCsc, csc_fork_server
-
-CSC = [sys.executable, "-m", "dagster_project.cli"]
-
+from tests.orchestration.forked_csc import CSC, CscForkServer, ForkedCsc, csc_fork_server
 
 # Kept from the test process's environment: how many dbt nodes at once (tests/conftest.py sets one in xdist workers)
 # changes the speed of a run, never its figures. Every other CSC_ and DAGSTER_ value is the test's to give.

@@ -31,6 +31,7 @@ from pathlib import Path
 from dagster_project.orchestration.warm_imports import MODULES as LATER_STEPS_MODULES
 
 CSC_MODULE = "dagster_project.cli"
+CSC = [sys.executable, "-m", CSC_MODULE]  # the command a child stands for
 
 # What a `csc run` imports: the CLI and definitions, the later steps' libraries (the modules its run imports while
 # dbt works) and dbt, which runs in the run worker.
@@ -107,10 +108,11 @@ RUN_CLI = f"import runpy\nrunpy.run_module({CSC_MODULE!r}, run_name='__main__', 
 
 
 class CscForkServer:
-    """Starts `csc` children (`start`, `run`), any number at once; their output goes to files in `output_dir`."""
+    """Starts `csc` children (`start`, `run`), any number at once; their output goes to files in its own folder,
+    removed when it closes."""
 
-    def __init__(self, env: dict[str, str], output_dir: Path):
-        self.output_dir = output_dir
+    def __init__(self, env: dict[str, str]):
+        self.output_dir = Path(tempfile.mkdtemp(prefix="csc-output-"))
         self.count = 0
         self.process = subprocess.Popen(
             [sys.executable, "-c", SERVER], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE
@@ -143,7 +145,7 @@ class CscForkServer:
         while request_id not in self._started:
             if not self._read_replies(timeout=max(0.0, deadline - time.monotonic())) and time.monotonic() > deadline:
                 raise RuntimeError("the csc fork server did not start the command within 120 s")
-        return ForkedCsc(self, [sys.executable, "-m", CSC_MODULE, *args], self._started.pop(request_id), stdout, stderr)
+        return ForkedCsc(self, [*CSC, *args], self._started.pop(request_id), stdout, stderr)
 
     def run(
         self, *args: str, env: dict[str, str], timeout: float = 900, code: str = RUN_CLI
@@ -187,13 +189,12 @@ class CscForkServer:
                 self._started[message["id"]] = message["pid"]
         return bool(lines)
 
-    def close(self, remove_output: bool = False) -> None:
-        """End the server; a child still running is killed."""
+    def close(self) -> None:
+        """End the server (a child still running is killed) and remove its children's output."""
         if self.process.poll() is None:
             self.process.stdin.close()
             self.process.wait(timeout=60)
-        if remove_output:
-            shutil.rmtree(self.output_dir, ignore_errors=True)
+        shutil.rmtree(self.output_dir, ignore_errors=True)
 
 
 class ForkedCsc:
@@ -237,7 +238,6 @@ def csc_fork_server(env: dict[str, str]) -> CscForkServer:
     their own settings), ended with the process."""
     global _server
     if _server is None or _server.process.poll() is not None:
-        output_dir = Path(tempfile.mkdtemp(prefix="csc-output-"))
-        _server = CscForkServer(env, output_dir)
-        atexit.register(_server.close, remove_output=True)
+        _server = CscForkServer(env)
+        atexit.register(_server.close)
     return _server

@@ -3,6 +3,7 @@ with the environment, working folder and exit status a `subprocess` would give i
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 
@@ -12,8 +13,6 @@ SHOW = "import json, os, sys\nprint(json.dumps([os.getpid(), os.getcwd(), dict(o
 
 
 def _shown(child) -> tuple[int, str, dict, list]:
-    import json
-
     stdout, stderr = child.communicate(timeout=60)
     assert child.returncode == 0, stderr
     return tuple(json.loads(stdout))

@@ -19,9 +19,8 @@ import duckdb
 import pytest
 
 from dagster_project.run_context import PID_TAG
-from tests.orchestration.cli_process import csc_env, csc_server, instance_for
+from tests.orchestration.cli_process import CSC, csc_env, csc_server, instance_for, run_csc, start_csc
 from tests.orchestration.conftest import copy_of_good_run
-from tests.orchestration.forked_csc import CSC_MODULE, CscForkServer
 
 DATE = "2020-03-31"
 PUBLISHED_NAME = "analytics.duckdb"
@@ -63,11 +62,11 @@ runpy.run_module({cli!r}, run_name="__main__", alter_sys=True)
 """
 
 
-def _kill_at(server: CscForkServer, root, kind: str, target) -> bool:
+def _kill_at(root, kind: str, target) -> bool:
     """Start `csc run` and SIGKILL it at the point. Returns whether the point was reached."""
     if kind == "hook":
-        return _kill_at_call(server, root, *target)
-    process = server.start("run", env=csc_env(root))
+        return _kill_at_call(root, *target)
+    process = start_csc(root, "run")
     deadline = time.monotonic() + 900
     reached = False
     try:
@@ -86,11 +85,11 @@ def _kill_at(server: CscForkServer, root, kind: str, target) -> bool:
     return reached
 
 
-def _kill_at_call(server: CscForkServer, root, module: str, name: str, when: str, condition: str) -> bool:
+def _kill_at_call(root, module: str, name: str, when: str, condition: str) -> bool:
     published = root / "data" / "published" / PUBLISHED_NAME
     inode_before = published.stat().st_ino
-    code = KILL_AT_CALL.format(module=module, name=name, when=when, condition=condition, cli=CSC_MODULE)
-    killed = server.start("run", env=csc_env(root), code=code).wait(timeout=900) == -signal.SIGKILL
+    code = KILL_AT_CALL.format(module=module, name=name, when=when, condition=condition, cli=CSC[-1])
+    killed = csc_server().start("run", env=csc_env(root), code=code).wait(timeout=900) == -signal.SIGKILL
     if (module, name, when) == ("os", "replace", "after"):
         return killed and published.stat().st_ino != inode_before  # the rename really happened
     if (module, name) == ("os", "replace"):
@@ -117,14 +116,12 @@ def killed(tmp_path_factory, good_conformance_run):
     good_bytes = published.read_bytes()
     points = []
     good_scorecard = _scorecard(published)
-    server = csc_server()
     for name, kind, target in KILL_POINTS:
-        reached = _kill_at(server, root, kind, target)
-        unchanged = published.read_bytes() == good_bytes
-        points.append({"name": name, "reached": reached, "published_unchanged": unchanged})
+        reached = _kill_at(root, kind, target)
+        points.append({"name": name, "reached": reached, "published_unchanged": published.read_bytes() == good_bytes})
     temp_files_after_kills = sorted(p.name for p in published.parent.glob(".analytics.*"))
     after_rename = {"scorecard": _scorecard(published), "runs": _runs(published)}
-    rerun = server.run("run", env=csc_env(root))
+    rerun = run_csc(root, "run")
     return {
         "root": root,
         "points": points,

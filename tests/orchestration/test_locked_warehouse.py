@@ -14,9 +14,8 @@ import signal
 import duckdb
 import pytest
 
-from tests.orchestration.cli_process import csc_env, csc_server, run_csc
+from tests.orchestration.cli_process import CSC, csc_env, csc_server, run_csc
 from tests.orchestration.conftest import copy_of_good_run
-from tests.orchestration.forked_csc import CSC_MODULE
 
 DATE = "2020-03-31"
 
@@ -42,7 +41,7 @@ runpy.run_module({module!r}, run_name="__main__", alter_sys=True)
 def locked_at_publish(tmp_path_factory, good_conformance_run):
     tmp_path = copy_of_good_run(good_conformance_run, tmp_path_factory.mktemp("locked"))  # a first good run published
     pid_file = tmp_path / "holder.pid"
-    code = RUN_WITH_WAREHOUSE_TAKEN_AT_PUBLISH.format(holder=HOLDER, pid_file=str(pid_file), module=CSC_MODULE)
+    code = RUN_WITH_WAREHOUSE_TAKEN_AT_PUBLISH.format(holder=HOLDER, pid_file=str(pid_file), module=CSC[-1])
     run = csc_server().run("run", env=csc_env(tmp_path), code=code)
     holder_pid = int(pid_file.read_text())
     try:
